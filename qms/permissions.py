@@ -1,0 +1,262 @@
+"""Commune-scoped permissions: the ONLY module that imports django-guardian.
+
+Django groups per commune role are the single source of truth. Each group
+holds guardian object permissions on its ``Commune`` row (direct-FK tables, so
+there are groups × communes rows, never rows per document); every other model
+inherits access through its ``commune`` foreign key.
+
+Feature apps use:
+
+* :func:`communes_for` / :func:`has_commune_perm` in services and views;
+* :class:`CommuneScopedPolicy`, registered with
+  ``wagtail.permissions.register_permission_policy`` at the top of their
+  ``wagtail_hooks.py``;
+* :class:`CommuneScopedViewSetMixin` on their Snippet/Model viewsets, which
+  filters the listing and guards **every** view that takes a ``pk`` (edit,
+  history, delete, usage, revisions, compare, workflow…), because Wagtail's
+  own views only check model-level permissions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from guardian.shortcuts import assign_perm, remove_perm
+from django.contrib.admin.utils import unquote
+from wagtail.admin.views.generic import IndexView
+from wagtail.permission_policies import BasePermissionPolicy
+
+VIEW = "view_commune_qms"
+MANAGE = "manage_commune_qms"
+APPROVE = "approve_commune_qms"
+AUDIT = "audit_commune_qms"
+COMMUNE_PERMISSIONS = (VIEW, MANAGE, APPROVE, AUDIT)
+
+#: Default mapping of Wagtail actions to the commune permission they need.
+DEFAULT_ACTION_PERMS: dict[str, str] = {
+    "view": VIEW,
+    "add": MANAGE,
+    "change": MANAGE,
+    "delete": MANAGE,
+    "publish": APPROVE,
+    "unpublish": APPROVE,
+    "lock": MANAGE,
+    "unlock": MANAGE,
+}
+
+
+def _commune_model():
+    from qms.units.models import Commune
+
+    return Commune
+
+
+def communes_for(user, perm: str = VIEW) -> QuerySet:
+    """Communes on which ``user`` holds ``perm`` (a lazy queryset, usable as a subquery)."""
+    Commune = _commune_model()
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Commune.objects.none()
+    if user.is_superuser:
+        return Commune.objects.all()
+    return Commune.objects.filter(
+        Q(
+            communegroupobjectpermission__group__user=user,
+            communegroupobjectpermission__permission__codename=perm,
+        )
+        | Q(
+            communeuserobjectpermission__user=user,
+            communeuserobjectpermission__permission__codename=perm,
+        )
+    ).distinct()
+
+
+def commune_ids_for(user, perm: str = VIEW) -> set[int]:
+    """Same as :func:`communes_for` as a set of ids, cached on the user object."""
+    cache = user.__dict__.setdefault("_qms_commune_ids", {})
+    if perm not in cache:
+        cache[perm] = set(communes_for(user, perm).values_list("pk", flat=True))
+    return cache[perm]
+
+
+def has_commune_perm(user, commune, perm: str = VIEW) -> bool:
+    if commune is None or user is None or not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    commune_id = commune if isinstance(commune, int) else commune.pk
+    return commune_id in commune_ids_for(user, perm)
+
+
+def has_any_commune_perm(user, perm: str = VIEW) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_superuser or bool(commune_ids_for(user, perm))
+
+
+def require_commune_perm(user, commune, perm: str = VIEW) -> None:
+    """Raise ``PermissionDenied`` unless ``user`` holds ``perm`` on ``commune``."""
+    if not has_commune_perm(user, commune, perm):
+        raise PermissionDenied
+
+
+def set_group_commune_perms(group: Group, commune, perms: Iterable[str]) -> None:
+    """Make ``group`` hold exactly ``perms`` (among the commune permissions) on ``commune``."""
+    wanted = set(perms)
+    for perm in COMMUNE_PERMISSIONS:
+        if perm in wanted:
+            assign_perm(f"units.{perm}", group, commune)
+        else:
+            remove_perm(f"units.{perm}", group, commune)
+
+
+def grant_group_commune_perm(group: Group, commune, perm: str) -> None:
+    assign_perm(f"units.{perm}", group, commune)
+
+
+def group_commune_perms(group: Group, commune) -> set[str]:
+    from qms.units.models import CommuneGroupObjectPermission
+
+    return set(
+        CommuneGroupObjectPermission.objects.filter(group=group, content_object=commune).values_list(
+            "permission__codename", flat=True
+        )
+    )
+
+
+def forget_cached_perms(user) -> None:
+    user.__dict__.pop("_qms_commune_ids", None)
+
+
+class CommuneScopedPolicy(BasePermissionPolicy):
+    """Wagtail permission policy: access to an object follows access to its commune.
+
+    ``commune_path`` is the ORM path from the model to ``Commune`` (e.g.
+    ``"commune"`` or ``"audit__commune"``); ``action_perms`` maps Wagtail actions
+    ("add", "change", "publish", …) to commune permissions.
+    """
+
+    def __init__(self, model, *, commune_path: str = "commune", action_perms: dict[str, str] | None = None):
+        super().__init__(model)
+        self.commune_path = commune_path
+        self.action_perms = {**DEFAULT_ACTION_PERMS, **(action_perms or {})}
+
+    def _perm(self, action: str) -> str | None:
+        return self.action_perms.get(action)
+
+    def commune_of(self, instance):
+        if self.commune_path == "pk":
+            return instance
+        obj = instance
+        for part in self.commune_path.split("__"):
+            obj = getattr(obj, part, None)
+            if obj is None:
+                return None
+        return obj
+
+    def user_has_permission(self, user, action):
+        perm = self._perm(action)
+        return perm is not None and has_any_commune_perm(user, perm)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        perm = self._perm(action)
+        if perm is None or not user.is_authenticated:
+            return False
+        if user.is_superuser:
+            return True
+        return has_commune_perm(user, self.commune_of(instance), perm)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        perms = {self._perm(a) for a in actions} - {None}
+        qs = self.model._default_manager.all()
+        if user.is_superuser:
+            return qs
+        if not perms or not user.is_authenticated:
+            return qs.none()
+        condition = Q()
+        for perm in perms:
+            condition |= Q(**{f"{self.commune_path}__in": communes_for(user, perm).values("pk")})
+        return qs.filter(condition)
+
+    def users_with_any_permission(self, actions):
+        from django.contrib.auth import get_user_model
+
+        perms = {self._perm(a) for a in actions} - {None}
+        return get_user_model().objects.filter(
+            Q(is_superuser=True)
+            | Q(groups__communegroupobjectpermission__permission__codename__in=perms)
+            | Q(communeuserobjectpermission__permission__codename__in=perms),
+            is_active=True,
+        ).distinct()
+
+    def users_with_any_permission_for_instance(self, actions, instance):
+        from django.contrib.auth import get_user_model
+
+        perms = {self._perm(a) for a in actions} - {None}
+        commune = self.commune_of(instance)
+        return get_user_model().objects.filter(
+            Q(is_superuser=True)
+            | Q(
+                groups__communegroupobjectpermission__permission__codename__in=perms,
+                groups__communegroupobjectpermission__content_object=commune,
+            )
+            | Q(
+                communeuserobjectpermission__permission__codename__in=perms,
+                communeuserobjectpermission__content_object=commune,
+            ),
+            is_active=True,
+        ).distinct()
+
+
+class CommuneObjectGuardMixin:
+    """Checks the object of every view that takes a ``pk`` against the policy.
+
+    The action is the view's own ``permission_required`` (or any of
+    ``any_permission_required``), so the edit view needs "change", the
+    history view any of add/change/delete, the inspect view "view", …
+    """
+
+    def guard_actions(self) -> list[str]:
+        required = getattr(self, "permission_required", None)
+        if required:
+            return [required]
+        return list(getattr(self, "any_permission_required", None) or ["change"])
+
+    def dispatch(self, request, *args, **kwargs):
+        pk = kwargs.get("pk")
+        if pk is not None and request.user.is_authenticated:
+            obj = get_object_or_404(self.model._default_manager, pk=unquote(str(pk)))
+            policy = self.permission_policy
+            if not policy.user_has_any_permission_for_instance(request.user, self.guard_actions(), obj):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CommuneScopedIndexMixin:
+    """Restricts a listing to the objects of the user's communes."""
+
+    def get_base_queryset(self):
+        queryset = super().get_base_queryset()
+        allowed = self.permission_policy.instances_user_has_any_permission_for(
+            self.request.user, ["view", "change"]
+        )
+        return queryset.filter(pk__in=allowed.values("pk"))
+
+
+@lru_cache(maxsize=None)
+def guarded_view_class(view_class):
+    bases = [CommuneObjectGuardMixin]
+    if issubclass(view_class, IndexView):
+        bases.append(CommuneScopedIndexMixin)
+    return type(f"CommuneGuarded{view_class.__name__}", (*bases, view_class), {})
+
+
+class CommuneScopedViewSetMixin:
+    """Mix into a ``SnippetViewSet``/``ModelViewSet``: every view it builds is guarded."""
+
+    def construct_view(self, view_class, **kwargs):
+        return super().construct_view(guarded_view_class(view_class), **kwargs)

@@ -1,0 +1,61 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
+
+from qms import audit_log
+from qms.permissions import CommuneScopedPolicy, CommuneScopedViewSetMixin
+
+from .models import AdministrativeUnit, Commune
+
+# Access to a commune row follows the guardian permissions on that row.
+register_permission_policy(
+    Commune,
+    # Communes are created and removed by provisioning, never from a form.
+    CommuneScopedPolicy(Commune, commune_path="pk", action_perms={"add": None, "delete": None}),
+)
+
+
+class CommuneViewSet(CommuneScopedViewSetMixin, ModelViewSet):
+    model = Commune
+    icon = "home"
+    menu_label = _("Communes")
+    menu_order = 150
+    add_to_admin_menu = True
+    list_display = ["name", "unit", "district_name", "province_name", "is_active"]
+    list_filter = ["unit__era", "is_active"]
+    search_fields = ["name", "unit__code", "district_name", "province_name"]
+    form_fields = ["name", "agency_name", "parent_agency_name", "place_name", "is_active"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(queryset=Commune.objects.select_related("unit"), **kwargs)
+
+
+class AdministrativeUnitViewSet(ModelViewSet):
+    model = AdministrativeUnit
+    icon = "site"
+    menu_label = _("Administrative units")
+    add_to_settings_menu = True
+    list_display = ["code", "full_name", "level", "era", "parent"]
+    list_filter = ["era", "level"]
+    search_fields = ["code", "name", "full_name"]
+    form_fields = ["name", "full_name", "name_en", "unit_type", "abolished_on"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(
+            queryset=AdministrativeUnit.objects.select_related("parent"), **kwargs
+        )
+
+
+@hooks.register("register_admin_viewset")
+def register_commune_viewsets():
+    return [CommuneViewSet("communes"), AdministrativeUnitViewSet("units")]
+
+
+@hooks.register("register_log_actions")
+def register_qms_log_actions(actions):
+    audit_log.register_actions(actions)
