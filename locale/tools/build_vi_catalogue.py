@@ -37,6 +37,7 @@ obsolete ones disappear from the catalogue.
 from __future__ import annotations
 
 import argparse
+import datetime
 import importlib.util
 import re
 import subprocess
@@ -247,28 +248,33 @@ def placeholders(s: str) -> list[str]:
 
 
 def placeholder_problem(e: Entry, msgstr: str) -> str | None:
-    """Return a description if msgstr does not keep msgid's placeholders."""
-    if "python-format" in e.flags or "%" in e.msgid:
-        want = {p for p in placeholders(e.msgid) if p.startswith("%")}
-        if e.msgid_plural is not None:
-            want |= {p for p in placeholders(e.msgid_plural) if p.startswith("%")}
-        have = {p for p in placeholders(msgstr) if p.startswith("%")}
-        named_want = {p for p in want if p.startswith("%(")}
-        # Singular-only placeholders such as a bare "%(count)s" may be dropped
-        # in the plural msgid; require everything used in the plural form.
-        plural_ph = {p for p in placeholders(e.msgid_plural or e.msgid) if p.startswith("%")}
-        if not have <= want:
-            return f"unknown placeholders {sorted(have - want)}"
-        if not plural_ph <= have and not (named_want and plural_ph - have <= set()):
-            return f"missing placeholders {sorted(plural_ph - have)}"
-    if "python-brace-format" in e.flags or re.search(r"\{[A-Za-z_0-9]*\}", e.msgid):
-        want = {p for p in placeholders(e.msgid + " " + (e.msgid_plural or "")) if p.startswith("{")}
-        have = {p for p in placeholders(msgstr) if p.startswith("{")}
-        plural_ph = {p for p in placeholders(e.msgid_plural or e.msgid) if p.startswith("{")}
-        if not have <= want:
-            return f"unknown placeholders {sorted(have - want)}"
-        if not plural_ph <= have:
-            return f"missing placeholders {sorted(plural_ph - have)}"
+    """Return a description if msgstr does not keep msgid's placeholders.
+
+    Mirrors what ``msgfmt --check`` enforces: every placeholder of the msgid
+    (of msgid_plural for plural entries, since Vietnamese has one form) must
+    appear in the translation, and no unknown placeholder may be added.
+    """
+    def relevant(s: str) -> list[str]:
+        out = []
+        for p in placeholders(s):
+            if p.startswith("%") and ("python-format" in e.flags or "%" in e.msgid):
+                out.append(p)
+            elif p.startswith("{") and "python-brace-format" in e.flags:
+                out.append(p)
+        return out
+
+    required = relevant(e.msgid_plural if e.msgid_plural is not None else e.msgid)
+    allowed = set(relevant(e.msgid)) | set(relevant(e.msgid_plural or ""))
+    have = relevant(msgstr)
+    if set(have) - allowed:
+        return f"unknown placeholders {sorted(set(have) - allowed)}"
+    if set(required) - set(have):
+        return f"missing placeholders {sorted(set(required) - set(have))}"
+    unnamed = lambda lst: sorted(p for p in lst if not p.startswith("%(") and p not in ("{}",) and not p.startswith("{"))
+    if unnamed(have) != unnamed(required):
+        return f"positional placeholders differ: {unnamed(required)} vs {unnamed(have)}"
+    if have.count("{}") != required.count("{}"):
+        return "number of {} placeholders differs"
     return None
 
 
@@ -371,6 +377,15 @@ HEADER = (
 )
 
 
+def header_block(revision_date: str) -> str:
+    lines = HEADER.splitlines()
+    if revision_date:
+        lines.insert(2, f"PO-Revision-Date: {revision_date}")
+    return 'msgid ""\nmsgstr ""\n' + "\n".join(
+        '"' + l.replace("\\", "\\\\").replace('"', '\\"') + '\\n"' for l in lines
+    )
+
+
 def build(domain: str, imports: list[Path], dry_run: bool, untranslated_out: Path | None,
           verbose: bool) -> int:
     out_po = OUT_DIR / f"{domain}.po"
@@ -451,10 +466,7 @@ def build(domain: str, imports: list[Path], dry_run: bool, untranslated_out: Pat
             print(f"     ({e.sources[0]}) {ctx}{e.msgid!r}")
     if untranslated_out:
         body = "\n\n".join(format_entry(e) for e in missing)
-        untranslated_out.write_text(
-            'msgid ""\nmsgstr ""\n' + "\n".join(_quote(l + "\n") for l in HEADER.splitlines()) + "\n\n" + body + "\n",
-            encoding="utf-8",
-        )
+        untranslated_out.write_text(header_block("") + "\n\n" + body + "\n", encoding="utf-8")
         print(f"   wrote {len(missing)} untranslated entries to {untranslated_out}")
     if dry_run:
         return 0
@@ -466,11 +478,14 @@ def build(domain: str, imports: list[Path], dry_run: bool, untranslated_out: Pat
         "# Generated/merged by locale/tools/build_vi_catalogue.py - edit msgstr\n"
         "# values here, then re-run the script to re-sort and compile.\n"
     )
-    header = 'msgid ""\nmsgstr ""\n' + "\n".join(_quote(l + "\n") for l in HEADER.splitlines())
-    out_po.write_text(
-        intro + header + "\n\n" + "\n\n".join(format_entry(e) for e in entries) + "\n",
-        encoding="utf-8",
-    )
+    body = "\n\n".join(format_entry(e) for e in entries) + "\n"
+    old_text = out_po.read_text(encoding="utf-8") if out_po.exists() else ""
+    m = re.search(r'"PO-Revision-Date: ([^"\\]+)\\n"', old_text)
+    if m and old_text == intro + header_block(m.group(1)) + "\n\n" + body:
+        print(f"   {out_po.name}: no change")
+    else:
+        stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
+        out_po.write_text(intro + header_block(stamp) + "\n\n" + body, encoding="utf-8")
     mo = out_po.with_suffix(".mo")
     res = subprocess.run(
         ["msgfmt", "--check", "--statistics", "-o", str(mo), str(out_po)],

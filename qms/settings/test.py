@@ -26,7 +26,10 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="qms-test-media-"))
 WHITENOISE_AUTOREFRESH = True
 ALLOWED_HOSTS = ["*"]
 
+RUN_ID = f"{os.getpid()}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: a real Celery worker process must see the test data.
-    worker_id = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{worker_id}.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{RUN_ID}.sqlite3")}
+if not os.environ.get("CELERY_BROKER_URL"):
+    # One broker per test run, so concurrent runs never consume each other's tasks.
+    CELERY_BROKER_URL = f"sqla+sqlite:///{DATA_DIR / f'test-broker-{RUN_ID}.sqlite3'}"

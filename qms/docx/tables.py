@@ -1,0 +1,153 @@
+"""Tables: grid tables with a repeating header row, borderless layout tables.
+
+Rows are filled through ``row.cells`` once per row (``table.cell(r, c)`` in a
+loop is quadratic in python-docx).
+"""
+
+from __future__ import annotations
+
+from docx.document import Document
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from docx.table import Table, _Cell, _Row
+
+from . import labels
+from .page import body_width_mm
+from .text import add_run, format_paragraph, new_paragraph
+
+#: A4 width minus the NĐ 30 left/right margins (210 - 30 - 15).
+DEFAULT_TEXT_WIDTH_MM = 165
+
+_BORDER_EDGES = ("top", "left", "bottom", "right", "insideH", "insideV")
+# Children of w:tblPr that must follow w:tblBorders (schema order).
+_TBLBORDERS_SUCCESSORS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")
+
+
+# -- cells ------------------------------------------------------------------------
+
+
+def write_cell(cell: _Cell, text, *, bold=False, italic=False, size=None, align=None):
+    """Write ``text`` into a cell, one paragraph per line ("\\n"); None -> empty."""
+    lines = ("" if text is None else str(text)).split("\n")
+    for line in lines:
+        paragraph = format_paragraph(new_paragraph(cell), align=align)
+        add_run(paragraph, line, bold=bold, italic=italic, size=size)
+    return cell
+
+
+def fill_row(row: _Row, values, *, widths=None, aligns=None, first_bold=False, **fmt) -> tuple[_Cell, ...]:
+    """Write ``values`` into the row's cells (``row.cells`` read once); set
+    per-column widths (Lengths) and alignments; ``fmt`` is bold/italic/size/align."""
+    cells = row.cells
+    if len(values) > len(cells):
+        raise ValueError(f"{len(values)} values for a row of {len(cells)} cells")
+    for index, cell in enumerate(cells):
+        if widths:
+            cell.width = widths[index]
+        cell_fmt = dict(fmt)
+        if aligns and aligns[index]:
+            cell_fmt["align"] = aligns[index]
+        if first_bold and index == 0:
+            cell_fmt["bold"] = True
+        write_cell(cell, values[index] if index < len(values) else "", **cell_fmt)
+    return cells
+
+
+def mark_header_row(row: _Row) -> _Row:
+    """Repeat ``row`` at the top of every page (w:tblHeader) and keep it whole."""
+    trPr = row._tr.get_or_add_trPr()
+    for tag in ("w:cantSplit", "w:tblHeader"):
+        if trPr.find(qn(tag)) is None:
+            trPr.append(OxmlElement(tag))
+    return row
+
+
+def set_row_height(row: _Row, height_mm: float, *, exact: bool = False) -> _Row:
+    row.height = Mm(height_mm)
+    row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY if exact else WD_ROW_HEIGHT_RULE.AT_LEAST
+    return row
+
+
+def set_vertical_alignment(cells, align=WD_CELL_VERTICAL_ALIGNMENT.CENTER) -> None:
+    for cell in cells:
+        cell.vertical_alignment = align
+
+
+# -- tables ------------------------------------------------------------------------
+
+
+def set_table_borders(table: Table, value: str = "none") -> Table:
+    """Set every table border (outer and inside) to ``value`` ("none", "single")."""
+    tblPr = table._tbl.tblPr
+    old = tblPr.find(qn("w:tblBorders"))
+    if old is not None:
+        tblPr.remove(old)
+    borders = tblPr.insert_element_before(OxmlElement("w:tblBorders"), *_TBLBORDERS_SUCCESSORS)
+    for edge in _BORDER_EDGES:
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), value)
+        if value != "none":
+            element.set(qn("w:sz"), "4")
+            element.set(qn("w:color"), "000000")
+        borders.append(element)
+    return table
+
+
+def _text_width_mm(container) -> float:
+    if isinstance(container, Document):
+        return body_width_mm(container)
+    if isinstance(container, _Cell) and container.width:
+        return container.width / Mm(1)
+    return DEFAULT_TEXT_WIDTH_MM
+
+
+def new_table(container, rows: int, cols: int, *, widths_mm, style: str | None = labels.TABLE_STYLE) -> Table:
+    """An empty ``rows`` x ``cols`` table with fixed column widths in mm, centred.
+
+    ``container`` is the document, a header/footer or a cell. ``style=None``
+    gives a layout table without borders."""
+    widths_mm = list(widths_mm)
+    if len(widths_mm) != cols:
+        raise ValueError(f"{len(widths_mm)} widths for {cols} columns")
+    if isinstance(container, (Document, _Cell)):
+        table = container.add_table(rows, cols)
+    else:
+        table = container.add_table(rows, cols, Mm(sum(widths_mm)))
+    if style:
+        table.style = style
+    else:
+        set_table_borders(table, "none")
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths_mm):
+        column.width = Mm(width)
+    return table
+
+
+def add_table(
+    doc,
+    *,
+    headers: list[str],
+    rows: list[list[str]],
+    widths_mm: list[float] | None = None,
+    font_size: int | None = None,
+    header_bold=True,
+    column_align: list[str | None] | None = None,
+    first_column_bold: bool = False,
+) -> Table:
+    """A "Table Grid" table: header row bold, centred and repeated on every
+    page; then ``rows`` (values are str()-ed, None -> empty). Widths in mm
+    (default: equal split of the text width)."""
+    cols = len(headers)
+    widths_mm = widths_mm or [_text_width_mm(doc) / cols] * cols
+    table = new_table(doc, len(rows) + 1, cols, widths_mm=widths_mm)
+    widths = [column.width for column in table.columns]
+    table_rows = iter(table.rows)
+    header_row = mark_header_row(next(table_rows))
+    cells = fill_row(header_row, headers, widths=widths, bold=header_bold, size=font_size, align="center")
+    set_vertical_alignment(cells)
+    for row, values in zip(table_rows, rows):
+        fill_row(row, values, widths=widths, aligns=column_align, first_bold=first_column_bold, size=font_size)
+    return table

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.factories import build_world
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def world(db):
+    """Two communes of one district with a user for every persona."""
+    return build_world()
+
+
+@pytest.fixture(scope="session")
+def reference_units(django_db_setup, django_db_blocker):
+    """Both eras of administrative units, loaded once per test session."""
+    from qms.units.models import AdministrativeUnit
+    from qms.units.reference import load_unit_fixtures
+
+    with django_db_blocker.unblock():
+        if not AdministrativeUnit.objects.filter(code="01", level="province").exists():
+            load_unit_fixtures()
+    yield
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real ``celery worker`` process on the test database and broker.
+
+    The worker is started with the test settings but with eager mode off, so a
+    task sent with ``.delay()`` from the test travels through the broker. Use
+    with ``transactional_db`` data (committed rows) only.
+    """
+    from django.db import connection
+
+    from qms.celery import app
+
+    db_settings = connection.settings_dict
+    env = dict(os.environ)
+    env["DJANGO_SETTINGS_MODULE"] = "qms.settings.test_worker"
+    env["QMS_TEST_DB_NAME"] = str(db_settings["NAME"])
+    env["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL
+    log_path = Path(settings.DATA_DIR) / f"worker-{os.getpid()}.log"
+    log = open(log_path, "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "qms", "worker", "-P", "solo", "-l", "INFO", "--without-heartbeat",
+         "--without-gossip", "--without-mingle", "-n", f"test-{os.getpid()}@localhost"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if "ready." in log_path.read_text(errors="replace"):
+                break
+            if proc.poll() is not None:
+                raise RuntimeError("worker died:\n" + log_path.read_text(errors="replace"))
+            time.sleep(0.3)
+        else:
+            raise RuntimeError("worker not ready:\n" + log_path.read_text(errors="replace"))
+        yield proc
+    finally:
+        app.conf.task_always_eager = previous
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
