@@ -80,11 +80,12 @@ YEU_CAU_SUA_DOI = "Yêu cầu sửa đổi"
 TRANG_COL = "Trang"
 NOI_DUNG_SUA_DOI = "Nội dung sửa đổi"
 NGAY_SUA_DOI = "Ngày sửa đổi"
+LAN_BAN_HANH_COL = "Lần ban hành"
 CHANGE_TABLE_HEADERS = (
     STT,
     YEU_CAU_SUA_DOI,
     TRANG_COL,
     NOI_DUNG_SUA_DOI,
     NGAY_SUA_DOI,
-    "Lần ban hành",
+    LAN_BAN_HANH_COL,
 )

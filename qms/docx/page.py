@@ -12,8 +12,16 @@ from docx.shared import Mm, Pt
 from docx.table import Table, _Cell
 
 from . import labels
-from .text import BLACK, SIZE_BODY, add_page_of_pages, add_field, format_font, format_paragraph
-from .text import new_paragraph, set_rfonts
+from .text import (
+    BLACK,
+    SIZE_BODY,
+    add_field,
+    add_page_of_pages,
+    format_font,
+    format_paragraph,
+    new_paragraph,
+    set_rfonts,
+)
 
 A4_MM = (210, 297)
 HEADER_DISTANCE = Mm(10)
@@ -107,7 +115,9 @@ def add_page_number_header(doc: Document, *, skip_first_page: bool = True) -> No
     add_field(paragraph, "PAGE", size=SIZE_BODY)
 
 
-def add_page_x_of_y(doc: Document, *, where: str = "footer", prefix: str = "Trang ", size: int = SIZE_BODY) -> None:
+def add_page_x_of_y(
+    doc: Document, *, where: str = "footer", prefix: str = labels.TRANG_PREFIX, size: int = SIZE_BODY
+) -> None:
     """``{prefix}{PAGE}/{NUMPAGES}`` centred in the footer (or header) of every page."""
     for part in story_parts(doc.sections[0], where):
         paragraph = format_paragraph(new_paragraph(part), align="center")

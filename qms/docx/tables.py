@@ -15,7 +15,7 @@ from docx.table import Table, _Cell, _Row
 
 from . import labels
 from .page import body_width_mm
-from .text import add_run, format_paragraph, new_paragraph
+from .text import add_text
 
 #: A4 width minus the NĐ 30 left/right margins (210 - 30 - 15).
 DEFAULT_TEXT_WIDTH_MM = 165
@@ -30,22 +30,18 @@ _TBLBORDERS_SUCCESSORS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "
 
 def write_cell(cell: _Cell, text, *, bold=False, italic=False, size=None, align=None):
     """Write ``text`` into a cell, one paragraph per line ("\\n"); None -> empty."""
-    lines = ("" if text is None else str(text)).split("\n")
-    for line in lines:
-        paragraph = format_paragraph(new_paragraph(cell), align=align)
-        add_run(paragraph, line, bold=bold, italic=italic, size=size)
+    for line in ("" if text is None else str(text)).split("\n"):
+        add_text(cell, line, bold=bold, italic=italic, size=size, align=align)
     return cell
 
 
-def fill_row(row: _Row, values, *, widths=None, aligns=None, first_bold=False, **fmt) -> tuple[_Cell, ...]:
-    """Write ``values`` into the row's cells (``row.cells`` read once); set
-    per-column widths (Lengths) and alignments; ``fmt`` is bold/italic/size/align."""
+def fill_row(row: _Row, values, *, aligns=None, first_bold=False, **fmt) -> tuple[_Cell, ...]:
+    """Write ``values`` into the row's cells (``row.cells`` read once) with
+    per-column alignments; ``fmt`` is bold/italic/size/align."""
     cells = row.cells
     if len(values) > len(cells):
         raise ValueError(f"{len(values)} values for a row of {len(cells)} cells")
     for index, cell in enumerate(cells):
-        if widths:
-            cell.width = widths[index]
         cell_fmt = dict(fmt)
         if aligns and aligns[index]:
             cell_fmt["align"] = aligns[index]
@@ -55,13 +51,21 @@ def fill_row(row: _Row, values, *, widths=None, aligns=None, first_bold=False, *
     return cells
 
 
+def _set_row_flag(row: _Row, tag: str) -> _Row:
+    trPr = row._tr.get_or_add_trPr()  # w:trPr children are a choice: any order
+    if trPr.find(qn(tag)) is None:
+        trPr.append(OxmlElement(tag))
+    return row
+
+
+def keep_row_together(row: _Row) -> _Row:
+    """Do not split ``row`` across pages (w:cantSplit)."""
+    return _set_row_flag(row, "w:cantSplit")
+
+
 def mark_header_row(row: _Row) -> _Row:
     """Repeat ``row`` at the top of every page (w:tblHeader) and keep it whole."""
-    trPr = row._tr.get_or_add_trPr()
-    for tag in ("w:cantSplit", "w:tblHeader"):
-        if trPr.find(qn(tag)) is None:
-            trPr.append(OxmlElement(tag))
-    return row
+    return _set_row_flag(keep_row_together(row), "w:tblHeader")
 
 
 def set_row_height(row: _Row, height_mm: float, *, exact: bool = False) -> _Row:
@@ -121,8 +125,22 @@ def new_table(container, rows: int, cols: int, *, widths_mm, style: str | None =
         set_table_borders(table, "none")
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    for column, width in zip(table.columns, widths_mm):
-        column.width = Mm(width)
+    return set_column_widths(table, widths_mm)
+
+
+def set_column_widths(table: Table, widths_mm) -> Table:
+    """Fixed widths (mm) on the grid, on every cell (Word reads w:tcW) and on
+    the table; plain XML loop, no ``table.cell()`` lookups."""
+    widths = [Mm(width) for width in widths_mm]
+    for column, width in zip(table.columns, widths):
+        column.width = width
+    for tr in table._tbl.tr_lst:
+        for tc, width in zip(tr.tc_lst, widths):
+            tc.width = width
+    tblW = table._tbl.tblPr.find(qn("w:tblW"))
+    if tblW is not None:
+        tblW.set(qn("w:type"), "dxa")
+        tblW.set(qn("w:w"), str(sum(width.twips for width in widths)))
     return table
 
 
@@ -143,11 +161,10 @@ def add_table(
     cols = len(headers)
     widths_mm = widths_mm or [_text_width_mm(doc) / cols] * cols
     table = new_table(doc, len(rows) + 1, cols, widths_mm=widths_mm)
-    widths = [column.width for column in table.columns]
     table_rows = iter(table.rows)
     header_row = mark_header_row(next(table_rows))
-    cells = fill_row(header_row, headers, widths=widths, bold=header_bold, size=font_size, align="center")
+    cells = fill_row(header_row, headers, bold=header_bold, size=font_size, align="center")
     set_vertical_alignment(cells)
     for row, values in zip(table_rows, rows):
-        fill_row(row, values, widths=widths, aligns=column_align, first_bold=first_column_bold, size=font_size)
+        fill_row(row, values, aligns=column_align, first_bold=first_column_bold, size=font_size)
     return table

@@ -153,7 +153,8 @@ def add_text(
 ) -> Paragraph:
     """One paragraph holding ``text`` in one run ("\\n" gives a line break)."""
     paragraph = format_paragraph(new_paragraph(container), align=align, **paragraph_fmt)
-    add_run(paragraph, text, bold=bold, italic=italic, size=size, underline=underline)
+    # False -> None: only switch properties on, inherit everything else
+    add_run(paragraph, text, bold=bold or None, italic=italic or None, size=size, underline=underline)
     return paragraph
 
 

@@ -1,0 +1,38 @@
+import uuid
+
+import pytest
+from django.test import override_settings
+
+from qms.tasks import ping
+
+
+@pytest.mark.django_db
+def test_healthz_answers_ok_when_database_and_broker_are_reachable(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok"}}
+
+
+@pytest.mark.django_db
+def test_healthz_reports_an_unreachable_broker(client):
+    from qms.celery import app
+
+    previous = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    try:
+        with override_settings(DEBUG=False):
+            response = client.get("/healthz")
+    finally:
+        app.conf.broker_url = previous
+    assert response.status_code == 503
+    assert response.json()["checks"] == {"database": "ok", "broker": "unreachable"}
+
+
+def test_real_worker_runs_a_task_through_the_broker(celery_worker_process):
+    token = uuid.uuid4().hex
+    result = ping.delay(token)
+    assert result.get(timeout=60) == {"pong": token}
+    from django_celery_results.models import TaskResult
+
+    stored = TaskResult.objects.get(task_id=result.id)
+    assert stored.status == "SUCCESS" and stored.task_name == "qms.ping"

@@ -1,0 +1,36 @@
+"""A commune officer never meets English by default on the screens this project uses."""
+
+import pytest
+from django.urls import reverse
+
+
+@pytest.mark.django_db
+def test_admin_login_is_vietnamese(client):
+    body = client.get(reverse("wagtailadmin_login")).content.decode()
+    assert "Đăng nhập" in body
+    assert "Sign in" not in body
+    assert "Mật khẩu" in body
+
+
+@pytest.mark.django_db
+def test_admin_dashboard_menus_and_listing_are_vietnamese(client, world):
+    client.force_login(world.iso_a)
+    body = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Bảng điều khiển" in body
+    assert "Dashboard" not in body
+    listing = client.get(reverse("communes:index")).content.decode()
+    assert "Xã" in listing and "Tìm kiếm" in listing
+    for english in ("Search", "Sort by", "No results"):
+        assert f">{english}<" not in listing
+
+
+@pytest.mark.django_db
+def test_english_is_available_as_second_language(client, world):
+    from wagtail.users.models import UserProfile
+
+    profile = UserProfile.get_for_user(world.iso_a)
+    profile.preferred_language = "en"
+    profile.save()
+    client.force_login(world.iso_a)
+    body = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Dashboard" in body
