@@ -22,7 +22,7 @@ def _check_broker() -> str | None:
     from qms.celery import app
 
     try:
-        with app.connection_for_write() as conn:
+        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=3)
             conn.default_channel  # opens the channel: the transport really answers
     except Exception as exc:  # noqa: BLE001

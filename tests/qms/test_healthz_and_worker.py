@@ -15,15 +15,8 @@ def test_healthz_answers_ok_when_database_and_broker_are_reachable(client):
 
 @pytest.mark.django_db
 def test_healthz_reports_an_unreachable_broker(client):
-    from qms.celery import app
-
-    previous = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    try:
-        with override_settings(DEBUG=False):
-            response = client.get("/healthz")
-    finally:
-        app.conf.broker_url = previous
+    with override_settings(DEBUG=False, CELERY_BROKER_URL="redis://127.0.0.1:1/0"):
+        response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"] == {"database": "ok", "broker": "unreachable"}
 

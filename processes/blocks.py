@@ -1,0 +1,69 @@
+"""One StructBlock per row of the quy trình's tables (one StreamField per table)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+
+
+class DossierItemBlock(blocks.StructBlock):
+    name = blocks.TextBlock(label=_("Document"), rows=2)
+    originals = blocks.IntegerBlock(label=_("Originals"), required=False, min_value=0)
+    copies = blocks.IntegerBlock(label=_("Copies"), required=False, min_value=0)
+    note = blocks.CharBlock(label=_("Note"), required=False)
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Dossier item")
+
+
+class StepBlock(blocks.StructBlock):
+    code = blocks.CharBlock(label=_("Step"), max_length=10, help_text=_("B1, B2, …"))
+    content = blocks.TextBlock(label=_("Task"))
+    responsible = blocks.CharBlock(label=_("Responsible"), required=False)
+    duration = blocks.CharBlock(label=_("Time"), required=False)
+    forms = blocks.CharBlock(label=_("Records/forms"), required=False)
+    notes = blocks.TextBlock(label=_("Explanation"), required=False)
+
+    class Meta:
+        icon = "list-ol"
+        label = _("Step")
+
+
+class FormItemBlock(blocks.StructBlock):
+    code = blocks.CharBlock(label=_("Form code"), max_length=30)
+    name = blocks.CharBlock(label=_("Form name"))
+
+    class Meta:
+        icon = "form"
+        label = _("Form")
+
+
+class RecordItemBlock(blocks.StructBlock):
+    name = blocks.CharBlock(label=_("Record"))
+    keeper = blocks.CharBlock(label=_("Kept by"), required=False)
+    retention = blocks.CharBlock(label=_("Retention period"), required=False)
+
+    class Meta:
+        icon = "folder-open-inverse"
+        label = _("Record to keep")
+
+
+class ChangeRowBlock(blocks.StructBlock):
+    request = blocks.CharBlock(label=_("Change request"), required=False)
+    page = blocks.CharBlock(label=_("Page"), required=False, max_length=20)
+    content = blocks.TextBlock(label=_("Content of the change"), required=False)
+    changed_on = blocks.DateBlock(label=_("Date of change"), required=False)
+    issue_number = blocks.IntegerBlock(label=_("Issue number"), required=False, min_value=1)
+
+    class Meta:
+        icon = "history"
+        label = _("Change")
+
+
+#: StreamField block lists, one block type per table.
+DOSSIER_BLOCKS = [("item", DossierItemBlock())]
+STEP_BLOCKS = [("step", StepBlock())]
+FORM_BLOCKS = [("form", FormItemBlock())]
+RECORD_BLOCKS = [("record", RecordItemBlock())]
+CHANGE_BLOCKS = [("change", ChangeRowBlock())]
