@@ -1,12 +1,13 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from qms import audit_log
 from qms.permissions import CommuneScopedPolicy, CommuneScopedViewSetMixin
 
-from .models import AdministrativeUnit, Commune
+from .models import AdministrativeUnit, Commune, CommuneRoleGroup, UnitViewerGroup
 
 # Access to a commune row follows the guardian permissions on that row.
 register_permission_policy(
@@ -59,3 +60,25 @@ def register_commune_viewsets():
 @hooks.register("register_log_actions")
 def register_qms_log_actions(actions):
     audit_log.register_actions(actions)
+
+
+class MyUnitsPanel(Component):
+    """Admin home: the communes a person works for and the units they follow."""
+
+    name = "qms_my_units"
+    order = 50
+    template_name = "units/home_my_units.html"
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context):
+        return {
+            "roles": CommuneRoleGroup.objects.filter(group__user=self.user).select_related("commune__unit"),
+            "followed": UnitViewerGroup.objects.filter(group__user=self.user).select_related("unit"),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_my_units_panel(request, panels):
+    panels.insert(0, MyUnitsPanel(request.user))

@@ -63,3 +63,15 @@ def test_commune_list_query_count_does_not_grow(client, world, django_assert_max
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(reverse("communes:index"))
     assert b"Th\xc3\xaam 14" in response.content
+
+
+@pytest.mark.django_db
+def test_admin_home_lists_the_users_communes_and_followed_units(client, world):
+    client.force_login(world.iso_a)
+    body = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Xã và đơn vị của tôi" in body
+    assert "Xã An Bình" in body and "Thư ký ISO" in body
+    assert "Xã Bắc Sơn" not in body
+    client.force_login(world.district)
+    body = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Huyện Kiểm Thử" in body
