@@ -7,3 +7,18 @@ class ProcessesConfig(AppConfig):
     label = "processes"
     verbose_name = _("Process documents")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from qms.public.sections import register_section
+
+        from . import handlers
+        from .public import procedures_section_context
+
+        handlers.connect()
+        register_section(
+            "procedures",
+            title=_("Administrative procedures"),
+            template="processes/public/section.html",
+            order=10,
+            context=procedures_section_context,
+        )

@@ -7,3 +7,18 @@ class CertificationConfig(AppConfig):
     label = "certification"
     verbose_name = _("Certification progress")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from qms.public.sections import register_section
+        from qms.signals import qms_data_changed
+
+        from . import public, services
+
+        qms_data_changed.connect(services.on_data_changed, dispatch_uid="certification.refresh_on_data_changed")
+        register_section(
+            "announcement",
+            title=_("QMS announcement"),
+            template="certification/public/announcement.html",
+            order=30,
+            context=public.announcement_context,
+        )

@@ -14,21 +14,25 @@ rebuilds it.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from qms.units.models import Era
 
+from .validators import FILE_VALIDATORS, validate_decision_number, validate_not_future, validate_symbol
+
 
 class Stage(models.TextChoices):
-    NOT_STARTED = "not_started", _("Not started")
-    BUILDING = "building", _("Building")
-    APPLYING = "applying", _("Applying")
-    ANNOUNCED = "announced", _("Announced")
-    MAINTAINING = "maintaining", _("Maintaining")
-    REANNOUNCE = "reannounce", _("Re-announcement needed")
+    NOT_STARTED = "not_started", pgettext_lazy("QMS stage", "Not started")
+    BUILDING = "building", pgettext_lazy("QMS stage", "Building")
+    APPLYING = "applying", pgettext_lazy("QMS stage", "Applying")
+    ANNOUNCED = "announced", pgettext_lazy("QMS stage", "Announced")
+    MAINTAINING = "maintaining", pgettext_lazy("QMS stage", "Maintaining")
+    REANNOUNCE = "reannounce", pgettext_lazy("QMS stage", "Re-announcement needed")
 
 
 #: Stages in which the commune holds a valid announcement ("đã công bố").
@@ -67,17 +71,12 @@ class MaintenanceStatus(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
 
-def _upload_to(prefix: str):
-    def path(instance, filename: str) -> str:
-        return f"certification/{prefix}/{instance.commune_id}/{filename}"
-
-    path.__name__ = f"upload_{prefix}"
-    path.__qualname__ = path.__name__
-    return path
+def upload_evidence(instance, filename: str) -> str:
+    return f"certification/evidence/{instance.commune_id}/{filename}"
 
 
-upload_evidence = _upload_to("evidence")
-upload_announcement = _upload_to("announcements")
+def upload_announcement(instance, filename: str) -> str:
+    return f"certification/announcements/{instance.commune_id}/{filename}"
 
 
 def upload_report(instance, filename: str) -> str:
@@ -127,12 +126,14 @@ class Evidence(RecordedMixin):
         "units.Commune", verbose_name=_("commune"), on_delete=models.CASCADE, related_name="qms_evidence"
     )
     kind = models.CharField(_("kind"), max_length=30, choices=EvidenceKind.choices)
-    title = models.CharField(_("title"), max_length=255)
+    title = models.CharField(_("document title"), max_length=255)
     reference = models.CharField(
         _("document number"), max_length=60, blank=True, help_text=_("E.g. 12/QĐ-UBND")
     )
-    issued_on = models.DateField(_("issued on"))
-    file = models.FileField(_("file"), upload_to=upload_evidence, blank=True, max_length=255)
+    issued_on = models.DateField(_("issued on"), validators=[validate_not_future])
+    file = models.FileField(
+        _("file"), upload_to=upload_evidence, blank=True, max_length=255, validators=FILE_VALIDATORS
+    )
     note = models.TextField(_("note"), blank=True)
 
     history = HistoricalRecords()
@@ -145,6 +146,10 @@ class Evidence(RecordedMixin):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self):
+        if not self.reference.strip() and not self.file:
+            raise ValidationError(_("Give the document number or attach the document."))
+
 
 class Announcement(RecordedMixin):
     """A signed announcement decision (quyết định công bố HTQLCL) and its scope."""
@@ -152,11 +157,13 @@ class Announcement(RecordedMixin):
     commune = models.ForeignKey(
         "units.Commune", verbose_name=_("commune"), on_delete=models.CASCADE, related_name="qms_announcements"
     )
-    number = models.CharField(_("decision number"), max_length=10)
-    symbol = models.CharField(_("symbol"), max_length=30, default="QĐ-UBND")
-    signed_on = models.DateField(_("signed on"))
+    number = models.CharField(_("decision number"), max_length=10, validators=[validate_decision_number])
+    symbol = models.CharField(_("symbol"), max_length=30, default="QĐ-UBND", validators=[validate_symbol])
+    signed_on = models.DateField(_("signed on"), validators=[validate_not_future])
     signer_name = models.CharField(_("signed by"), max_length=120, blank=True)
-    file = models.FileField(_("signed decision"), upload_to=upload_announcement, max_length=255)
+    file = models.FileField(
+        _("signed decision"), upload_to=upload_announcement, max_length=255, validators=FILE_VALIDATORS
+    )
     #: The TTHC covered when the decision was signed (list of ScopeItem dicts).
     scope = models.JSONField(_("announced scope"), default=list, blank=True)
     is_reannouncement = models.BooleanField(_("re-announcement"), default=False)
@@ -186,7 +193,7 @@ class Inspection(RecordedMixin):
     commune = models.ForeignKey(
         "units.Commune", verbose_name=_("commune"), on_delete=models.CASCADE, related_name="qms_inspections"
     )
-    inspected_on = models.DateField(_("inspected on"))
+    inspected_on = models.DateField(_("inspected on"), validators=[validate_not_future])
     method = models.CharField(_("method"), max_length=20, choices=InspectionMethod.choices)
     agency = models.CharField(_("inspecting body"), max_length=200)
     decision_reference = models.CharField(_("inspection decision"), max_length=60, blank=True)
@@ -213,9 +220,11 @@ class InspectionConclusion(models.Model):
     text = models.TextField(_("conclusion"))
     needs_action = models.BooleanField(_("needs corrective action"), default=False)
     due_on = models.DateField(_("report due on"), null=True, blank=True)
-    reported_on = models.DateField(_("reported on"), null=True, blank=True)
+    reported_on = models.DateField(_("reported on"), null=True, blank=True, validators=[validate_not_future])
     report_reference = models.CharField(_("report number"), max_length=60, blank=True)
-    report_file = models.FileField(_("report file"), upload_to=upload_report, blank=True, max_length=255)
+    report_file = models.FileField(
+        _("report file"), upload_to=upload_report, blank=True, max_length=255, validators=FILE_VALIDATORS
+    )
     report_note = models.TextField(_("corrective action taken"), blank=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -235,6 +244,11 @@ class InspectionConclusion(models.Model):
     def commune(self):
         return self.inspection.commune
 
+    def clean(self):
+        reported, inspected = self.reported_on, getattr(self.inspection, "inspected_on", None)
+        if reported and inspected and reported < inspected:
+            raise ValidationError({"reported_on": _("The report cannot be dated before the inspection.")})
+
     @property
     def is_open(self) -> bool:
         return self.needs_action and self.reported_on is None
@@ -247,7 +261,7 @@ class ProgressTarget(models.Model):
         "units.AdministrativeUnit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="qms_target"
     )
     percent = models.PositiveSmallIntegerField(
-        _("target (% of communes announced)"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+        _("target (percentage of communes announced)"), validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
     target_date = models.DateField(_("target date"))
     note = models.CharField(_("note"), max_length=255, blank=True)

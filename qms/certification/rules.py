@@ -4,7 +4,9 @@
   applied process documents start applying; a signed announcement makes the
   commune announced; an internal audit and a management review after the
   announcement show it is maintaining; a changed scope asks for a
-  re-announcement (Art. 4.4c).
+  re-announcement (Art. 4.4c). Scopes are compared once the commune keeps
+  effective process documents in the system: an announcement recorded from
+  paper before its documents were entered is not flagged.
 * Maintenance, each year from the first announcement: internal audit and
   management review (Art. 4.4b), process documents updated within 3 months of
   a legal change (Art. 4.4a), every handled TTHC covered (TT 26/2014 Art. 36),
@@ -180,15 +182,23 @@ def _dues(kind: str, items: Iterable[Due], facts: Facts) -> list[Condition]:
     ]
 
 
+def _placeholder(kind: str, year: int, facts: Facts) -> Condition:
+    """A condition with nothing due: met, or not applicable once the commune has ended."""
+    ended = facts.ends_on is not None and facts.ends_on < min(date(year, 12, 31), facts.today)
+    return Condition(kind, MaintenanceStatus.NOT_APPLICABLE if ended else MaintenanceStatus.OK, year=year)
+
+
 def _coverage(facts: Facts) -> list[Condition]:
     year = facts.as_of.year
+    if facts.ends_on and facts.ends_on < facts.today:
+        return [Condition(COVERAGE, MaintenanceStatus.NOT_APPLICABLE, year=year)]
     if facts.handled is None or facts.scope is None:
         return [Condition(COVERAGE, MaintenanceStatus.UNKNOWN, year=year)]
     conditions = [
         due_condition(COVERAGE, gap.deadline, None, facts, year=year, ref=gap.ref, title=gap.title)
         for gap in facts.gaps
     ]
-    return conditions or [Condition(COVERAGE, MaintenanceStatus.OK, year=year)]
+    return conditions or [_placeholder(COVERAGE, year, facts)]
 
 
 def combine(statuses: Iterable[str]) -> str:
@@ -222,7 +232,7 @@ def _applying_since(facts: Facts) -> date | None:
 
 def _scope_changed_on(facts: Facts) -> date | None:
     current = facts.scope_codes
-    if current is None or facts.announced_codes is None or current == facts.announced_codes:
+    if not current or facts.announced_codes is None or current == facts.announced_codes:
         return None
     added = [
         item.effective_date
@@ -266,7 +276,7 @@ def _year_results(facts: Facts, flags: list[Condition], reports: list[Condition]
         if facts.flags is None:
             conditions.append(Condition(LEGAL_UPDATE, MaintenanceStatus.UNKNOWN, year=year))
         else:
-            conditions += [c for c in flags if c.year == year] or [Condition(LEGAL_UPDATE, MaintenanceStatus.OK, year=year)]
+            conditions += [c for c in flags if c.year == year] or [_placeholder(LEGAL_UPDATE, year, facts)]
         if year == facts.as_of.year:
             conditions += _coverage(facts)
         conditions += [c for c in reports if c.year == year]

@@ -100,6 +100,10 @@ def corrective_action_counts(*, commune_id: int):
     return _call(AUDITS, "corrective_action_counts", commune_id=commune_id)
 
 
+#: How far back yearly audits and reviews are read.
+MAX_YEARS = 12
+
+
 def years_between(first: date | None, last: date) -> range:
     start = min(first.year, last.year) if first else last.year
-    return range(start, last.year + 1)
+    return range(max(start, last.year - MAX_YEARS), last.year + 1)

@@ -1,0 +1,105 @@
+"""Shared pieces of the audit documents, on the ``qms.docx`` blocks."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from qms import docx as vn
+from qms.docx.tables import fill_row
+
+from ..models import person_name
+
+SMALL = 11
+LABEL_WIDTHS_MM = (55, 110)
+
+
+def person(user) -> str:
+    return person_name(user)
+
+
+def short_date(value) -> str:
+    """dd/mm/yyyy of a date, a datetime (local day) or an ISO date string."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date()
+    elif isinstance(value, str) and value:
+        value = datetime.date.fromisoformat(value)
+    return vn.format_short_date(value)
+
+
+@contextlib.contextmanager
+def document_language():
+    """Documents are written in the site language (Vietnamese)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+def administrative_header(doc, *, commune, number: str, symbol: str, doc_date: datetime.date | None, year: int) -> None:
+    """NĐ 30/2020 header of a document issued by the commune's People's Committee."""
+    vn.add_national_header(
+        doc,
+        agency=commune.agency_name,
+        parent_agency=commune.parent_agency_name or None,
+        number_line=vn.format_document_number(number or None, symbol),
+        place=commune.place_name or commune.name,
+        doc_date=doc_date,
+        year=year,
+    )
+
+
+def new_administrative_document():
+    doc = vn.new_document()
+    vn.add_page_number_header(doc)
+    return doc
+
+
+def field_table(doc, rows: list[tuple[str, object]]):
+    """A two-column "label | value" grid table (no header row)."""
+    table = vn.new_table(doc, len(rows), 2, widths_mm=LABEL_WIDTHS_MM)
+    for row, (label, value) in zip(table.rows, rows):
+        fill_row(row, [label, "" if value is None else str(value)], first_bold=True, size=SMALL)
+    return table
+
+
+def grid(doc, headers: list[str], rows: list[list], widths_mm: list[float]):
+    """A grid table with a repeated header row, or an "(none)" line when empty."""
+    if not rows:
+        return vn.add_body_paragraph(doc, _("(none)"), italic=True)
+    return vn.add_table(doc, headers=headers, rows=rows, widths_mm=widths_mm, font_size=SMALL)
+
+
+def lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def paragraphs(doc, text: str, *, empty: str | None = None) -> None:
+    items = lines(text)
+    for item in items or ([empty] if empty else []):
+        vn.add_body_paragraph(doc, item)
+
+
+def signatures(doc, columns: list[tuple[str, str]]):
+    """Borderless table of signature columns: (position, name) each."""
+    width = 165 / len(columns)
+    table = vn.new_table(doc, 1, len(columns), widths_mm=[width] * len(columns), style=None)
+    for cell, (position, name) in zip(table.rows[0].cells, columns):
+        vn.add_text(cell, position.upper(), bold=True, align="center")
+        vn.add_text(cell, _("(signature, full name)"), italic=True, align="center", size=SMALL)
+        for _line in range(4):
+            vn.add_text(cell, "")
+        vn.add_text(cell, name, bold=True, align="center")
+    return table
+
+
+def filename(*parts) -> str:
+    text = "-".join(str(part) for part in parts if part).replace("đ", "d").replace("Đ", "D")
+    return slugify(text) + ".docx"
+
+
+def recipients(*extra: str) -> list[str]:
+    return [*extra, f"{vn.labels.LUU_VT}, ISO"]

@@ -1,0 +1,354 @@
+"""Reads of the audits app: the cross-app contract (used by ``qms.certification``),
+the list querysets of the admin and the management-review inputs (9.3.2)."""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from qms.units.models import Role
+
+from .models import (
+    ActionStatus,
+    AuditPlan,
+    Auditor,
+    ChecklistItem,
+    ChecklistResult,
+    CorrectiveAction,
+    Finding,
+    FindingKind,
+    ManagementReview,
+    PlanStatus,
+    QualityObjective,
+    ReviewStatus,
+    person_name,
+)
+
+# -- contract (qms.certification) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditSummary:
+    id: int
+    title: str
+    planned_start: datetime.date | None
+    planned_end: datetime.date | None
+    status: str
+    completed: bool
+    completed_on: datetime.date | None
+
+
+@dataclass(frozen=True)
+class ReviewSummary:
+    id: int
+    held_on: datetime.date | None
+    status: str
+    completed: bool
+
+
+@dataclass(frozen=True)
+class CorrectiveActionCounts:
+    open: int
+    overdue: int
+    closed: int
+
+
+def internal_audits(*, commune_id: int, year: int) -> list[AuditSummary]:
+    """The commune's internal audits of ``year`` (the year of their programme), cancelled ones excluded."""
+    plans = (
+        AuditPlan.objects.filter(commune_id=commune_id, programme__year=year)
+        .exclude(status=PlanStatus.CANCELLED)
+        .order_by("planned_start", "pk")
+    )
+    return [
+        AuditSummary(
+            id=plan.pk,
+            title=plan.title,
+            planned_start=plan.planned_start,
+            planned_end=plan.planned_end,
+            status=plan.status,
+            completed=plan.status == PlanStatus.COMPLETED,
+            completed_on=plan.completed_on,
+        )
+        for plan in plans
+    ]
+
+
+def management_reviews(*, commune_id: int, year: int) -> list[ReviewSummary]:
+    reviews = ManagementReview.objects.filter(commune_id=commune_id, year=year).order_by("planned_on", "pk")
+    return [
+        ReviewSummary(id=r.pk, held_on=r.held_on, status=r.status, completed=r.status == ReviewStatus.HELD)
+        for r in reviews
+    ]
+
+
+def corrective_action_counts(*, commune_id: int, today: datetime.date | None = None) -> CorrectiveActionCounts:
+    """Corrective actions raised on findings (review actions are not counted)."""
+    today = today or timezone.localdate()
+    unfinished = Q(status__in=ActionStatus.unfinished())
+    counts = CorrectiveAction.objects.filter(commune_id=commune_id, finding__isnull=False).aggregate(
+        open=Count("pk", filter=unfinished),
+        overdue=Count("pk", filter=unfinished & Q(due_date__lt=today)),
+        closed=Count("pk", filter=Q(status=ActionStatus.CLOSED)),
+    )
+    return CorrectiveActionCounts(**counts)
+
+
+# -- people ------------------------------------------------------------------------------
+
+
+def role_members(*, commune_id: int, role: str) -> QuerySet:
+    """Active users holding ``role`` in the commune (through its role group)."""
+    return get_user_model().objects.filter(
+        is_active=True, groups__commune_role__commune_id=commune_id, groups__commune_role__role=role
+    ).distinct()
+
+
+def leaders_of(commune_id: int) -> QuerySet:
+    return role_members(commune_id=commune_id, role=Role.LEADER)
+
+
+def commune_people(commune_id: int) -> QuerySet:
+    """Everyone holding a role in the commune (owners of actions are chosen among them)."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__commune_role__commune_id=commune_id)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def auditor_pool(commune_id: int) -> QuerySet:
+    return Auditor.objects.filter(commune_id=commune_id, is_active=True).select_related("user")
+
+
+# -- admin lists -------------------------------------------------------------------------
+
+
+def findings_list() -> QuerySet:
+    """Findings with everything the list shows, in a fixed number of queries."""
+    return Finding.objects.select_related(
+        "commune", "plan", "clause", "process", "corrective_action", "corrective_action__owner"
+    )
+
+
+def actions_list() -> QuerySet:
+    return CorrectiveAction.objects.select_related("commune", "owner", "finding", "finding__clause", "decision")
+
+
+def plan_findings(plan: AuditPlan) -> list[Finding]:
+    return list(
+        plan.findings.select_related("clause", "process", "raised_by", "corrective_action", "corrective_action__owner")
+        .prefetch_related("files", "corrective_action__progress_notes")
+        .order_by("sequence")
+    )
+
+
+def plan_checklist(plan: AuditPlan):
+    return plan.checklist.select_related("clause", "process", "recorded_by").prefetch_related("files").order_by("order")
+
+
+# -- process documents (optional: the processes app) -----------------------------------------
+
+
+def _processes_selector(name: str):
+    """A function of ``processes.selectors`` if that app provides it, else None."""
+    try:
+        module = importlib.import_module("processes.selectors")
+    except ImportError:
+        return None
+    return getattr(module, name, None)
+
+
+def effective_process_documents(commune_id: int) -> list | None:
+    """The commune's effective process documents (``ScopeItem``s), or None when unavailable."""
+    effective_scope = _processes_selector("effective_scope")
+    return None if effective_scope is None else list(effective_scope(commune_id=commune_id))
+
+
+# -- management review inputs (TCVN ISO 9001:2015, 9.3.2) ---------------------------------------
+
+
+def _date(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def review_period(review: ManagementReview) -> tuple[datetime.date, datetime.date]:
+    """From the day after the previous held review (or 1 January) to the review date."""
+    until = review.held_on or review.planned_on
+    previous = (
+        ManagementReview.objects.filter(commune_id=review.commune_id, status=ReviewStatus.HELD, held_on__lt=until)
+        .exclude(pk=review.pk)
+        .order_by("-held_on")
+        .first()
+    )
+    since = previous.held_on + datetime.timedelta(days=1) if previous else datetime.date(review.year, 1, 1)
+    return since, until
+
+
+def _previous_review_actions(review: ManagementReview) -> dict:
+    actions = (
+        CorrectiveAction.objects.filter(decision__review__commune_id=review.commune_id)
+        .exclude(decision__review=review)
+        .select_related("owner", "decision__review")
+        .order_by("decision__review__planned_on", "sequence")
+    )
+    items = [
+        {
+            "number": a.number,
+            "title": a.title,
+            "review": a.decision.review.title,
+            "owner": person_name(a.owner),
+            "due_date": _date(a.due_date),
+            "status": a.status,
+            "status_label": str(a.get_status_display()),
+        }
+        for a in actions
+    ]
+    return {"items": items, "open": sum(a["status"] in ActionStatus.unfinished() for a in items)}
+
+
+def _audit_results(commune_id: int, since, until) -> dict:
+    plans = (
+        AuditPlan.objects.filter(commune_id=commune_id, planned_start__lte=until, planned_end__gte=since)
+        .exclude(status=PlanStatus.CANCELLED)
+        .annotate(
+            finding_count=Count("findings", distinct=True),
+            nc_count=Count("findings", filter=Q(findings__kind__in=FindingKind.nonconformities()), distinct=True),
+        )
+        .order_by("planned_start")
+    )
+    items = [
+        {
+            "id": p.pk,
+            "title": p.title,
+            "planned_start": _date(p.planned_start),
+            "planned_end": _date(p.planned_end),
+            "status": p.status,
+            "status_label": str(p.get_status_display()),
+            "findings": p.finding_count,
+            "nonconformities": p.nc_count,
+            "conclusion": p.conclusion,
+        }
+        for p in plans
+    ]
+    return {"items": items, "completed": sum(p["status"] == PlanStatus.COMPLETED for p in items)}
+
+
+def _audited_between(since, until) -> dict:
+    """Findings of the audits held (at least partly) in the period."""
+    return {"plan__planned_start__lte": until, "plan__planned_end__gte": since}
+
+
+def _findings_and_actions(commune_id: int, since, until, today) -> dict:
+    findings = Finding.objects.filter(commune_id=commune_id, **_audited_between(since, until))
+    by_kind = dict(findings.values_list("kind").annotate(n=Count("pk")).order_by())
+    actions = CorrectiveAction.objects.filter(commune_id=commune_id, finding__isnull=False)
+    unfinished = Q(status__in=ActionStatus.unfinished())
+    counts = actions.aggregate(
+        open=Count("pk", filter=unfinished),
+        overdue=Count("pk", filter=unfinished & Q(due_date__lt=today)),
+        closed=Count("pk", filter=Q(status=ActionStatus.CLOSED, closed_at__date__range=(since, until))),
+        reopened=Count("pk", filter=Q(reopen_count__gt=0)),
+        cancelled=Count("pk", filter=Q(status=ActionStatus.CANCELLED)),
+    )
+    return {
+        "findings_by_kind": {kind: by_kind.get(kind, 0) for kind in FindingKind.values},
+        "findings_total": sum(by_kind.values()),
+        "actions": counts,
+    }
+
+
+def _process_performance(commune_id: int, since, until) -> dict:
+    results = (
+        ChecklistItem.objects.filter(
+            plan__commune_id=commune_id, plan__planned_start__lte=until, plan__planned_end__gte=since, process__isnull=False
+        )
+        .exclude(plan__status=PlanStatus.CANCELLED)
+        .values("process__document_code", "process__title")
+        .annotate(
+            conforming=Count("pk", filter=Q(result=ChecklistResult.CONFORMING)),
+            nonconforming=Count("pk", filter=Q(result=ChecklistResult.NONCONFORMING)),
+            observations=Count("pk", filter=Q(result=ChecklistResult.OBSERVATION)),
+        )
+        .order_by("process__document_code", "process__title")
+    )
+    data = {
+        "audited": [
+            {
+                "code": r["process__document_code"],
+                "title": r["process__title"],
+                "conforming": r["conforming"],
+                "nonconforming": r["nonconforming"],
+                "observations": r["observations"],
+            }
+            for r in results
+        ]
+    }
+    data.update(_process_documents_input(commune_id))
+    return data
+
+
+def _process_documents_input(commune_id: int) -> dict:
+    effective_scope = _processes_selector("effective_scope")
+    update_flags = _processes_selector("update_flags")
+    if effective_scope is None or update_flags is None:
+        return {"documents_note": gettext("Process documents are not available: the process-documents module is not installed.")}
+    scope = list(effective_scope(commune_id=commune_id))
+    flags = [f for f in update_flags(commune_id=commune_id) if f.resolved_on is None]
+    return {
+        "effective_documents": len(scope),
+        "open_update_flags": [
+            {"code": f.document_code, "title": f.title, "deadline": _date(f.deadline)} for f in flags
+        ],
+    }
+
+
+def _quality_objectives(commune_id: int, year: int) -> dict:
+    objectives = QualityObjective.objects.filter(commune_id=commune_id, year=year).order_by("pk")
+    items = [
+        {"statement": o.statement, "target": o.target, "result": o.result, "achieved": o.achieved} for o in objectives
+    ]
+    return {
+        "items": items,
+        "achieved": sum(o["achieved"] is True for o in items),
+        "not_achieved": sum(o["achieved"] is False for o in items),
+    }
+
+
+def _resources(commune_id: int) -> dict:
+    auditors = Auditor.objects.filter(commune_id=commune_id, is_active=True).annotate(n=Count("trainings"))
+    return {"auditors": auditors.count(), "trained_auditors": auditors.filter(n__gt=0).count()}
+
+
+def _improvement_opportunities(commune_id: int, since, until) -> list[dict]:
+    findings = Finding.objects.filter(
+        commune_id=commune_id, kind__in=[FindingKind.OPPORTUNITY, FindingKind.OBSERVATION], **_audited_between(since, until)
+    ).select_related("clause", "plan")
+    return [
+        {"code": f.code, "plan": f.plan.title, "clause": f.clause.number, "kind": f.kind, "description": f.description}
+        for f in findings.order_by("plan__planned_start", "sequence")
+    ]
+
+
+def review_inputs(review: ManagementReview, *, today: datetime.date | None = None) -> dict:
+    """The inputs of a management review, assembled from the data (9.3.2 a–f)."""
+    today = today or timezone.localdate()
+    since, until = review_period(review)
+    commune_id = review.commune_id
+    return {
+        "period": {"since": _date(since), "until": _date(until)},
+        "previous_actions": _previous_review_actions(review),
+        "audit_results": _audit_results(commune_id, since, until),
+        "nonconformities": _findings_and_actions(commune_id, since, until, today),
+        "process_performance": _process_performance(commune_id, since, until),
+        "quality_objectives": _quality_objectives(commune_id, review.year),
+        "resources": _resources(commune_id),
+        "improvement_opportunities": _improvement_opportunities(commune_id, since, until),
+    }

@@ -1,0 +1,385 @@
+from django.core.files.uploadedfile import UploadedFile
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
+
+from qms.permissions import APPROVE, AUDIT, MANAGE, VIEW, CommuneScopedPolicy, CommuneScopedViewSetMixin, has_commune_perm
+
+from . import services, views
+from .forms import (
+    ActionPlanForm,
+    AuditorForm,
+    FindingForm,
+    ObjectiveForm,
+    PlanForm,
+    ProgrammeForm,
+    ReviewForm,
+    TrainingForm,
+)
+from .models import (
+    ActionStatus,
+    AuditPlan,
+    AuditProgramme,
+    Auditor,
+    AuditorTraining,
+    CorrectiveAction,
+    Finding,
+    ManagementReview,
+    Notification,
+    QualityObjective,
+    person_name,
+)
+from .selectors import actions_list, findings_list
+
+
+class CorrectiveActionPolicy(CommuneScopedPolicy):
+    """The owner of an unfinished action may edit its plan, besides the ISO secretary."""
+
+    def _owns(self, user, instance) -> bool:
+        return (
+            user.is_authenticated
+            and instance.owner_id == user.pk
+            and instance.status in ActionStatus.active()
+            and has_commune_perm(user, instance.commune_id, VIEW)
+        )
+
+    def user_has_permission(self, user, action):
+        if action == "change" and user.is_authenticated:
+            if CorrectiveAction.objects.filter(owner=user, status__in=ActionStatus.active()).exists():
+                return True
+        return super().user_has_permission(user, action)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if action == "change" and self._owns(user, instance):
+            return True
+        return super().user_has_permission_for_instance(user, action, instance)
+
+
+NO_DELETE = {"delete": None}
+register_permission_policy(AuditProgramme, CommuneScopedPolicy(AuditProgramme, action_perms=NO_DELETE))
+register_permission_policy(AuditPlan, CommuneScopedPolicy(AuditPlan, action_perms=NO_DELETE))
+register_permission_policy(Auditor, CommuneScopedPolicy(Auditor, action_perms=NO_DELETE))
+register_permission_policy(AuditorTraining, CommuneScopedPolicy(AuditorTraining, commune_path="auditor__commune"))
+register_permission_policy(
+    Finding, CommuneScopedPolicy(Finding, action_perms={"add": AUDIT, "change": AUDIT, "delete": None})
+)
+register_permission_policy(
+    CorrectiveAction, CorrectiveActionPolicy(CorrectiveAction, action_perms={"add": None, "change": MANAGE, "delete": None})
+)
+register_permission_policy(
+    ManagementReview,
+    CommuneScopedPolicy(ManagementReview, action_perms={"add": APPROVE, "change": APPROVE, "delete": None}),
+)
+register_permission_policy(QualityObjective, CommuneScopedPolicy(QualityObjective))
+
+
+# -- save functions: the viewsets' forms go through the services ----------------------------------------
+
+
+def _data(form, *drop: str) -> dict:
+    return {k: v for k, v in form.cleaned_data.items() if k not in drop}
+
+
+def save_programme(user, form, instance):
+    if instance is None:
+        return services.create_programme(acting_user=user, **_data(form))
+    return services.update_programme(acting_user=user, programme=instance, **_data(form))
+
+
+def save_plan(user, form, instance):
+    if instance is None:
+        return services.create_plan(acting_user=user, **_data(form))
+    return services.update_plan(acting_user=user, plan=instance, **_data(form, "programme"))
+
+
+def save_auditor(user, form, instance):
+    commune = instance.commune if instance else form.cleaned_data["commune"]
+    return services.save_auditor(acting_user=user, auditor=instance, **{**_data(form), "commune": commune})
+
+
+def save_training(user, form, instance):
+    data = _data(form, "auditor", "certificate_file")
+    upload = form.cleaned_data.get("certificate_file")
+    certificate = upload if isinstance(upload, UploadedFile) else ("" if upload is False else None)
+    auditor = instance.auditor if instance else form.cleaned_data["auditor"]
+    return services.save_training(acting_user=user, auditor=auditor, training=instance, certificate_file=certificate, **data)
+
+
+def save_finding(user, form, instance):
+    if instance is not None:
+        return services.update_finding(acting_user=user, finding=instance, **_data(form, "plan"))
+    upload = form.cleaned_data.get("evidence_file")
+    return services.raise_finding(acting_user=user, files=[upload] if upload else [], **_data(form, "evidence_file"))
+
+
+def save_action(user, form, instance):
+    return services.update_action_plan(acting_user=user, action=instance, **_data(form))
+
+
+def save_review(user, form, instance):
+    if instance is None:
+        return services.create_review(acting_user=user, **_data(form))
+    return services.update_review(acting_user=user, review=instance, **_data(form))
+
+
+def save_objective(user, form, instance):
+    commune = instance.commune if instance else form.cleaned_data["commune"]
+    return services.save_objective(acting_user=user, objective=instance, **{**_data(form), "commune": commune})
+
+
+# -- viewsets ------------------------------------------------------------------------------------------
+
+
+class AuditViewSet(CommuneScopedViewSetMixin, ModelViewSet):
+    """Commune-scoped viewset whose forms save through a service."""
+
+    add_view_class = views.ServiceCreateView
+    edit_view_class = views.ServiceEditView
+    history_view_class = views.FollowerHistoryView
+    inspect_view_class = views.AuditInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_per_page = 50
+    form_class = None
+    save_function = None
+    #: Query parameters that pre-fill the create form.
+    initial_from_query: tuple[str, ...] = ()
+
+    def get_form_class(self, for_update=False):
+        return self.form_class
+
+    def get_add_view_kwargs(self, **kwargs):
+        return super().get_add_view_kwargs(save_function=self.save_function, initial_from_query=self.initial_from_query, **kwargs)
+
+    def get_edit_view_kwargs(self, **kwargs):
+        return super().get_edit_view_kwargs(save_function=self.save_function, **kwargs)
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(queryset=self.list_queryset(), **kwargs)
+
+    def list_queryset(self):
+        return self.model.objects.select_related("commune")
+
+
+class ProgrammeViewSet(AuditViewSet):
+    model = AuditProgramme
+    icon = "calendar-alt"
+    menu_label = _("Audit programmes")
+    form_class = ProgrammeForm
+    save_function = staticmethod(save_programme)
+    inspect_view_class = views.ProgrammeInspectView
+    list_display = ["title", "commune", "year", "audit_month", "status"]
+    list_filter = ["year", "status"]
+    search_fields = ["title"]
+    inspect_view_fields = ["commune", "year", "title", "objectives", "scope", "criteria", "audit_month", "clauses",
+                           "auditors", "document_number", "status", "approved_by", "approved_at", "copied_from"]
+
+
+class PlanViewSet(AuditViewSet):
+    model = AuditPlan
+    icon = "list-ul"
+    menu_label = _("Audit plans")
+    form_class = PlanForm
+    save_function = staticmethod(save_plan)
+    inspect_view_class = views.PlanInspectView
+    list_display = ["title", "commune", "planned_start", "planned_end", "lead_auditor", "status"]
+    list_filter = ["status", "programme__year"]
+    search_fields = ["title"]
+    inspect_view_fields = ["programme", "title", "objectives", "criteria", "planned_start", "planned_end", "lead_auditor",
+                           "team", "clauses", "document_number", "report_number", "status", "conclusion", "completed_on",
+                           "cancel_reason"]
+
+    def list_queryset(self):
+        return AuditPlan.objects.select_related("commune", "lead_auditor__user")
+
+
+class AuditorViewSet(AuditViewSet):
+    model = Auditor
+    icon = "user"
+    menu_label = _("Auditor pool")
+    form_class = AuditorForm
+    save_function = staticmethod(save_auditor)
+    list_display = [Column("name", label=_("full name")), "commune", "home_unit", "position", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["home_unit", "user__first_name", "user__last_name"]
+    inspect_view_fields = ["commune", "user", "home_unit", "position", "competence", "is_active", "trainings"]
+
+    def list_queryset(self):
+        return Auditor.objects.select_related("commune", "user")
+
+
+class TrainingViewSet(AuditViewSet):
+    model = AuditorTraining
+    icon = "doc-full"
+    menu_label = _("Auditor training records")
+    form_class = TrainingForm
+    save_function = staticmethod(save_training)
+    list_display = ["course", "auditor", "issued_on", "issuer", "certificate_number"]
+    search_fields = ["course", "issuer"]
+    inspect_view_fields = ["auditor", "course", "certificate_number", "issued_on", "issuer", "certificate_file"]
+
+    def list_queryset(self):
+        return AuditorTraining.objects.select_related("auditor__user", "auditor__commune")
+
+
+class PersonColumn(Column):
+    def get_value(self, instance):
+        return person_name(super().get_value(instance)) or "–"
+
+
+class ActionStatusColumn(Column):
+    def get_value(self, instance):
+        action = getattr(instance, "corrective_action", None)
+        return f"{action.number} – {action.get_status_display()}" if action else "–"
+
+
+class FindingViewSet(AuditViewSet):
+    model = Finding
+    icon = "warning"
+    menu_label = _("Findings")
+    form_class = FindingForm
+    save_function = staticmethod(save_finding)
+    initial_from_query = ("plan", "clause", "process")
+    inspect_view_class = views.FindingInspectView
+    list_display = [
+        Column("code", label=_("number")), "commune", "plan", "kind", "clause", "description",
+        Column("process_reference", label=_("process document")),
+        ActionStatusColumn("corrective_action", label=_("corrective action")),
+    ]
+    list_filter = ["kind", "plan__programme__year"]
+    search_fields = ["description"]
+    list_export = ["code", "commune", "plan", "kind", "clause", "process_reference", "description", "evidence", "raised_on"]
+    export_filename = "phat-hien-danh-gia"
+    inspect_view_fields = ["plan", "code", "kind", "clause", "process", "process_reference", "description",
+                           "requirement", "evidence", "raised_by", "raised_on"]
+
+    def list_queryset(self):
+        return findings_list()
+
+
+class ActionViewSet(AuditViewSet):
+    model = CorrectiveAction
+    icon = "tasks"
+    menu_label = _("Corrective actions")
+    form_class = ActionPlanForm
+    save_function = staticmethod(save_action)
+    inspect_view_class = views.ActionInspectView
+    list_display = [
+        Column("number", label=_("number")), "title", "commune",
+        PersonColumn("owner", label=pgettext_lazy("audits", "owner")), DateColumn("due_date", label=_("due date")), "status",
+    ]
+    list_filter = ["status", "year"]
+    search_fields = ["title"]
+    list_export = ["number", "title", "commune", "owner", "due_date", "status", "verification_result", "closed_at"]
+    export_filename = "hanh-dong-khac-phuc"
+    inspect_view_fields = ["number", "title", "finding", "decision", "immediate_correction", "root_cause", "action_plan",
+                           "owner", "due_date", "status", "requested_by", "requested_on", "submitted_at",
+                           "verification_result", "verification_note", "verified_by", "verified_at", "closed_at",
+                           "cancel_reason"]
+
+    def list_queryset(self):
+        return actions_list()
+
+
+class ReviewViewSet(AuditViewSet):
+    model = ManagementReview
+    icon = "group"
+    menu_label = _("Management reviews")
+    form_class = ReviewForm
+    save_function = staticmethod(save_review)
+    inspect_view_class = views.ReviewInspectView
+    list_display = ["title", "commune", "year", "planned_on", "held_on", "status"]
+    list_filter = ["year", "status"]
+    inspect_view_fields = ["commune", "year", "title", "planned_on", "held_on", "location", "chair", "secretary",
+                           "attendees", "document_number", "status", "conclusions", "inputs_assembled_at"]
+
+
+class ObjectiveViewSet(AuditViewSet):
+    model = QualityObjective
+    icon = "pick"
+    menu_label = _("Quality objectives")
+    form_class = ObjectiveForm
+    save_function = staticmethod(save_objective)
+    list_display = ["statement", "commune", "year", "target", "result", "achieved"]
+    list_filter = ["year"]
+    inspect_view_fields = ["commune", "year", "statement", "target", "result", "achieved"]
+
+
+VIEWSETS = [
+    ProgrammeViewSet("audits_programmes", url_prefix="audits/programmes"),
+    PlanViewSet("audits_plans", url_prefix="audits/plans"),
+    FindingViewSet("audits_findings", url_prefix="audits/findings"),
+    ActionViewSet("audits_actions", url_prefix="audits/actions"),
+    ReviewViewSet("audits_reviews", url_prefix="audits/reviews"),
+    ObjectiveViewSet("audits_objectives", url_prefix="audits/objectives"),
+    AuditorViewSet("audits_auditors", url_prefix="audits/auditors"),
+    TrainingViewSet("audits_trainings", url_prefix="audits/trainings"),
+]
+
+
+class AuditsMenuGroup(ViewSetGroup):
+    menu_label = _("Internal audits")
+    menu_icon = "clipboard-list"
+    menu_order = 250
+    items = VIEWSETS
+
+
+@hooks.register("register_admin_viewset")
+def register_audit_viewsets():
+    return AuditsMenuGroup()
+
+
+# -- per-object views, downloads, notifications ------------------------------------------------------------
+
+admin_urlpatterns = [
+    path("programme/<int:pk>/approve/", views.ApproveProgrammeView.as_view(), name="programme_approve"),
+    path("programme/<int:pk>/next-year/", views.CopyProgrammeView.as_view(), name="programme_copy"),
+    path("programme/<int:pk>/docx/", views.programme_docx, name="programme_docx"),
+    path("plan/<int:pk>/scope/", views.PlanScopeView.as_view(), name="plan_scope"),
+    path("plan/<int:pk>/generate-checklist/", views.GenerateChecklistView.as_view(), name="plan_generate"),
+    path("plan/<int:pk>/checklist/", views.ChecklistView.as_view(), name="plan_checklist"),
+    path("plan/<int:pk>/complete/", views.CompletePlanView.as_view(), name="plan_complete"),
+    path("plan/<int:pk>/cancel/", views.CancelPlanView.as_view(), name="plan_cancel"),
+    path("plan/<int:pk>/docx/", views.plan_docx, name="plan_docx"),
+    path("plan/<int:pk>/report-docx/", views.report_docx, name="report_docx"),
+    path("action/<int:pk>/progress/", views.ProgressView.as_view(), name="action_progress"),
+    path("action/<int:pk>/submit/", views.SubmitView.as_view(), name="action_submit"),
+    path("action/<int:pk>/verify/", views.VerifyView.as_view(), name="action_verify"),
+    path("action/<int:pk>/cancel/", views.CancelActionView.as_view(), name="action_cancel"),
+    path("action/<int:pk>/docx/", views.action_docx, name="action_docx"),
+    path("review/<int:pk>/inputs/", views.ReviewInputsView.as_view(), name="review_inputs"),
+    path("review/<int:pk>/decision/", views.DecisionView.as_view(), name="review_decision"),
+    path("review/<int:pk>/hold/", views.HoldReviewView.as_view(), name="review_hold"),
+    path("review/<int:pk>/docx/", views.review_docx, name="review_docx"),
+    path("decision/<int:pk>/track/", views.TrackDecisionView.as_view(), name="decision_track"),
+    path("notifications/", views.NotificationListView.as_view(), name="notifications"),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_audit_admin_urls():
+    return [path("audits/", include((admin_urlpatterns, "audits_admin"), namespace="audits_admin"))]
+
+
+class NotificationMenuItem(MenuItem):
+    """"My notifications", with the number of unread ones."""
+
+    def render_component(self, request):
+        component = super().render_component(request)
+        unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True).count()
+        if unread:
+            component.label = f"{self.label} ({unread})"
+        return component
+
+
+@hooks.register("register_admin_menu_item")
+def register_notifications_menu_item():
+    return NotificationMenuItem(
+        _("My notifications"), reverse("audits_admin:notifications"), icon_name="mail", order=240
+    )

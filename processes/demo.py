@@ -1,0 +1,164 @@
+"""Demo data of the process documents: the TTHC catalogue, the danh mục TTHC of
+the Ý Yên communes, a Nam Định model library and the quy trình of Thị trấn Lâm.
+
+Everything goes through the services and the real approval workflow; a second
+run adds nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from wagtail.models import WorkflowState
+
+from qms.units.models import Era
+
+from . import services
+from .content import document_content
+from .docx.schema import FormItem, Person
+from .models import CatalogueImport, Procedure, ProcessDocument
+
+CATALOGUE_DIR = settings.BASE_DIR / "fixtures" / "tthc"
+CATALOGUE_FILES = ("tthc_cap_xa_dvcqg_2026-06.csv", "tthc_cap_xa_core_2026-06.json")
+CURATED_FILE = CATALOGUE_FILES[1]
+LAM = (Era.PRE_2025, "13795")  # Thị trấn Lâm, Ý Yên
+DEMO_OFFICER, DEMO_LEADER = "iso.lam", "lanhdao.lam"
+
+FORMS = [
+    FormItem("Mẫu 01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
+    FormItem("Mẫu 02", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
+    FormItem("Mẫu 03", "Phiếu từ chối tiếp nhận giải quyết hồ sơ"),
+    FormItem("Mẫu 05", "Phiếu kiểm soát quá trình giải quyết hồ sơ"),
+    FormItem("Mẫu 06", "Sổ theo dõi hồ sơ"),
+]
+#: The province's model quy trình (procedure code, document code).
+MODELS = (("1.001193", "QTM-01/HT"), ("1.000894", "QTM-02/HT"))
+#: Thị trấn Lâm: (procedure code, document code, adopted from the model?, revisions after the first issue).
+LAM_DOCUMENTS = (
+    ("1.001193", "QT-01/HT", True, ()),
+    ("1.000894", "QT-02/HT", True, ()),
+    ("1.000656", "QT-03/HT", False, ({"fees": "Miễn lệ phí.", "change_request": "Rà soát TTHC năm 2025"},)),
+    ("2.000815", "QT-01/CT", False, ()),
+    ("2.000884", "QT-02/CT", False, ()),
+)
+LAM_DRAFT = ("1.001612", "QT-01/KD")
+#: The model re-published after a legal change: its Lâm copy becomes "cần cập nhật".
+REPUBLISH = {
+    "procedure": "1.001193",
+    "legal_change_effective_date": date(2026, 7, 1),
+    "change_request": "Nghị định 18/2026/NĐ-CP",
+    "fees": "Miễn lệ phí đăng ký khai sinh đúng hạn; cấp bản sao trích lục: 8.000 đồng/bản.",
+}
+
+
+def _user(username: str, fallback):
+    return get_user_model().objects.filter(username=username).first() or fallback
+
+
+def _load_catalogue(acting_user) -> None:
+    done = set(CatalogueImport.objects.filter(source_name__in=CATALOGUE_FILES).values_list("source_name", flat=True))
+    for name in CATALOGUE_FILES:
+        if name not in done:
+            services.import_catalogue(name=name, data=(CATALOGUE_DIR / name).read_bytes(), acting_user=acting_user)
+
+
+def curated_procedures() -> list[Procedure]:
+    data = json.loads((CATALOGUE_DIR / CURATED_FILE).read_text(encoding="utf-8"))
+    codes = [item["ma_thu_tuc"] for item in data["procedures"]]
+    return list(Procedure.objects.filter(code__in=codes))
+
+
+def _district_communes(communes, anchor) -> list:
+    district_id = anchor.unit.parent_id
+    return [c for c in communes if c.unit.parent_id == district_id and c.is_active and c.unit.abolished_on is None]
+
+
+def _approve(document: ProcessDocument, *, officer, leader) -> ProcessDocument:
+    """Submit the latest draft and approve both steps, as in the admin."""
+    state = document.get_workflow().start(document, officer)
+    while state.status == WorkflowState.STATUS_IN_PROGRESS:
+        state.current_task_state.approve(user=leader)
+        state.refresh_from_db()
+    return ProcessDocument.objects.get(pk=document.pk)
+
+
+def _with_header(document: ProcessDocument, *, code: str, officer, leader, changes: dict | None = None):
+    draft = document.get_latest_revision_as_object()
+    content = document_content(draft)
+    content.code = code
+    content.forms = content.forms or list(FORMS)
+    content.drafted = Person(name=officer.get_full_name() or officer.username, position="Công chức Văn phòng - Thống kê")
+    content.reviewed = Person(name=leader.get_full_name() or leader.username, position="Phó Chủ tịch UBND")
+    content.approved = Person(name=leader.get_full_name() or leader.username, position="Chủ tịch UBND")
+    extra = {}
+    for name, value in (changes or {}).items():
+        if hasattr(content, name):
+            setattr(content, name, value)
+        else:
+            extra[name] = value
+    return services.save_draft_from_content(document=document, content=content, acting_user=officer, **extra)
+
+
+def _issue(document, *, code, officer, leader, changes=None) -> ProcessDocument:
+    _with_header(document, code=code, officer=officer, leader=leader, changes=changes)
+    return _approve(document, officer=officer, leader=leader)
+
+
+def _model_library(province, editor) -> dict[str, ProcessDocument]:
+    models = {}
+    for procedure_code, code in MODELS:
+        procedure = Procedure.objects.get(code=procedure_code)
+        model = ProcessDocument.objects.filter(owner_unit=province, procedure=procedure).first()
+        if model is None:
+            model = services.create_process_document(procedure=procedure, owner_unit=province, acting_user=editor)
+            model = _issue(model, code=code, officer=editor, leader=editor)
+        models[procedure_code] = model
+    return models
+
+
+def _lam_documents(lam, models, *, officer, leader) -> None:
+    for procedure_code, code, adopt, revisions in LAM_DOCUMENTS:
+        procedure = Procedure.objects.get(code=procedure_code)
+        if ProcessDocument.objects.filter(commune=lam, procedure=procedure).exists():
+            continue
+        if adopt and procedure_code in models:
+            document = services.adopt_model(model=models[procedure_code], commune=lam, acting_user=officer, code=code)
+        else:
+            document = services.create_process_document(procedure=procedure, commune=lam, acting_user=officer)
+        document = _issue(document, code=code, officer=officer, leader=leader)
+        for changes in revisions:
+            document = _issue(document, code=code, officer=officer, leader=leader, changes=changes)
+    procedure_code, code = LAM_DRAFT
+    procedure = Procedure.objects.get(code=procedure_code)
+    if not ProcessDocument.objects.filter(commune=lam, procedure=procedure).exists():
+        document = services.create_process_document(procedure=procedure, commune=lam, acting_user=officer)
+        _with_header(document, code=code, officer=officer, leader=leader)
+
+
+def _republish(models, editor) -> None:
+    model = models[REPUBLISH["procedure"]]
+    if model.versions.count() > 1:
+        return
+    changes = {key: value for key, value in REPUBLISH.items() if key != "procedure"}
+    _issue(model, code=model.code, officer=editor, leader=editor, changes=changes)
+
+
+@transaction.atomic
+def load_demo(*, acting_user, communes) -> None:
+    _load_catalogue(acting_user)
+    lam = next((c for c in communes if (c.unit.era, c.unit.code) == LAM), None)
+    if lam is None:
+        return
+    curated = curated_procedures()
+    for commune in _district_communes(communes, lam):
+        services.add_handled_procedures(commune=commune, procedures=curated, acting_user=acting_user)
+    province = lam.unit.parent.parent
+    services.ensure_library_editor_group(unit=province, acting_user=acting_user)
+    models = _model_library(province, acting_user)
+    officer, leader = _user(DEMO_OFFICER, acting_user), _user(DEMO_LEADER, acting_user)
+    _lam_documents(lam, models, officer=officer, leader=leader)
+    _republish(models, acting_user)

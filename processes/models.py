@@ -1,0 +1,555 @@
+"""The TTHC catalogue, the commune's quy trình documents, their versions, the
+model library's update flags and the commune-aware approval task.
+
+A ``ProcessDocument`` belongs either to a commune (its controlled quy trình
+for one TTHC) or, as a *model document*, to an administrative unit's library
+(``owner_unit``, usually a province). Exactly one of the two is set.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Cast
+from django.utils.functional import cached_property
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from modelcluster.models import ClusterableModel
+from simple_history.models import HistoricalRecords
+from wagtail.fields import StreamField
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    PreviewableMixin,
+    RevisionMixin,
+    Task,
+    TaskState,
+    WorkflowMixin,
+)
+from wagtail.search import index
+
+from qms import permissions
+from qms.units.models import Role
+
+from . import blocks
+from .library import is_library_editor, library_unit_ids
+
+
+class TimeUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", _("working days")
+    DAYS = "days", _("days")
+    HOURS = "hours", _("hours")
+
+
+class Procedure(models.Model):
+    """One administrative procedure (TTHC) of the national catalogue."""
+
+    code = models.CharField(_("national code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=1000)
+    field = models.CharField(_("field"), max_length=200, db_index=True)
+    level = models.CharField(_("level"), max_length=200, blank=True)
+    decision_number = models.CharField(_("publishing decision"), max_length=120, blank=True)
+    procedure_type = models.CharField(_("procedure type"), max_length=120, blank=True)
+    applicants = models.TextField(_("applicants"), blank=True)
+    legal_basis = models.TextField(_("legal basis"), blank=True, help_text=_("One legal document per line."))
+    time_limit_text = models.CharField(_("time limit as published"), max_length=600, blank=True)
+    time_limit_value = models.DecimalField(
+        _("time limit"), max_digits=6, decimal_places=1, null=True, blank=True,
+        help_text=_("Empty when the published time has no unit."),
+    )
+    time_limit_unit = models.CharField(_("time limit unit"), max_length=20, choices=TimeUnit.choices, blank=True)
+    fees = models.TextField(_("fees"), blank=True)
+    result = models.TextField(_("result"), blank=True)
+    steps_text = models.TextField(_("steps as published"), blank=True)
+    channels = models.JSONField(_("channels"), default=list, blank=True)
+    source_url = models.URLField(_("source URL"), max_length=500, blank=True)
+    retrieved_on = models.DateField(_("retrieved on"), null=True, blank=True)
+    source = models.JSONField(_("provenance"), default=dict, blank=True)
+    verified = models.BooleanField(_("verified"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("administrative procedure")
+        verbose_name_plural = _("administrative procedures")
+        ordering = ["field", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+    @property
+    def short_name(self) -> str:
+        """The name without the leading "Thủ tục" the portal puts on some entries."""
+        name = self.name.strip()
+        prefix = "Thủ tục "
+        return capfirst(name[len(prefix):].strip()) if name.startswith(prefix) else name
+
+    @property
+    def time_limit_display(self) -> str:
+        if self.time_limit_value is None:
+            return self.time_limit_text
+        value = f"{Decimal(str(self.time_limit_value)).normalize():f}".replace(".", ",")
+        return f"{value} {self.get_time_limit_unit_display()}"
+
+
+class CatalogueImport(models.Model):
+    """One run of ``import_tthc``: what a file added and changed."""
+
+    source_name = models.CharField(_("source file"), max_length=255)
+    file_format = models.CharField(_("format"), max_length=10)
+    added = models.PositiveIntegerField(_("added"), default=0)
+    changed = models.PositiveIntegerField(_("changed"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    filtered = models.PositiveIntegerField(_("filtered out"), default=0)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("catalogue import")
+        verbose_name_plural = _("catalogue imports")
+        ordering = ["-imported_at"]
+
+    def __str__(self) -> str:
+        return self.source_name
+
+
+class CommuneProcedure(models.Model):
+    """A TTHC the commune handles (its danh mục TTHC, TT 26/2014 Art. 4)."""
+
+    commune = models.ForeignKey(
+        "units.Commune", verbose_name=_("commune"), on_delete=models.CASCADE, related_name="handled_procedures"
+    )
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("administrative procedure"), on_delete=models.PROTECT, related_name="handled_by"
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("handled procedure")
+        verbose_name_plural = _("handled procedures")
+        ordering = ["commune", "procedure__field", "procedure__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "procedure"],
+                name="commune_procedure_unique",
+                violation_error_message=_("The commune already handles this procedure."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune} · {self.procedure.code}"
+
+
+class LibraryEditorGroup(models.Model):
+    """The group of ISO officers who maintain a unit's model library (e.g. a province)."""
+
+    unit = models.OneToOneField(
+        "units.AdministrativeUnit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="library_editors"
+    )
+    group = models.OneToOneField("auth.Group", on_delete=models.CASCADE, related_name="library_unit")
+
+    class Meta:
+        verbose_name = _("model library editor group")
+        verbose_name_plural = _("model library editor groups")
+
+    def __str__(self) -> str:
+        return self.group.name
+
+
+class DocumentStatus(models.TextChoices):
+    """DRAFT -> IN_REVIEW -> EFFECTIVE; EFFECTIVE -> NEEDS_UPDATE (model re-published)
+    -> IN_REVIEW -> EFFECTIVE; any published -> OBSOLETE (withdrawn)."""
+
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    EFFECTIVE = "effective", _("Effective")
+    NEEDS_UPDATE = "needs_update", _("Needs update")
+    OBSOLETE = "obsolete", _("Obsolete")
+
+
+class ProcessDocument(
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    index.Indexed,
+    ClusterableModel,
+):
+    """A controlled quy trình (DOMAIN.md §2): header, sections 1–7, approval block, change table."""
+
+    commune = models.ForeignKey(
+        "units.Commune",
+        verbose_name=_("commune"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="process_documents",
+    )
+    owner_unit = models.ForeignKey(
+        "units.AdministrativeUnit",
+        verbose_name=_("model library of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="model_processes",
+        help_text=_("Only for model documents kept in a province's library; leave empty for a commune's document."),
+    )
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("administrative procedure"), on_delete=models.PROTECT, related_name="documents"
+    )
+    title = models.CharField(_("title"), max_length=1000, help_text=_("The name printed after “QUY TRÌNH”."))
+    code = models.CharField(_("document code"), max_length=60, help_text=_("Mã hiệu, e.g. QT-01/HT."))
+    issue_number = models.PositiveSmallIntegerField(_("issue number"), default=1)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    effective_date = models.DateField(
+        _("effective date"), null=True, blank=True,
+        help_text=_("Stamped on approval: the approval date, or a later date proposed here."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT, db_index=True
+    )
+
+    purpose = models.TextField(_("purpose"), blank=True)
+    scope = models.TextField(_("scope"), blank=True)
+    references = models.TextField(_("reference documents"), blank=True)
+    definitions = models.TextField(_("definitions and abbreviations"), blank=True)
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    dossier = StreamField(blocks.DOSSIER_BLOCKS, verbose_name=_("dossier"), blank=True)
+    dossier_sets = models.TextField(_("number of dossier sets"), blank=True)
+    processing_time = models.TextField(_("processing time"), blank=True)
+    reception_place = models.TextField(_("where filed and returned"), blank=True)
+    fees = models.TextField(_("fees"), blank=True)
+    steps = StreamField(blocks.STEP_BLOCKS, verbose_name=_("steps"), blank=True)
+    forms = StreamField(blocks.FORM_BLOCKS, verbose_name=_("forms"), blank=True)
+    records = StreamField(blocks.RECORD_BLOCKS, verbose_name=_("records to keep"), blank=True)
+
+    drafted_name = models.CharField(_("drafted by"), max_length=120, blank=True)
+    drafted_position = models.CharField(_("drafter's position"), max_length=120, blank=True)
+    drafted_on = models.DateField(_("drafted on"), null=True, blank=True)
+    reviewed_name = models.CharField(_("reviewed by"), max_length=120, blank=True)
+    reviewed_position = models.CharField(_("reviewer's position"), max_length=120, blank=True)
+    reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
+    approved_name = models.CharField(_("approved by"), max_length=120, blank=True)
+    approved_position = models.CharField(_("approver's position"), max_length=120, blank=True)
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    changes = StreamField(blocks.CHANGE_BLOCKS, verbose_name=_("change table"), blank=True)
+
+    change_summary = models.TextField(
+        _("what this revision changes"), blank=True,
+        help_text=_("Written into the change table when this version is approved."),
+    )
+    change_request = models.CharField(
+        _("change requested by"), max_length=255, blank=True,
+        help_text=_("E.g. the legal document or the request that triggered the change."),
+    )
+    legal_change_effective_date = models.DateField(
+        _("legal change effective on"), null=True, blank=True,
+        help_text=_(
+            "Model documents: the date the legal change takes effect; derived copies must be "
+            "updated within 3 months of it (QĐ 19/2014 Art. 4.4a)."
+        ),
+    )
+    source_model = models.ForeignKey(
+        "self",
+        verbose_name=_("model document"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="derived_copies",
+    )
+    source_version = models.ForeignKey(
+        "ProcessVersion",
+        verbose_name=_("model version adopted"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    _revisions = GenericRelation(
+        "wagtailcore.Revision",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="process_document",
+        for_concrete_model=False,
+    )
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="process_document",
+        for_concrete_model=False,
+    )
+
+    search_fields = [
+        index.SearchField("title"),
+        index.AutocompleteField("title"),
+        index.SearchField("code"),
+        index.SearchField("purpose"),
+        index.SearchField("legal_basis"),
+        index.SearchField("fees"),
+        index.SearchField("steps"),
+        index.RelatedFields("procedure", [index.SearchField("code"), index.SearchField("field")]),
+        index.FilterField("id"),
+        index.FilterField("commune"),
+        index.FilterField("owner_unit"),
+        index.FilterField("procedure"),
+        index.FilterField("live"),
+        index.FilterField("status"),
+    ]
+
+    class Meta:
+        verbose_name = _("process document")
+        verbose_name_plural = _("process documents")
+        ordering = ["commune", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(commune__isnull=False, owner_unit__isnull=True)
+                | Q(commune__isnull=True, owner_unit__isnull=False),
+                name="process_owner_exactly_one",
+                violation_error_message=_("A document belongs either to a commune or to a model library."),
+            ),
+            models.UniqueConstraint(
+                fields=["commune", "code"],
+                condition=Q(commune__isnull=False),
+                name="process_code_unique_in_commune",
+                violation_error_message=_("The commune already has a document with this code."),
+            ),
+            models.UniqueConstraint(
+                fields=["owner_unit", "code"],
+                condition=Q(owner_unit__isnull=False),
+                name="process_code_unique_in_library",
+                violation_error_message=_("The model library already has a document with this code."),
+            ),
+            models.UniqueConstraint(
+                fields=["commune", "procedure"],
+                condition=Q(commune__isnull=False),
+                name="process_procedure_unique_in_commune",
+                violation_error_message=_("The commune already has a quy trình for this procedure."),
+            ),
+            models.UniqueConstraint(
+                fields=["owner_unit", "procedure"],
+                condition=Q(owner_unit__isnull=False),
+                name="process_procedure_unique_in_library",
+                violation_error_message=_("The model library already has a quy trình for this procedure."),
+            ),
+        ]
+        indexes = [models.Index(fields=["commune", "-updated_at"], name="process_commune_updated_idx")]
+
+    @property
+    def revisions(self):
+        return self._revisions
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.title}"
+
+    @property
+    def is_model(self) -> bool:
+        return self.commune_id is None
+
+    @property
+    def agency_name(self) -> str:
+        if self.commune_id:
+            return self.commune.agency_name
+        if self.owner_unit_id:
+            return f"ỦY BAN NHÂN DÂN {self.owner_unit.full_name}".upper()
+        return ""
+
+    @property
+    def owner_label(self) -> str:
+        return str(self.commune if self.commune_id else self.owner_unit)
+
+    @cached_property
+    def current_version(self):
+        return self.versions.filter(obsoleted_at__isnull=True).order_by("-issue_number").first()
+
+    def get_preview_template(self, request, mode_name):
+        return "processes/preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        context = super().get_preview_context(request, mode_name)
+        from .content import document_content
+
+        context["content"] = document_content(self)
+        return context
+
+
+class ProcessVersion(models.Model):
+    """One approved issue (lần ban hành) of a document: what the versions list,
+    the Word download, the comparison and the public page read."""
+
+    document = models.ForeignKey(
+        ProcessDocument, verbose_name=_("document"), on_delete=models.CASCADE, related_name="versions"
+    )
+    revision = models.ForeignKey(
+        "wagtailcore.Revision", verbose_name=_("revision"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    issue_number = models.PositiveSmallIntegerField(_("issue number"))
+    issued_on = models.DateField(_("issued on"))
+    effective_date = models.DateField(_("effective date"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved at"))
+    obsoleted_at = models.DateTimeField(_("obsolete since"), null=True, blank=True)
+    snapshot = models.JSONField(_("content"), default=dict)
+
+    history = HistoricalRecords(excluded_fields=["snapshot"])
+
+    class Meta:
+        verbose_name = _("process version")
+        verbose_name_plural = _("process versions")
+        ordering = ["document", "-issue_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "issue_number"], name="process_version_unique_issue"),
+            models.UniqueConstraint(
+                fields=["document"], condition=Q(obsoleted_at__isnull=True), name="process_version_one_current"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document.code} · {self.issue_number:02d}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.obsoleted_at is None
+
+    @property
+    def content(self):
+        from .content import content_from_dict
+
+        return content_from_dict(self.snapshot)
+
+
+class FlagState(models.TextChoices):
+    ADOPTED = "adopted", _("Adopted")
+    PENDING = "pending", _("Pending")
+    LATE = "late", _("Late")
+
+
+class DocumentUpdateFlag(models.Model):
+    """A derived copy flagged "cần cập nhật" by the re-publication of its model."""
+
+    document = models.ForeignKey(
+        ProcessDocument, verbose_name=_("document"), on_delete=models.CASCADE, related_name="update_flags"
+    )
+    model_version = models.ForeignKey(
+        ProcessVersion, verbose_name=_("model version"), on_delete=models.PROTECT, related_name="raised_flags"
+    )
+    raised_on = models.DateField(_("raised on"))
+    legal_effective_date = models.DateField(_("legal change effective on"), null=True, blank=True)
+    deadline = models.DateField(_("deadline"))
+    upstream_changes = models.JSONField(_("changes in the model"), default=list, blank=True)
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    resolved_version = models.ForeignKey(
+        ProcessVersion, verbose_name=_("resolved by version"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="resolved_flags",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("update flag")
+        verbose_name_plural = _("update flags")
+        ordering = ["resolved_on", "deadline"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "model_version"], name="update_flag_unique_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document.code} · {self.deadline:%d/%m/%Y}"
+
+    def state(self, today) -> str:
+        if self.resolved_on is not None:
+            return FlagState.ADOPTED
+        return FlagState.LATE if today > self.deadline else FlagState.PENDING
+
+
+#: The commune permission each role holds, which a task for that role requires.
+ROLE_PERMISSIONS = {
+    Role.ISO_OFFICER: permissions.MANAGE,
+    Role.LEADER: permissions.APPROVE,
+    Role.AUDITOR: permissions.AUDIT,
+}
+
+
+class CommuneRoleApprovalTask(Task):
+    """A workflow step done by whoever holds ``role`` in the document's own commune.
+
+    One workflow serves every commune: the approvers are found from the
+    document's commune through the commune permissions (an approver of
+    another commune gets no action). For model documents the model library's
+    editors of the owning unit act instead.
+    """
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.LEADER)
+
+    admin_form_fields = Task.admin_form_fields + ["role"]
+
+    class Meta:
+        verbose_name = _("commune role approval task")
+        verbose_name_plural = _("commune role approval tasks")
+
+    def user_can_act(self, obj, user) -> bool:
+        if user is None or not user.is_authenticated or not user.is_active:
+            return False
+        if user.is_superuser:
+            return True
+        commune_id = getattr(obj, "commune_id", None)
+        if commune_id is not None:
+            return permissions.has_commune_perm(user, commune_id, ROLE_PERMISSIONS[self.role])
+        owner_unit_id = getattr(obj, "owner_unit_id", None)
+        return owner_unit_id is not None and is_library_editor(user, owner_unit_id)
+
+    def user_can_access_editor(self, obj, user):
+        return self.user_can_act(obj, user)
+
+    def locked_for_user(self, obj, user):
+        return not self.user_can_act(obj, user)
+
+    def user_can_lock(self, obj, user):
+        return self.user_can_act(obj, user)
+
+    def user_can_unlock(self, obj, user):
+        return False
+
+    def get_actions(self, obj, user):
+        if not self.user_can_act(obj, user):
+            return []
+        return [
+            ("reject", _("Request changes"), True),
+            ("approve", _("Approve"), False),
+            ("approve", _("Approve with comment"), True),
+        ]
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        if user is None or not user.is_authenticated:
+            return TaskState.objects.none()
+        states = self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS)
+        if user.is_superuser:
+            return states
+        documents = ProcessDocument.objects.filter(
+            Q(commune__in=permissions.communes_for(user, ROLE_PERMISSIONS[self.role]).values("pk"))
+            | Q(owner_unit_id__in=library_unit_ids(user))
+        ).annotate(str_id=Cast("pk", models.CharField()))
+        return states.filter(workflow_state__object_id__in=documents.values("str_id"))
+
+    @classmethod
+    def get_description(cls):
+        return _(
+            "Members of the document's commune who hold the chosen role (for model documents: "
+            "the model library's editors) act on this step."
+        )

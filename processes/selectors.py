@@ -1,0 +1,220 @@
+"""Reads of the processes app, including the contract used by ``qms.certification``.
+
+The contract functions return frozen dataclasses, never model instances.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from itertools import groupby
+
+from django.db.models import Exists, OuterRef, Prefetch
+from django.utils import timezone
+
+from .models import (
+    CommuneProcedure,
+    DocumentUpdateFlag,
+    FlagState,
+    ProcessDocument,
+    ProcessVersion,
+)
+
+
+@dataclass(frozen=True)
+class ScopeItem:
+    procedure_code: str
+    procedure_name: str
+    field: str
+    document_id: int
+    document_code: str
+    effective_date: date | None
+
+
+@dataclass(frozen=True)
+class HandledProcedure:
+    procedure_code: str
+    procedure_name: str
+    field: str
+
+
+@dataclass(frozen=True)
+class UpdateFlag:
+    document_id: int
+    document_code: str
+    title: str
+    raised_on: date
+    legal_effective_date: date | None
+    deadline: date
+    resolved_on: date | None
+
+
+def _current_version_exists():
+    return Exists(ProcessVersion.objects.filter(document=OuterRef("pk"), obsoleted_at__isnull=True))
+
+
+def effective_documents():
+    """Documents with an approved, published, not obsolete version (live rows)."""
+    return ProcessDocument.objects.filter(live=True, commune__isnull=False).filter(_current_version_exists())
+
+
+def effective_scope(*, commune_id: int) -> list[ScopeItem]:
+    """TTHC covered by an effective process document of the commune, by field then code."""
+    documents = (
+        effective_documents()
+        .filter(commune_id=commune_id)
+        .select_related("procedure")
+        .order_by("procedure__field", "procedure__code")
+    )
+    return [
+        ScopeItem(
+            procedure_code=d.procedure.code,
+            procedure_name=d.procedure.name,
+            field=d.procedure.field,
+            document_id=d.pk,
+            document_code=d.code,
+            effective_date=d.effective_date,
+        )
+        for d in documents
+    ]
+
+
+def handled_procedures(*, commune_id: int) -> list[HandledProcedure]:
+    """The TTHC the commune handles (its danh mục TTHC, TT 26/2014 Art. 4)."""
+    entries = (
+        CommuneProcedure.objects.filter(commune_id=commune_id)
+        .select_related("procedure")
+        .order_by("procedure__field", "procedure__code")
+    )
+    return [
+        HandledProcedure(procedure_code=e.procedure.code, procedure_name=e.procedure.name, field=e.procedure.field)
+        for e in entries
+    ]
+
+
+def update_flags(*, commune_id: int) -> list[UpdateFlag]:
+    """Every "needs update" flag raised on the commune's documents, open or resolved."""
+    flags = (
+        DocumentUpdateFlag.objects.filter(document__commune_id=commune_id)
+        .select_related("document")
+        .order_by("raised_on", "deadline", "pk")
+    )
+    return [
+        UpdateFlag(
+            document_id=f.document_id,
+            document_code=f.document.code,
+            title=f.document.title,
+            raised_on=f.raised_on,
+            legal_effective_date=f.legal_effective_date,
+            deadline=f.deadline,
+            resolved_on=f.resolved_on,
+        )
+        for f in flags
+    ]
+
+
+# -- public site ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldGroup:
+    field: str
+    documents: list
+
+
+def public_procedures(*, commune) -> list[FieldGroup]:
+    """The commune's effective procedures grouped by field (lĩnh vực)."""
+    documents = (
+        effective_documents()
+        .filter(commune=commune)
+        .select_related("procedure")
+        .order_by("procedure__field", "procedure__code")
+    )
+    return [FieldGroup(field=key, documents=list(items)) for key, items in groupby(documents, lambda d: d.procedure.field)]
+
+
+def public_document(*, commune, code: str) -> ProcessDocument | None:
+    return effective_documents().filter(commune=commune, code=code).select_related("procedure", "commune").first()
+
+
+def search_public(*, query: str, commune=None) -> list[ProcessDocument]:
+    """Full-text search over effective procedures (optionally of one commune)."""
+    documents = effective_documents()
+    if commune is not None:
+        documents = documents.filter(commune=commune)
+    ids = list(documents.values_list("pk", flat=True))
+    if not query.strip() or not ids:
+        return []
+    results = ProcessDocument.objects.filter(pk__in=ids).search(query, operator="and")
+    found = [d.pk for d in results]
+    by_pk = ProcessDocument.objects.select_related("procedure", "commune").in_bulk(found)
+    return [by_pk[pk] for pk in found if pk in by_pk]
+
+
+# -- admin ---------------------------------------------------------------------------------------
+
+
+def document_versions(*, document: ProcessDocument) -> list[ProcessVersion]:
+    return list(document.versions.select_related("approved_by").order_by("-issue_number"))
+
+
+def open_flags(*, document: ProcessDocument) -> list[DocumentUpdateFlag]:
+    return list(
+        document.update_flags.select_related("model_version__document").order_by("resolved_on", "deadline")
+    )
+
+
+@dataclass(frozen=True)
+class AdoptionRow:
+    commune: object
+    document: ProcessDocument
+    adopted_issue: int | None
+    state: str
+    deadline: date | None
+    resolved_on: date | None
+
+
+def adoption_list(*, model: ProcessDocument, today: date | None = None) -> list[AdoptionRow]:
+    """Per derived copy: adopted the model's current version, pending or late."""
+    today = today or timezone.localdate()
+    current = model.versions.filter(obsoleted_at__isnull=True).first()
+    flags = Prefetch(
+        "update_flags",
+        queryset=DocumentUpdateFlag.objects.filter(model_version__document=model).order_by("-raised_on", "-pk"),
+        to_attr="model_flags",
+    )
+    copies = (
+        ProcessDocument.objects.filter(source_model=model)
+        .select_related("commune", "source_version")
+        .prefetch_related(flags)
+        .order_by("commune__name")
+    )
+    rows = []
+    for copy in copies:
+        flag = copy.model_flags[0] if copy.model_flags else None
+        adopted = copy.source_version.issue_number if copy.source_version_id else None
+        if flag is not None:
+            state, deadline, resolved = flag.state(today), flag.deadline, flag.resolved_on
+        else:
+            up_to_date = current is not None and copy.source_version_id == current.pk
+            state, deadline, resolved = (FlagState.ADOPTED if up_to_date else FlagState.PENDING), None, None
+        rows.append(AdoptionRow(copy.commune, copy, adopted, state, deadline, resolved))
+    return rows
+
+
+def library_models(*, unit_ids) -> list[ProcessDocument]:
+    """Effective model documents of the given units' libraries."""
+    return list(
+        ProcessDocument.objects.filter(owner_unit_id__in=unit_ids, live=True)
+        .filter(_current_version_exists())
+        .select_related("procedure", "owner_unit")
+        .order_by("procedure__field", "procedure__code")
+    )
+
+
+def adoptable_models(*, commune) -> list[ProcessDocument]:
+    """Models of the commune's district/province libraries for TTHC it has no quy trình for yet."""
+    unit = commune.unit
+    ancestors = [u for u in (unit.parent_id, unit.parent.parent_id if unit.parent_id else None) if u]
+    taken = set(ProcessDocument.objects.filter(commune=commune).values_list("procedure_id", flat=True))
+    return [m for m in library_models(unit_ids=ancestors) if m.procedure_id not in taken]

@@ -1,0 +1,667 @@
+"""Writes on the TTHC catalogue, the quy trình documents and the model library.
+
+Every function is keyword-only and atomic, takes ``acting_user`` and leaves an
+audit record. Admin views, workflow signal handlers, Celery tasks and
+management commands all call these functions.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.actions.unpublish import UnpublishAction
+from wagtail.log_actions import log as wagtail_log
+from wagtail.models import TaskState, Workflow, WorkflowContentType, WorkflowTask
+
+from qms.audit_log import define_action, log
+from qms.signals import send_data_changed
+from qms.units.models import Role
+
+from . import catalogue
+from .compare import CONTENT_FIELDS, changed_fields, diff_contents, differences_to_json, field_label
+from .content import apply_content, content_to_dict, document_content
+from .defaults import starting_content
+from .docx.schema import ChangeRow, ProcessContent
+from .library import forget_library_cache
+from .models import (
+    CatalogueImport,
+    CommuneProcedure,
+    CommuneRoleApprovalTask,
+    DocumentStatus,
+    DocumentUpdateFlag,
+    LibraryEditorGroup,
+    Procedure,
+    ProcessDocument,
+    ProcessVersion,
+)
+
+ACTION_CATALOGUE_IMPORT = define_action(
+    "processes.catalogue.import", gettext_lazy("Import TTHC catalogue"), gettext_lazy("Imported the TTHC catalogue")
+)
+ACTION_HANDLED_ADD = define_action(
+    "processes.handled.add", gettext_lazy("Add handled procedure"), gettext_lazy("Added a procedure the commune handles")
+)
+ACTION_HANDLED_REMOVE = define_action(
+    "processes.handled.remove",
+    gettext_lazy("Remove handled procedure"),
+    gettext_lazy("Removed a procedure the commune handles"),
+)
+ACTION_LIBRARY_EDITOR = define_action(
+    "processes.library.editor_add", gettext_lazy("Add model library editor"), gettext_lazy("Added a model library editor")
+)
+ACTION_CREATE = define_action(
+    "processes.document.create", gettext_lazy("Start quy trình"), gettext_lazy("Started the quy trình")
+)
+ACTION_IMPORT = define_action(
+    "processes.document.import", gettext_lazy("Import from Word"), gettext_lazy("Imported a draft from a Word file")
+)
+ACTION_APPROVE = define_action(
+    "processes.document.approve", gettext_lazy("Approve and issue"), gettext_lazy("Approved and issued a new version")
+)
+ACTION_WITHDRAW = define_action(
+    "processes.document.withdraw", gettext_lazy("Withdraw"), gettext_lazy("Withdrew the quy trình")
+)
+ACTION_ADOPT = define_action(
+    "processes.model.adopt", gettext_lazy("Adopt model"), gettext_lazy("Adopted a model quy trình")
+)
+ACTION_REPUBLISH = define_action(
+    "processes.model.republish", gettext_lazy("Re-publish model"), gettext_lazy("Re-published a model quy trình")
+)
+ACTION_FLAG = define_action(
+    "processes.document.flag", gettext_lazy("Flag for update"), gettext_lazy("Flagged as needing an update")
+)
+ACTION_UPDATE_FROM_MODEL = define_action(
+    "processes.document.update_from_model",
+    gettext_lazy("Update from model"),
+    gettext_lazy("Took the model's changes into a draft"),
+)
+
+#: QĐ 19/2014/QĐ-TTg Art. 4.4a: update within 3 months of the legal change taking effect.
+UPDATE_PERIOD = relativedelta(months=3)
+WORKFLOW_NAME = "Soạn thảo → Soát xét → Phê duyệt"
+#: (task name, role) of the workflow's steps after drafting.
+WORKFLOW_TASKS = (("Soát xét", Role.LEADER), ("Phê duyệt", Role.LEADER))
+
+
+def _user_label(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name().strip() or user.get_username()
+
+
+def _set_history_user(instance, acting_user):
+    if getattr(acting_user, "is_authenticated", False):
+        instance._history_user = acting_user
+    return instance
+
+
+def _notify(document: ProcessDocument) -> None:
+    if document.commune_id:
+        send_data_changed(sender=ProcessDocument, commune_id=document.commune_id, kind="process")
+
+
+# -- catalogue ---------------------------------------------------------------------------
+
+
+@dataclass
+class CatalogueReport:
+    file_format: str
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    filtered: int = 0
+
+    def summary(self) -> str:
+        return _(
+            "%(added)d added, %(changed)d updated, %(unchanged)d unchanged, %(filtered)d filtered out "
+            "(customs rows listed at commune level by mistake)."
+        ) % {
+            "added": len(self.added),
+            "changed": len(self.changed),
+            "unchanged": self.unchanged,
+            "filtered": self.filtered,
+        }
+
+
+def _procedure_changes(procedure: Procedure, values: dict) -> bool:
+    changed = False
+    for name, value in values.items():
+        if getattr(procedure, name) != value:
+            setattr(procedure, name, value)
+            changed = True
+    return changed
+
+
+@transaction.atomic
+def import_catalogue(
+    *, name: str, data: bytes, acting_user=None, retrieved_on: date | None = None, dry_run: bool = False
+) -> CatalogueReport:
+    """Upsert the procedures of one catalogue file by national code.
+
+    A malformed file raises ``catalogue.CatalogueFileError`` (every bad row by
+    line) before anything is written; re-importing a file changes nothing.
+    """
+    parsed = catalogue.read_catalogue(name, data, retrieved_on=retrieved_on)
+    report = CatalogueReport(file_format=parsed.file_format, filtered=len(parsed.filtered))
+    existing = Procedure.objects.in_bulk([row.code for row in parsed.rows], field_name="code")
+    to_create, to_update, fields = [], [], set()
+    for row in parsed.rows:
+        procedure = existing.get(row.code)
+        if procedure is None:
+            procedure = Procedure(**row.values)
+            procedure.full_clean(validate_unique=False)
+            to_create.append(procedure)
+            report.added.append(row.code)
+        elif _procedure_changes(procedure, row.values):
+            procedure.full_clean(validate_unique=False)
+            to_update.append(procedure)
+            fields.update(row.values)
+            report.changed.append(row.code)
+        else:
+            report.unchanged += 1
+    Procedure.objects.bulk_create(to_create, batch_size=500)
+    if to_update:
+        fields.discard("code")
+        Procedure.objects.bulk_update(to_update, sorted(fields | {"updated_at"}), batch_size=500)
+    record = CatalogueImport.objects.create(
+        source_name=name[:255],
+        file_format=parsed.file_format,
+        added=len(report.added),
+        changed=len(report.changed),
+        unchanged=report.unchanged,
+        filtered=report.filtered,
+        details={"added": report.added[:1000], "changed": report.changed[:1000], "filtered": parsed.filtered[:1000]},
+        imported_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+    )
+    log(instance=record, action=ACTION_CATALOGUE_IMPORT, user=acting_user, data={"summary": report.summary()})
+    if dry_run:
+        transaction.set_rollback(True)
+    return report
+
+
+# -- procedures a commune handles -----------------------------------------------------------
+
+
+@transaction.atomic
+def add_handled_procedures(*, commune, procedures, acting_user=None, note: str = "") -> list[CommuneProcedure]:
+    """Add TTHC to the commune's list (already listed ones are left alone)."""
+    known = set(CommuneProcedure.objects.filter(commune=commune).values_list("procedure_id", flat=True))
+    added = []
+    for procedure in procedures:
+        if procedure.pk in known:
+            continue
+        entry = _set_history_user(CommuneProcedure(commune=commune, procedure=procedure, note=note), acting_user)
+        entry.full_clean()
+        entry.save()
+        known.add(procedure.pk)
+        added.append(entry)
+    if added:
+        log(instance=commune, action=ACTION_HANDLED_ADD, user=acting_user, data={"codes": [e.procedure.code for e in added]})
+        send_data_changed(sender=CommuneProcedure, commune_id=commune.pk, kind="process")
+    return added
+
+
+@transaction.atomic
+def remove_handled_procedure(*, entry: CommuneProcedure, acting_user=None) -> None:
+    commune, code = entry.commune, entry.procedure.code
+    _set_history_user(entry, acting_user).delete()
+    log(instance=commune, action=ACTION_HANDLED_REMOVE, user=acting_user, data={"code": code})
+    send_data_changed(sender=CommuneProcedure, commune_id=commune.pk, kind="process")
+
+
+# -- model library editors ------------------------------------------------------------------
+
+
+def ensure_library_editor_group(*, unit, acting_user=None) -> Group:
+    """The group of provincial ISO officers who maintain ``unit``'s model library."""
+    link = LibraryEditorGroup.objects.filter(unit=unit).select_related("group").first()
+    if link is not None:
+        return link.group
+    with translation.override("vi"):
+        label = _("Provincial ISO officer")
+    group, _created = Group.objects.get_or_create(name=f"{label} – {unit.full_name} [{unit.era}-{unit.code}]"[:150])
+    group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    LibraryEditorGroup.objects.create(unit=unit, group=group)
+    return group
+
+
+@transaction.atomic
+def add_library_editor(*, unit, user, acting_user=None) -> None:
+    group = ensure_library_editor_group(unit=unit, acting_user=acting_user)
+    if not user.groups.filter(pk=group.pk).exists():
+        user.groups.add(group)
+        log(instance=unit, action=ACTION_LIBRARY_EDITOR, user=acting_user, data={"user": user.get_username()})
+    forget_library_cache(user)
+
+
+# -- the approval workflow -------------------------------------------------------------------
+
+
+def ensure_process_workflow() -> Workflow:
+    """The one workflow "Soạn thảo → Soát xét → Phê duyệt" assigned to process documents (idempotent)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(ProcessDocument)
+    link = WorkflowContentType.objects.filter(content_type=content_type).select_related("workflow").first()
+    if link is not None:
+        return link.workflow
+    workflow = Workflow.objects.filter(name=WORKFLOW_NAME).first() or Workflow.objects.create(name=WORKFLOW_NAME)
+    for order, (name, role) in enumerate(WORKFLOW_TASKS):
+        task = CommuneRoleApprovalTask.objects.filter(name=name).first()
+        if task is None:
+            task = CommuneRoleApprovalTask.objects.create(name=name, role=role)
+        WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": order})
+    WorkflowContentType.objects.create(workflow=workflow, content_type=content_type)
+    return workflow
+
+
+# -- documents -----------------------------------------------------------------------------------
+
+
+def _owner_kwargs(commune, owner_unit) -> dict:
+    if (commune is None) == (owner_unit is None):
+        raise ValidationError(_("Choose either a commune or a model library."))
+    return {"commune": commune, "owner_unit": owner_unit}
+
+
+def _create_draft(*, owner: dict, procedure, content: ProcessContent, acting_user, **extra) -> ProcessDocument:
+    document = ProcessDocument(procedure=procedure, live=False, status=DocumentStatus.DRAFT, **owner, **extra)
+    apply_content(document, content)
+    document.full_clean()
+    document.save()
+    document.save_revision(user=acting_user, log_action=False)
+    wagtail_log(instance=document, action="wagtail.create", user=acting_user, content_changed=True)
+    return document
+
+
+@transaction.atomic
+def create_process_document(
+    *, procedure: Procedure, acting_user, commune=None, owner_unit=None, content: ProcessContent | None = None
+) -> ProcessDocument:
+    """Start a quy trình for ``procedure`` as a draft: the catalogue's facts in the standard layout."""
+    owner = _owner_kwargs(commune, owner_unit)
+    agency = commune.agency_name if commune else f"ỦY BAN NHÂN DÂN {owner_unit.full_name}".upper()
+    content = content or starting_content(procedure=procedure, agency=agency)
+    document = _create_draft(owner=owner, procedure=procedure, content=content, acting_user=acting_user)
+    log(instance=document, action=ACTION_CREATE, user=acting_user, data={"procedure": procedure.code})
+    return document
+
+
+def _check_editable(document: ProcessDocument, acting_user) -> None:
+    if document.workflow_in_progress:
+        raise ValidationError(_("“%(document)s” is being reviewed; wait until the review ends.") % {"document": document})
+    lock = document.get_lock()
+    if lock and lock.for_user(acting_user):
+        raise ValidationError(_("“%(document)s” is locked by another user.") % {"document": document})
+
+
+@transaction.atomic
+def save_draft_from_content(
+    *, document: ProcessDocument, content: ProcessContent, acting_user, include_header: bool = True, **extra
+) -> ProcessDocument:
+    """Save ``content`` as a new draft revision of ``document`` (the effective version stays live)."""
+    _check_editable(document, acting_user)
+    draft = document.get_latest_revision_as_object()
+    apply_content(draft, content, include_header=include_header)
+    for name, value in extra.items():
+        setattr(draft, name, value)
+    draft.full_clean()
+    if not document.live:
+        draft.save()  # as Wagtail's editor does: a never-issued document's row is its draft
+    draft.save_revision(user=acting_user, log_action=True)
+    return draft
+
+
+def _normalise_title(text: str) -> str:
+    text = " ".join(text.lower().split())
+    for prefix in ("quy trình ", "thủ tục "):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+    return text
+
+
+def resolve_procedure(content: ProcessContent, procedure: Procedure | None = None) -> Procedure:
+    """The TTHC a parsed quy trình is for: the chosen one, its code, or its title."""
+    if procedure is not None:
+        return procedure
+    if content.procedure_code:
+        found = Procedure.objects.filter(code=content.procedure_code.strip()).first()
+        if found is not None:
+            return found
+    wanted = _normalise_title(content.title)
+    if wanted:
+        for candidate in Procedure.objects.only("pk", "name", "code"):
+            if _normalise_title(candidate.name) == wanted:
+                return candidate
+    raise ValidationError(
+        _("Could not tell which administrative procedure this quy trình is for; choose it from the catalogue.")
+    )
+
+
+@transaction.atomic
+def import_process_document(
+    *, commune, content: ProcessContent, acting_user, procedure: Procedure | None = None, source_name: str = ""
+) -> ProcessDocument:
+    """Save a parsed Word quy trình as a draft of the commune's document for its TTHC.
+
+    A new document is created, or — when the commune already has one for the
+    TTHC (or with the same code) — a new draft revision is added to it.
+    """
+    procedure = resolve_procedure(content, procedure)
+    content.code = content.code.strip() or f"QT-{procedure.code}"
+    existing = (
+        ProcessDocument.objects.filter(commune=commune, procedure=procedure).first()
+        or ProcessDocument.objects.filter(commune=commune, code=content.code).first()
+    )
+    if existing is not None and existing.procedure_id != procedure.pk:
+        raise ValidationError(
+            _("The code %(code)s is already used by the commune's quy trình for another procedure.")
+            % {"code": content.code}
+        )
+    if existing is None:
+        document = _create_draft(
+            owner={"commune": commune, "owner_unit": None}, procedure=procedure, content=content, acting_user=acting_user
+        )
+    else:
+        document = save_draft_from_content(document=existing, content=content, acting_user=acting_user)
+    log(instance=document, action=ACTION_IMPORT, user=acting_user, data={"file": source_name, "procedure": procedure.code})
+    return document
+
+
+def import_process_docx(
+    *, commune, data: bytes, acting_user, procedure: Procedure | None = None, source_name: str = ""
+) -> ProcessDocument:
+    """Parse a Word quy trình and save it as a draft; a corrupt or foreign file raises
+    ``ValidationError`` with the parser's Vietnamese message and writes nothing."""
+    from .docx.importer import ProcessDocxError, parse_process_docx
+
+    try:
+        content = parse_process_docx(data)
+    except ProcessDocxError as exc:
+        raise ValidationError(str(exc)) from exc
+    return import_process_document(
+        commune=commune, content=content, acting_user=acting_user, procedure=procedure, source_name=source_name
+    )
+
+
+# -- approval -------------------------------------------------------------------------------------
+
+
+def _next_issue_number(document: ProcessDocument) -> int:
+    last = document.versions.order_by("-issue_number").values_list("issue_number", flat=True).first()
+    return last + 1 if last else max(document.issue_number or 1, 1)
+
+
+def _finished_tasks(workflow_state) -> list[TaskState]:
+    if workflow_state is None:
+        return []
+    return list(
+        workflow_state.task_states.filter(status=TaskState.STATUS_APPROVED)
+        .select_related("finished_by", "task")
+        .order_by("finished_at")
+    )
+
+
+def _stamp_person(document, prefix: str, user, when) -> None:
+    if user is not None and not getattr(document, f"{prefix}_name"):
+        setattr(document, f"{prefix}_name", _user_label(user))
+    if when is not None:
+        setattr(document, f"{prefix}_on", when)
+
+
+def _stamp_approvals(document, workflow_state, acting_user, today) -> None:
+    if workflow_state is not None:
+        _stamp_person(document, "drafted", workflow_state.requested_by, timezone.localdate(workflow_state.created_at))
+    tasks = _finished_tasks(workflow_state)
+    if len(tasks) > 1:
+        review = tasks[0]
+        _stamp_person(document, "reviewed", review.finished_by, timezone.localdate(review.finished_at))
+    _stamp_person(document, "approved", acting_user, today)
+
+
+def _change_text(document, previous: ProcessVersion | None) -> str:
+    """The change-table wording is document content: always Vietnamese."""
+    with translation.override("vi"):
+        return _change_text_vi(document, previous)
+
+
+def _change_text_vi(document, previous: ProcessVersion | None) -> str:
+    if document.change_summary.strip():
+        return document.change_summary.strip()
+    if previous is None:
+        return _("First issue")
+    fields = changed_fields(diff_contents(previous.content, document_content(document), fields=CONTENT_FIELDS))
+    if not fields:
+        return _("Re-issued without changes to the content")
+    return _("Revised: %(sections)s") % {"sections": ", ".join(field_label(name) for name in fields)}
+
+
+def _append_change_row(document, previous, issue: int, today) -> None:
+    if any(block.value.get("issue_number") == issue for block in document.changes):
+        return
+    row = ChangeRow(
+        request=document.change_request.strip(),
+        content=_change_text(document, previous),
+        changed_on=today,
+        issue_number=issue,
+    )
+    rows = [("change", dict(block.value)) for block in document.changes]
+    document.changes = rows + [("change", dataclasses.asdict(row))]
+
+
+def _resolve_flags(document: ProcessDocument, version: ProcessVersion, today, acting_user) -> int:
+    adopted = document.source_version
+    if adopted is None:
+        return 0
+    flags = document.update_flags.filter(
+        resolved_on__isnull=True,
+        model_version__document_id=adopted.document_id,
+        model_version__issue_number__lte=adopted.issue_number,
+    )
+    count = 0
+    for flag in flags:
+        flag.resolved_on, flag.resolved_version = today, version
+        _set_history_user(flag, acting_user).save()
+        count += 1
+    return count
+
+
+@transaction.atomic
+def approve_process_document(*, document: ProcessDocument, acting_user, workflow_state=None) -> ProcessVersion:
+    """Final approval: issue the reviewed content as the next lần ban hành.
+
+    Stamps issue number, issue and effective dates and the approval block,
+    appends the change-table row, publishes that as the live version, makes
+    the previous version obsolete, resolves the update flags the new version
+    answers, logs, and (for a model document) flags its derived copies.
+    """
+    document = ProcessDocument.objects.select_for_update().get(pk=document.pk)
+    previous = document.versions.filter(obsoleted_at__isnull=True).first()
+    today, now = timezone.localdate(), timezone.now()
+    issue = _next_issue_number(document)
+    proposed = document.effective_date
+    effective = proposed if proposed and proposed > today else today
+    legal_date = document.legal_change_effective_date
+    _stamp_approvals(document, workflow_state, acting_user, today)
+    _append_change_row(document, previous, issue, today)
+    document.issue_number, document.issued_on, document.effective_date = issue, today, effective
+    document.change_summary, document.change_request, document.legal_change_effective_date = "", "", None
+    document.status = DocumentStatus.EFFECTIVE
+    document.full_clean()
+    revision = document.save_revision(user=acting_user, log_action=False)
+    revision.publish(user=acting_user, log_action=False, skip_permission_checks=True)
+    if previous is not None:
+        previous.obsoleted_at = now
+        _set_history_user(previous, acting_user).save()
+    version = ProcessVersion(
+        document=document,
+        revision=revision,
+        issue_number=issue,
+        issued_on=today,
+        effective_date=effective,
+        approved_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        approved_at=now,
+        snapshot=content_to_dict(document_content(document)),
+    )
+    version.full_clean()
+    _set_history_user(version, acting_user).save()
+    document = ProcessDocument.objects.get(pk=document.pk)
+    resolved = _resolve_flags(document, version, today, acting_user)
+    sync_status(document=document)
+    log(
+        instance=document,
+        action=ACTION_APPROVE,
+        user=acting_user,
+        data={"issue_number": issue, "effective_date": effective, "version": version.pk, "resolved_flags": resolved},
+    )
+    _notify(document)
+    if document.is_model and previous is not None:
+        republish_model(version=version, acting_user=acting_user, legal_effective_date=legal_date)
+    return version
+
+
+def sync_status(*, document: ProcessDocument) -> str:
+    """Recompute the live row's status from its workflow, flags and publication."""
+    document = ProcessDocument.objects.get(pk=document.pk)
+    if document.workflow_in_progress:
+        status = DocumentStatus.IN_REVIEW
+    elif document.status == DocumentStatus.OBSOLETE and not document.live:
+        status = DocumentStatus.OBSOLETE
+    elif document.update_flags.filter(resolved_on__isnull=True).exists():
+        status = DocumentStatus.NEEDS_UPDATE
+    elif document.live:
+        status = DocumentStatus.EFFECTIVE
+    else:
+        status = DocumentStatus.DRAFT
+    if status != document.status:
+        document.status = status
+        document.save(update_fields=["status"])
+    return status
+
+
+@transaction.atomic
+def withdraw_process_document(*, document: ProcessDocument, acting_user, reason: str) -> ProcessDocument:
+    """Take an effective quy trình out of force (e.g. the TTHC was abolished)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for withdrawing the quy trình."))
+    document = ProcessDocument.objects.select_for_update().get(pk=document.pk)
+    if not document.live:
+        raise ValidationError(_("Only an effective quy trình can be withdrawn."))
+    if document.workflow_in_progress:
+        document.current_workflow_state.cancel(user=acting_user)
+    UnpublishAction(document, user=acting_user).execute(skip_permission_checks=True)
+    for version in document.versions.filter(obsoleted_at__isnull=True):
+        version.obsoleted_at = timezone.now()
+        _set_history_user(version, acting_user).save()
+    document.refresh_from_db()
+    document.status = DocumentStatus.OBSOLETE
+    document.save(update_fields=["status"])
+    log(instance=document, action=ACTION_WITHDRAW, user=acting_user, data={"reason": reason})
+    _notify(document)
+    return document
+
+
+# -- model library -----------------------------------------------------------------------------------
+
+
+def _current_model_version(model: ProcessDocument) -> ProcessVersion:
+    version = model.versions.filter(obsoleted_at__isnull=True).first()
+    if not model.is_model or version is None:
+        raise ValidationError(_("Only an approved model quy trình can be adopted."))
+    return version
+
+
+@transaction.atomic
+def adopt_model(*, model: ProcessDocument, commune, acting_user, code: str = "") -> ProcessDocument:
+    """Copy a model's current version into a new draft of the commune, remembering its source."""
+    version = _current_model_version(model)
+    if ProcessDocument.objects.filter(commune=commune, procedure_id=model.procedure_id).exists():
+        raise ValidationError(_("The commune already has a quy trình for this procedure."))
+    model_content = version.content
+    content = ProcessContent(agency=commune.agency_name, title="", code=code.strip() or model_content.code)
+    for name in CONTENT_FIELDS:
+        setattr(content, name, getattr(model_content, name))
+    document = _create_draft(
+        owner={"commune": commune, "owner_unit": None},
+        procedure=model.procedure,
+        content=content,
+        acting_user=acting_user,
+        source_model=model,
+        source_version=version,
+    )
+    log(instance=document, action=ACTION_ADOPT, user=acting_user, data={"model": model.pk, "issue_number": version.issue_number})
+    return document
+
+
+def _model_base_version(copy: ProcessDocument, version: ProcessVersion) -> ProcessVersion | None:
+    if copy.source_version_id and copy.source_version.document_id == version.document_id:
+        return copy.source_version
+    return version.document.versions.filter(issue_number__lt=version.issue_number).order_by("-issue_number").first()
+
+
+@transaction.atomic
+def republish_model(
+    *, version: ProcessVersion, acting_user, legal_effective_date: date | None = None
+) -> list[DocumentUpdateFlag]:
+    """Flag every copy derived from the model "cần cập nhật" with the upstream
+    changes and a deadline 3 months after the legal change takes effect."""
+    model = version.document
+    legal = legal_effective_date or version.effective_date
+    deadline = legal + UPDATE_PERIOD
+    today = timezone.localdate()
+    flags = []
+    copies = ProcessDocument.objects.filter(source_model=model).exclude(source_version=version)
+    for copy in copies.select_related("source_version", "commune"):
+        base = _model_base_version(copy, version)
+        changes = diff_contents(base.content, version.content, fields=CONTENT_FIELDS) if base else []
+        flag, created = DocumentUpdateFlag.objects.get_or_create(
+            document=copy,
+            model_version=version,
+            defaults={
+                "raised_on": today,
+                "legal_effective_date": legal,
+                "deadline": deadline,
+                "upstream_changes": differences_to_json(changes),
+            },
+        )
+        if not created:
+            continue
+        flags.append(flag)
+        sync_status(document=copy)
+        log(instance=copy, action=ACTION_FLAG, user=acting_user, data={"model_issue": version.issue_number, "deadline": deadline})
+        _notify(copy)
+    log(
+        instance=model,
+        action=ACTION_REPUBLISH,
+        user=acting_user,
+        data={"issue_number": version.issue_number, "legal_effective_date": legal, "deadline": deadline, "flagged": len(flags)},
+    )
+    return flags
+
+
+@transaction.atomic
+def update_from_model(*, document: ProcessDocument, acting_user) -> ProcessDocument:
+    """Take the sections the model changed since the adopted version into a new draft."""
+    if document.source_model is None:
+        raise ValidationError(_("This quy trình was not adopted from a model."))
+    current = _current_model_version(document.source_model)
+    base = _model_base_version(document, current)
+    changed = changed_fields(diff_contents(base.content, current.content, fields=CONTENT_FIELDS)) if base else CONTENT_FIELDS
+    draft_content = document_content(document.get_latest_revision_as_object())
+    for name in changed:
+        setattr(draft_content, name, getattr(current.content, name))
+    draft = save_draft_from_content(
+        document=document, content=draft_content, acting_user=acting_user, include_header=False, source_version=current
+    )
+    log(instance=document, action=ACTION_UPDATE_FROM_MODEL, user=acting_user, data={"model_issue": current.issue_number, "fields": list(changed)})
+    return draft

@@ -1,0 +1,402 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail.permissions import register_permission_policy
+
+from qms.permissions import CommuneScopedPolicy
+
+from .models import CommuneProcedure, DocumentUpdateFlag, Procedure, ProcessDocument
+from .policies import CatalogueReadPolicy, ProcessDocumentPolicy
+
+# Policies first: every view of these models is checked against them.
+register_permission_policy(ProcessDocument, ProcessDocumentPolicy(ProcessDocument))
+register_permission_policy(Procedure, CatalogueReadPolicy(Procedure))
+register_permission_policy(CommuneProcedure, CommuneScopedPolicy(CommuneProcedure, commune_path="commune"))
+register_permission_policy(
+    DocumentUpdateFlag,
+    # Flags are raised and resolved by services only.
+    CommuneScopedPolicy(
+        DocumentUpdateFlag, commune_path="document__commune", action_perms={"add": None, "change": None, "delete": None}
+    ),
+)
+
+from django.core.exceptions import PermissionDenied  # noqa: E402
+from wagtail import hooks  # noqa: E402
+from wagtail.admin.menu import MenuItem  # noqa: E402
+from wagtail.admin.panels import (  # noqa: E402
+    FieldPanel,
+    FieldRowPanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.admin.ui.tables import Column, DateColumn  # noqa: E402
+from wagtail.admin.views.generic import models as generic  # noqa: E402
+from wagtail.admin.views.generic.permissions import PermissionCheckedMixin  # noqa: E402
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup  # noqa: E402
+from wagtail.admin.viewsets.model import ModelViewSet  # noqa: E402
+from wagtail.snippets.views import snippets as snippet_views  # noqa: E402
+from wagtail.snippets.models import register_snippet  # noqa: E402
+from wagtail.snippets.views import chooser as chooser_views  # noqa: E402
+from wagtail.snippets.views.chooser import SnippetChooserViewSet  # noqa: E402
+from wagtail.snippets.views.snippets import SnippetViewSet  # noqa: E402
+from django.shortcuts import get_object_or_404  # noqa: E402
+
+from qms.permissions import CommuneScopedViewSetMixin  # noqa: E402
+
+from . import services, views  # noqa: E402,F401  (services declares the audit actions)
+from .forms import CommuneScopedForm, ProcessDocumentForm  # noqa: E402
+
+REVIEW_ACTIONS = views.REVIEW_ACTIONS
+
+
+# -- snippet views of ProcessDocument ------------------------------------------------------------
+
+
+class ReviewerEditorAccess:
+    """The editor opens for the commune's officers, and for its leaders only while
+    they act on the document's current workflow step (the commune guard has
+    already checked "change" or "review" on the document's commune)."""
+
+    permission_required = None
+    any_permission_required = REVIEW_ACTIONS
+
+    def dispatch(self, request, *args, **kwargs):
+        obj = self.live_object
+        if not self.permission_policy.user_has_permission_for_instance(request.user, "change", obj):
+            task = obj.current_workflow_task
+            if not (task and task.user_can_access_editor(obj, request.user)):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class NoDirectPublishMixin:
+    """A version is only issued by the approval workflow, never by "Publish"."""
+
+    def get_available_actions(self):
+        return [action for action in super().get_available_actions() if action not in ("publish", "unpublish")]
+
+
+class ProcessCreateView(NoDirectPublishMixin, snippet_views.CreateView):
+    pass
+
+
+class ProcessEditView(ReviewerEditorAccess, NoDirectPublishMixin, snippet_views.EditView):
+    def get_header_more_buttons(self):
+        from wagtail.admin.widgets.button import HeaderButton
+
+        namespace = self.edit_url_name.rsplit(":", 1)[0]
+        buttons = list(super().get_header_more_buttons())
+        for label, name, icon in (
+            (_("Versions"), "versions", "history"),
+            (_("Compare versions"), "compare_versions", "doc-full"),
+            (_("Download draft (Word)"), "draft_docx", "download"),
+        ):
+            buttons.append(HeaderButton(label, url=reverse(f"{namespace}:{name}", args=[self.object.pk]), icon_name=icon))
+        return buttons
+
+
+class ProcessIndexView(views.DocumentListButtonsMixin, snippet_views.IndexView):
+    pass
+
+
+def reviewer_view(view_class):
+    """``view_class`` open to the document's officers ("change") and leaders ("review")."""
+    bases = (view_class,) if issubclass(view_class, PermissionCheckedMixin) else (PermissionCheckedMixin, view_class)
+    attrs = {"permission_required": None, "any_permission_required": REVIEW_ACTIONS}
+    return type(f"Reviewer{view_class.__name__}", bases, attrs)
+
+
+class ClosedUnpublishView(snippet_views.UnpublishView):
+    """Withdrawal goes through the "Withdraw" page, which obsoletes the version."""
+
+    permission_required = "unpublish"
+
+
+def _document_panels():
+    def person(prefix, heading):
+        return MultiFieldPanel(
+            [FieldRowPanel([FieldPanel(f"{prefix}_name"), FieldPanel(f"{prefix}_position"), FieldPanel(f"{prefix}_on")])],
+            heading=heading,
+        )
+
+    return TabbedInterface(
+        [
+            ObjectList(
+                [
+                    FieldRowPanel([FieldPanel("commune"), FieldPanel("owner_unit")]),
+                    FieldPanel("procedure"),
+                    FieldPanel("title"),
+                    FieldRowPanel(
+                        [
+                            FieldPanel("code"),
+                            FieldPanel("issue_number", read_only=True),
+                            FieldPanel("issued_on", read_only=True),
+                            FieldPanel("effective_date"),
+                        ]
+                    ),
+                    FieldPanel("change_request"),
+                    FieldPanel("change_summary"),
+                    FieldPanel("legal_change_effective_date"),
+                ],
+                heading=_("General"),
+            ),
+            ObjectList(
+                [FieldPanel("purpose"), FieldPanel("scope"), FieldPanel("references"), FieldPanel("definitions")],
+                heading=_("Sections 1–4"),
+            ),
+            ObjectList(
+                [
+                    FieldPanel("legal_basis"),
+                    FieldPanel("dossier"),
+                    FieldPanel("dossier_sets"),
+                    FieldPanel("processing_time"),
+                    FieldPanel("reception_place"),
+                    FieldPanel("fees"),
+                    FieldPanel("steps"),
+                ],
+                heading=_("5. Procedure"),
+            ),
+            ObjectList([FieldPanel("forms"), FieldPanel("records")], heading=_("6–7. Forms and records")),
+            ObjectList(
+                [
+                    person("drafted", _("Drafted")),
+                    person("reviewed", _("Reviewed")),
+                    person("approved", _("Approved")),
+                    FieldPanel("changes"),
+                ],
+                heading=_("Approval and changes"),
+            ),
+        ],
+        base_form_class=ProcessDocumentForm,
+    )
+
+
+class VisibleDocumentsMixin:
+    """Chooser views list and return only the documents the user may view."""
+
+    def visible_documents(self):
+        policy = ProcessDocument.snippet_viewset.permission_policy
+        allowed = policy.instances_user_has_any_permission_for(self.request.user, ["view"])
+        return ProcessDocument.objects.filter(pk__in=allowed.values("pk"))
+
+    def get_object_list(self):
+        return self.visible_documents()
+
+    def get_object(self, pk):
+        return get_object_or_404(self.visible_documents(), pk=pk)
+
+    def get_objects(self, pks):
+        return self.visible_documents().filter(pk__in=pks)
+
+
+class ProcessChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = type("ProcessChooseView", (VisibleDocumentsMixin, chooser_views.ChooseView), {})
+    choose_results_view_class = type(
+        "ProcessChooseResultsView", (VisibleDocumentsMixin, chooser_views.ChooseResultsView), {}
+    )
+    chosen_view_class = type("ProcessChosenView", (VisibleDocumentsMixin, chooser_views.SnippetChosenView), {})
+    chosen_multiple_view_class = type(
+        "ProcessChosenMultipleView", (VisibleDocumentsMixin, chooser_views.SnippetChosenMultipleView), {}
+    )
+
+
+class ProcessDocumentViewSet(CommuneScopedViewSetMixin, SnippetViewSet):
+    model = ProcessDocument
+    icon = "doc-full-inverse"
+    menu_label = _("Process documents")
+    menu_name = "process-documents"
+    list_display = [
+        "code",
+        "title",
+        Column("owner_label", label=_("Commune / library")),
+        "status",
+        Column("issue_number", label=_("Issue")),
+        DateColumn("effective_date", label=_("Effective date")),
+    ]
+    list_filter = ["status", "live"]
+    search_fields = ["title", "code"]
+    inspect_view_enabled = True
+    inspect_view_fields = ["code", "title", "procedure", "commune", "owner_unit", "status", "issue_number",
+                           "issued_on", "effective_date", "purpose", "scope", "legal_basis", "processing_time", "fees"]
+    copy_view_enabled = False
+    chooser_viewset_class = ProcessChooserViewSet
+    edit_handler = _document_panels()
+    index_view_class = ProcessIndexView
+    add_view_class = ProcessCreateView
+    edit_view_class = ProcessEditView
+    unpublish_view_class = ClosedUnpublishView
+    history_view_class = reviewer_view(snippet_views.HistoryView)
+    revisions_view_class = reviewer_view(snippet_views.PreviewRevisionView)
+    revisions_compare_view_class = reviewer_view(snippet_views.RevisionsCompareView)
+    preview_on_edit_view_class = reviewer_view(snippet_views.PreviewOnEditView)
+    workflow_action_view_class = reviewer_view(snippet_views.WorkflowActionView)
+    collect_workflow_action_data_view_class = reviewer_view(snippet_views.CollectWorkflowActionDataView)
+    confirm_workflow_cancellation_view_class = reviewer_view(snippet_views.ConfirmWorkflowCancellationView)
+    workflow_preview_view_class = reviewer_view(snippet_views.WorkflowPreviewView)
+    workflow_history_view_class = reviewer_view(snippet_views.WorkflowHistoryView)
+    workflow_history_detail_view_class = reviewer_view(snippet_views.WorkflowHistoryDetailView)
+
+    def get_queryset(self, request):
+        return ProcessDocument.objects.select_related("commune", "owner_unit", "procedure", "locked_by")
+
+    def page_view(self, view_class):
+        return self.construct_view(view_class, url_namespace=self.url_namespace, index_url_name=self.get_url_name("list"))
+
+    def get_urlpatterns(self):
+        doc = "<str:pk>"
+        extra = [
+            (f"versions/{doc}/", views.VersionListView, "versions"),
+            (f"versions/{doc}/<int:issue_number>/", views.VersionDetailView, "version"),
+            (f"versions/{doc}/<int:issue_number>/docx/", views.VersionDocxView, "version_docx"),
+            (f"docx/{doc}/", views.CurrentDocxView, "current_docx"),
+            (f"draft-docx/{doc}/", views.DraftDocxView, "draft_docx"),
+            (f"compare-versions/{doc}/", views.CompareVersionsView, "compare_versions"),
+            (f"upstream/{doc}/", views.UpstreamView, "upstream"),
+            (f"update-from-model/{doc}/", views.UpdateFromModelView, "update_from_model"),
+            (f"withdraw/{doc}/", views.WithdrawView, "withdraw"),
+            (f"adoption/{doc}/", views.AdoptionView, "adoption"),
+            (f"adopt/{doc}/", views.AdoptView, "adopt"),
+            ("import-docx/", views.DocxUploadView, "import_docx"),
+            ("start/", views.StartView, "start"),
+            ("library/", views.LibraryView, "library"),
+        ]
+        return super().get_urlpatterns() + [path(route, self.page_view(cls), name=name) for route, cls, name in extra]
+
+
+# -- the catalogue, the commune's TTHC list and the update flags -------------------------------------
+
+
+class CatalogueIndexView(views.StartFromCatalogueMixin, generic.IndexView):
+    pass
+
+
+class ProcedureInspectView(generic.InspectView):
+    def get_field_display_value(self, field_name, field):
+        # The model field "field" (lĩnh vực) would otherwise resolve to this very method.
+        if field_name == "field":
+            return self.object.field
+        return super().get_field_display_value(field_name, field)
+
+
+class ProcedureViewSet(CommuneScopedViewSetMixin, ModelViewSet):
+    model = Procedure
+    icon = "list-ul"
+    menu_label = _("TTHC catalogue")
+    list_display = ["code", "name", "field", Column("time_limit_display", label=_("Time limit")), "decision_number"]
+    search_fields = ["code", "name", "field"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    index_view_class = CatalogueIndexView
+    inspect_view_class = ProcedureInspectView
+    form_fields = ["code", "name", "field", "level", "decision_number", "legal_basis", "time_limit_text",
+                   "time_limit_value", "time_limit_unit", "fees", "result", "steps_text", "source_url", "retrieved_on",
+                   "verified"]
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(start_url_name=ProcessDocumentViewSet().get_url_name("start"), **kwargs)
+
+
+class HandledCreateView(generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        added = services.add_handled_procedures(
+            commune=data["commune"], procedures=[data["procedure"]], note=data.get("note", ""), acting_user=self.request.user
+        )
+        return added[0]
+
+
+class HandledDeleteView(generic.DeleteView):
+    def delete_action(self):
+        services.remove_handled_procedure(entry=self.object, acting_user=self.request.user)
+
+
+class CommuneProcedureViewSet(CommuneScopedViewSetMixin, ModelViewSet):
+    model = CommuneProcedure
+    icon = "tasks"
+    menu_label = _("Procedures handled")
+    list_display = ["procedure", "commune", DateColumn("added_at", label=_("Added at"))]
+    search_fields = ["procedure__code", "procedure__name"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    add_view_class = HandledCreateView
+    delete_view_class = HandledDeleteView
+    edit_handler = ObjectList(
+        [FieldPanel("commune"), FieldPanel("procedure"), FieldPanel("note")], base_form_class=CommuneScopedForm
+    )
+
+    def get_index_view_kwargs(self, **kwargs):
+        queryset = CommuneProcedure.objects.select_related("commune", "procedure")
+        return super().get_index_view_kwargs(queryset=queryset, **kwargs)
+
+
+class UpdateFlagViewSet(CommuneScopedViewSetMixin, ModelViewSet):
+    model = DocumentUpdateFlag
+    icon = "warning"
+    menu_label = _("Update flags")
+    list_display = [
+        "document",
+        DateColumn("raised_on", label=_("Raised on")),
+        DateColumn("deadline", label=_("Deadline")),
+        DateColumn("resolved_on", label=_("Resolved on")),
+    ]
+    list_filter = ["resolved_on"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    form_fields = ["resolved_on"]
+
+    def get_index_view_kwargs(self, **kwargs):
+        queryset = DocumentUpdateFlag.objects.select_related("document__commune")
+        return super().get_index_view_kwargs(queryset=queryset, **kwargs)
+
+
+# -- menu -----------------------------------------------------------------------------------------
+
+
+class LinkViewSet(ViewSet):
+    """A menu entry for one of the document viewset's own pages."""
+
+    target = ""
+    action = "view"
+
+    def get_urlpatterns(self):
+        return []
+
+    @property
+    def menu_url(self):
+        return reverse(ProcessDocumentViewSet().get_url_name(self.target))
+
+    def get_menu_item(self, order=None):
+        action = self.action
+
+        class PolicyMenuItem(MenuItem):
+            def is_shown(self, request):
+                return ProcessDocumentPolicy(ProcessDocument).user_has_permission(request.user, action)
+
+        return PolicyMenuItem(
+            self.menu_label, self.menu_url, name=self.name, icon_name=self.menu_icon,
+            order=self.get_menu_item_order(order),
+        )
+
+
+class ProcessesGroup(ViewSetGroup):
+    menu_label = _("ISO quy trình")
+    menu_icon = "doc-full-inverse"
+    menu_order = 200
+    items = (
+        ProcessDocumentViewSet(),
+        LinkViewSet("process_start", target="start", action="add", menu_label=_("Start a quy trình"), menu_icon="plus"),
+        LinkViewSet("process_import", target="import_docx", action="add", menu_label=_("Import from Word"), menu_icon="upload"),
+        LinkViewSet("process_library", target="library", menu_label=_("Model library"), menu_icon="folder-open-1"),
+        ProcedureViewSet("tthc"),
+        CommuneProcedureViewSet("handled_procedures"),
+        UpdateFlagViewSet("update_flags"),
+    )
+
+
+register_snippet(ProcessesGroup)
+
+
+@hooks.register("construct_snippet_action_menu")
+def hide_direct_publish(menu_items, request, context):
+    if context.get("model") is ProcessDocument:
+        menu_items[:] = [item for item in menu_items if item.name not in ("action-publish", "action-unpublish")]

@@ -1,0 +1,28 @@
+from django.urls import path
+from wagtail.utils.urlpatterns import decorate_urlpatterns
+
+from . import views
+
+app_name = "certification"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("dashboard/export.xlsx", views.export_xlsx, name="export_xlsx"),
+    path("dashboard/report.docx", views.report_docx, name="report_docx"),
+    path("unit/<int:pk>/target/", views.TargetEditView.as_view(), name="target"),
+    path("commune/<int:pk>/", views.CommuneRecordView.as_view(), name="commune"),
+    path("commune/<int:pk>/evidence/add/", views.EvidenceAddView.as_view(), name="evidence_add"),
+    path("commune/<int:pk>/announcement/draft.docx", views.decision_draft, name="decision_draft"),
+    path("commune/<int:pk>/announcement/add/", views.AnnouncementAddView.as_view(), name="announcement_add"),
+    path("commune/<int:pk>/inspection/add/", views.InspectionAddView.as_view(), name="inspection_add"),
+    path("evidence/<int:pk>/file/", views.evidence_file, name="evidence_file"),
+    path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
+    path("announcement/<int:pk>/file/", views.announcement_file, name="announcement_file"),
+    path("conclusion/<int:pk>/report/", views.ReportAddView.as_view(), name="report_add"),
+    path("conclusion/<int:pk>/file/", views.report_file, name="report_file"),
+    path("notifications/", views.NotificationsView.as_view(), name="notifications"),
+]
+
+# Refusals are real 403 pages, not Wagtail's redirect to the admin home.
+urlpatterns = decorate_urlpatterns(urlpatterns, views.refuse_with_403)

@@ -1,0 +1,313 @@
+"""Word documents of the certification app, built on the ``qms.docx`` blocks.
+
+* :func:`build_announcement_decision` — the quyết định công bố HTQLCL
+  (QĐ 19/2014 Art. 4.3, Phụ lục I) in the NĐ 30/2020 layout, with the scope
+  (the list of TTHC) as a table in Điều 1.
+* :func:`build_yearly_report` — the yearly report to the Department of Science
+  and Technology (Phụ lục II style) with the figures of a dashboard.
+
+The sentences below are the prescribed wording of these administrative forms
+(legal layout text, kept in Vietnamese like ``qms.docx.labels``); stage names
+and other UI words come from the translation catalogue in Vietnamese.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone, translation
+
+from qms import docx as qd
+from qms.docx import labels
+
+from .models import Stage
+from .selectors import ProgressReport, late_item_json
+
+SYMBOL_DECISION = "QĐ-UBND"
+SYMBOL_REPORT = "BC-UBND"
+NEW_LAW_FROM = date(2025, 7, 1)
+
+SUBJECT_ANNOUNCE = (
+    "Về việc công bố Hệ thống quản lý chất lượng phù hợp Tiêu chuẩn quốc gia TCVN ISO 9001:2015"
+)
+SUBJECT_REANNOUNCE = (
+    "Về việc công bố lại Hệ thống quản lý chất lượng phù hợp Tiêu chuẩn quốc gia TCVN ISO 9001:2015"
+)
+LAW_2015 = (
+    "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật sửa đổi, bổ sung một số "
+    "điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm 2019"
+)
+LAW_2025 = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025"
+QD_19 = (
+    "Căn cứ Quyết định số 19/2014/QĐ-TTg ngày 05 tháng 3 năm 2014 của Thủ tướng Chính phủ về việc áp dụng "
+    "Hệ thống quản lý chất lượng theo Tiêu chuẩn quốc gia TCVN ISO 9001:2008 vào hoạt động của các cơ quan, "
+    "tổ chức thuộc hệ thống hành chính nhà nước"
+)
+TT_26 = (
+    "Căn cứ Thông tư số 26/2014/TT-BKHCN ngày 10 tháng 10 năm 2014 của Bộ trưởng Bộ Khoa học và Công nghệ "
+    "quy định chi tiết thi hành Quyết định số 19/2014/QĐ-TTg ngày 05 tháng 3 năm 2014 của Thủ tướng Chính phủ"
+)
+QD_101 = (
+    "Căn cứ Quyết định số 101/QĐ-BKHCN ngày 21 tháng 01 năm 2019 của Bộ trưởng Bộ Khoa học và Công nghệ "
+    "công bố Mô hình khung hệ thống quản lý chất lượng theo Tiêu chuẩn quốc gia TCVN ISO 9001:2015 cho các "
+    "cơ quan, tổ chức thuộc hệ thống hành chính nhà nước tại địa phương"
+)
+PROPOSAL = "Xét đề nghị của Ban chỉ đạo ISO {agency}"
+DECIDES = "QUYẾT ĐỊNH:"
+ARTICLE_1 = (
+    "Điều 1. {verb} Hệ thống quản lý chất lượng của {agency} phù hợp Tiêu chuẩn quốc gia "
+    "TCVN ISO 9001:2015 đối với hoạt động giải quyết thủ tục hành chính. Phạm vi áp dụng gồm "
+    "{count} thủ tục hành chính sau:"
+)
+ARTICLE_2 = (
+    "Điều 2. Ban chỉ đạo ISO, Thư ký ISO và cán bộ, công chức của {agency} có trách nhiệm duy trì và cải "
+    "tiến Hệ thống quản lý chất lượng; cập nhật quy trình trong thời hạn 03 tháng kể từ ngày văn bản quy "
+    "phạm pháp luật có liên quan có hiệu lực; đánh giá nội bộ và xem xét của lãnh đạo ít nhất 01 lần mỗi "
+    "năm; công bố lại khi có sự điều chỉnh, mở rộng, thu hẹp phạm vi áp dụng."
+)
+ARTICLE_3 = (
+    "Điều 3. Quyết định này có hiệu lực kể từ ngày ký{replaces}. Văn phòng, Ban chỉ đạo ISO, cán bộ, công "
+    "chức {agency} và các tổ chức, cá nhân có liên quan chịu trách nhiệm thi hành Quyết định này."
+)
+REPLACES = " và thay thế Quyết định số {number} ngày {date}"
+SCOPE_HEADERS = ("STT", "Mã TTHC", "Tên thủ tục hành chính", "Lĩnh vực", "Quy trình")
+SCOPE_WIDTHS_MM = (12, 24, 79, 26, 24)
+DOST = "Sở Khoa học và Công nghệ {province}"
+LIKE_ARTICLE_3 = "Như Điều 3"
+WEBSITE = "Trang thông tin điện tử {agency} (để đăng tải)"
+
+REPORT_SUBJECT = (
+    "Tình hình xây dựng, áp dụng, duy trì và cải tiến Hệ thống quản lý chất lượng theo Tiêu chuẩn quốc gia "
+    "TCVN ISO 9001:2015 năm {year}"
+)
+TO = "Kính gửi: {recipient}"
+REPORT_INTRO = (
+    "Thực hiện Quyết định số 19/2014/QĐ-TTg ngày 05 tháng 3 năm 2014 của Thủ tướng Chính phủ và Thông tư số "
+    "26/2014/TT-BKHCN ngày 10 tháng 10 năm 2014 của Bộ trưởng Bộ Khoa học và Công nghệ, {agency} báo cáo "
+    "tình hình xây dựng, áp dụng, duy trì và cải tiến Hệ thống quản lý chất lượng tại các xã, phường, thị "
+    "trấn trên địa bàn năm {year} (số liệu tính đến ngày {as_of}) như sau:"
+)
+SECTION_1 = "I. TÌNH HÌNH XÂY DỰNG, ÁP DỤNG VÀ CÔNG BỐ HỆ THỐNG QUẢN LÝ CHẤT LƯỢNG"
+SECTION_2 = "II. TÌNH HÌNH DUY TRÌ, CẢI TIẾN HỆ THỐNG QUẢN LÝ CHẤT LƯỢNG"
+SECTION_3 = "III. KẾT QUẢ KIỂM TRA"
+SECTION_4 = "IV. DANH SÁCH CÁC ĐƠN VỊ"
+SECTION_5 = "V. CÁC VIỆC CHẬM HẠN"
+SECTION_6 = "VI. ĐỀ XUẤT, KIẾN NGHỊ"
+ANNOUNCED_LINE = "Tổng số đơn vị cấp xã: {total}; đã công bố Hệ thống quản lý chất lượng: {announced}/{total} ({percent}%)."
+TARGET_LINE = "Mục tiêu: {percent}% đơn vị cấp xã công bố trước ngày {date} ({needed} đơn vị); {state}."
+TARGET_MET = "đã đạt"
+TARGET_NOT_MET = "chưa đạt, còn {missing} đơn vị chưa công bố"
+STAGE_HEADERS = ("STT", "Tình trạng", "Số đơn vị", "Tỷ lệ (%)")
+STAGE_WIDTHS_MM = (14, 91, 30, 30)
+MAINTENANCE_LINE = (
+    "Số đơn vị đã công bố đạt yêu cầu duy trì hằng năm (đánh giá nội bộ, xem xét của lãnh đạo, cập nhật quy "
+    "trình, phạm vi áp dụng, khắc phục sau kiểm tra): {ok}; không đạt: {failed}; đang thực hiện: {pending}."
+)
+LATE_LINE = "Số đơn vị có việc chậm hạn: {communes}; tổng số việc chậm hạn: {items}."
+INSPECTION_LINE = (
+    "Năm {year} đã kiểm tra {inspected} đơn vị, trong đó kiểm tra trực tiếp tại đơn vị: {on_site}; "
+    "số kết luận kiểm tra chưa có báo cáo khắc phục: {open_reports}."
+)
+COMMUNE_HEADERS = ("STT", "Đơn vị", "Tình trạng", "Quyết định công bố", "Việc chậm hạn")
+COMMUNE_WIDTHS_MM = (12, 50, 38, 40, 25)
+UNIT_HEADERS = ("STT", "Đơn vị", "Tổng số xã", "Đã công bố", "Tỷ lệ (%)", "Đơn vị chậm hạn")
+UNIT_WIDTHS_MM = (12, 55, 24, 25, 22, 27)
+LATE_HEADERS = ("STT", "Đơn vị", "Nội dung", "Hạn", "Số ngày chậm")
+LATE_WIDTHS_MM = (12, 38, 75, 22, 18)
+PROPOSALS_BLANK = "…………………………………………………………………………………………"
+NO_LATE = "Không có việc chậm hạn."
+
+
+def _in_text(name: str) -> str:
+    """"Xã Yên Trung" -> "xã Yên Trung" (a unit name inside a sentence)."""
+    return name[:1].lower() + name[1:] if name else name
+
+
+def agency_in_text(full_name: str) -> str:
+    return f"Ủy ban nhân dân {_in_text(full_name)}"
+
+
+def _grounds(commune, when: date | None) -> list[str]:
+    law = LAW_2025 if (when or timezone.localdate()) >= NEW_LAW_FROM else LAW_2015
+    return [law, QD_19, TT_26, QD_101, PROPOSAL.format(agency=_in_text(commune.unit.full_name))]
+
+
+def _scope_rows(scope) -> list[list[str]]:
+    items = [item if isinstance(item, dict) else vars(item) for item in scope]
+    return [
+        [str(i), item["procedure_code"], item["procedure_name"], item.get("field", ""), item.get("document_code", "")]
+        for i, item in enumerate(items, start=1)
+    ]
+
+
+def _recipients(commune) -> list[str]:
+    recipients = [LIKE_ARTICLE_3]
+    if commune.province_name:
+        recipients.append(DOST.format(province=_in_text(commune.province_name)))
+    if commune.district_name:
+        recipients.append(agency_in_text(commune.district_name).replace("Ủy ban nhân dân", "UBND"))
+    recipients += [WEBSITE.format(agency=_in_text(commune.unit.full_name)), labels.LUU_VT]
+    return recipients
+
+
+def _start(*, agency: str, parent_agency: str | None, number, symbol: str, place: str, when: date | None):
+    doc = qd.new_document()
+    qd.add_page_number_header(doc)
+    qd.add_national_header(
+        doc,
+        agency=agency,
+        parent_agency=parent_agency or None,
+        number_line=qd.format_document_number(number, symbol),
+        place=place,
+        doc_date=when,
+    )
+    return doc
+
+
+def build_announcement_decision(
+    *,
+    commune,
+    scope,
+    number: str | None = None,
+    signed_on: date | None = None,
+    signer_name: str = "",
+    replaces=None,
+):
+    """The announcement decision; ``replaces`` (an earlier Announcement) makes it a re-announcement."""
+    agency = _in_text(commune.unit.full_name)
+    doc = _start(
+        agency=commune.agency_name,
+        parent_agency=commune.parent_agency_name,
+        number=number,
+        symbol=SYMBOL_DECISION,
+        place=commune.place_name or commune.unit.name,
+        when=signed_on,
+    )
+    qd.add_document_title(doc, doc_type=labels.QUYET_DINH, subject=SUBJECT_REANNOUNCE if replaces else SUBJECT_ANNOUNCE)
+    qd.add_text(doc, commune.agency_name.upper(), bold=True, align="center", size=14)
+    qd.add_legal_grounds(doc, _grounds(commune, signed_on))
+    qd.add_text(doc, DECIDES, bold=True, align="center", size=14)
+    verb = "Công bố lại" if replaces else "Công bố"
+    qd.add_body_paragraph(doc, ARTICLE_1.format(verb=verb, agency=agency_in_text(commune.unit.full_name), count=len(scope)))
+    qd.add_table(doc, headers=list(SCOPE_HEADERS), rows=_scope_rows(scope), widths_mm=list(SCOPE_WIDTHS_MM), font_size=12)
+    qd.add_body_paragraph(doc, ARTICLE_2.format(agency=agency_in_text(commune.unit.full_name)))
+    replaced = (
+        REPLACES.format(number=replaces.display_number, date=replaces.signed_on.strftime("%d/%m/%Y")) if replaces else ""
+    )
+    qd.add_body_paragraph(doc, ARTICLE_3.format(replaces=replaced, agency=agency))
+    qd.add_signature_block(
+        doc,
+        authority_prefix=labels.TM_UY_BAN_NHAN_DAN,
+        position=labels.CHU_TICH,
+        signer_name=signer_name,
+        recipients=_recipients(commune),
+    )
+    return doc
+
+
+# -- yearly report -----------------------------------------------------------------------------------------
+
+
+def _stage_rows(report: ProgressReport) -> list[list[str]]:
+    total = report.totals.total
+    rows = [
+        [str(i), str(Stage(stage).label), str(n), str(round(n * 100 / total)) if total else "0"]
+        for i, (stage, n) in enumerate(report.totals.stages.items(), start=1)
+    ]
+    rows.append(["", "Tổng cộng", str(total), "100" if total else "0"])
+    return rows
+
+
+def _children_table(doc, report: ProgressReport) -> None:
+    if report.children_level == "district":
+        rows = [
+            [str(i), r.name, str(r.counts.total), str(r.counts.announced), str(r.counts.percent), str(r.late_communes)]
+            for i, r in enumerate(report.children, start=1)
+        ]
+        qd.add_table(doc, headers=list(UNIT_HEADERS), rows=rows, widths_mm=list(UNIT_WIDTHS_MM), font_size=12)
+        return
+    rows = [
+        [
+            str(i),
+            r.name,
+            str(Stage(r.stage).label),
+            f"{r.announcement_number} ({r.announced_on:%d/%m/%Y})" if r.announced_on else "",
+            str(r.late_count or ""),
+        ]
+        for i, r in enumerate(report.children, start=1)
+    ]
+    qd.add_table(doc, headers=list(COMMUNE_HEADERS), rows=rows, widths_mm=list(COMMUNE_WIDTHS_MM), font_size=12)
+
+
+def _late_table(doc, report: ProgressReport) -> None:
+    rows = [
+        [str(i), late.commune, item["label"], date.fromisoformat(item["deadline"]).strftime("%d/%m/%Y"), str(item["days_late"])]
+        for i, (late, item) in enumerate(
+            ((late, late_item_json(raw)) for late in report.late for raw in late.items), start=1
+        )
+    ]
+    if rows:
+        qd.add_table(doc, headers=list(LATE_HEADERS), rows=rows, widths_mm=list(LATE_WIDTHS_MM), font_size=12)
+    else:
+        qd.add_body_paragraph(doc, NO_LATE)
+
+
+def _target_line(report: ProgressReport) -> str | None:
+    target = report.target
+    if target is None:
+        return None
+    state = TARGET_MET if target.met else TARGET_NOT_MET.format(missing=target.needed - report.totals.announced)
+    return TARGET_LINE.format(
+        percent=target.percent, date=target.target_date.strftime("%d/%m/%Y"), needed=target.needed, state=state
+    )
+
+
+def build_yearly_report(*, report: ProgressReport, year: int | None = None, report_date: date | None = None):
+    """The yearly report of ``report.unit`` to the Department of Science and Technology."""
+    with translation.override("vi"):
+        return _yearly_report(report, year or report.as_of.year, report_date)
+
+
+def _yearly_report(report: ProgressReport, year: int, report_date: date | None):
+    unit = report.unit
+    province = unit if unit.level == "province" else next((a for a in unit.ancestors() if a.level == "province"), unit)
+    doc = _start(
+        agency=f"{labels.UY_BAN_NHAN_DAN} {unit.full_name}".upper(),
+        parent_agency=None,
+        number=None,
+        symbol=SYMBOL_REPORT,
+        place=unit.name,
+        when=report_date,
+    )
+    qd.add_document_title(doc, doc_type=labels.BAO_CAO, subject=REPORT_SUBJECT.format(year=year))
+    qd.add_text(doc, TO.format(recipient=DOST.format(province=_in_text(province.full_name))), align="center", size=14)
+    totals = report.totals
+    qd.add_body_paragraph(
+        doc,
+        REPORT_INTRO.format(agency=agency_in_text(unit.full_name), year=year, as_of=report.as_of.strftime("%d/%m/%Y")),
+    )
+    qd.add_heading(doc, SECTION_1)
+    qd.add_body_paragraph(doc, ANNOUNCED_LINE.format(total=totals.total, announced=totals.announced, percent=totals.percent))
+    if line := _target_line(report):
+        qd.add_body_paragraph(doc, line)
+    qd.add_table(doc, headers=list(STAGE_HEADERS), rows=_stage_rows(report), widths_mm=list(STAGE_WIDTHS_MM), font_size=12)
+    qd.add_heading(doc, SECTION_2)
+    m = report.maintenance
+    qd.add_body_paragraph(doc, MAINTENANCE_LINE.format(ok=m["ok"], failed=m["failed"], pending=m["pending"]))
+    qd.add_body_paragraph(doc, LATE_LINE.format(communes=report.late_communes, items=report.late_items))
+    qd.add_heading(doc, SECTION_3)
+    qd.add_body_paragraph(doc, INSPECTION_LINE.format(**report.inspections))
+    qd.add_heading(doc, SECTION_4)
+    _children_table(doc, report)
+    qd.add_heading(doc, SECTION_5)
+    _late_table(doc, report)
+    qd.add_heading(doc, SECTION_6)
+    qd.add_body_paragraph(doc, PROPOSALS_BLANK)
+    qd.add_signature_block(
+        doc,
+        authority_prefix=labels.TM_UY_BAN_NHAN_DAN,
+        position=labels.CHU_TICH,
+        signer_name="",
+        recipients=[DOST.format(province=_in_text(province.full_name)), labels.LUU_VT],
+    )
+    return doc

@@ -1,0 +1,72 @@
+"""Forms of the admin views; they only collect input, the services validate and write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import EvidenceKind, InspectionMethod
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+class DateField(forms.DateField):
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
+        kwargs.setdefault("error_messages", {"invalid": _("Enter a date as dd/mm/yyyy.")})
+        super().__init__(**kwargs)
+
+
+class EvidenceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=EvidenceKind.choices)
+    title = forms.CharField(label=_("Document title"), max_length=255)
+    reference = forms.CharField(label=_("Document number"), max_length=60, required=False, help_text=_("E.g. 12/QĐ-UBND"))
+    issued_on = DateField(label=_("Issued on"))
+    file = forms.FileField(label=_("File"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AnnouncementForm(forms.Form):
+    number = forms.CharField(label=_("Decision number"), max_length=10, help_text=_("Digits only, e.g. 125"))
+    symbol = forms.CharField(label=_("Symbol"), max_length=30, initial="QĐ-UBND")
+    signed_on = DateField(label=_("Signed on"))
+    signer_name = forms.CharField(label=_("Signed by"), max_length=120, required=False)
+    file = forms.FileField(label=_("Signed decision (scan or file)"))
+
+
+class DraftDecisionForm(forms.Form):
+    number = forms.CharField(label=_("Decision number"), max_length=10, required=False)
+    signed_on = DateField(label=_("Date"), required=False)
+    signer_name = forms.CharField(label=_("Signed by"), max_length=120, required=False)
+
+
+class InspectionForm(forms.Form):
+    inspected_on = DateField(label=_("Inspected on"))
+    method = forms.ChoiceField(label=_("Method"), choices=InspectionMethod.choices)
+    agency = forms.CharField(label=_("Inspecting body"), max_length=200)
+    decision_reference = forms.CharField(label=_("Inspection decision number"), max_length=60, required=False)
+    minutes_reference = forms.CharField(label=_("Inspection minutes number"), max_length=60, required=False)
+    summary = forms.CharField(label=_("Summary of results"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ConclusionForm(forms.Form):
+    text = forms.CharField(label=_("Conclusion"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    needs_action = forms.BooleanField(label=_("Needs corrective action (report due in 2 months)"), required=False)
+
+
+ConclusionFormSet = forms.formset_factory(ConclusionForm, extra=3, max_num=20)
+
+
+class ReportForm(forms.Form):
+    reported_on = DateField(label=_("Reported on"))
+    reference = forms.CharField(label=_("Report number"), max_length=60, required=False)
+    file = forms.FileField(label=_("Report file"), required=False)
+    note = forms.CharField(label=_("Corrective action taken"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TargetForm(forms.Form):
+    percent = forms.IntegerField(label=_("Target (percentage of communes announced)"), min_value=1, max_value=100)
+    target_date = DateField(label=_("Target date"))
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)

@@ -1,0 +1,587 @@
+"""Reads for dashboards, the API, exports and the commune record.
+
+Unit-wide figures come only from :class:`CommuneProgress` rows (plus the
+administrative units for grouping), with a fixed number of queries whatever
+the number of communes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from qms.units.models import AdministrativeUnit, Commune, Level
+
+from . import rules, sources
+from .access import lineage_ids
+from .models import (
+    ANNOUNCED_STAGES,
+    STAGE_ORDER,
+    Announcement,
+    CommuneLifecycle,
+    CommuneProgress,
+    Evidence,
+    EvidenceKind,
+    Inspection,
+    MaintenanceStatus,
+    ProgressTarget,
+    Stage,
+)
+
+#: Communes shown on the late list of one dashboard (the most late first).
+LATE_LIST_LIMIT = 100
+
+
+def percent(part: int, whole: int) -> int:
+    if not whole:
+        return 0
+    return int((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass
+class Counts:
+    """Communes per stage; units with no QMS record count as not started."""
+
+    stages: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in STAGE_ORDER})
+
+    def add(self, stage: str | None, n: int = 1) -> None:
+        self.stages[stage or Stage.NOT_STARTED] += n
+
+    def merge(self, other: Counts) -> None:
+        for stage, n in other.stages.items():
+            self.stages[stage] += n
+
+    @property
+    def total(self) -> int:
+        return sum(self.stages.values())
+
+    @property
+    def announced(self) -> int:
+        return sum(self.stages[s] for s in ANNOUNCED_STAGES)
+
+    @property
+    def percent(self) -> int:
+        return percent(self.announced, self.total)
+
+
+@dataclass
+class UnitRow:
+    unit_id: int
+    code: str
+    name: str
+    level: str
+    counts: Counts
+    late_communes: int = 0
+    commune_id: int | None = None
+    stage: str | None = None
+    announced_on: date | None = None
+    announcement_number: str = ""
+    late_count: int = 0
+    maintenance_status: str = ""
+    abolished_on: date | None = None
+
+    @property
+    def stage_label(self) -> str:
+        return Stage(self.stage or Stage.NOT_STARTED).label
+
+    @property
+    def maintenance_label(self) -> str:
+        return MaintenanceStatus(self.maintenance_status).label if self.maintenance_status else ""
+
+    def as_json(self) -> dict:
+        data = {
+            "code": self.code,
+            "name": self.name,
+            "level": self.level,
+            "total": self.counts.total,
+            "announced": self.counts.announced,
+            "percent": self.counts.percent,
+            "stages": dict(self.counts.stages),
+            "late_communes": self.late_communes,
+        }
+        if self.level == Level.COMMUNE:
+            data |= {
+                "commune_id": self.commune_id,
+                "stage": self.stage or Stage.NOT_STARTED,
+                "announced_on": self.announced_on.isoformat() if self.announced_on else None,
+                "announcement_number": self.announcement_number,
+                "late_items": self.late_count,
+                "maintenance": self.maintenance_status,
+                "abolished_on": self.abolished_on.isoformat() if self.abolished_on else None,
+            }
+        return data
+
+
+@dataclass
+class TargetView:
+    percent: int
+    target_date: date
+    unit_code: str
+    unit_name: str
+    needed: int
+    announced: int
+    met: bool
+    overdue: bool
+    note: str = ""
+
+    @property
+    def missing(self) -> int:
+        return max(self.needed - self.announced, 0)
+
+    def as_json(self) -> dict:
+        return {
+            "percent": self.percent,
+            "date": self.target_date.isoformat(),
+            "unit_code": self.unit_code,
+            "unit": self.unit_name,
+            "needed": self.needed,
+            "missing": self.missing,
+            "met": self.met,
+            "overdue": self.overdue,
+            "note": self.note,
+        }
+
+
+@dataclass
+class LateRow:
+    commune_id: int
+    commune: str
+    unit_code: str
+    district: str
+    items: list[dict]
+
+    @property
+    def display_items(self) -> list[dict]:
+        return [display_item(i) for i in self.items]
+
+    def as_json(self) -> dict:
+        return {
+            "commune_id": self.commune_id,
+            "commune": self.commune,
+            "unit_code": self.unit_code,
+            "district": self.district,
+            "items": [late_item_json(i) for i in self.items],
+        }
+
+
+def late_item_json(item: dict) -> dict:
+    return {
+        "kind": item["kind"],
+        "label": rules.condition_label(item["kind"], year=item.get("year"), ref=item.get("ref", ""), title=item.get("title", "")),
+        "deadline": item["deadline"],
+        "days_late": item["days_late"],
+    }
+
+
+def display_item(item: dict) -> dict:
+    """A stored late item with its label and its deadline as a date (for templates)."""
+    return {**late_item_json(item), "deadline_date": date.fromisoformat(item["deadline"])}
+
+
+@dataclass
+class ProgressReport:
+    unit: AdministrativeUnit
+    as_of: date
+    totals: Counts
+    children: list[UnitRow]
+    children_level: str
+    target: TargetView | None
+    timeline: list[dict]
+    late: list[LateRow]
+    late_communes: int
+    late_items: int
+    maintenance: dict[str, int]
+    inspections: dict[str, int]
+
+    @property
+    def era(self) -> str:
+        return self.unit.era
+
+    def as_json(self) -> dict:
+        return {
+            "unit": {"code": self.unit.code, "name": self.unit.full_name, "level": self.unit.level, "era": self.era},
+            "as_of": self.as_of.isoformat(),
+            "total": self.totals.total,
+            "announced": self.totals.announced,
+            "percent": self.totals.percent,
+            "stages": dict(self.totals.stages),
+            "target": self.target.as_json() if self.target else None,
+            "children_level": self.children_level,
+            "children": [row.as_json() for row in self.children],
+            "timeline": self.timeline,
+            "late_communes": self.late_communes,
+            "late_items": self.late_items,
+            "late": [row.as_json() for row in self.late],
+            "maintenance": self.maintenance,
+            "inspections": self.inspections,
+        }
+
+
+# -- unit report ----------------------------------------------------------------------------------
+
+
+def progress_beneath(unit: AdministrativeUnit):
+    """Summary rows of the communes beneath ``unit``."""
+    field_name = {Level.PROVINCE: "province", Level.DISTRICT: "district"}.get(unit.level, "unit")
+    return CommuneProgress.objects.filter(**{field_name: unit})
+
+
+def _district_children(unit: AdministrativeUnit) -> list[UnitRow]:
+    districts = AdministrativeUnit.objects.filter(parent=unit, level=Level.DISTRICT).order_by("code")
+    rows = {d.pk: UnitRow(d.pk, d.code, d.full_name, d.level, Counts()) for d in districts}
+    grouped = (
+        AdministrativeUnit.objects.filter(parent__parent=unit, level=Level.COMMUNE)
+        .values("parent_id", "commune__qms_progress__stage")
+        .annotate(n=Count("id"), late=Count("id", filter=Q(commune__qms_progress__late_count__gt=0)))
+    )
+    for group in grouped:
+        row = rows.get(group["parent_id"])
+        if row:
+            row.counts.add(group["commune__qms_progress__stage"], group["n"])
+            row.late_communes += group["late"]
+    return list(rows.values())
+
+
+def _commune_children(unit: AdministrativeUnit) -> list[UnitRow]:
+    units = unit.descendant_communes().order_by("code").values(
+        "id",
+        "code",
+        "full_name",
+        "abolished_on",
+        "commune__id",
+        "commune__qms_progress__stage",
+        "commune__qms_progress__announced_on",
+        "commune__qms_progress__announcement_number",
+        "commune__qms_progress__late_count",
+        "commune__qms_progress__maintenance_status",
+    )
+    rows = []
+    for u in units:
+        counts = Counts()
+        stage = u["commune__qms_progress__stage"]
+        counts.add(stage)
+        late = u["commune__qms_progress__late_count"] or 0
+        rows.append(
+            UnitRow(
+                u["id"], u["code"], u["full_name"], Level.COMMUNE, counts,
+                late_communes=int(late > 0),
+                commune_id=u["commune__id"],
+                stage=stage or Stage.NOT_STARTED,
+                announced_on=u["commune__qms_progress__announced_on"],
+                announcement_number=u["commune__qms_progress__announcement_number"] or "",
+                late_count=late,
+                maintenance_status=u["commune__qms_progress__maintenance_status"] or "",
+                abolished_on=u["abolished_on"],
+            )
+        )
+    return rows
+
+
+def _target(unit: AdministrativeUnit, totals: Counts, as_of: date) -> TargetView | None:
+    ids = lineage_ids(unit)
+    targets = {t.unit_id: t for t in ProgressTarget.objects.filter(unit_id__in=ids).select_related("unit")}
+    target = next((targets[i] for i in ids if i in targets), None)
+    if target is None:
+        return None
+    needed = math.ceil(totals.total * target.percent / 100)
+    met = totals.announced >= needed
+    return TargetView(
+        percent=target.percent,
+        target_date=target.target_date,
+        unit_code=target.unit.code,
+        unit_name=target.unit.full_name,
+        needed=needed,
+        announced=totals.announced,
+        met=met,
+        overdue=not met and as_of > target.target_date,
+        note=target.note,
+    )
+
+
+def _timeline(rows) -> list[dict]:
+    months = (
+        rows.filter(first_announced_on__isnull=False)
+        .annotate(month=TruncMonth("first_announced_on"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by("month")
+    )
+    timeline, cumulative = [], 0
+    for month in months:
+        cumulative += month["n"]
+        timeline.append({"month": month["month"].strftime("%Y-%m"), "announced": month["n"], "cumulative": cumulative})
+    return timeline
+
+
+def _late(rows) -> tuple[list[LateRow], int, int]:
+    late_rows = rows.filter(late_count__gt=0)
+    totals = late_rows.aggregate(communes=Count("id"), items=Sum("late_count"))
+    listed = late_rows.order_by("-max_days_late", "commune_name").values(
+        "commune_id", "commune_name", "unit__code", "district__full_name", "late_items"
+    )[:LATE_LIST_LIMIT]
+    late = [
+        LateRow(r["commune_id"], r["commune_name"], r["unit__code"], r["district__full_name"] or "", r["late_items"])
+        for r in listed
+    ]
+    return late, totals["communes"] or 0, totals["items"] or 0
+
+
+def _maintenance_and_inspections(rows, year: int) -> tuple[dict, dict]:
+    statuses = [s.value for s in MaintenanceStatus]
+    aggregates = rows.aggregate(
+        **{f"m_{s}": Count("id", filter=Q(maintenance_status=s, stage__in=ANNOUNCED_STAGES)) for s in statuses},
+        inspected=Count("id", filter=Q(last_inspection_on__year=year)),
+        on_site=Count("id", filter=Q(last_inspection_on__year=year, last_inspection_on_site=True)),
+        open_reports=Sum("open_reports"),
+    )
+    maintenance = {s: aggregates[f"m_{s}"] for s in statuses}
+    inspections = {
+        "year": year,
+        "inspected": aggregates["inspected"],
+        "on_site": aggregates["on_site"],
+        "open_reports": aggregates["open_reports"] or 0,
+    }
+    return maintenance, inspections
+
+
+def progress_report(*, unit: AdministrativeUnit, today: date | None = None) -> ProgressReport:
+    """Everything a dashboard shows for ``unit`` (parents loaded with select_related)."""
+    from .services import commune_end_date  # noqa: PLC0415
+
+    today = today or timezone.localdate()
+    as_of = min(today, commune_end_date(unit) or today)
+    by_district = unit.level == Level.PROVINCE and unit.era == "pre2025"
+    children = _district_children(unit) if by_district else _commune_children(unit)
+    totals = Counts()
+    for row in children:
+        totals.merge(row.counts)
+    rows = progress_beneath(unit)
+    late, late_communes, late_items = _late(rows)
+    maintenance, inspections = _maintenance_and_inspections(rows, as_of.year)
+    return ProgressReport(
+        unit=unit,
+        as_of=as_of,
+        totals=totals,
+        children=children,
+        children_level=Level.DISTRICT if by_district else Level.COMMUNE,
+        target=_target(unit, totals, as_of),
+        timeline=_timeline(rows),
+        late=late,
+        late_communes=late_communes,
+        late_items=late_items,
+        maintenance=maintenance,
+        inspections=inspections,
+    )
+
+
+def find_unit(*, code: str, era: str) -> AdministrativeUnit | None:
+    return AdministrativeUnit.objects.select_related("parent__parent").filter(code=code, era=era).first()
+
+
+def unit_headline(unit: AdministrativeUnit) -> dict:
+    """The one-line figures of a unit for the admin home panel (3 queries)."""
+    counts = Counts()
+    grouped = unit.descendant_communes().values("commune__qms_progress__stage").annotate(n=Count("id"))
+    for group in grouped:
+        counts.add(group["commune__qms_progress__stage"], group["n"])
+    late = progress_beneath(unit).filter(late_count__gt=0).count()
+    as_of = timezone.localdate()
+    return {"unit": unit, "counts": counts, "late_communes": late, "target": _target(unit, counts, as_of)}
+
+
+# -- commune record ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class ChecklistItem:
+    key: str
+    label: str
+    done: bool
+    done_on: date | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)
+    optional: bool = False
+
+
+@dataclass
+class ChecklistStage:
+    stage: str
+    label: str
+    items: list[ChecklistItem]
+
+    @property
+    def done(self) -> bool:
+        return all(item.done for item in self.items if not item.optional)
+
+
+def _evidence_item(kind: str, evidence: dict[str, list[Evidence]], *, optional=False, data_dates=(), details=()):
+    records = evidence.get(kind, [])
+    dates = [e.issued_on for e in records] + [d for d in data_dates if d]
+    return ChecklistItem(
+        key=kind,
+        label=str(EvidenceKind(kind).label),
+        done=bool(dates),
+        done_on=min(dates) if dates else None,
+        evidence=records,
+        details=list(details),
+        optional=optional,
+    )
+
+
+def _done_dates(records: dict[int, list[rules.Done]] | None) -> list[date]:
+    return [r.done_on for items in (records or {}).values() for r in items if r.done_on]
+
+
+def checklist(evidence: dict[str, list[Evidence]], *, scope, audits, reviews, announcement) -> list[ChecklistStage]:
+    scope_dates = [e.effective_date or timezone.localdate() for e in scope or []]
+    scope_lines = [f"{e.document_code} – {e.procedure_name}" for e in scope or []]
+    announced = ChecklistItem(
+        key="announcement",
+        label=gettext("Signed announcement decision"),
+        done=announcement is not None,
+        done_on=announcement.signed_on if announcement else None,
+    )
+    return [
+        ChecklistStage(
+            Stage.BUILDING,
+            str(Stage.BUILDING.label),
+            [
+                _evidence_item(EvidenceKind.STEERING_BOARD, evidence),
+                _evidence_item(EvidenceKind.PLAN, evidence, optional=True),
+            ],
+        ),
+        ChecklistStage(
+            Stage.APPLYING,
+            str(Stage.APPLYING.label),
+            [
+                _evidence_item(EvidenceKind.PROCESS_DOCUMENTS, evidence, data_dates=scope_dates, details=scope_lines),
+                _evidence_item(EvidenceKind.INTERNAL_AUDIT, evidence, data_dates=_done_dates(audits)),
+                _evidence_item(EvidenceKind.MANAGEMENT_REVIEW, evidence, data_dates=_done_dates(reviews)),
+                _evidence_item(EvidenceKind.EFFECTIVENESS, evidence),
+            ],
+        ),
+        ChecklistStage(Stage.ANNOUNCED, str(Stage.ANNOUNCED.label), [announced]),
+        ChecklistStage("other", str(EvidenceKind.OTHER.label), [_evidence_item(EvidenceKind.OTHER, evidence, optional=True)]),
+    ]
+
+
+@dataclass
+class ScopeDiff:
+    added: list[dict]
+    removed: list[dict]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.removed)
+
+
+def scope_diff(announcement: Announcement | None, scope: list[rules.ScopeEntry] | None) -> ScopeDiff:
+    if announcement is None or not scope:
+        return ScopeDiff([], [])
+    announced = {item["procedure_code"]: item for item in announcement.scope}
+    current = {e.procedure_code: {"procedure_code": e.procedure_code, "procedure_name": e.procedure_name} for e in scope}
+    return ScopeDiff(
+        added=[current[c] for c in sorted(set(current) - set(announced))],
+        removed=[announced[c] for c in sorted(set(announced) - set(current))],
+    )
+
+
+@dataclass
+class RelatedCommune:
+    commune: Commune
+    progress: CommuneProgress | None
+    announcements: list[Announcement]
+
+
+def _related(queryset) -> list[RelatedCommune]:
+    communes = queryset.select_related("unit", "qms_progress").prefetch_related("qms_announcements")
+    return [
+        RelatedCommune(c, getattr(c, "qms_progress", None), list(c.qms_announcements.all())) for c in communes
+    ]
+
+
+@dataclass
+class CommuneRecord:
+    commune: Commune
+    progress: CommuneProgress | None
+    lifecycle: CommuneLifecycle | None
+    transitions: list
+    checklist: list[ChecklistStage]
+    announcements: list[Announcement]
+    scope: list[rules.ScopeEntry] | None
+    diff: ScopeDiff
+    years: list[dict]
+    late: list[dict]
+    inspections: list[Inspection]
+    predecessors: list[RelatedCommune]
+    successors: list[RelatedCommune]
+    corrective_actions: object = None
+
+
+def _evidence_by_kind(commune: Commune) -> dict[str, list[Evidence]]:
+    evidence: dict[str, list[Evidence]] = {}
+    for item in Evidence.objects.filter(commune=commune).select_related("recorded_by").order_by("issued_on", "id"):
+        evidence.setdefault(item.kind, []).append(item)
+    return evidence
+
+
+def maintenance_rows(maintenance: dict) -> list[dict]:
+    """The stored maintenance JSON, newest year first, with labels."""
+    statuses = dict(MaintenanceStatus.choices)
+    return [
+        {
+            "year": int(year),
+            "status": data["status"],
+            "status_label": statuses.get(data["status"], data["status"]),
+            "conditions": [
+                {
+                    **c,
+                    "deadline_date": date.fromisoformat(c["deadline"]) if c["deadline"] else None,
+                    "label": rules.condition_label(c["kind"], year=c["year"], ref=c["ref"], title=c["title"]),
+                    "status_label": statuses.get(c["status"], c["status"]),
+                }
+                for c in data["conditions"]
+            ],
+        }
+        for year, data in sorted(maintenance.items(), reverse=True)
+    ]
+
+
+def commune_record(commune: Commune) -> CommuneRecord:
+    progress = CommuneProgress.objects.filter(commune=commune).first()
+    lifecycle = CommuneLifecycle.objects.filter(commune=commune).first()
+    transitions = list(lifecycle.history.select_related("history_user").order_by("-history_date")) if lifecycle else []
+    announcements = list(Announcement.objects.filter(commune=commune).select_related("recorded_by"))
+    evidence = _evidence_by_kind(commune)
+    scope = sources.effective_scope(commune_id=commune.pk)
+    today = timezone.localdate()
+    first = min([e.issued_on for items in evidence.values() for e in items] + [today])
+    years = sources.years_between(first, today)
+    audits = sources.completed_audits(commune_id=commune.pk, years=years)
+    reviews = sources.held_reviews(commune_id=commune.pk, years=years)
+    last = announcements[0] if announcements else None
+    return CommuneRecord(
+        commune=commune,
+        progress=progress,
+        lifecycle=lifecycle,
+        transitions=transitions,
+        checklist=checklist(evidence, scope=scope, audits=audits, reviews=reviews, announcement=last),
+        announcements=announcements,
+        scope=scope,
+        diff=scope_diff(last, scope),
+        years=maintenance_rows(progress.maintenance if progress else {}),
+        late=[display_item(i) for i in (progress.late_items if progress else [])],
+        inspections=list(
+            Inspection.objects.filter(commune=commune).prefetch_related("conclusions").select_related("recorded_by")
+        ),
+        predecessors=_related(commune.predecessors.all()),
+        successors=_related(commune.successors.all()),
+        corrective_actions=sources.corrective_action_counts(commune_id=commune.pk),
+    )

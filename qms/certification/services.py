@@ -1,0 +1,625 @@
+"""Writes of the certification app.
+
+Keyword-only, atomic, audited. Every write that changes what the summaries
+read ends by refreshing the commune's :class:`CommuneProgress` row, so
+dashboards never aggregate live data. ``acting_user=None`` means the system
+(a task or a command).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F, Min
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qms.audit_log import define_action, log
+from qms.units.models import AdministrativeUnit, Commune, CommuneRoleGroup, Era, Role
+
+from . import access, rules, sources
+from .models import (
+    Announcement,
+    CommuneLifecycle,
+    CommuneProgress,
+    Evidence,
+    Inspection,
+    InspectionConclusion,
+    LateItemFlag,
+    Notification,
+    ProgressTarget,
+    ScopeGap,
+    Stage,
+)
+
+logger = logging.getLogger(__name__)
+
+ACTION_EVIDENCE_ADD = define_action(
+    "certification.evidence.add", gettext_lazy("Add QMS evidence"), gettext_lazy("Added QMS evidence")
+)
+ACTION_EVIDENCE_DELETE = define_action(
+    "certification.evidence.delete", gettext_lazy("Delete QMS evidence"), gettext_lazy("Deleted QMS evidence")
+)
+ACTION_ANNOUNCE = define_action(
+    "certification.announcement.record",
+    gettext_lazy("Record announcement"),
+    gettext_lazy("Recorded the signed announcement decision"),
+)
+ACTION_INSPECTION = define_action(
+    "certification.inspection.record",
+    gettext_lazy("Record inspection"),
+    gettext_lazy("Recorded a provincial inspection"),
+)
+ACTION_REPORT = define_action(
+    "certification.report.record",
+    gettext_lazy("Record corrective report"),
+    gettext_lazy("Recorded the corrective report on an inspection conclusion"),
+)
+ACTION_TARGET = define_action(
+    "certification.target.set", gettext_lazy("Set progress target"), gettext_lazy("Set the announcement target")
+)
+ACTION_STAGE = define_action(
+    "certification.stage.change", gettext_lazy("Change QMS stage"), gettext_lazy("The commune's QMS stage changed")
+)
+
+#: Last day a pre-2025 commune ran its own QMS (NQ 202/2025/QH15: two tiers from 01/07/2025).
+ERA_ENDS = {Era.PRE_2025: date(2025, 6, 30)}
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _system_or(acting_user, check) -> None:
+    if acting_user is not None:
+        _require(check(acting_user))
+
+
+def _save(instance, acting_user) -> None:
+    instance._history_user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    instance.full_clean()
+    instance.save()
+
+
+# -- facts and refresh ---------------------------------------------------------------------
+
+
+def commune_end_date(unit: AdministrativeUnit) -> date | None:
+    """The last day the commune ran its QMS (merged away or end of its era)."""
+    if unit.abolished_on:
+        return unit.abolished_on - timedelta(days=1)
+    return ERA_ENDS.get(unit.era)
+
+
+def _evidence_dates(commune_id: int) -> dict[str, date]:
+    rows = Evidence.objects.filter(commune_id=commune_id).values("kind").annotate(first=Min("issued_on"))
+    return {row["kind"]: row["first"] for row in rows}
+
+
+def target_for(unit: AdministrativeUnit) -> ProgressTarget | None:
+    """The target set on the unit or on the nearest unit above it."""
+    ids = access.lineage_ids(unit)
+    targets = {t.unit_id: t for t in ProgressTarget.objects.filter(unit_id__in=ids)}
+    return next((targets[i] for i in ids if i in targets), None)
+
+
+def _commune_deadline(unit: AdministrativeUnit) -> date | None:
+    target = target_for(unit)
+    return target.target_date if target and target.percent == 100 else None
+
+
+def _sync_gaps(commune_id: int, missing: dict[str, str], today: date) -> list[rules.Due]:
+    open_gaps = {g.procedure_code: g for g in ScopeGap.objects.filter(commune_id=commune_id, closed_on__isnull=True)}
+    closed = [g.pk for code, g in open_gaps.items() if code not in missing]
+    if closed:
+        ScopeGap.objects.filter(pk__in=closed).update(closed_on=today)
+    new = [
+        ScopeGap(commune_id=commune_id, procedure_code=code, procedure_name=name[:500], detected_on=today)
+        for code, name in missing.items()
+        if code not in open_gaps
+    ]
+    ScopeGap.objects.bulk_create(new)
+    detected = {code: g.detected_on for code, g in open_gaps.items()} | {g.procedure_code: g.detected_on for g in new}
+    return [
+        rules.Due(ref=code, title=name, deadline=rules.add_months(detected[code], rules.SCOPE_GAP_MONTHS))
+        for code, name in sorted(missing.items())
+    ]
+
+
+def _report_dues(commune_id: int) -> list[rules.Due]:
+    conclusions = InspectionConclusion.objects.filter(
+        inspection__commune_id=commune_id, needs_action=True, due_on__isnull=False
+    )
+    return [rules.Due(ref=str(c.pk), title=c.text[:120], deadline=c.due_on, done_on=c.reported_on) for c in conclusions]
+
+
+def gather_facts(commune: Commune, today: date) -> rules.Facts:
+    announcements = list(Announcement.objects.filter(commune=commune).order_by("signed_on", "id"))
+    last = announcements[-1] if announcements else None
+    facts = rules.Facts(
+        today=today,
+        ends_on=commune_end_date(commune.unit),
+        evidence=_evidence_dates(commune.pk),
+        first_announced_on=announcements[0].signed_on if announcements else None,
+        announced_on=last.signed_on if last else None,
+        announced_codes=last.scope_codes if last else None,
+        scope=sources.effective_scope(commune_id=commune.pk),
+        handled=sources.handled_procedures(commune_id=commune.pk),
+        flags=sources.update_flags(commune_id=commune.pk),
+        reports=_report_dues(commune.pk),
+        target_date=_commune_deadline(commune.unit),
+    )
+    first_year = min([facts.as_of, *facts.evidence.values(), *([facts.first_announced_on] if last else [])])
+    years = sources.years_between(first_year, facts.as_of)
+    facts.audits = sources.completed_audits(commune_id=commune.pk, years=years)
+    facts.reviews = sources.held_reviews(commune_id=commune.pk, years=years)
+    running = facts.ends_on is None or facts.ends_on >= today
+    if running and facts.handled is not None and facts.scope is not None:
+        facts.gaps = _sync_gaps(commune.pk, rules.missing_procedures(facts), today)
+    return facts
+
+
+def _update_lifecycle(commune: Commune, result: rules.Evaluation, acting_user) -> None:
+    lifecycle = CommuneLifecycle.objects.filter(commune=commune).first()
+    if lifecycle is None:
+        if result.stage == Stage.NOT_STARTED:
+            return
+        lifecycle = CommuneLifecycle(commune=commune)
+    elif (lifecycle.stage, lifecycle.stage_since) == (result.stage, result.stage_since):
+        return
+    previous = lifecycle.stage if lifecycle.pk else Stage.NOT_STARTED
+    lifecycle.stage, lifecycle.stage_since, lifecycle.reason = result.stage, result.stage_since, result.reason
+    _save(lifecycle, acting_user)
+    if previous != result.stage:
+        log(
+            instance=lifecycle,
+            action=ACTION_STAGE,
+            user=acting_user,
+            data={"commune_id": commune.pk, "from": previous, "to": result.stage, "since": result.stage_since},
+        )
+
+
+def _maintenance_json(result: rules.Evaluation) -> dict:
+    return {
+        str(y.year): {"status": y.status, "conditions": [c.as_dict() for c in y.conditions]} for y in result.years
+    }
+
+
+def _save_progress(commune: Commune, result: rules.Evaluation) -> CommuneProgress:
+    unit = commune.unit
+    ancestors = unit.ancestors()
+    last = Announcement.objects.filter(commune=commune).order_by("-signed_on", "-id").first()
+    first = Announcement.objects.filter(commune=commune).aggregate(first=Min("signed_on"))["first"]
+    inspection = Inspection.objects.filter(commune=commune).order_by("-inspected_on", "-id").first()
+    progress, _created = CommuneProgress.objects.update_or_create(
+        commune=commune,
+        defaults={
+            "era": unit.era,
+            "unit": unit,
+            "district": next((a for a in ancestors if a.level == "district"), None),
+            "province": next((a for a in ancestors if a.level == "province"), None),
+            "commune_name": commune.name,
+            "stage": result.stage,
+            "stage_since": result.stage_since,
+            "first_announced_on": first,
+            "announced_on": last.signed_on if last else None,
+            "announcement_number": last.display_number if last else "",
+            "scope_size": result.scope_size,
+            "handled_count": result.handled_count,
+            "covered_count": result.covered_count,
+            "late_count": len(result.late),
+            "max_days_late": max((c.days_late for c in result.late), default=0),
+            "late_items": [c.as_dict() for c in result.late],
+            "maintenance_year": result.maintenance_year,
+            "maintenance_status": result.maintenance_status,
+            "maintenance": _maintenance_json(result),
+            "last_inspection_on": inspection.inspected_on if inspection else None,
+            "last_inspection_on_site": bool(inspection and inspection.method == "on_site"),
+            "open_reports": InspectionConclusion.objects.filter(
+                inspection__commune=commune, needs_action=True, reported_on__isnull=True
+            ).count(),
+            "refreshed_at": timezone.now(),
+        },
+    )
+    return progress
+
+
+@transaction.atomic
+def refresh_commune_progress(*, commune_id: int, today: date | None = None, acting_user=None) -> CommuneProgress:
+    """Recompute one commune's stage, maintenance and late items; update its summary row."""
+    commune = Commune.objects.select_related("unit__parent__parent").get(pk=commune_id)
+    today = today or timezone.localdate()
+    result = rules.evaluate(gather_facts(commune, today))
+    _update_lifecycle(commune, result, acting_user)
+    return _save_progress(commune, result)
+
+
+def rebuild_progress(*, unit: AdministrativeUnit | None = None, today: date | None = None, acting_user=None) -> int:
+    """Refresh every commune's summary (beneath ``unit`` when given); returns how many."""
+    communes = Commune.objects.all()
+    if unit is not None:
+        communes = communes.filter(unit__in=unit.descendant_communes())
+    count = 0
+    for commune_id in communes.order_by("pk").values_list("pk", flat=True).iterator():
+        refresh_commune_progress(commune_id=commune_id, today=today, acting_user=acting_user)
+        count += 1
+    return count
+
+
+def on_data_changed(sender, *, commune_id: int, kind: str, **kwargs) -> None:
+    """``qms_data_changed`` receiver: the processes/audits data of a commune changed."""
+    try:
+        refresh_commune_progress(commune_id=commune_id)
+    except Commune.DoesNotExist:
+        logger.info("qms_data_changed for unknown commune %s", commune_id)
+    except Exception:  # the nightly rebuild repairs a missed refresh
+        logger.exception("Could not refresh the progress of commune %s after a %s change", commune_id, kind)
+
+
+# -- evidence ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_evidence(
+    *, commune: Commune, kind: str, title: str, issued_on: date, acting_user, reference: str = "", file=None, note=""
+) -> Evidence:
+    _system_or(acting_user, lambda user: access.can_manage_commune(user, commune))
+    evidence = Evidence(
+        commune=commune,
+        kind=kind,
+        title=title.strip(),
+        reference=reference.strip(),
+        issued_on=issued_on,
+        note=note.strip(),
+        recorded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+    )
+    if file:
+        evidence.file = file
+    _save(evidence, acting_user)
+    log(instance=evidence, action=ACTION_EVIDENCE_ADD, user=acting_user, data={"commune_id": commune.pk, "kind": kind})
+    refresh_commune_progress(commune_id=commune.pk, acting_user=acting_user)
+    return evidence
+
+
+@transaction.atomic
+def delete_evidence(*, evidence: Evidence, acting_user) -> None:
+    commune = evidence.commune
+    _system_or(acting_user, lambda user: access.can_manage_commune(user, commune))
+    log(
+        instance=evidence,
+        action=ACTION_EVIDENCE_DELETE,
+        user=acting_user,
+        data={"commune_id": commune.pk, "kind": evidence.kind, "title": evidence.title},
+    )
+    evidence._history_user = acting_user
+    evidence.delete()
+    refresh_commune_progress(commune_id=commune.pk, acting_user=acting_user)
+
+
+# -- announcements --------------------------------------------------------------------------------
+
+
+def scope_snapshot(entries: list[rules.ScopeEntry]) -> list[dict]:
+    return [
+        {**asdict(entry), "effective_date": entry.effective_date.isoformat() if entry.effective_date else None}
+        for entry in entries
+    ]
+
+
+def _check_announcement(commune: Commune, number: str, symbol: str, signed_on: date | None) -> None:
+    if not signed_on:
+        return
+    same = Announcement.objects.filter(commune=commune, number=number, symbol=symbol, signed_on__year=signed_on.year)
+    if same.exists():
+        raise ValidationError(
+            {"number": _("Decision %(number)s/%(symbol)s of %(year)s is already recorded for this commune.")
+             % {"number": number, "symbol": symbol, "year": signed_on.year}}
+        )
+    last = Announcement.objects.filter(commune=commune).order_by("-signed_on").first()
+    if last and signed_on < last.signed_on:
+        raise ValidationError(
+            {"signed_on": _("A new announcement cannot be dated before the last one (%(date)s).")
+             % {"date": last.signed_on.strftime("%d/%m/%Y")}}
+        )
+
+
+@transaction.atomic
+def record_announcement(
+    *,
+    commune: Commune,
+    number: str,
+    signed_on: date,
+    file,
+    acting_user,
+    symbol: str = "QĐ-UBND",
+    signer_name: str = "",
+    scope: list[rules.ScopeEntry] | None = None,
+) -> Announcement:
+    """Record the signed decision: the commune becomes announced with this scope.
+
+    ``scope`` defaults to the commune's effective scope now (from processes);
+    it is given only when importing a decision signed before the documents
+    were kept in the system.
+    """
+    _system_or(acting_user, lambda user: access.can_manage_commune(user, commune))
+    number, symbol = (number or "").strip(), (symbol or "").strip()
+    entries = sources.effective_scope(commune_id=commune.pk) if scope is None else scope
+    if not entries:
+        raise ValidationError(
+            _("No process document of this commune is in force, so the announcement would cover no procedure.")
+        )
+    _check_announcement(commune, number, symbol, signed_on)
+    announcement = Announcement(
+        commune=commune,
+        number=number,
+        symbol=symbol,
+        signed_on=signed_on,
+        signer_name=signer_name.strip(),
+        file=file,
+        scope=scope_snapshot(entries),
+        is_reannouncement=Announcement.objects.filter(commune=commune).exists(),
+        recorded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+    )
+    _save(announcement, acting_user)
+    log(
+        instance=announcement,
+        action=ACTION_ANNOUNCE,
+        user=acting_user,
+        data={"commune_id": commune.pk, "number": announcement.display_number, "scope": len(entries)},
+    )
+    refresh_commune_progress(commune_id=commune.pk, acting_user=acting_user)
+    return announcement
+
+
+# -- inspections -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_inspection(
+    *,
+    commune: Commune,
+    inspected_on: date,
+    method: str,
+    agency: str,
+    conclusions: list[tuple[str, bool]],
+    acting_user,
+    decision_reference: str = "",
+    minutes_reference: str = "",
+    summary: str = "",
+) -> Inspection:
+    """Record a provincial inspection; each conclusion needing action is due in 2 months."""
+    _system_or(acting_user, lambda user: access.acts_for_province(user, commune.unit))
+    items = [(text.strip(), bool(needs_action)) for text, needs_action in conclusions if text and text.strip()]
+    if not items:
+        raise ValidationError(_("Record at least one conclusion of the inspection."))
+    inspection = Inspection(
+        commune=commune,
+        inspected_on=inspected_on,
+        method=method,
+        agency=agency.strip(),
+        decision_reference=decision_reference.strip(),
+        minutes_reference=minutes_reference.strip(),
+        summary=summary.strip(),
+        recorded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+    )
+    _save(inspection, acting_user)
+    for text, needs_action in items:
+        due = rules.add_months(inspected_on, rules.REPORT_MONTHS) if needs_action else None
+        _save(InspectionConclusion(inspection=inspection, text=text, needs_action=needs_action, due_on=due), acting_user)
+    log(
+        instance=inspection,
+        action=ACTION_INSPECTION,
+        user=acting_user,
+        data={"commune_id": commune.pk, "conclusions": len(items), "actions": sum(n for _t, n in items)},
+    )
+    refresh_commune_progress(commune_id=commune.pk, acting_user=acting_user)
+    return inspection
+
+
+@transaction.atomic
+def record_corrective_report(
+    *, conclusion: InspectionConclusion, reported_on: date, acting_user, reference: str = "", file=None, note: str = ""
+) -> InspectionConclusion:
+    """The commune answers a conclusion: the corrective report closes it."""
+    conclusion = InspectionConclusion.objects.select_for_update().select_related("inspection__commune").get(
+        pk=conclusion.pk
+    )
+    commune = conclusion.inspection.commune
+    _system_or(acting_user, lambda user: access.can_manage_commune(user, commune))
+    if not conclusion.is_open:
+        raise ValidationError(_("This conclusion needs no report or has already been answered."))
+    if not note.strip() and not file:
+        raise ValidationError(_("Describe the corrective action taken or attach the report."))
+    conclusion.reported_on = reported_on
+    conclusion.report_reference = reference.strip()
+    conclusion.report_note = note.strip()
+    conclusion.reported_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    if file:
+        conclusion.report_file = file
+    _save(conclusion, acting_user)
+    log(
+        instance=conclusion,
+        action=ACTION_REPORT,
+        user=acting_user,
+        data={"commune_id": commune.pk, "on_time": reported_on <= conclusion.due_on},
+    )
+    refresh_commune_progress(commune_id=commune.pk, acting_user=acting_user)
+    return conclusion
+
+
+# -- targets --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_target(
+    *, unit: AdministrativeUnit, percent: int, target_date: date, acting_user, note: str = ""
+) -> ProgressTarget:
+    """Set a district's or province's target; the communes beneath are refreshed after commit."""
+    _system_or(acting_user, lambda user: access.acts_for_province(user, unit))
+    if unit.level == "commune":
+        raise ValidationError(_("Targets are set for a district or a province, not for a commune."))
+    target = ProgressTarget.objects.filter(unit=unit).first() or ProgressTarget(unit=unit)
+    target.percent, target.target_date, target.note = percent, target_date, note.strip()
+    target.set_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    _save(target, acting_user)
+    log(
+        instance=target,
+        action=ACTION_TARGET,
+        user=acting_user,
+        data={"unit": unit.code, "era": unit.era, "percent": percent, "date": target_date},
+    )
+    from .tasks import rebuild_progress_task
+
+    transaction.on_commit(lambda: rebuild_progress_task.delay(unit_id=unit.pk))
+    return target
+
+
+# -- late items and reminders -------------------------------------------------------------------------------
+
+
+def _flag_changes(today: date) -> dict[int, list[dict]]:
+    """Flag items that became late, clear those no longer late; newly late items by commune."""
+    flags = {(f.commune_id, f.key): f for f in LateItemFlag.objects.all()}
+    rows = CommuneProgress.objects.filter(late_count__gt=0).values_list("commune_id", "late_items")
+    current: set[tuple[int, str]] = set()
+    newly: dict[int, list[dict]] = {}
+    create, reopen = [], []
+    for commune_id, items in rows.iterator():
+        for item in items:
+            key = (commune_id, item["key"])
+            current.add(key)
+            flag = flags.get(key)
+            if flag is None:
+                create.append(
+                    LateItemFlag(
+                        commune_id=commune_id, key=item["key"], kind=item["kind"],
+                        deadline=date.fromisoformat(item["deadline"]), flagged_on=today,
+                    )
+                )
+            elif flag.cleared_on is not None:
+                flag.cleared_on, flag.flagged_on = None, today
+                reopen.append(flag)
+            else:
+                continue
+            newly.setdefault(commune_id, []).append(item)
+    LateItemFlag.objects.bulk_create(create)
+    LateItemFlag.objects.bulk_update(reopen, ["cleared_on", "flagged_on"])
+    cleared = [f.pk for key, f in flags.items() if f.cleared_on is None and key not in current]
+    LateItemFlag.objects.filter(pk__in=cleared).update(cleared_on=today)
+    return newly
+
+
+def _recipients(commune_ids: list[int]) -> tuple[dict[int, list], dict[int, list]]:
+    """ISO officers of each commune, and followers of the units above each commune."""
+    User = get_user_model()
+    officers: dict[int, list] = {}
+    links = CommuneRoleGroup.objects.filter(commune_id__in=commune_ids, role=Role.ISO_OFFICER)
+    users = User.objects.filter(is_active=True, groups__commune_role__in=links).annotate(
+        commune_id=F("groups__commune_role__commune_id")
+    )
+    for user in users:
+        officers.setdefault(user.commune_id, []).append(user)
+    followers: dict[int, list] = {}
+    progress = CommuneProgress.objects.filter(commune_id__in=commune_ids).values_list(
+        "commune_id", "district_id", "province_id"
+    )
+    by_unit: dict[int, list] = {}
+    unit_ids = {u for _c, *units in progress for u in units if u}
+    for user in User.objects.filter(is_active=True, groups__unit_viewer__unit_id__in=unit_ids).annotate(
+        unit_id=F("groups__unit_viewer__unit_id")
+    ):
+        by_unit.setdefault(user.unit_id, []).append(user)
+    for commune_id, *units in progress:
+        followers[commune_id] = [user for unit_id in units if unit_id for user in by_unit.get(unit_id, [])]
+    return officers, followers
+
+
+def _item_lines(items: list[dict]) -> str:
+    return "\n".join(
+        "- "
+        + _("%(label)s — due %(deadline)s, %(days)d days late")
+        % {
+            "label": rules.condition_label(i["kind"], year=i["year"], ref=i["ref"], title=i["title"]),
+            "deadline": date.fromisoformat(i["deadline"]).strftime("%d/%m/%Y"),
+            "days": i["days_late"],
+        }
+        for i in items
+    )
+
+
+def _notify(user, *, commune_id, kind, dedup_key, subject, body, url) -> Notification | None:
+    notification, created = Notification.objects.get_or_create(
+        user=user,
+        dedup_key=dedup_key,
+        defaults={"commune_id": commune_id, "kind": kind, "subject": subject[:255], "body": body, "url": url},
+    )
+    return notification if created else None
+
+
+def _send_emails(notification_ids: list[int]) -> None:
+    sent = []
+    for notification in Notification.objects.filter(pk__in=notification_ids).select_related("user"):
+        if notification.user.email:
+            body = f"{notification.body}\n\n{settings.WAGTAILADMIN_BASE_URL}{notification.url}"
+            send_mail(notification.subject, body, None, [notification.user.email], fail_silently=True)
+            sent.append(notification.pk)
+    Notification.objects.filter(pk__in=sent).update(emailed=True)
+
+
+@transaction.atomic
+def flag_late_items(*, today: date | None = None) -> dict[str, int]:
+    """Daily job: flag newly late items, remind the ISO officer of each, and the
+    district/province followers of communes with more than one late item.
+
+    Idempotent: the same day's second run creates no flag and no reminder.
+    """
+    today = today or timezone.localdate()
+    stale = CommuneProgress.objects.filter(refreshed_at__date__lt=today).values_list("commune_id", flat=True)
+    for commune_id in list(stale):
+        refresh_commune_progress(commune_id=commune_id, today=today)
+    newly = _flag_changes(today)
+    late_counts = dict(CommuneProgress.objects.filter(commune_id__in=newly).values_list("commune_id", "late_count"))
+    names = dict(Commune.objects.filter(pk__in=newly).values_list("pk", "name"))
+    officers, followers = _recipients(list(newly))
+    created = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for commune_id, items in newly.items():
+            url = reverse("certification:commune", args=[commune_id])
+            subject = _("%(commune)s: %(count)d QMS item(s) became late") % {"commune": names[commune_id], "count": len(items)}
+            for user in officers.get(commune_id, []):
+                created.append(
+                    _notify(user, commune_id=commune_id, kind=Notification.Kind.LATE_ITEM,
+                            dedup_key=f"late:{commune_id}:{today}", subject=subject, body=_item_lines(items), url=url)
+                )
+            if late_counts.get(commune_id, 0) > 1:
+                subject = _("%(commune)s has %(count)d late QMS items") % {
+                    "commune": names[commune_id], "count": late_counts[commune_id]
+                }
+                for user in followers.get(commune_id, []):
+                    created.append(
+                        _notify(user, commune_id=commune_id, kind=Notification.Kind.ESCALATION,
+                                dedup_key=f"escalation:{commune_id}:{today}", subject=subject,
+                                body=_item_lines(items), url=url)
+                    )
+    ids = [n.pk for n in created if n is not None]
+    transaction.on_commit(lambda: _send_emails(ids))
+    return {"communes": len(newly), "items": sum(map(len, newly.values())), "notifications": len(ids)}
+
+
+@transaction.atomic
+def mark_notifications_read(*, user, ids: list[int] | None = None) -> int:
+    notifications = [n for n in Notification.objects.filter(user=user, read_at__isnull=True) if ids is None or n.pk in ids]
+    for notification in notifications:
+        notification.read_at = timezone.now()
+    Notification.objects.bulk_update(notifications, ["read_at"])
+    return len(notifications)

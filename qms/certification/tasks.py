@@ -1,0 +1,40 @@
+"""Celery tasks: thin wrappers that take ids and call the services."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+
+@shared_task(
+    name="certification.rebuild_progress", autoretry_for=(OperationalError,), max_retries=3, retry_backoff=60
+)
+def rebuild_progress_task(unit_id: int | None = None) -> int:
+    """Rebuild the summary rows (of the communes beneath ``unit_id``, or all)."""
+    from qms.units.models import AdministrativeUnit
+
+    from .services import rebuild_progress
+
+    unit = AdministrativeUnit.objects.filter(pk=unit_id).first() if unit_id else None
+    if unit_id and unit is None:
+        return 0
+    return rebuild_progress(unit=unit)
+
+
+@shared_task(
+    name="certification.flag_late_items", autoretry_for=(OperationalError,), max_retries=3, retry_backoff=60
+)
+def flag_late_items_task() -> dict:
+    """Daily (07:15): flag newly late items and send the reminders."""
+    from .services import flag_late_items
+
+    return flag_late_items()
+
+
+@shared_task(name="certification.refresh_commune", autoretry_for=(OperationalError,), max_retries=3, retry_backoff=30)
+def refresh_commune_task(commune_id: int) -> str | None:
+    from qms.units.models import Commune
+
+    from .services import refresh_commune_progress
+
+    if not Commune.objects.filter(pk=commune_id).exists():
+        return None
+    return refresh_commune_progress(commune_id=commune_id).stage

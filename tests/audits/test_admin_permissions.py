@@ -1,0 +1,209 @@
+"""The permission matrix of every audits admin view, for one record set of commune A.
+
+Own commune: each role may do what its commune permission allows; other
+commune: nothing; district/province followers: read (list, inspect, history,
+Word) but every change is refused; anonymous: sent to the login page.
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from audits import services
+from audits.models import AuditPlan, CorrectiveAction, DecisionTopic, PlanStatus
+from tests.permission_matrix import cells, check_cell
+
+from .builders import make_audit, raise_nc
+
+READERS = {"iso_a", "leader_a", "auditor_a", "district", "province"}
+ISO = {"iso_a"}
+LEADER = {"leader_a"}
+AUDITOR = {"auditor_a"}
+NOBODY: set[str] = set()
+
+
+@pytest.fixture
+def records(world):
+    """Commune A: a programme, an audit in progress, a finding with its action, a review with a decision."""
+    plan = make_audit(world)
+    services.generate_checklist(acting_user=world.iso_a, plan=plan)
+    finding = raise_nc(world, plan)
+    review = services.create_review(
+        acting_user=world.leader_a, commune=world.commune_a, year=2026, title="Xem xét của lãnh đạo năm 2026",
+        planned_on=datetime.date(2026, 12, 15), chair=world.leader_a,
+    )
+    decision = services.add_decision(
+        acting_user=world.leader_a, review=review, topic=DecisionTopic.RESOURCES, text="Bổ sung máy quét hồ sơ.",
+        owner=world.iso_a, due_date=datetime.date(2027, 3, 31),
+    )
+    training = services.save_training(
+        acting_user=world.iso_a, auditor=plan.lead_auditor, course="Đánh giá viên nội bộ ISO 9001:2015",
+        issued_on=datetime.date(2024, 8, 1), issuer="Trung tâm Năng suất Việt Nam",
+    )
+    objective = services.save_objective(
+        acting_user=world.iso_a, commune=world.commune_a, year=2026, statement="Giải quyết TTHC đúng hạn",
+        target="≥ 98% hồ sơ",
+    )
+    return {
+        "programme": plan.programme, "plan": plan, "finding": finding, "action": finding.corrective_action,
+        "review": review, "decision": decision, "auditor": plan.lead_auditor, "training": training,
+        "objective": objective,
+    }
+
+
+# -- viewsets: list, add, edit, inspect, history, usage, delete ------------------------------------------
+
+#: viewset namespace → (record key, who may change it, who may delete it, who may add)
+VIEWSETS = {
+    "audits_programmes": ("programme", ISO, NOBODY, {"iso_a", "iso_b"}),
+    "audits_plans": ("plan", ISO, NOBODY, {"iso_a", "iso_b"}),
+    "audits_findings": ("finding", AUDITOR, NOBODY, {"auditor_a", "auditor_b"}),
+    "audits_actions": ("action", ISO, NOBODY, NOBODY),
+    "audits_reviews": ("review", LEADER, NOBODY, {"leader_a", "leader_b"}),
+    "audits_objectives": ("objective", ISO, ISO, {"iso_a", "iso_b"}),
+    "audits_auditors": ("auditor", ISO, NOBODY, {"iso_a", "iso_b"}),
+    "audits_trainings": ("training", ISO, ISO, {"iso_a", "iso_b"}),
+}
+
+
+def _viewset_views() -> dict[str, set[str]]:
+    views = {}
+    for namespace, (_key, change, delete, add) in VIEWSETS.items():
+        views.update({
+            f"{namespace}:index": READERS,
+            f"{namespace}:inspect": READERS,
+            f"{namespace}:history": READERS,
+            f"{namespace}:edit": change,
+            f"{namespace}:usage": change,
+            f"{namespace}:delete": delete,
+            f"{namespace}:add": add,
+        })
+    return views
+
+
+VIEWSET_VIEWS = _viewset_views()
+
+
+def _marker(obj) -> str:
+    return getattr(obj, "title", None) or getattr(obj, "description", None) or str(obj)
+
+
+def _check_all(client, world, view: str, allowed: set[str], url: str, **kwargs) -> list:
+    """Every persona on one view (one record set per view keeps the matrix fast)."""
+    responses = []
+    for cell in cells({view: allowed}):
+        client.logout()
+        responses.append((cell, check_cell(client, world, cell, url, **kwargs)))
+    return responses
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", VIEWSET_VIEWS)
+def test_viewset_matrix(client, world, records, name):
+    namespace, view = name.split(":")
+    obj = records[VIEWSETS[namespace][0]]
+    if view in ("index", "add"):
+        url, marker = reverse(name), (_marker(obj) if view == "index" else None)
+    else:
+        url, marker = reverse(name, args=[obj.pk]), str(obj)
+    _check_all(client, world, name, VIEWSET_VIEWS[name], url, marker=marker, listing=view == "index")
+
+
+# -- per-object actions, transitions and Word downloads -------------------------------------------------
+
+#: url name → (record key, personas allowed)
+OBJECT_VIEWS = {
+    "audits_admin:programme_approve": ("programme", LEADER),
+    "audits_admin:programme_copy": ("programme", ISO),
+    "audits_admin:programme_docx": ("programme", READERS),
+    "audits_admin:plan_scope": ("plan", ISO),
+    "audits_admin:plan_generate": ("plan", {"iso_a", "auditor_a"}),
+    "audits_admin:plan_checklist": ("plan", AUDITOR),
+    "audits_admin:plan_complete": ("plan", AUDITOR),
+    "audits_admin:plan_cancel": ("plan", ISO),
+    "audits_admin:plan_docx": ("plan", READERS),
+    "audits_admin:report_docx": ("plan", READERS),
+    "audits_admin:action_progress": ("action", ISO),
+    "audits_admin:action_submit": ("action", ISO),
+    "audits_admin:action_verify": ("action", AUDITOR),
+    "audits_admin:action_cancel": ("action", {"iso_a", "leader_a"}),
+    "audits_admin:action_docx": ("action", READERS),
+    "audits_admin:review_inputs": ("review", {"iso_a", "leader_a"}),
+    "audits_admin:review_decision": ("review", LEADER),
+    "audits_admin:review_hold": ("review", LEADER),
+    "audits_admin:review_docx": ("review", READERS),
+    "audits_admin:decision_track": ("decision", LEADER),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", OBJECT_VIEWS)
+def test_object_view_matrix(client, world, records, name):
+    key, allowed = OBJECT_VIEWS[name]
+    obj = records[key]
+    marker = None if name.endswith("docx") else str(obj)
+    for cell, response in _check_all(client, world, name, allowed, reverse(name, args=[obj.pk]), marker=marker):
+        if cell.allowed and name.endswith("docx"):
+            assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+            assert response.content[:2] == b"PK"
+
+
+# -- changes by followers and other communes are refused, and change nothing --------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["district", "province", "iso_b", "leader_b", "auditor_b", "outsider"])
+def test_followers_and_other_communes_cannot_change_anything(client, world, records, persona):
+    client.force_login(getattr(world, persona))
+    plan, action, review = records["plan"], records["action"], records["review"]
+    posts = [
+        (reverse("audits_admin:programme_approve", args=[records["programme"].pk]), {}),
+        (reverse("audits_admin:plan_cancel", args=[plan.pk]), {"reason": "Chiếm quyền"}),
+        (reverse("audits_admin:action_cancel", args=[action.pk]), {"reason": "Chiếm quyền"}),
+        (reverse("audits_admin:action_progress", args=[action.pk]), {"note": "Chiếm quyền"}),
+        (reverse("audits_admin:review_hold", args=[review.pk]), {"held_on": "2026-12-15", "conclusions": "X"}),
+        (reverse("audits_admin:decision_track", args=[records["decision"].pk]), {}),
+        (reverse("audits_actions:edit", args=[action.pk]), {"title": "Chiếm quyền"}),
+        (reverse("audits_objectives:delete", args=[records["objective"].pk]), {}),
+    ]
+    for url, data in posts:
+        response = client.post(url, data)
+        assert response.status_code in (302, 403, 404), f"{persona} {url}: {response.status_code}"
+        if response.status_code == 302:
+            assert reverse("audits_admin:notifications") not in response["Location"]
+    plan.refresh_from_db()
+    action.refresh_from_db()
+    review.refresh_from_db()
+    records["programme"].refresh_from_db()
+    assert plan.status == PlanStatus.IN_PROGRESS
+    assert action.status == "open" and action.title != "Chiếm quyền"
+    assert not action.progress_notes.exists()
+    assert review.status == "planned"
+    assert records["programme"].status == "draft"
+    assert not CorrectiveAction.objects.filter(decision=records["decision"]).exists()
+    assert type(records["objective"]).objects.filter(pk=records["objective"].pk).exists()
+
+
+@pytest.mark.django_db
+def test_other_commune_listing_shows_none_of_commune_a(client, world, records):
+    client.force_login(world.iso_b)
+    for namespace, (key, *_rest) in VIEWSETS.items():
+        body = client.get(reverse(f"{namespace}:index")).content.decode()
+        assert _marker(records[key]) not in body, namespace
+
+
+@pytest.mark.django_db
+def test_officer_of_another_commune_cannot_create_a_plan_in_commune_a(client, world, records):
+    client.force_login(world.iso_b)
+    programme = records["programme"]
+    response = client.post(
+        reverse("audits_plans:add"),
+        {
+            "programme": programme.pk, "title": "Kế hoạch giả mạo", "planned_start": "2026-09-01",
+            "planned_end": "2026-09-02", "lead_auditor": records["auditor"].pk,
+            "clauses": [c.pk for c in records["plan"].clauses.all()],
+        },
+    )
+    assert response.status_code == 200  # the form comes back with an error
+    assert not AuditPlan.objects.filter(title="Kế hoạch giả mạo").exists()

@@ -1,0 +1,31 @@
+"""A real Celery worker runs the nightly rebuild and the daily late-item job through the broker."""
+
+import pytest
+
+from qms.certification import services
+from qms.certification.models import CommuneProgress, EvidenceKind, Notification, Stage
+from tests.factories import build_world
+
+from .conftest import days_ago
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_worker_rebuilds_the_summaries_and_flags_late_items(celery_worker_process):
+    from qms.certification.tasks import flag_late_items_task, rebuild_progress_task
+
+    world = build_world()
+    services.add_evidence(
+        commune=world.commune_b, kind=EvidenceKind.STEERING_BOARD, title="QĐ Ban chỉ đạo ISO", reference="2/QĐ-UBND",
+        issued_on=days_ago(400), acting_user=world.iso_b,
+    )
+    services.record_inspection(
+        commune=world.commune_a, inspected_on=days_ago(600), method="on_site", agency="Sở KH&CN",
+        conclusions=[("Chưa cập nhật quy trình.", True)], acting_user=world.province,
+    )
+    CommuneProgress.objects.all().delete()
+    assert rebuild_progress_task.delay().get(timeout=90) == 2
+    stages = dict(CommuneProgress.objects.values_list("commune_id", "stage"))
+    assert stages == {world.commune_a.pk: Stage.NOT_STARTED, world.commune_b.pk: Stage.BUILDING}
+    assert flag_late_items_task.delay().get(timeout=90)["notifications"] == 1
+    assert list(Notification.objects.values_list("user__username", "kind")) == [("iso_a", "late_item")]
+    assert flag_late_items_task.delay().get(timeout=90)["notifications"] == 0
