@@ -11,6 +11,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput
 
 from qms import permissions
+from qms.formats import DAY_FIRST_DATE_INPUT_FORMATS
 from qms.units.models import Commune
 
 from .models import (
@@ -58,8 +59,7 @@ def add_service_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-#: Dates are typed (and written by the admin date picker) day first, as in Vietnam.
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
+DATE_INPUT_FORMATS = DAY_FIRST_DATE_INPUT_FORMATS
 DATE = {"widget": AdminDateInput, "input_formats": DATE_INPUT_FORMATS}
 
 

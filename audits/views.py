@@ -444,7 +444,7 @@ class PlanScopeView(PlanView):
             known = {row["document_id"] for row in rows}
             for item in selectors.effective_process_documents(self.object.commune_id) or []:
                 if item.document_id not in known:
-                    rows.append({"document_id": item.document_id, "document_code": item.document_code, "title": item.procedure_name})
+                    rows.append({"document_id": item.document_id, "document_code": item.document_code, "title": item.procedure_name[:255]})
         return rows
 
     def perform(self, formset):

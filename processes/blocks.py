@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import blocks
 
 
 class DossierItemBlock(blocks.StructBlock):
-    name = blocks.TextBlock(label=_("Document"), rows=2)
+    name = blocks.TextBlock(label=pgettext_lazy("dossier table column", "Document"), rows=2)
     originals = blocks.IntegerBlock(label=_("Originals"), required=False, min_value=0)
     copies = blocks.IntegerBlock(label=_("Copies"), required=False, min_value=0)
     note = blocks.CharBlock(label=_("Note"), required=False)
@@ -19,7 +20,7 @@ class DossierItemBlock(blocks.StructBlock):
 
 class StepBlock(blocks.StructBlock):
     code = blocks.CharBlock(label=_("Step"), max_length=10, help_text=_("B1, B2, …"))
-    content = blocks.TextBlock(label=_("Task"))
+    content = blocks.TextBlock(label=pgettext_lazy("step table column", "Task"))
     responsible = blocks.CharBlock(label=_("Responsible"), required=False)
     duration = blocks.CharBlock(label=_("Time"), required=False)
     forms = blocks.CharBlock(label=_("Records/forms"), required=False)

@@ -11,7 +11,7 @@ from datetime import date
 
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from . import blocks
 from .content import PEOPLE, TABLE_FIELDS
@@ -83,7 +83,7 @@ SECTION_LABELS = {
     "processing_time": gettext_lazy("Processing time"),
     "reception_place": gettext_lazy("Where filed and returned"),
     "fees": gettext_lazy("Fees"),
-    "steps": gettext_lazy("Workflow"),
+    "steps": pgettext_lazy("quy trình section", "Workflow"),
     "forms": gettext_lazy("Forms"),
     "records": gettext_lazy("Records to keep"),
     "changes": gettext_lazy("Change history"),

@@ -51,7 +51,11 @@ class ProcessDocumentForm(CommuneScopedForm):
         if self.instance.pk:
             for name in self.FIXED_ON_EDIT:
                 if name in self.fields:
-                    self.fields[name].disabled = True
+                    field = self.fields[name]
+                    field.disabled = True
+                    field.queryset = field.queryset.model._default_manager.filter(
+                        pk=getattr(self.instance, f"{name}_id")
+                    )
 
     def clean(self):
         cleaned = super().clean()

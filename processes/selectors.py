@@ -11,6 +11,7 @@ from itertools import groupby
 
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
+from wagtail.search.backends import get_search_backend
 
 from .models import (
     CommuneProcedure,
@@ -145,7 +146,7 @@ def search_public(*, query: str, commune=None) -> list[ProcessDocument]:
     ids = list(documents.values_list("pk", flat=True))
     if not query.strip() or not ids:
         return []
-    results = ProcessDocument.objects.filter(pk__in=ids).search(query, operator="and")
+    results = get_search_backend().search(query, ProcessDocument.objects.filter(pk__in=ids), operator="and")
     found = [d.pk for d in results]
     by_pk = ProcessDocument.objects.select_related("procedure", "commune").in_bulk(found)
     return [by_pk[pk] for pk in found if pk in by_pk]

@@ -106,6 +106,17 @@ def reviewer_view(view_class):
     return type(f"Reviewer{view_class.__name__}", bases, attrs)
 
 
+class ReviewerPreviewOnEditView(snippet_views.PreviewOnEditView):
+    """The draft preview, for the document's officers and its reviewing leaders."""
+
+    permission_required = None
+
+    def user_has_permission_for_instance(self, permission, instance):
+        if permission is None:
+            return self.permission_policy.user_has_any_permission_for_instance(self.request.user, REVIEW_ACTIONS, instance)
+        return super().user_has_permission_for_instance(permission, instance)
+
+
 class ClosedUnpublishView(snippet_views.UnpublishView):
     """Withdrawal goes through the "Withdraw" page, which obsoletes the version."""
 
@@ -228,7 +239,7 @@ class ProcessDocumentViewSet(CommuneScopedViewSetMixin, SnippetViewSet):
     history_view_class = reviewer_view(snippet_views.HistoryView)
     revisions_view_class = reviewer_view(snippet_views.PreviewRevisionView)
     revisions_compare_view_class = reviewer_view(snippet_views.RevisionsCompareView)
-    preview_on_edit_view_class = reviewer_view(snippet_views.PreviewOnEditView)
+    preview_on_edit_view_class = reviewer_view(ReviewerPreviewOnEditView)
     workflow_action_view_class = reviewer_view(snippet_views.WorkflowActionView)
     collect_workflow_action_data_view_class = reviewer_view(snippet_views.CollectWorkflowActionDataView)
     confirm_workflow_cancellation_view_class = reviewer_view(snippet_views.ConfirmWorkflowCancellationView)

@@ -2,6 +2,7 @@
 notifications, and lists whose query count does not grow with their size."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -123,3 +124,20 @@ def test_list_query_count_does_not_grow_with_the_number_of_findings(client, worl
         response = client.get(reverse(view))
     body = response.content.decode()
     assert body.count("Phát hiện số 11") >= 2 if view == "audits_findings:index" else "Phát hiện số 11" in body
+
+
+@pytest.mark.django_db
+def test_inspect_pages_speak_vietnamese_and_show_people_by_name(client, world):
+    world.auditor_a.first_name, world.auditor_a.last_name = "Tuấn", "Phạm Minh"
+    world.auditor_a.save()
+    plan = make_audit(world)
+    finding = raise_nc(world, plan)
+    client.force_login(world.district)
+    body = client.get(reverse("audits_findings:inspect", args=[finding.pk])).content.decode()
+    for english in ("Process reference", "Code", ">None<", "True"):
+        assert english not in body, english
+    shown = dict(re.findall(r"<dt>(.*?)</dt>\s*<dd>\s*(.*?)\s*</dd>", body, re.S))
+    assert shown["Số"] == "PH01" and shown["Người phát hiện"] == "Phạm Minh Tuấn"
+    assert shown["Quy trình"] == "QT-01/HT – Đăng ký khai sinh (lần ban hành 02)"
+    body = client.get(reverse("audits_auditors:inspect", args=[plan.lead_auditor.pk])).content.decode()
+    assert "Trainings" not in body and "True" not in body

@@ -15,7 +15,7 @@ from qms.certification import services
 from qms.certification.models import CommuneProgress, EvidenceKind, Stage
 from qms.units.models import AdministrativeUnit, Commune, Level
 
-from .conftest import PAPER_SCOPE, days_ago, pdf
+from .conftest import PAPER_SCOPE, pdf
 
 
 def dashboard_url(unit):
@@ -83,6 +83,19 @@ def test_the_2025_province_view_and_the_history_of_a_merged_commune(client, y_ye
     assert row.stage == Stage.BUILDING
     record = client.get(reverse("certification:commune", args=[xa_y_yen.pk])).content.decode()
     assert "Thị trấn Lâm" in record and "60/QĐ-UBND" in record  # the predecessor's announcement
+
+
+@pytest.mark.django_db
+def test_loading_the_demo_again_adds_nothing(y_yen):
+    from django.apps import apps
+
+    from qms.demo import load_demo
+
+    models = list(apps.get_app_config("certification").get_models())
+    before = {m._meta.label: m.objects.count() for m in models}
+    load_demo()
+    assert {m._meta.label: m.objects.count() for m in models} == before
+    assert before["certification.Announcement"] == 15
 
 
 @pytest.mark.django_db

@@ -8,8 +8,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from qms.certification import services
-from qms.certification.models import EvidenceKind
+from qms.certification.models import EvidenceKind, Notification
 from qms.docx import document_text, open_document
+from tests.permission_matrix import cell_id, cells, check_cell
 
 from .conftest import days_ago, make_effective, pdf
 
@@ -56,6 +57,26 @@ def test_the_announcement_decision_has_the_national_title_the_number_and_every_p
     assert {(r[1], r[2]) for r in rows[1:]} == {(p.code, p.name) for p in procedures}
 
 
+DRAFT_CELLS = cells({"decision_draft": {"iso_a", "leader_a"}, "notifications": {"iso_a"}})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cell", DRAFT_CELLS, ids=[cell_id(c) for c in DRAFT_CELLS])
+def test_decision_draft_and_reminders_matrix(client, world, procedures, cell):
+    make_effective(world.commune_a, procedures[0], world.iso_a, world.leader_a)
+    if cell.view == "decision_draft":
+        response = check_cell(client, world, cell, draft_url(world.commune_a))
+        if cell.allowed:
+            assert procedures[0].name in document_text(response.content)
+        return
+    Notification.objects.create(
+        user=world.iso_a, commune=world.commune_a, kind=Notification.Kind.LATE_ITEM, dedup_key="late:test",
+        subject="Xã An Bình: 1 việc chậm hạn", body="- Đánh giá nội bộ năm 2024",
+    )
+    marker = "Xã An Bình: 1 việc chậm hạn"
+    check_cell(client, world, cell, reverse("certification:notifications"), marker=marker, listing=True)
+
+
 @pytest.mark.django_db
 def test_after_an_announcement_the_draft_is_a_reannouncement_replacing_it(client, documented):
     services.record_announcement(
@@ -73,7 +94,7 @@ def test_no_draft_without_an_effective_process_document(client, today_world):
     response = client.get(draft_url(today_world.other))
     assert response.status_code == 403
     response = client.get(draft_url(today_world.commune), follow=True)
-    assert "không có thủ tục" in response.content.decode() or "chưa có quy trình" in response.content.decode()
+    assert "Xã chưa có quy trình nào có hiệu lực: quyết định sẽ không có phạm vi áp dụng." in response.content.decode()
 
 
 @pytest.fixture

@@ -6,12 +6,13 @@ import pytest
 from django.utils import timezone
 
 from audits import services as audit_services
-from audits.models import ChecklistResult
+from audits.models import Auditor, ChecklistResult
 from processes import services as process_services
 from qms.certification import services
-from qms.certification.models import CommuneProgress, MaintenanceStatus, Stage
-from audits.models import Auditor
+from qms.certification.models import Announcement, CommuneProgress, MaintenanceStatus, Stage
+from qms.certification.rules import add_months
 from tests.audits.builders import VANPHONG, clauses, make_auditor, make_programme
+from tests.factories import make_user
 
 from .conftest import days_ago, make_effective, pdf
 
@@ -83,21 +84,30 @@ def test_maintenance_fails_for_a_year_with_no_internal_audit(world, procedures, 
     assert (row.maintenance_status, row.late_count) == (MaintenanceStatus.OK, 0)
 
 
+def announce_with_documents(world, procedures, *, signed_on=None, handled=()):
+    """Effective documents for ``procedures``, the handled list, then the signed decision (number 7)."""
+    commune, iso, leader = world.commune, world.iso, world.leader
+    documents = [make_effective(commune, p, iso, leader) for p in procedures]
+    if handled:
+        process_services.add_handled_procedures(commune=commune, procedures=handled, acting_user=iso)
+    services.record_announcement(
+        commune=commune, number="7", signed_on=signed_on or days_ago(20), file=pdf(), acting_user=iso
+    )
+    return documents
+
+
 @pytest.mark.django_db
 def test_a_commune_needs_reannouncement_when_its_effective_scope_changes(
     today_world, procedures, django_capture_on_commit_callbacks
 ):
-    commune, iso, leader = today_world.commune, today_world.iso, today_world.leader
+    commune, iso = today_world.commune, today_world.iso
     with django_capture_on_commit_callbacks(execute=True):
-        make_effective(commune, procedures[0], iso, leader)
-        first = services.record_announcement(
-            commune=commune, number="7", signed_on=days_ago(20), file=pdf(), acting_user=iso
-        )
-    assert first.scope_codes == {"1.001193"}
+        announce_with_documents(today_world, procedures[:1])
+    assert Announcement.objects.get().scope_codes == {"1.001193"}
     assert (progress(commune).stage, progress(commune).scope_size) == (Stage.ANNOUNCED, 1)
 
     with django_capture_on_commit_callbacks(execute=True):
-        make_effective(commune, procedures[1], iso, leader)  # a TTHC added to the scope
+        make_effective(commune, procedures[1], iso, today_world.leader)  # a TTHC added to the scope
     row = progress(commune)
     assert (row.stage, row.stage_since, row.scope_size) == (Stage.REANNOUNCE, timezone.localdate(), 2)
 
@@ -111,14 +121,12 @@ def test_a_commune_needs_reannouncement_when_its_effective_scope_changes(
 def test_removing_a_procedure_from_the_scope_also_asks_for_reannouncement(
     today_world, procedures, django_capture_on_commit_callbacks
 ):
-    commune, iso, leader = today_world.commune, today_world.iso, today_world.leader
     with django_capture_on_commit_callbacks(execute=True):
-        documents = [make_effective(commune, p, iso, leader) for p in procedures[:2]]
-        services.record_announcement(commune=commune, number="7", signed_on=days_ago(20), file=pdf(), acting_user=iso)
+        documents = announce_with_documents(today_world, procedures[:2])
         process_services.withdraw_process_document(
-            document=documents[1], acting_user=leader, reason="TTHC đã bị bãi bỏ."
+            document=documents[1], acting_user=today_world.leader, reason="TTHC đã bị bãi bỏ."
         )
-    row = progress(commune)
+    row = progress(today_world.commune)
     assert (row.stage, row.scope_size) == (Stage.REANNOUNCE, 1)
 
 
@@ -126,12 +134,56 @@ def test_removing_a_procedure_from_the_scope_also_asks_for_reannouncement(
 def test_handled_procedures_not_covered_are_counted_and_become_late_after_three_months(
     today_world, procedures, django_capture_on_commit_callbacks
 ):
-    commune, iso, leader = today_world.commune, today_world.iso, today_world.leader
+    commune = today_world.commune
     with django_capture_on_commit_callbacks(execute=True):
-        make_effective(commune, procedures[0], iso, leader)
-        process_services.add_handled_procedures(commune=commune, procedures=procedures, acting_user=iso)
-        services.record_announcement(commune=commune, number="7", signed_on=days_ago(20), file=pdf(), acting_user=iso)
+        announce_with_documents(today_world, procedures[:1], handled=procedures)
     row = progress(commune)
     assert (row.handled_count, row.covered_count, row.late_count) == (3, 1, 0)
     later = services.refresh_commune_progress(commune_id=commune.pk, today=timezone.localdate() + timedelta(days=100))
     assert sorted(i["ref"] for i in later.late_items if i["kind"] == "scope_coverage") == ["1.000894", "2.000815"]
+
+
+@pytest.mark.django_db
+def test_a_document_not_updated_within_three_months_of_a_legal_change_is_late(
+    today_world, procedures, django_capture_on_commit_callbacks
+):
+    """The province re-publishes its model after a legal change; the commune's copy is flagged (QĐ 19 Art. 4.4a)."""
+    from processes.content import document_content
+    from tests.processes.helpers import approve_directly
+
+    editor = make_user("tinh_iso")
+    process_services.add_library_editor(unit=today_world.province, user=editor)
+    commune, iso, leader = today_world.commune, today_world.iso, today_world.leader
+    with django_capture_on_commit_callbacks(execute=True):
+        model = process_services.create_process_document(
+            procedure=procedures[0], owner_unit=today_world.province, acting_user=editor
+        )
+        model = approve_directly(model, editor, editor)
+        copy = approve_directly(
+            process_services.adopt_model(model=model, commune=commune, acting_user=iso), iso, leader
+        )
+        services.record_announcement(commune=commune, number="7", signed_on=days_ago(200), file=pdf(), acting_user=iso)
+        content = document_content(model.get_latest_revision_as_object())
+        content.fees = "Miễn lệ phí đăng ký khai sinh đúng hạn."
+        legal = days_ago(150)
+        process_services.save_draft_from_content(
+            document=model, content=content, acting_user=editor,
+            legal_change_effective_date=legal, change_request="Nghị định sửa đổi lệ phí hộ tịch",
+        )
+        approve_directly(model, editor, editor)
+    row = progress(commune)
+    [item] = [i for i in row.late_items if i["kind"] == "legal_update"]
+    deadline = add_months(legal, 3)
+    assert (item["ref"], item["deadline"], item["days_late"]) == (
+        copy.code, deadline.isoformat(), (timezone.localdate() - deadline).days
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        process_services.update_from_model(document=copy, acting_user=iso)
+        approve_directly(copy, iso, leader)
+    row = progress(commune)
+    assert not [i for i in row.late_items if i["kind"] == "legal_update"]
+    year = row.maintenance[str(deadline.year)]
+    assert {"kind": "legal_update", "status": MaintenanceStatus.FAILED} in [
+        {"kind": c["kind"], "status": c["status"]} for c in year["conditions"] if c["ref"] == copy.code
+    ]  # updated, but after the deadline

@@ -1,0 +1,37 @@
+"""The audits demo of Thị trấn Lâm: realistic, complete and idempotent."""
+
+import pytest
+from django.apps import apps
+
+from audits import demo
+from audits.models import ActionStatus, AuditPlan, AuditProgramme, CorrectiveAction, ManagementReview, PlanStatus
+from qms.units.models import Level, Role
+from qms.units.services import add_commune_member, provision_commune
+from tests.factories import make_unit, make_user
+
+
+def _counts() -> dict[str, int]:
+    return {m.__name__: m.objects.count() for m in apps.get_app_config("audits").get_models()}
+
+
+@pytest.mark.django_db
+def test_demo_fills_lam_once(world):
+    lam = provision_commune(unit=make_unit(level=Level.COMMUNE, name="Lâm", parent=world.district_unit, code="13795"))
+    for username, role in (("iso.lam", Role.ISO_OFFICER), ("lanhdao.lam", Role.LEADER), ("danhgia.lam", Role.AUDITOR)):
+        add_commune_member(commune=lam, user=make_user(username), role=role)
+    demo.load_demo(acting_user=world.admin, communes=[world.commune_a, lam])
+    first = _counts()
+    demo.load_demo(acting_user=world.admin, communes=[world.commune_a, lam])
+    assert _counts() == first
+
+    plan = AuditPlan.objects.get(commune=lam, programme__year=2025)
+    assert plan.status == PlanStatus.COMPLETED and not plan.checklist.filter(result="pending").exists()
+    assert plan.findings.count() == len(demo.FINDINGS)
+    states = set(CorrectiveAction.objects.filter(commune=lam).values_list("status", flat=True))
+    assert {ActionStatus.CLOSED, ActionStatus.REOPENED, ActionStatus.AWAITING_VERIFICATION, ActionStatus.IN_PROGRESS,
+            ActionStatus.OPEN} <= states
+    review = ManagementReview.objects.get(commune=lam)
+    assert review.status == "held" and review.inputs["audit_results"]["completed"] == 1
+    assert review.decisions.filter(action__isnull=False).exists()
+    assert AuditProgramme.objects.get(commune=lam, year=2026).copied_from.year == 2025
+    assert not AuditProgramme.objects.filter(commune=world.commune_a).exists()
