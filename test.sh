@@ -7,4 +7,6 @@ source ./scripts/bootstrap.sh
 "$PY" -m uv sync --locked --quiet
 export DJANGO_SETTINGS_MODULE=qms.settings.test
 .venv/bin/python manage.py compilemessages --ignore=.venv -v 0
-exec .venv/bin/python -m pytest "$@"
+# Parallel by default (QMS_TEST_WORKERS=0 runs in one process).
+workers=${QMS_TEST_WORKERS:-$(.venv/bin/python -c 'import os; print(min(4, os.cpu_count() or 1))')}
+exec .venv/bin/python -m pytest -n "$workers" "$@"
