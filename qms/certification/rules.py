@@ -158,7 +158,8 @@ class Evaluation:
 def due_condition(kind: str, deadline: date, done_on: date | None, facts: Facts, **extra) -> Condition:
     """Met on time, met late, open and late, or still pending at ``facts.as_of``."""
     if facts.ends_on and deadline > facts.ends_on:
-        return Condition(kind, MaintenanceStatus.NOT_APPLICABLE, deadline, **extra)
+        met = done_on is not None and done_on <= facts.ends_on
+        return Condition(kind, MaintenanceStatus.OK if met else MaintenanceStatus.NOT_APPLICABLE, deadline, **extra)
     if done_on is not None:
         late_by = max((done_on - deadline).days, 0)
         status = MaintenanceStatus.FAILED if late_by else MaintenanceStatus.OK
@@ -217,8 +218,10 @@ def combine(statuses: Iterable[str]) -> str:
 # -- stage ---------------------------------------------------------------------------
 
 
-def _first_after(records: dict[int, list[Done]] | None, after: date) -> date | None:
-    dates = [r.done_on for items in (records or {}).values() for r in items if r.done_on and r.done_on > after]
+def _first_after(records: dict[int, list[Done]] | None, after: date, until: date) -> date | None:
+    dates = [
+        r.done_on for items in (records or {}).values() for r in items if r.done_on and after < r.done_on <= until
+    ]
     return min(dates) if dates else None
 
 
@@ -250,8 +253,8 @@ def compute_stage(facts: Facts) -> tuple[str, date | None, str]:
         changed_on = _scope_changed_on(facts)
         if changed_on:
             return Stage.REANNOUNCE, changed_on, "scope_changed"
-        audit_on = _first_after(facts.audits, facts.announced_on)
-        review_on = _first_after(facts.reviews, facts.announced_on)
+        audit_on = _first_after(facts.audits, facts.announced_on, facts.as_of)
+        review_on = _first_after(facts.reviews, facts.announced_on, facts.as_of)
         if audit_on and review_on:
             return Stage.MAINTAINING, max(audit_on, review_on), "maintained"
         return Stage.ANNOUNCED, facts.announced_on, "announced"

@@ -143,6 +143,18 @@ def test_a_commune_that_ended_in_2025_is_evaluated_up_to_its_last_day():
     assert [c.days_late for c in result.late if c.kind == rules.AUDIT] == [(date(2025, 6, 30) - date(2024, 12, 31)).days]
 
 
+def test_audits_after_a_commune_ended_do_not_make_it_maintaining():
+    facts = announced_facts(
+        ends_on=date(2025, 6, 30), audits={2025: done(date(2025, 6, 11))}, reviews={2025: done(date(2025, 12, 18))}
+    )
+    assert rules.compute_stage(facts)[0] == Stage.ANNOUNCED
+    conditions = {c.kind: c.status for c in rules.evaluate(facts).years[-1].conditions}
+    assert conditions[rules.AUDIT] == MaintenanceStatus.OK  # done before the commune ended
+    assert conditions[rules.REVIEW] == MaintenanceStatus.NOT_APPLICABLE
+    facts.reviews = {2025: done(date(2025, 6, 20))}
+    assert rules.compute_stage(facts)[:2] == (Stage.MAINTAINING, date(2025, 6, 20))
+
+
 def test_no_audits_data_is_unknown_not_failed():
     result = rules.evaluate(announced_facts(audits=None, reviews=None))
     assert {y.year: y.status for y in result.years}[2024] == MaintenanceStatus.UNKNOWN
