@@ -39,7 +39,9 @@ def celery_worker_process(transactional_db):
 
     The worker is started with the test settings but with eager mode off, so a
     task sent with ``.delay()`` from the test travels through the broker. Use
-    with ``transactional_db`` data (committed rows) only.
+    with ``transactional_db`` data (committed rows) only, and mark the test
+    ``serialized_rollback=True``: the flush after it then leaves the content
+    types as the next worker test restores them (PostgreSQL keeps counting ids).
     """
     from django.db import connection
 
@@ -50,6 +52,7 @@ def celery_worker_process(transactional_db):
     env["DJANGO_SETTINGS_MODULE"] = "qms.settings.test_worker"
     env["QMS_TEST_DB_NAME"] = str(db_settings["NAME"])
     env["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL
+    env["QMS_TEST_QUEUE"] = settings.CELERY_TASK_DEFAULT_QUEUE
     log_path = Path(settings.DATA_DIR) / f"worker-{os.getpid()}.log"
     log = open(log_path, "w")
     proc = subprocess.Popen(

@@ -33,3 +33,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if not os.environ.get("CELERY_BROKER_URL"):
     # One broker per test run, so concurrent runs never consume each other's tasks.
     CELERY_BROKER_URL = f"sqla+sqlite:///{DATA_DIR / f'test-broker-{RUN_ID}.sqlite3'}"
+# A shared broker (Redis in CI) still carries one queue per test process: the
+# worker started by one xdist process must never take another one's tasks,
+# whose rows live in another test database. The worker inherits the name.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("QMS_TEST_QUEUE") or f"qms-test-{RUN_ID}"

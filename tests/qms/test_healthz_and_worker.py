@@ -21,6 +21,7 @@ def test_healthz_reports_an_unreachable_broker(client):
     assert response.json()["checks"] == {"database": "ok", "broker": "unreachable"}
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_real_worker_runs_a_task_through_the_broker(celery_worker_process):
     token = uuid.uuid4().hex
     result = ping.delay(token)

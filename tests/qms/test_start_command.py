@@ -77,6 +77,7 @@ def _run(data_dir: Path, port: int, log: Path) -> subprocess.Popen:
     )
 
 
+@pytest.mark.timeout(1800)  # two full starts, each bounded below by its own waits
 def test_start_serves_runs_tasks_and_loads_nothing_twice(tmp_path):
     port = _free_port()
     log = tmp_path / "start-1.log"
