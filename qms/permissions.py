@@ -63,16 +63,18 @@ def communes_for(user, perm: str = VIEW) -> QuerySet:
         return Commune.objects.none()
     if user.is_superuser:
         return Commune.objects.all()
-    return Commune.objects.filter(
-        Q(
-            communegroupobjectpermission__group__user=user,
-            communegroupobjectpermission__permission__codename=perm,
-        )
-        | Q(
-            communeuserobjectpermission__user=user,
-            communeuserobjectpermission__permission__codename=perm,
-        )
-    ).distinct()
+    from qms.units.models import CommuneGroupObjectPermission, CommuneUserObjectPermission
+
+    # Two id subqueries on the same column rather than an OR across joins of
+    # both permission tables: that join multiplies the rows of a province
+    # official (a permission on every commune) and needs DISTINCT.
+    through_groups = CommuneGroupObjectPermission.objects.filter(
+        group__user=user, permission__codename=perm
+    ).values("content_object_id")
+    held_directly = CommuneUserObjectPermission.objects.filter(user=user, permission__codename=perm).values(
+        "content_object_id"
+    )
+    return Commune.objects.filter(Q(pk__in=through_groups) | Q(pk__in=held_directly))
 
 
 def commune_ids_for(user, perm: str = VIEW) -> set[int]:

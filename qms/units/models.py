@@ -93,8 +93,11 @@ class AdministrativeUnit(models.Model):
             return AdministrativeUnit.objects.filter(pk=self.pk)
         if self.level == Level.DISTRICT:
             return AdministrativeUnit.objects.filter(parent=self, level=Level.COMMUNE)
+        # Both alternatives test the same column: a join under an OR leaves
+        # PostgreSQL with a nested loop over every unit of both eras.
+        districts = AdministrativeUnit.objects.filter(parent=self).values("pk")
         return AdministrativeUnit.objects.filter(
-            models.Q(parent=self) | models.Q(parent__parent=self), level=Level.COMMUNE
+            models.Q(parent=self) | models.Q(parent_id__in=districts), level=Level.COMMUNE
         )
 
 

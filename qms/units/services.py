@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -86,6 +86,17 @@ def _diff(unit: AdministrativeUnit, row: UnitRow, parent_id: int | None) -> dict
     return changes
 
 
+def _refresh_planner_statistics() -> None:
+    """Let PostgreSQL plan unit queries on the rows just loaded.
+
+    Thousands of units arrive at once; until autovacuum gets to the table the
+    planner believes it is empty and picks plans that scan it once per row.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {AdministrativeUnit._meta.db_table}")
+
+
 @transaction.atomic
 def import_units(*, path: str | Path, acting_user=None, dry_run: bool = False) -> ImportReport:
     """Upsert one release file by ``(era, code)``; report what was added/changed.
@@ -122,6 +133,8 @@ def import_units(*, path: str | Path, acting_user=None, dry_run: bool = False) -
         for unit in AdministrativeUnit.objects.bulk_create(to_create, batch_size=1000):
             ids_by_code[unit.code] = unit.pk
         AdministrativeUnit.objects.bulk_update(to_update, [*UNIT_FIELDS, "parent"], batch_size=1000)
+    if report.added or report.changed:
+        _refresh_planner_statistics()
     report.missing = sorted(
         code for code, unit in existing.items() if code not in seen and unit.abolished_on is None
     )
