@@ -25,6 +25,15 @@ def test_admin_dashboard_menus_and_listing_are_vietnamese(client, world):
 
 
 @pytest.mark.django_db
+def test_commune_inspect_page_speaks_vietnamese_to_screen_readers_and_in_yes_no(client, world):
+    client.force_login(world.iso_a)
+    body = client.get(reverse("communes:inspect", args=[world.commune_a.pk])).content.decode()
+    assert 'aria-label="Thao tác"' in body and 'aria-label="Actions"' not in body
+    active = body.split("<dt>Đang sử dụng</dt>", 1)[1].split("</dd>", 1)[0]
+    assert "Có" in active and "True" not in active
+
+
+@pytest.mark.django_db
 def test_english_is_available_as_second_language(client, world):
     from wagtail.users.models import UserProfile
 

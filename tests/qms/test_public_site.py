@@ -19,6 +19,7 @@ def test_home_lists_provinces_and_commune_page_shows_its_sections(client, world)
     assert response.status_code == 200
     body = response.content.decode()
     assert "Xã An Bình" in body
+    assert 'aria-label="Đường dẫn điều hướng"' in body
     for section_id in ('id="procedures"', 'id="quality_policy"', 'id="announcement"'):
         assert section_id in body
 
