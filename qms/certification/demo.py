@@ -56,6 +56,11 @@ def _scope(commune) -> list[ScopeEntry]:
     return sources.effective_scope(commune_id=commune.pk) or [
         ScopeEntry(code, name, field, document) for code, name, field, document in PAPER_SCOPE
     ]
+#: The last year before the 2025 merger whose audits and reviews were kept on paper.
+LAST_PAPER_YEAR = 2024
+#: Announced communes (by index) that skipped one year's internal audit; the third
+#: one is the commune the province's 2024 inspection finds without its audit.
+MISSED_AUDITS = {2: 2024, 7: 2022, 11: 2023}
 
 
 def _evidence(commune, kind, title, issued_on, acting_user, number: int) -> None:
@@ -84,6 +89,26 @@ def _announce(commune, index: int, acting_user) -> None:
         scope=scope,
         acting_user=acting_user,
     )
+    _yearly_records(commune, index, signed_on, acting_user)
+
+
+def _yearly_records(commune, index: int, signed_on: date, acting_user) -> None:
+    """Each year after the announcement: the audit report and the review minutes (kept on paper).
+
+    The announcement year counts too when the audit before it fell in the year before.
+    """
+    before = signed_on - timedelta(days=ANNOUNCED_EVIDENCE[3][2])
+    first = signed_on.year if before.year < signed_on.year else signed_on.year + 1
+    for year in range(first, LAST_PAPER_YEAR + 1):
+        if MISSED_AUDITS.get(index) != year:
+            _evidence(
+                commune, EvidenceKind.INTERNAL_AUDIT, f"Báo cáo đánh giá nội bộ năm {year}",
+                date(year, 10, 5 + index), acting_user, 30 + index,
+            )
+        _evidence(
+            commune, EvidenceKind.MANAGEMENT_REVIEW, f"Biên bản họp xem xét của lãnh đạo năm {year}",
+            date(year, 12, 1 + index), acting_user, 90 + index,
+        )
 
 
 def _earlier_stage(commune, index: int, acting_user) -> None:

@@ -32,6 +32,7 @@ from .models import (
     CommuneLifecycle,
     CommuneProgress,
     Evidence,
+    EvidenceKind,
     Inspection,
     InspectionConclusion,
     LateItemFlag,
@@ -106,6 +107,30 @@ def _evidence_dates(commune_id: int) -> dict[str, date]:
     return {row["kind"]: row["first"] for row in rows}
 
 
+def _paper_records(commune_id: int, years: range) -> dict[str, dict[int, list[rules.Done]]]:
+    """Audit reports and review minutes kept outside the system, by kind and year.
+
+    A commune that held its audits and reviews on paper before it used the
+    audits module records them as evidence; they count for the year they were
+    issued in exactly like an audit completed or a review held here.
+    """
+    kinds = (EvidenceKind.INTERNAL_AUDIT, EvidenceKind.MANAGEMENT_REVIEW)
+    records: dict[str, dict[int, list[rules.Done]]] = {kind: {} for kind in kinds}
+    rows = Evidence.objects.filter(
+        commune_id=commune_id, kind__in=kinds, issued_on__year__gte=years.start, issued_on__year__lt=years.stop
+    ).values_list("pk", "kind", "issued_on", "title")
+    for pk, kind, issued_on, title in rows:
+        records[kind].setdefault(issued_on.year, []).append(rules.Done(ref=f"evidence-{pk}", done_on=issued_on, title=title))
+    return records
+
+
+def _with_paper(records: dict[int, list[rules.Done]] | None, paper: dict[int, list[rules.Done]]):
+    """Add the paper records to the module's (None, no audits module, stays unknown)."""
+    if records is None:
+        return None
+    return {year: [*done, *paper.get(year, [])] for year, done in records.items()}
+
+
 def target_for(unit: AdministrativeUnit) -> ProgressTarget | None:
     """The target set on the unit or on the nearest unit above it."""
     ids = access.lineage_ids(unit)
@@ -161,8 +186,9 @@ def gather_facts(commune: Commune, today: date) -> rules.Facts:
     )
     first_year = min([facts.as_of, *facts.evidence.values(), *([facts.first_announced_on] if last else [])])
     years = sources.years_between(first_year, facts.as_of)
-    facts.audits = sources.completed_audits(commune_id=commune.pk, years=years)
-    facts.reviews = sources.held_reviews(commune_id=commune.pk, years=years)
+    paper = _paper_records(commune.pk, years)
+    facts.audits = _with_paper(sources.completed_audits(commune_id=commune.pk, years=years), paper[EvidenceKind.INTERNAL_AUDIT])
+    facts.reviews = _with_paper(sources.held_reviews(commune_id=commune.pk, years=years), paper[EvidenceKind.MANAGEMENT_REVIEW])
     running = facts.ends_on is None or facts.ends_on >= today
     if running and facts.handled is not None and facts.scope is not None:
         facts.gaps = _sync_gaps(commune.pk, rules.missing_procedures(facts), today)

@@ -249,3 +249,23 @@ def test_a_data_changed_signal_refreshes_that_commune(world):
     assert progress(world.commune_a).stage == Stage.BUILDING
     qms_data_changed.send(sender=Evidence, commune_id=world.commune_a.pk, kind="process")
     assert progress(world.commune_a).stage == Stage.NOT_STARTED
+
+
+@pytest.mark.django_db
+def test_audits_and_reviews_kept_on_paper_count_for_their_year(today_world):
+    commune, iso = today_world.commune, today_world.iso
+    services.record_announcement(
+        commune=commune, number="9", signed_on=date(2023, 3, 1), file=pdf(), scope=PAPER_SCOPE, acting_user=iso
+    )
+    assert progress(commune).maintenance["2024"]["status"] == "failed"
+    for kind, title, issued_on in (
+        (EvidenceKind.INTERNAL_AUDIT, "Báo cáo đánh giá nội bộ năm 2024", date(2024, 10, 8)),
+        (EvidenceKind.MANAGEMENT_REVIEW, "Biên bản họp xem xét của lãnh đạo năm 2024", date(2024, 11, 20)),
+    ):
+        services.add_evidence(
+            commune=commune, kind=kind, title=title, reference="3/BC", issued_on=issued_on, acting_user=iso
+        )
+    row = progress(commune)
+    assert row.maintenance["2024"]["status"] == "ok"
+    assert row.maintenance["2023"]["status"] == "failed"  # nothing recorded for that year
+    assert (row.stage, row.stage_since) == (Stage.MAINTAINING, date(2024, 11, 20))
