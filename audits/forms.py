@@ -11,6 +11,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput
 
 from qms import permissions
+from qms.files import UploadField
 from qms.formats import DAY_FIRST_DATE_INPUT_FORMATS
 from qms.units.models import Commune
 
@@ -175,7 +176,7 @@ class FindingForm(CommuneScopedForm):
         help_text=_("Required for a nonconformity: who must correct it."),
     )
     due_date = forms.DateField(required=False, label=_("due date of the corrective action"), **DATE)
-    evidence_file = forms.FileField(required=False, label=_("evidence file"))
+    evidence_file = UploadField(required=False, label=_("evidence file"))
 
     class Meta:
         model = Finding
@@ -280,7 +281,7 @@ ScopeFormSet = forms.formset_factory(ProcessRowForm, formset=BaseScopeFormSet, e
 class ChecklistItemForm(forms.Form):
     result = forms.ChoiceField(label=pgettext_lazy("audits", "result"), choices=ChecklistResult.choices)
     evidence = forms.CharField(label=pgettext_lazy("audits", "evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    file = forms.FileField(label=_("evidence file"), required=False)
+    file = UploadField(label=_("evidence file"), required=False)
 
 
 ChecklistFormSet = forms.formset_factory(ChecklistItemForm, extra=0)

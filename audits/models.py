@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from qms.files import PrivateFileField
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -96,7 +98,11 @@ class AuditorTraining(models.Model):
     certificate_number = models.CharField(_("certificate number"), max_length=100, blank=True)
     issued_on = models.DateField(pgettext_lazy("audits", "issued on"))
     issuer = models.CharField(_("issued by"), max_length=255)
-    certificate_file = models.FileField(_("certificate file"), upload_to="audits/certificates/%Y/", blank=True)
+    certificate_file = PrivateFileField(
+        _("certificate file"), upload_to="audits/certificates/%Y/", blank=True,
+        download_url_name="audits_files:certificate", name_field="certificate_file_name",
+    )
+    certificate_file_name = models.CharField(_("certificate file name"), max_length=255, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -367,7 +373,10 @@ class EvidenceFile(models.Model):
     finding = models.ForeignKey(
         Finding, verbose_name=_("finding"), null=True, blank=True, on_delete=models.CASCADE, related_name="files"
     )
-    file = models.FileField(_("file"), upload_to="audits/evidence/%Y/%m/")
+    file = PrivateFileField(
+        _("file"), upload_to="audits/evidence/%Y/%m/", download_url_name="audits_files:evidence", name_field="file_name"
+    )
+    file_name = models.CharField(_("file name"), max_length=255, blank=True, editable=False)
     description = models.CharField(_("description"), max_length=255, blank=True)
     uploaded_by = models.ForeignKey(USER, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
@@ -383,7 +392,7 @@ class EvidenceFile(models.Model):
 
     @property
     def filename(self) -> str:
-        return self.file.name.rsplit("/", 1)[-1]
+        return self.file.original_name if self.file else self.file_name
 
 
 class ActionStatus(models.TextChoices):

@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from qms.docx import format_short_date
+from qms.links import absolute_url
 from qms.units.models import Commune, Role
 
 from .models import (
@@ -161,7 +162,7 @@ def _admin_url(name: str, *args) -> str:
 
 
 def _absolute(path: str) -> str:
-    return f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{path}" if path else ""
+    return absolute_url(path)
 
 
 def _action_message(reminder: Reminder, action: CorrectiveAction, today: datetime.date) -> Message:

@@ -20,6 +20,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -30,6 +32,8 @@ from wagtail.admin.views.generic.history import HistoryView
 
 from qms import docx as vn
 from qms import permissions
+from qms.files import PrivateFieldFile
+from qms.concurrency import VersionForm
 from qms.permissions import APPROVE, AUDIT, MANAGE, VIEW
 
 from . import docx as audit_docx
@@ -48,8 +52,10 @@ from .forms import (
 )
 from .models import (
     ActionStatus,
+    AuditedProcess,
     AuditPlan,
     AuditProgramme,
+    ChecklistItem,
     ChecklistResult,
     CorrectiveAction,
     Effectiveness,
@@ -81,6 +87,8 @@ class ServiceFormMixin:
 
     #: ``f(user, form, instance_or_None) -> instance``, set by the viewset.
     save_function = None
+    #: Where a saved object goes (set by the viewset; Wagtail's CreateView has no such attribute).
+    inspect_url_name = None
 
     def form_valid(self, form):
         try:
@@ -173,6 +181,8 @@ class AuditInspectView(generic.InspectView):
             return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
         if isinstance(value, datetime.date):
             return value.strftime("%d/%m/%Y")
+        if isinstance(value, PrivateFieldFile):
+            return format_html('<a href="{}">{}</a>', value.url, value.original_name)
         return value
 
     def object_actions(self) -> list[dict]:
@@ -359,7 +369,29 @@ class ObjectFormView(CommuneObjectMixin, WagtailAdminTemplateMixin, FormView):
         """Call the service; return the success message (override)."""
         raise NotImplementedError
 
+    def version_state(self):
+        """What the page shows of the data it edits, for the stale-save check (``None``: no check)."""
+        return None
+
+    def version_history(self):
+        """Historical records of the rows the page edits (they name who saved last)."""
+        return None
+
+    @cached_property
+    def version_form(self):
+        state = self.version_state()
+        if state is None:
+            return None
+        data = self.request.POST if self.request.method == "POST" else None
+        return VersionForm(
+            data, state=state, version_object=self.object, version_history=self.version_history(), prefix="version"
+        )
+
     def form_valid(self, form):
+        if self.version_form is not None and not self.version_form.is_valid():
+            for error in self.version_form.non_field_errors():
+                messages.error(self.request, error)
+            return self.form_invalid(form)
         try:
             with transaction.atomic():
                 message = self.perform(form)
@@ -375,6 +407,7 @@ class ObjectFormView(CommuneObjectMixin, WagtailAdminTemplateMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(object=self.object, submit_label=self.submit_label, intro=self.intro, cancel_url=self.inspect_url())
+        context["version_form"] = self.version_form
         return context
 
 
@@ -430,8 +463,8 @@ class PlanScopeView(PlanView):
             return ScopeFormSet(self.request.POST, **kwargs)
         return ScopeFormSet(initial=self._initial(), **kwargs)
 
-    def _initial(self) -> list[dict]:
-        rows = [
+    def _saved_rows(self) -> list[dict]:
+        return [
             {
                 "pk": p.pk, "document_id": p.document_id, "document_code": p.document_code, "title": p.title,
                 "issue_number": p.issue_number, "responsible_unit": p.responsible_unit,
@@ -440,6 +473,15 @@ class PlanScopeView(PlanView):
             }
             for p in self.object.processes.prefetch_related("responsible_users").order_by("order", "pk")
         ]
+
+    def version_state(self):
+        return self._saved_rows()
+
+    def version_history(self):
+        return AuditedProcess.history.filter(plan_id=self.object.pk)
+
+    def _initial(self) -> list[dict]:
+        rows = self._saved_rows()
         if self.request.GET.get("suggest"):
             known = {row["document_id"] for row in rows}
             for item in selectors.effective_process_documents(self.object.commune_id) or []:
@@ -490,6 +532,12 @@ class ChecklistView(PlanView):
         if self.request.method == "POST":
             return ChecklistFormSet(self.request.POST, self.request.FILES, **kwargs)
         return ChecklistFormSet(**kwargs)
+
+    def version_state(self):
+        return [{"pk": i.pk, "result": i.result, "evidence": i.evidence} for i in self.checklist]
+
+    def version_history(self):
+        return ChecklistItem.history.filter(plan_id=self.object.pk)
 
     def perform(self, formset):
         recorded = 0

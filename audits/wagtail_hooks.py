@@ -5,10 +5,13 @@ from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views.generic import IndexView as GenericIndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
+from qms.concurrency import with_version_token
+from qms.spreadsheets import InertCsvExportMixin
 from qms.permissions import APPROVE, AUDIT, MANAGE, VIEW, CommuneScopedPolicy, CommuneScopedViewSetMixin, has_commune_perm
 
 from . import services, views
@@ -136,9 +139,14 @@ def save_objective(user, form, instance):
 # -- viewsets ------------------------------------------------------------------------------------------
 
 
+class AuditIndexView(InertCsvExportMixin, GenericIndexView):
+    pass
+
+
 class AuditViewSet(CommuneScopedViewSetMixin, ModelViewSet):
     """Commune-scoped viewset whose forms save through a service."""
 
+    index_view_class = AuditIndexView
     add_view_class = views.ServiceCreateView
     edit_view_class = views.ServiceEditView
     history_view_class = views.FollowerHistoryView
@@ -152,7 +160,7 @@ class AuditViewSet(CommuneScopedViewSetMixin, ModelViewSet):
     initial_from_query: tuple[str, ...] = ()
 
     def get_form_class(self, for_update=False):
-        return self.form_class
+        return with_version_token(self.form_class) if for_update else self.form_class
 
     def get_add_view_kwargs(self, **kwargs):
         return super().get_add_view_kwargs(save_function=self.save_function, initial_from_query=self.initial_from_query, **kwargs)

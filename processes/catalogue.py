@@ -21,6 +21,9 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from qms.archives import ArchiveTooLarge
+from qms.spreadsheets import cell_text, open_first_sheet
+
 from .models import TimeUnit
 
 CODE_RE = re.compile(r"^\d{1,2}\.\d{6}(\.\d{3}\.\d{2}\.\d{2}\.H\d{2})?$")
@@ -48,6 +51,10 @@ COLUMNS = {
     "retrieved_on": ("retrieved_on", "ngày truy xuất"),
 }
 REQUIRED = ("code", "name", "field")
+MEGABYTE = 1024 * 1024
+#: The whole national list (every level) is ~6,000 procedures in a few MB.
+MAX_FILE_BYTES = 20 * MEGABYTE
+MAX_ROWS = 20_000
 
 
 class CatalogueFileError(Exception):
@@ -157,9 +164,16 @@ def _validate(values: dict, seen: dict[str, int], line: int) -> list[tuple[int, 
     return errors
 
 
+def _too_many_rows() -> CatalogueFileError:
+    message = _("The file has more than %(limit)s rows; split it into smaller files.")
+    return CatalogueFileError([(None, message % {"limit": f"{MAX_ROWS:,}".replace(",", ".")})])
+
+
 def _collect(items, file_format: str) -> CatalogueFile:
     rows, filtered, errors, seen = [], [], [], {}
-    for line, values in items:
+    for count, (line, values) in enumerate(items, start=1):
+        if count > MAX_ROWS:
+            raise _too_many_rows()
         if _key(values.get("field")) in EXCLUDED_FIELDS:
             filtered.append(values.get("code", ""))
             continue
@@ -233,23 +247,26 @@ def read_csv(data: bytes, *, retrieved_on: date | None = None) -> CatalogueFile:
 
 
 def read_xlsx(data: bytes, *, retrieved_on: date | None = None) -> CatalogueFile:
-    from openpyxl import load_workbook
-
     try:
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        sheet = open_first_sheet(data)
+    except ArchiveTooLarge:
+        message = _("The Excel file unpacks to far more data than a catalogue holds; it was not read.")
+        raise CatalogueFileError([(None, message)]) from None
     except Exception:  # noqa: BLE001 - any unreadable workbook
         raise CatalogueFileError([(None, _("The file is not a readable Excel workbook."))]) from None
-    rows = sheet.iter_rows(values_only=True)
+    rows = ([cell_text(value) for value in cells] for cells in sheet.iter_rows(values_only=True))
     for header_line, header in enumerate(rows, start=1):
         if any(_key(cell) in COLUMNS["code"] for cell in header):
             break
+        if header_line >= MAX_ROWS:
+            raise _too_many_rows()
     else:
         raise CatalogueFileError([(None, _("No header row with a procedure code column was found."))])
-    mapping = _header_map(list(header))
+    mapping = _header_map(header)
     items = (
-        (line, _list_values([c if c is not None else "" for c in cells], mapping, retrieved_on))
+        (line, _list_values(cells, mapping, retrieved_on))
         for line, cells in enumerate(rows, start=header_line + 1)
-        if any(c not in (None, "") for c in cells)
+        if any(cells)
     )
     return _collect(items, "xlsx")
 
@@ -310,4 +327,8 @@ def read_catalogue(name: str, data: bytes, *, retrieved_on: date | None = None) 
     reader = READERS.get(Path(name).suffix.lower())
     if reader is None:
         raise CatalogueFileError([(None, _("Unsupported file type: use .csv, .xlsx or .json."))])
+    if len(data) > MAX_FILE_BYTES:
+        message = _("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
+        sizes = {"size": f"{len(data) / MEGABYTE:.1f}", "limit": MAX_FILE_BYTES // MEGABYTE}
+        raise CatalogueFileError([(None, message % sizes)])
     return reader(data, retrieved_on=retrieved_on or retrieval_date_from_name(Path(name).name))

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from qms import permissions
+from qms.files import WORD_KINDS, UploadField
 from qms.units.models import AdministrativeUnit, Commune
 
 from .library import library_unit_ids
 from .models import Procedure, ProcessDocument
-
-MAX_DOCX_BYTES = 10 * 1024 * 1024
 
 
 def managed_communes(user):
@@ -65,7 +62,7 @@ class ProcessDocumentForm(CommuneScopedForm):
 
 
 class DocxUploadForm(forms.Form):
-    file = forms.FileField(label=_("Word file (.docx)"))
+    file = UploadField(label=_("Word file (.docx)"), kinds=WORD_KINDS)
     commune = forms.ModelChoiceField(label=_("Commune"), queryset=Commune.objects.none())
     procedure = forms.ModelChoiceField(
         label=_("Administrative procedure"),
@@ -77,14 +74,6 @@ class DocxUploadForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = managed_communes(user)
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() != ".docx":
-            raise forms.ValidationError(_("Choose a Word file in .docx format."))
-        if upload.size > MAX_DOCX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
-        return upload
 
 
 class StartForm(forms.Form):

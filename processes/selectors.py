@@ -5,6 +5,8 @@ The contract functions return frozen dataclasses, never model instances.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
@@ -12,6 +14,7 @@ from itertools import groupby
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 from wagtail.search.backends import get_search_backend
+from wagtail.search.query import PlainText
 
 from .models import (
     CommuneProcedure,
@@ -138,15 +141,32 @@ def public_document(*, commune, code: str) -> ProcessDocument | None:
     return effective_documents().filter(commune=commune, code=code).select_related("procedure", "commune").first()
 
 
+#: A word of a visitor's query: letters and digits, joined by the dots of a procedure code ("1.001193").
+_SEARCH_WORD = re.compile(r"\w+(?:[./-]\w+)*")
+#: FTS5's operators; PostgreSQL drops "and", "or", "not" as stop words, so both ignore them.
+_OPERATOR_WORDS = {"AND", "OR", "NOT", "NEAR"}
+MAX_SEARCH_WORDS = 12
+
+
+def search_words(query: str) -> list[str]:
+    """The words of ``query``, without the quotes, operators and brackets that
+    SQLite FTS5 or PostgreSQL would read as query syntax."""
+    words = _SEARCH_WORD.findall(unicodedata.normalize("NFC", query))
+    return [word for word in words if word not in _OPERATOR_WORDS][:MAX_SEARCH_WORDS]
+
+
 def search_public(*, query: str, commune=None) -> list[ProcessDocument]:
-    """Full-text search over effective procedures (optionally of one commune)."""
+    """Full-text search over effective procedures (optionally of one commune);
+    every word must match."""
+    words = search_words(query)
     documents = effective_documents()
     if commune is not None:
         documents = documents.filter(commune=commune)
     ids = list(documents.values_list("pk", flat=True))
-    if not query.strip() or not ids:
+    if not words or not ids:
         return []
-    results = get_search_backend().search(query, ProcessDocument.objects.filter(pk__in=ids), operator="and")
+    plain = PlainText(" ".join(words), operator="and")
+    results = get_search_backend().search(plain, ProcessDocument.objects.filter(pk__in=ids))
     found = [d.pk for d in results]
     by_pk = ProcessDocument.objects.select_related("procedure", "commune").in_bulk(found)
     return [by_pk[pk] for pk in found if pk in by_pk]

@@ -40,10 +40,14 @@ from wagtail.snippets.views import chooser as chooser_views  # noqa: E402
 from wagtail.snippets.views.chooser import SnippetChooserViewSet  # noqa: E402
 from wagtail.snippets.views.snippets import SnippetViewSet  # noqa: E402
 from django.shortcuts import get_object_or_404  # noqa: E402
+from django.utils.functional import cached_property  # noqa: E402
 
+from qms.object_scope import register_owned_kwarg  # noqa: E402
+from qms.concurrency import missing_version_message, stale_revision_message, with_version_token  # noqa: E402
 from qms.permissions import CommuneScopedViewSetMixin  # noqa: E402
 
 from . import services, views  # noqa: E402,F401  (services declares the audit actions)
+from .search import DocumentSearchMixin  # noqa: E402
 from .forms import CommuneScopedForm, ProcessDocumentForm  # noqa: E402
 
 REVIEW_ACTIONS = views.REVIEW_ACTIONS
@@ -80,7 +84,37 @@ class ProcessCreateView(NoDirectPublishMixin, snippet_views.CreateView):
     pass
 
 
-class ProcessEditView(ReviewerEditorAccess, NoDirectPublishMixin, snippet_views.EditView):
+class StaleRevisionGuard:
+    """A save or workflow action posted from an editor opened before the latest
+    revision is refused (Wagtail itself only refuses stale autosaves), and so is
+    a post that does not say which revision the editor was opened on."""
+
+    @cached_property
+    def stale_revision_error(self):
+        latest = self.latest_revision
+        if not latest:
+            return None
+        posted = self.request.POST
+        if not (posted.get("overwrite_revision_id") or posted.get("loaded_revision_id")):
+            return missing_version_message()
+        if self.is_out_of_date:
+            return stale_revision_message(latest)
+        return None
+
+    def is_valid(self, form):
+        if self.request.method == "POST" and self.stale_revision_error:
+            self.produced_error_code = "invalid_revision"
+            self.produced_error_message = self.stale_revision_error
+            return False
+        return super().is_valid(form)
+
+    def form_invalid(self, form):
+        if self.action == "cancel-workflow" and self.stale_revision_error:
+            self.action = "edit"
+        return super().form_invalid(form)
+
+
+class ProcessEditView(StaleRevisionGuard, ReviewerEditorAccess, NoDirectPublishMixin, snippet_views.EditView):
     def get_header_more_buttons(self):
         from wagtail.admin.widgets.button import HeaderButton
 
@@ -95,7 +129,13 @@ class ProcessEditView(ReviewerEditorAccess, NoDirectPublishMixin, snippet_views.
         return buttons
 
 
-class ProcessIndexView(views.DocumentListButtonsMixin, snippet_views.IndexView):
+# The issue number in a version URL must be one of the document's own versions.
+register_owned_kwarg(
+    "issue_number", lambda document, value: document.versions.filter(issue_number=int(value)).exists(), model=ProcessDocument
+)
+
+
+class ProcessIndexView(DocumentSearchMixin, views.DocumentListButtonsMixin, snippet_views.IndexView):
     pass
 
 
@@ -225,7 +265,8 @@ class ProcessDocumentViewSet(CommuneScopedViewSetMixin, SnippetViewSet):
         DateColumn("effective_date", label=_("Effective date")),
     ]
     list_filter = ["status", "live"]
-    search_fields = ["title", "code"]
+    # Searched by ProcessIndexView (processes.search): "contains" on these columns, plus the search index's words.
+    search_fields = ["title", "code", "procedure__code"]
     inspect_view_enabled = True
     inspect_view_fields = ["code", "title", "procedure", "commune", "owner_unit", "status", "issue_number",
                            "issued_on", "effective_date", "purpose", "scope", "legal_basis", "processing_time", "fees"]
@@ -334,6 +375,10 @@ class CommuneProcedureViewSet(CommuneScopedViewSetMixin, ModelViewSet):
     edit_handler = ObjectList(
         [FieldPanel("commune"), FieldPanel("procedure"), FieldPanel("note")], base_form_class=CommuneScopedForm
     )
+
+    def get_form_class(self, for_update=False):
+        form_class = super().get_form_class(for_update)
+        return with_version_token(form_class) if for_update else form_class
 
     def get_index_view_kwargs(self, **kwargs):
         queryset = CommuneProcedure.objects.select_related("commune", "procedure")

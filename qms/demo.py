@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from qms.units.models import AdministrativeUnit, Commune, Era, Level, Role
@@ -79,6 +80,8 @@ def _abolished_units(district: AdministrativeUnit, communes_2024: list[dict]) ->
 @transaction.atomic
 def load_demo(*, acting_user=None) -> dict:
     """Create the demo districts' communes, their successors and the demo users."""
+    if not getattr(settings, "QMS_DEMO_ACCOUNTS", True):
+        raise ImproperlyConfigured("Demo accounts (published passwords) are refused by these settings.")
     data = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
     communes_2024 = data["era_2024_v2.0.1"]
     mapping = data["last_pre_2025_v2.4.1"]

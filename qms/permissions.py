@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from guardian.shortcuts import assign_perm, remove_perm
@@ -229,12 +229,18 @@ class CommuneObjectGuardMixin:
         return list(getattr(self, "any_permission_required", None) or ["change"])
 
     def dispatch(self, request, *args, **kwargs):
+        from qms.object_scope import check_owned_kwargs
+
         pk = kwargs.get("pk")
+        if pk is None and set(kwargs) - {"pk"}:
+            raise ImproperlyConfigured(f"{type(self).__name__} takes ids but no pk: the commune guard cannot check them.")
         if pk is not None and request.user.is_authenticated:
             obj = get_object_or_404(self.model._default_manager, pk=unquote(str(pk)))
             policy = self.permission_policy
             if not policy.user_has_any_permission_for_instance(request.user, self.guard_actions(), obj):
                 raise PermissionDenied
+            # Every other id of the URL (revision, task state, version…) must be the object's own.
+            check_owned_kwargs(obj, kwargs)
         return super().dispatch(request, *args, **kwargs)
 
 

@@ -1,16 +1,15 @@
-from django.conf import settings
-from django.conf.urls.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.documents import urls as wagtaildocs_urls
 
+from qms.files.documents import serve_document
 from qms.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
-    path("documents/", include(wagtaildocs_urls)),
+    # Wagtail's document URL, answered by the permission-checked view (no public files).
+    re_path(r"^documents/(\d+)/(.*)$", serve_document, name="wagtaildocs_serve"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
@@ -19,9 +18,8 @@ urlpatterns += [
     path("", include("processes.urls")),
     path("", include("audits.urls")),
     path("", include("qms.certification.urls")),
+    path("", include("qms.certification.file_urls")),
+    path("", include("audits.file_urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns.append(path("", include(wagtail_urls)))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -33,15 +34,13 @@ def reference_units(django_db_setup, django_db_blocker):
     yield
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db):
-    """A real ``celery worker`` process on the test database and broker.
+@contextlib.contextmanager
+def running_celery_worker(name: str = "test", extra_env: dict | None = None):
+    """Start a real ``celery worker -P solo`` on the test database and broker; yields (process, log path).
 
-    The worker is started with the test settings but with eager mode off, so a
-    task sent with ``.delay()`` from the test travels through the broker. Use
-    with ``transactional_db`` data (committed rows) only, and mark the test
-    ``serialized_rollback=True``: the flush after it then leaves the content
-    types as the next worker test restores them (PostgreSQL keeps counting ids).
+    ``name`` makes the node name and the log file unique when a test runs several
+    workers; ``extra_env`` adds environment variables (read by qms.settings.test_worker).
+    The worker is stopped with SIGTERM at the end unless the test already ended it.
     """
     from django.db import connection
 
@@ -53,11 +52,12 @@ def celery_worker_process(transactional_db):
     env["QMS_TEST_DB_NAME"] = str(db_settings["NAME"])
     env["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL
     env["QMS_TEST_QUEUE"] = settings.CELERY_TASK_DEFAULT_QUEUE
-    log_path = Path(settings.DATA_DIR) / f"worker-{os.getpid()}.log"
+    env.update(extra_env or {})
+    log_path = Path(settings.DATA_DIR) / f"worker-{os.getpid()}{'' if name == 'test' else '-' + name}.log"
     log = open(log_path, "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "qms", "worker", "-P", "solo", "-l", "INFO", "--without-heartbeat",
-         "--without-gossip", "--without-mingle", "-n", f"test-{os.getpid()}@localhost"],
+         "--without-gossip", "--without-mingle", "-n", f"{name}-{os.getpid()}@localhost"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     previous = app.conf.task_always_eager
@@ -72,12 +72,27 @@ def celery_worker_process(transactional_db):
             time.sleep(0.3)
         else:
             raise RuntimeError("worker not ready:\n" + log_path.read_text(errors="replace"))
-        yield proc
+        yield proc, log_path
     finally:
         app.conf.task_always_eager = previous
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
         log.close()
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real ``celery worker`` process on the test database and broker.
+
+    The worker is started with the test settings but with eager mode off, so a
+    task sent with ``.delay()`` from the test travels through the broker. Use
+    with ``transactional_db`` data (committed rows) only, and mark the test
+    ``serialized_rollback=True``: the flush after it then leaves the content
+    types as the next worker test restores them (PostgreSQL keeps counting ids).
+    """
+    with running_celery_worker() as (proc, _log_path):
+        yield proc

@@ -72,6 +72,7 @@ SOURCES = [
     ("django_celery_beat", "django_celery_beat", "", "django", False),
     ("django_celery_results", "django_celery_results", "", "django", False),
     ("taggit", "taggit", "", "django", False),
+    ("axes", "axes", "", "django", False),
     ("django.contrib.admin", "django", "contrib/admin", "django", True),
     ("django.contrib.auth", "django", "contrib/auth", "django", True),
     ("django.contrib.contenttypes", "django", "contrib/contenttypes", "django", True),

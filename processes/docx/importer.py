@@ -12,7 +12,8 @@ Pure: no database access. Bad input raises :class:`ProcessDocxError`.
 from __future__ import annotations
 
 import re
-import zipfile
+import time
+import weakref
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
@@ -24,6 +25,7 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from qms.archives import ArchiveTooLarge, ZipLimits, check_zip
 from qms.docx import labels as vn
 
 from . import layout
@@ -32,8 +34,17 @@ from .schema import ChangeRow, DossierItem, FormItem, Person, ProcessContent, Re
 
 MEGABYTE = 1024 * 1024
 MAX_BYTES = 10 * MEGABYTE
-#: Guard against zip bombs: the unpacked parts of a real quy trình are a few MB.
-MAX_UNPACKED_BYTES = 200 * MEGABYTE
+#: Guard against zip bombs: the XML of a real quy trình is well under 1 MB, its images a few MB.
+ZIP_LIMITS = ZipLimits(max_xml_bytes=10 * MEGABYTE, max_total_bytes=100 * MEGABYTE)
+#: A real quy trình has a few hundred paragraphs (table cells included) and under a hundred table rows.
+MAX_PARAGRAPHS = 3000
+MAX_TABLE_ROWS = 2000
+#: A dense A4 page holds ~3,500 characters; no paragraph or table cell of a quy trình runs to pages.
+MAX_PARAGRAPH_CHARS = 20_000
+#: Column names, labels and headings are short: longer texts are never compared with them.
+MAX_NAME_CHARS = 200
+#: Seconds of reading after which the import stops.
+PARSE_SECONDS = 5.0
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, .xls … (Word 97–2003)
 LEGACY_FONT_PREFIXES = (".Vn", "VNI-", "VNI ")
 
@@ -90,12 +101,13 @@ def split_label(line: str, table: dict[str, tuple[str, ...]]) -> tuple[str, str]
     the (normalised) names in ``table``; ``"Ngày hiệu lực:"`` -> ``("effective_date", "")``.
     The colon may be left out ("Lần ban hành 01")."""
     head, colon, tail = line.partition(":")
-    if colon:
+    if colon and len(head) <= MAX_NAME_CHARS:
         name = normalize(head)
         for key, names in table.items():
             if name in names:
                 return key, tail.strip()
-    words = [normalize(word) for word in line.split()]
+    longest = max((len(name.split()) for names in table.values() for name in names), default=0)
+    words = [normalize(word) for word in line.split(None, longest)[:longest]]
     hits = [
         (len(name.split()), key)
         for key, names in table.items()
@@ -123,21 +135,41 @@ def paragraph_lines(paragraph: Paragraph) -> list[str]:
     return lines
 
 
+@dataclass(frozen=True)
+class StyleFacts:
+    name: str
+    bold: bool
+
+
+#: Per document part, style id -> facts: python-docx walks every style of the
+#: document on each ``paragraph.style`` read, which made long files take minutes.
+_STYLE_FACTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def style_facts(paragraph: Paragraph) -> StyleFacts:
+    known = _STYLE_FACTS.setdefault(paragraph.part, {})
+    style_id = paragraph._p.style
+    if style_id not in known:
+        style = paragraph.style
+        known[style_id] = (
+            StyleFacts(name=style.name or "", bold=bool(style.font.bold)) if style is not None else StyleFacts("", False)
+        )
+    return known[style_id]
+
+
 def _is_list_item(paragraph: Paragraph) -> bool:
     pPr = paragraph._p.pPr
-    style = paragraph.style.name if paragraph.style is not None else ""
-    return (pPr is not None and pPr.numPr is not None) or style.startswith("List")
+    return (pPr is not None and pPr.numPr is not None) or style_facts(paragraph).name.startswith("List")
 
 
 def is_bold(paragraph: Paragraph) -> bool:
-    style_bold = bool(paragraph.style is not None and paragraph.style.font.bold)
+    style_bold = style_facts(paragraph).bold
     runs = [run for run in paragraph.runs if run.text.strip()]
     return bool(runs) and all(run.bold or (run.bold is None and style_bold) for run in runs)
 
 
 def is_heading_style(paragraph: Paragraph) -> bool:
-    name = (paragraph.style.name if paragraph.style is not None else "").casefold()
-    return name.startswith(("heading", "title"))
+    return style_facts(paragraph).name.casefold().startswith(("heading", "title"))
 
 
 # -- tables ----------------------------------------------------------------------------------
@@ -189,7 +221,7 @@ def table_rows(table: Table) -> list[Row]:
 def map_columns(table: layout.TableLayout, row: Row) -> dict[str, int]:
     """Field -> grid column, from the column names in ``row``: exact names
     first, then names that start with a known name ("Thời gian thực hiện")."""
-    names = {index: normalize(text) for index, text, _tc in row.starts() if text}
+    names = {index: normalize(text) for index, text, _tc in row.starts() if text and len(text) <= MAX_NAME_CHARS}
     mapping: dict[str, int] = {}
 
     def assign(column: layout.Column, matches) -> None:
@@ -301,6 +333,8 @@ def read_title_table(rows: list[Row], labels: dict[str, str]) -> TitleTable:
 
 
 def _person_row(label: str) -> str | None:
+    if len(label) > MAX_NAME_CHARS:
+        return None
     name = normalize(label)
     return next((key for key, names in layout.PERSON_ROWS.items() if name in names), None)
 
@@ -340,7 +374,8 @@ def read_approval(rows: list[Row], header: int, mapping: dict[str, int]) -> dict
 class Reader:
     """Walks the page headers, then the body, collecting what it recognises."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, deadline: float | None = None) -> None:
+        self.deadline = deadline
         self.labels: dict[str, str] = {}
         self.title_table = TitleTable()
         self.front_lines: list[str] = []  # body lines since the last table, before "QUY TRÌNH"
@@ -361,8 +396,17 @@ class Reader:
         self.section, self.front_lines = None, []
         self.read_blocks(doc.iter_inner_content())
 
+    def check_time(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            message = _(
+                "Reading the document took longer than %(seconds)s seconds and was stopped; nothing was imported. "
+                "Check that this is the right file, or split it into smaller documents."
+            )
+            raise ProcessDocxError(message % {"seconds": f"{PARSE_SECONDS:g}"})
+
     def read_blocks(self, blocks) -> None:
         for block in blocks:
+            self.check_time()
             if isinstance(block, Table):
                 self.read_table(block)
             else:
@@ -417,6 +461,7 @@ class Reader:
 
     def read_table(self, table: Table) -> None:
         rows = table_rows(table)
+        self.check_time()
         self.front_lines, self.want_title = [], False
         found = self.classify(rows)
         if found is None:
@@ -598,16 +643,54 @@ def open_docx(data: bytes) -> Document:
             )
         )
     try:
-        with zipfile.ZipFile(BytesIO(data)) as archive:
-            infos = archive.infolist()
-        names = {info.filename for info in infos}
-        if "word/document.xml" in names and sum(info.file_size for info in infos) <= MAX_UNPACKED_BYTES:
-            return docx.Document(BytesIO(data))
+        infos = check_zip(data, ZIP_LIMITS)
+    except ArchiveTooLarge as exc:
+        message = _(
+            "The Word file unpacks to far more data than a quy trình holds (%(size)s MB); it was not read. "
+            "Check that this is the right file."
+        )
+        raise ProcessDocxError(message % {"size": f"{exc.unpacked / MEGABYTE:.0f}"}) from None
+    except Exception as exc:  # zipfile raises many kinds
+        infos, cause = [], exc
+    else:
         cause = None
-    except Exception as exc:  # zipfile, lxml and python-docx raise many kinds
-        cause = exc
+    if "word/document.xml" in {info.filename for info in infos}:
+        try:
+            return docx.Document(BytesIO(data))
+        except Exception as exc:  # lxml and python-docx raise many kinds
+            cause = exc
     message = _("The file is not a valid Word document (.docx): it is damaged or of another kind.")
     raise ProcessDocxError(message) from cause
+
+
+def _count(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+def check_size(doc: Document) -> None:
+    """ProcessDocxError when the body has more paragraphs or table rows than a quy trình ever has."""
+    body = doc.element.body
+    paragraphs = sum(1 for _element in body.iter(qn("w:p")))
+    if paragraphs > MAX_PARAGRAPHS:
+        message = _(
+            "The document has %(count)s paragraphs; a quy trình has at most %(limit)s. "
+            "Check that this is the right file."
+        )
+        raise ProcessDocxError(message % {"count": _count(paragraphs), "limit": _count(MAX_PARAGRAPHS)})
+    rows = sum(1 for _element in body.iter(qn("w:tr")))
+    if rows > MAX_TABLE_ROWS:
+        message = _(
+            "The document's tables have %(count)s rows; a quy trình has at most %(limit)s. "
+            "Check that this is the right file."
+        )
+        raise ProcessDocxError(message % {"count": _count(rows), "limit": _count(MAX_TABLE_ROWS)})
+    longest = max((sum(len(t.text or "") for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p"))), default=0)
+    if longest > MAX_PARAGRAPH_CHARS:
+        message = _(
+            "A paragraph of the document has %(count)s characters; a quy trình has none longer than %(limit)s. "
+            "Check that this is the right file."
+        )
+        raise ProcessDocxError(message % {"count": _count(longest), "limit": _count(MAX_PARAGRAPH_CHARS)})
 
 
 def legacy_fonts(doc: Document) -> list[str]:
@@ -622,8 +705,10 @@ def legacy_fonts(doc: Document) -> list[str]:
 def parse_process_docx(data: bytes) -> ProcessContent:
     """The quy trình in a .docx file (bytes); ProcessDocxError with a message
     for the officer when the file is not a readable quy trình."""
+    deadline = time.monotonic() + PARSE_SECONDS
     doc = open_docx(data)
-    reader = Reader()
+    check_size(doc)
+    reader = Reader(deadline=deadline)
     reader.read(doc)
     try:
         return reader.content()

@@ -16,11 +16,8 @@ urlpatterns = [
     path("commune/<int:pk>/announcement/draft.docx", views.decision_draft, name="decision_draft"),
     path("commune/<int:pk>/announcement/add/", views.AnnouncementAddView.as_view(), name="announcement_add"),
     path("commune/<int:pk>/inspection/add/", views.InspectionAddView.as_view(), name="inspection_add"),
-    path("evidence/<int:pk>/file/", views.evidence_file, name="evidence_file"),
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
-    path("announcement/<int:pk>/file/", views.announcement_file, name="announcement_file"),
     path("conclusion/<int:pk>/report/", views.ReportAddView.as_view(), name="report_add"),
-    path("conclusion/<int:pk>/file/", views.report_file, name="report_file"),
     path("notifications/", views.NotificationsView.as_view(), name="notifications"),
 ]
 

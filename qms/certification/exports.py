@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from io import BytesIO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+
+from qms.spreadsheets import workbook_bytes
 
 from .models import STAGE_ORDER, MaintenanceStatus, Stage
 from .selectors import ProgressReport, late_item_json
@@ -103,6 +104,4 @@ def progress_workbook(report: ProgressReport) -> bytes:
             for cell in row:
                 if isinstance(cell.value, date):
                     cell.number_format = "DD/MM/YYYY"
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

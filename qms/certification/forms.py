@@ -5,6 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qms.concurrency import VersionTokenMixin
+from qms.files import UploadField
+
 from .models import EvidenceKind, InspectionMethod
 
 DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -24,7 +27,7 @@ class EvidenceForm(forms.Form):
     title = forms.CharField(label=_("Document title"), max_length=255)
     reference = forms.CharField(label=_("Document number"), max_length=60, required=False, help_text=_("E.g. 12/QĐ-UBND"))
     issued_on = DateField(label=_("Issued on"))
-    file = forms.FileField(label=_("File"), required=False)
+    file = UploadField(label=_("File"), required=False)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -33,7 +36,7 @@ class AnnouncementForm(forms.Form):
     symbol = forms.CharField(label=_("Symbol"), max_length=30, initial="QĐ-UBND")
     signed_on = DateField(label=_("Signed on"))
     signer_name = forms.CharField(label=_("Signed by"), max_length=120, required=False)
-    file = forms.FileField(label=_("Signed decision (scan or file)"))
+    file = UploadField(label=_("Signed decision (scan or file)"))
 
 
 class DraftDecisionForm(forms.Form):
@@ -62,11 +65,11 @@ ConclusionFormSet = forms.formset_factory(ConclusionForm, extra=3, max_num=20)
 class ReportForm(forms.Form):
     reported_on = DateField(label=_("Reported on"))
     reference = forms.CharField(label=_("Report number"), max_length=60, required=False)
-    file = forms.FileField(label=_("Report file"), required=False)
+    file = UploadField(label=_("Report file"), required=False)
     note = forms.CharField(label=_("Corrective action taken"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class TargetForm(forms.Form):
+class TargetForm(VersionTokenMixin, forms.Form):
     percent = forms.IntegerField(label=_("Target (percentage of communes announced)"), min_value=1, max_value=100)
     target_date = DateField(label=_("Target date"))
     note = forms.CharField(label=_("Note"), max_length=255, required=False)

@@ -21,9 +21,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from qms.files import PrivateFileField
 from qms.units.models import Era
 
-from .validators import FILE_VALIDATORS, validate_decision_number, validate_not_future, validate_symbol
+from .validators import validate_decision_number, validate_not_future, validate_symbol
 
 
 class Stage(models.TextChoices):
@@ -131,9 +132,11 @@ class Evidence(RecordedMixin):
         _("document number"), max_length=60, blank=True, help_text=_("E.g. 12/QĐ-UBND")
     )
     issued_on = models.DateField(_("issued on"), validators=[validate_not_future])
-    file = models.FileField(
-        _("file"), upload_to=upload_evidence, blank=True, max_length=255, validators=FILE_VALIDATORS
+    file = PrivateFileField(
+        _("file"), upload_to=upload_evidence, blank=True, download_url_name="certification_files:evidence",
+        name_field="file_name",
     )
+    file_name = models.CharField(_("file name"), max_length=255, blank=True, editable=False)
     note = models.TextField(_("note"), blank=True)
 
     history = HistoricalRecords()
@@ -161,9 +164,11 @@ class Announcement(RecordedMixin):
     symbol = models.CharField(_("symbol"), max_length=30, default="QĐ-UBND", validators=[validate_symbol])
     signed_on = models.DateField(_("signed on"), validators=[validate_not_future])
     signer_name = models.CharField(_("signed by"), max_length=120, blank=True)
-    file = models.FileField(
-        _("signed decision"), upload_to=upload_announcement, max_length=255, validators=FILE_VALIDATORS
+    file = PrivateFileField(
+        _("signed decision"), upload_to=upload_announcement, download_url_name="certification_files:announcement",
+        name_field="file_name",
     )
+    file_name = models.CharField(_("file name"), max_length=255, blank=True, editable=False)
     #: The TTHC covered when the decision was signed (list of ScopeItem dicts).
     scope = models.JSONField(_("announced scope"), default=list, blank=True)
     is_reannouncement = models.BooleanField(_("re-announcement"), default=False)
@@ -222,9 +227,11 @@ class InspectionConclusion(models.Model):
     due_on = models.DateField(_("report due on"), null=True, blank=True)
     reported_on = models.DateField(_("reported on"), null=True, blank=True, validators=[validate_not_future])
     report_reference = models.CharField(_("report number"), max_length=60, blank=True)
-    report_file = models.FileField(
-        _("report file"), upload_to=upload_report, blank=True, max_length=255, validators=FILE_VALIDATORS
+    report_file = PrivateFileField(
+        _("report file"), upload_to=upload_report, blank=True, download_url_name="certification_files:report",
+        name_field="report_file_name",
     )
+    report_file_name = models.CharField(_("report file name"), max_length=255, blank=True, editable=False)
     report_note = models.TextField(_("corrective action taken"), blank=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

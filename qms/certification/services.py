@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qms.audit_log import define_action, log
+from qms.links import absolute_url
 from qms.units.models import AdministrativeUnit, Commune, CommuneRoleGroup, Era, Role
 
 from . import access, rules, sources
@@ -596,7 +597,7 @@ def _send_emails(notification_ids: list[int]) -> None:
     sent = []
     for notification in Notification.objects.filter(pk__in=notification_ids).select_related("user"):
         if notification.user.email:
-            body = f"{notification.body}\n\n{settings.WAGTAILADMIN_BASE_URL}{notification.url}"
+            body = f"{notification.body}\n\n{absolute_url(notification.url)}".rstrip()
             send_mail(notification.subject, body, None, [notification.user.email], fail_silently=True)
             sent.append(notification.pk)
     Notification.objects.filter(pk__in=sent).update(emailed=True)

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, RegexValidator
+from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
-ALLOWED_EXTENSIONS = ["pdf", "doc", "docx", "odt", "xls", "xlsx", "jpg", "jpeg", "png"]
 MAX_UPLOAD_MB = 10
-
-validate_file_extension = FileExtensionValidator(
-    allowed_extensions=ALLOWED_EXTENSIONS,
-    message=_(
-        "Only PDF, Word, Excel or image files can be attached (%(allowed_extensions)s); "
-        "“%(extension)s” files are not accepted."
-    ),
-)
 
 validate_decision_number = RegexValidator(
     r"^[0-9]{1,6}$", _("The decision number is written with digits only, e.g. 125.")
@@ -30,6 +21,8 @@ validate_symbol = RegexValidator(
 
 @deconstructible
 class FileSizeValidator:
+    """Referenced by migration 0001; uploads are checked by :mod:`qms.files.policy`."""
+
     def __init__(self, max_mb: int = MAX_UPLOAD_MB):
         self.max_mb = max_mb
 
@@ -44,10 +37,6 @@ class FileSizeValidator:
 
     def __eq__(self, other):
         return isinstance(other, FileSizeValidator) and other.max_mb == self.max_mb
-
-
-validate_file_size = FileSizeValidator()
-FILE_VALIDATORS = [validate_file_extension, validate_file_size]
 
 
 def validate_not_future(value):

@@ -7,13 +7,12 @@ uses :mod:`qms.permissions`); a refusal is a 403 and never shows data.
 
 from __future__ import annotations
 
-import os
 from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -71,12 +70,6 @@ def download(data: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def stored_file(field) -> FileResponse:
-    if not field:
-        raise Http404
-    return FileResponse(field.open("rb"), as_attachment=True, filename=os.path.basename(field.name))
 
 
 # -- unit resolution --------------------------------------------------------------------------------
@@ -392,6 +385,9 @@ class TargetEditView(WagtailAdminTemplateMixin, FormView):
         target = getattr(self.unit, "qms_target", None)
         return {"percent": target.percent, "target_date": target.target_date, "note": target.note} if target else {}
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "version_object": getattr(self.unit, "qms_target", None)}
+
     def get_success_url(self):
         return f"{reverse('certification:dashboard')}?{unit_query(self.unit)}"
 
@@ -411,12 +407,6 @@ class TargetEditView(WagtailAdminTemplateMixin, FormView):
 # -- files --------------------------------------------------------------------------------------------------------
 
 
-def evidence_file(request, pk: int):
-    evidence = get_object_or_404(Evidence, pk=pk)
-    get_commune(request, evidence.commune_id)
-    return stored_file(evidence.file)
-
-
 def evidence_delete(request, pk: int):
     evidence = get_object_or_404(Evidence, pk=pk)
     commune = get_commune(request, evidence.commune_id, access.can_manage_commune)
@@ -425,18 +415,6 @@ def evidence_delete(request, pk: int):
     services.delete_evidence(evidence=evidence, acting_user=request.user)
     messages.success(request, _("The evidence has been deleted."))
     return redirect("certification:commune", commune.pk)
-
-
-def announcement_file(request, pk: int):
-    announcement = get_object_or_404(Announcement, pk=pk)
-    get_commune(request, announcement.commune_id)
-    return stored_file(announcement.file)
-
-
-def report_file(request, pk: int):
-    conclusion = get_object_or_404(InspectionConclusion.objects.select_related("inspection"), pk=pk)
-    get_commune(request, conclusion.inspection.commune_id)
-    return stored_file(conclusion.report_file)
 
 
 def decision_draft(request, pk: int):

@@ -72,20 +72,24 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Vietnamese unless the user chose English; never the browser's Accept-Language.
+    "qms.language.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a locked-out sign-in into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "qms.urls"
@@ -120,9 +124,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"}
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Wagtail's database search backend uses PostgreSQL's full-text search fields.
+    INSTALLED_APPS.append("django.contrib.postgres")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every sign-in of a locked-out user name or address.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -158,6 +167,20 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+#: Largest accepted upload (qms.files.policy): PDF, JPG/PNG, .docx, .xlsx, recognised by content.
+QMS_UPLOAD_MAX_BYTES = int(env("QMS_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# Uploaded files have no public URL: permission-checked views hand them to
+# django-sendfile2. SENDFILE_BACKEND=simple streams from Django; =nginx answers
+# with X-Accel-Redirect to SENDFILE_URL, an nginx `internal` location whose
+# alias is MEDIA_ROOT. A dotted backend path is accepted too.
+SENDFILE_BACKEND = env("SENDFILE_BACKEND", "simple")
+if "." not in SENDFILE_BACKEND:
+    SENDFILE_BACKEND = f"django_sendfile.backends.{SENDFILE_BACKEND}"
+SENDFILE_ROOT = str(MEDIA_ROOT)
+SENDFILE_URL = env("SENDFILE_URL", "/protected/")
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "docx", "xlsx"]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "qms.files.documents.DocumentForm"
 
 LOGIN_URL = "wagtailadmin_login"
 
@@ -170,6 +193,8 @@ WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAILADMIN_COMMENTS_ENABLED = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+# No avatar from an outside service: offline networks, and no e-mail hash leaves the site.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Day-first date input, as the admin date picker writes (Django ships none for "vi").
 FORMAT_MODULE_PATH = ["qms.formats"]
 WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
@@ -186,7 +211,10 @@ CELERY_ENABLE_UTC = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# A task is acknowledged when it has run, and given back if its worker process
+# dies; every task is idempotent, so running one again does no harm.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 200
 CELERY_TASK_TIME_LIMIT = 30 * 60
@@ -195,8 +223,17 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_EAGER_PROPAGATES = True
-# Redis redelivers unacknowledged tasks after this; no ETA may go beyond it.
+# A dead worker's task goes back to the queue on either broker, a live worker's never:
+# - Redis hands an unacknowledged task to another worker after visibility_timeout, so
+#   it must exceed the hard time limit (a task may run 30 min) and every countdown/ETA
+#   (retries wait at most 10 min, retry_backoff_max): 1 hour.
+# - The SQLite broker has no visibility timeout (a fetched message stays hidden for
+#   ever); qms.broker_recovery restores the tasks held by workers whose heartbeat has
+#   been silent for QMS_BROKER_WORKER_TIMEOUT_SECONDS, at worker start and at every
+#   heartbeat, whatever the time limit.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600} if CELERY_BROKER_URL.startswith("redis") else {}
+QMS_BROKER_HEARTBEAT_SECONDS = 10
+QMS_BROKER_WORKER_TIMEOUT_SECONDS = 60
 DJANGO_CELERY_BEAT_TZ_AWARE = True
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -239,3 +276,23 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 WAGTAILADMIN_USER_LOGIN_FORM = "qms.forms.LoginForm"
+
+# Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failures for one user
+# name, or from one address, sign-in is refused for AXES_COOLOFF_MINUTES (or until
+# an administrator unlocks it under Settings). Behind a reverse proxy set
+# QMS_PROXY_COUNT to the number of proxies so the client address is the real one.
+from datetime import timedelta  # noqa: E402
+
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "qms.login_security.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = int(env("QMS_PROXY_COUNT", "0")) or None
+AXES_IPWARE_PROXY_ORDER = "right-most"  # the address the trusted proxy appended, not one the client sent
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)

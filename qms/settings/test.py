@@ -23,6 +23,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="qms-test-media-"))
+SENDFILE_ROOT = str(MEDIA_ROOT)
 WHITENOISE_AUTOREFRESH = True
 ALLOWED_HOSTS = ["*"]
 

@@ -5,6 +5,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from qms import audit_log
+from qms.concurrency import with_version_token
 from qms.permissions import CommuneScopedPolicy, CommuneScopedViewSetMixin
 
 from .models import AdministrativeUnit, Commune, CommuneRoleGroup, UnitViewerGroup
@@ -29,6 +30,10 @@ class CommuneViewSet(CommuneScopedViewSetMixin, ModelViewSet):
     form_fields = ["name", "agency_name", "parent_agency_name", "place_name", "is_active"]
     inspect_view_enabled = True
     copy_view_enabled = False
+
+    def get_form_class(self, for_update=False):
+        form_class = super().get_form_class(for_update)
+        return with_version_token(form_class) if for_update else form_class
 
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(queryset=Commune.objects.select_related("unit"), **kwargs)

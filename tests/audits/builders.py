@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime
 
 from audits import services
-from django.core.files.uploadedfile import SimpleUploadedFile
-
 from audits.models import ChecklistResult, FindingKind, IsoClause
 from qms.units.models import Role
 from qms.units.services import add_commune_member
 from tests.factories import make_user
+from tests.uploads import jpeg_upload, pdf_upload
 
 HOTICH = "Bộ phận Tư pháp – Hộ tịch"
 VANPHONG = "Văn phòng – Thống kê"
@@ -104,14 +103,14 @@ def completed_audit(world):
     item = plan.checklist.filter(process__isnull=False).first()
     services.record_checklist_result(
         acting_user=world.auditor_a, item=item, result=ChecklistResult.NONCONFORMING,
-        evidence="Sổ theo dõi thiếu 3 hồ sơ.", files=[SimpleUploadedFile("so-theo-doi-thang-4.jpg", b"jpg")],
+        evidence="Sổ theo dõi thiếu 3 hồ sơ.", files=[jpeg_upload("so-theo-doi-thang-4.jpg")],
     )
     major = raise_nc(world, plan, kind=FindingKind.MAJOR_NC, description="Không lập phiếu kiểm soát quá trình.")
     minor = raise_nc(world, plan, description="Hồ sơ trễ hạn không có văn bản xin lỗi.")
     services.raise_finding(
         acting_user=world.auditor_a, plan=plan, kind=FindingKind.OBSERVATION, clause=clauses("7.5")[0],
         description="Danh mục tài liệu chưa ghi ngày hiệu lực.", evidence="Danh mục ngày 02/01/2026.",
-        files=[SimpleUploadedFile("danh-muc-tai-lieu.pdf", b"%PDF")],
+        files=[pdf_upload("danh-muc-tai-lieu.pdf")],
     )
     services.raise_finding(
         acting_user=world.auditor_a, plan=plan, kind=FindingKind.OPPORTUNITY, clause=clauses("10.2")[0],

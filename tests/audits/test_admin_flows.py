@@ -10,6 +10,8 @@ from django.urls import reverse
 from audits import services
 from audits.models import ActionStatus, AuditProgramme, ChecklistItem, Finding, FindingKind, Notification, PlanStatus
 
+from tests.browser_forms import open_form
+
 from .builders import make_audit, raise_nc
 
 
@@ -22,9 +24,12 @@ def _post(client, user, name, pk, data=None):
 def test_corrective_action_cycle_through_the_admin(client, world):
     plan = make_audit(world)
     action = raise_nc(world, plan).corrective_action
+    client.force_login(world.iso_a)
+    token = open_form(client, reverse("audits_actions:edit", args=[action.pk]), "title")["version_token"][0]
     assert _post(client, world.iso_a, "audits_actions:edit", action.pk, {
         "title": action.title, "immediate_correction": "Gửi văn bản xin lỗi ngay.", "root_cause": "Thiếu người.",
         "action_plan": "Bổ sung người trực một cửa.", "owner": world.iso_a.pk, "due_date": "05/06/2026",
+        "version_token": token,
     }).status_code == 302
     action.refresh_from_db()
     assert action.due_date == datetime.date(2026, 6, 5)  # typed day first

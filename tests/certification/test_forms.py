@@ -6,6 +6,8 @@ from django.urls import reverse
 from qms.certification.models import Announcement, CommuneProgress, Evidence, Inspection, ProgressTarget, Stage
 from qms.certification.rules import add_months
 
+from tests.browser_forms import open_form
+
 from .conftest import days_ago, make_effective, pdf
 
 
@@ -68,7 +70,7 @@ def test_evidence_added_through_the_form_shows_on_the_checklist(client, world):
         url("evidence_add", world.commune_a.pk),
         {"kind": "plan", "title": "Kế hoạch", "issued_on": days_ago(1).strftime("%d/%m/%Y"), "file": pdf("x.exe")},
     )
-    assert refused.status_code == 200 and "không được chấp nhận" in refused.content.decode()
+    assert refused.status_code == 200 and "Tệp không đúng định dạng cho phép" in refused.content.decode()
     assert Evidence.objects.count() == 1
 
 
@@ -103,9 +105,10 @@ def test_the_province_records_an_inspection_and_the_commune_answers_it(client, w
 @pytest.mark.django_db
 def test_the_province_sets_the_target_and_bad_input_is_refused(client, world):
     client.force_login(world.province)
-    bad = client.post(url("target", world.district_unit.pk), {"percent": "120", "target_date": "31/12/2021"})
+    token = {"version_token": open_form(client, url("target", world.district_unit.pk), "percent")["version_token"]}
+    bad = client.post(url("target", world.district_unit.pk), {"percent": "120", "target_date": "31/12/2021", **token})
     assert bad.status_code == 200 and not ProgressTarget.objects.exists()
-    response = client.post(url("target", world.district_unit.pk), {"percent": "100", "target_date": "31/12/2021"})
+    response = client.post(url("target", world.district_unit.pk), {"percent": "100", "target_date": "31/12/2021", **token})
     assert response.status_code == 302
     dashboard = client.get(response["Location"]).content.decode()
     assert "100% đến ngày 31/12/2021" in dashboard

@@ -84,7 +84,13 @@ def edit_form_data(document: ProcessDocument, **overrides) -> dict:
         data[f"{prefix}_position"] = person.position
         data[f"{prefix}_on"] = _plain(person.signed_on) if person.signed_on else ""
     data.update(overrides)
-    return nested_form_data(data)
+    data = nested_form_data(data)
+    latest = ProcessDocument.objects.get(pk=document.pk).latest_revision
+    if latest is not None:
+        # What the editor page carries: the revision it was opened on.
+        data.setdefault("loaded_revision_id", str(latest.pk))
+        data.setdefault("loaded_revision_created_at", latest.created_at.isoformat())
+    return data
 
 
 def submit(client, user, document, **overrides):

@@ -63,7 +63,7 @@ def test_uploading_into_an_existing_document_adds_a_draft_revision(client, world
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("corrupt.docx", "Tệp không phải tài liệu Word (.docx) hợp lệ"),
+        ("corrupt.docx", "Tệp không đúng định dạng cho phép (Word .docx)."),
         ("not_a_process.docx", "QUY TRÌNH"),
     ],
 )
@@ -79,7 +79,7 @@ def test_a_file_that_is_not_docx_is_refused_by_the_form(client, world, khai_sinh
     client.force_login(world.iso_a)
     upload = SimpleUploadedFile("quy-trinh.doc", b"\xd0\xcf\x11\xe0 old word", content_type="application/msword")
     response = client.post(url("import_docx"), {"commune": world.commune_a.pk, "file": upload})
-    assert "Hãy chọn tệp Word định dạng .docx." in response.content.decode()
+    assert "Tệp không đúng định dạng cho phép (Word .docx)." in response.content.decode()
     assert not ProcessDocument.objects.exists()
 
 

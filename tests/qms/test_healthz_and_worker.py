@@ -10,7 +10,10 @@ from qms.tasks import ping
 def test_healthz_answers_ok_when_database_and_broker_are_reachable(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok"}}
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "broker": "ok", "static": "ok", "migrations": "ok"},
+    }
 
 
 @pytest.mark.django_db
@@ -18,7 +21,7 @@ def test_healthz_reports_an_unreachable_broker(client):
     with override_settings(DEBUG=False, CELERY_BROKER_URL="redis://127.0.0.1:1/0"):
         response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json()["checks"] == {"database": "ok", "broker": "unreachable"}
+    assert response.json()["checks"] == {"database": "ok", "broker": "unreachable", "static": "ok", "migrations": "ok"}
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -43,3 +43,29 @@ def test_english_is_available_as_second_language(client, world):
     client.force_login(world.iso_a)
     body = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "Dashboard" in body
+
+
+EN_BROWSER = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_vietnamese(client, world):
+    login = client.get(reverse("wagtailadmin_login"), **EN_BROWSER)
+    assert "Đăng nhập" in login.content.decode() and "Sign in" not in login.content.decode()
+    assert login["Content-Language"] == "vi"
+    client.force_login(world.iso_a)
+    home = client.get(reverse("wagtailadmin_home"), **EN_BROWSER).content.decode()
+    assert "Bảng điều khiển" in home and "Dashboard" not in home
+    assert '<html lang="vi"' in home
+
+
+@pytest.mark.django_db
+def test_public_visitor_chooses_english_with_lang_and_it_sticks(client, world):
+    first = client.get(reverse("wagtailadmin_login") + "?lang=en", **EN_BROWSER)
+    assert "Sign in" in first.content.decode()
+    assert first.cookies["django_language"].value == "en"
+    again = client.get(reverse("wagtailadmin_login"))
+    assert "Sign in" in again.content.decode()
+    back = client.get(reverse("wagtailadmin_login") + "?lang=vi")
+    assert "Đăng nhập" in back.content.decode()
+    assert client.get(reverse("wagtailadmin_login") + "?lang=xx").status_code == 200

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from qms.demo import DEMO_ACCOUNTS, load_demo
 from qms.units.reference import load_unit_fixtures
@@ -11,6 +13,14 @@ class Command(BaseCommand):
         parser.add_argument("--no-demo", action="store_true", help="Reference data only.")
 
     def handle(self, *args, no_demo, **options):
+        if not no_demo and not getattr(settings, "QMS_DEMO_ACCOUNTS", True):
+            raise CommandError(
+                _(
+                    "These settings refuse the demo accounts: their passwords are published. "
+                    "Load the reference data with load_reference_data and create the first administrator "
+                    "with createsuperuser."
+                )
+            )
         for report in load_unit_fixtures():
             self.stdout.write(report.summary())
         if not no_demo:

@@ -1,0 +1,85 @@
+"""Serving a stored file: through django-sendfile2, with headers a browser cannot misread.
+
+``SENDFILE_BACKEND`` decides who sends the bytes: Django itself (the simple
+backend, the default) or nginx (``X-Accel-Redirect`` to ``SENDFILE_URL``, an
+``internal`` location aliased to ``MEDIA_ROOT``). Nothing under ``MEDIA_ROOT``
+has a public URL.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_cache_control
+from django.views import View
+from django_sendfile import sendfile
+
+from qms import permissions
+
+from .policy import detect_kind
+
+OCTET_STREAM = "application/octet-stream"
+
+
+def serve_file(request, field_file, *, download_name: str = "", public: bool = False) -> HttpResponse:
+    """The stored ``field_file``: PDF and images shown inline, anything else downloaded.
+
+    The content type comes from the file's content (never its name), so a file
+    stored before the upload policy existed is still never rendered as a page.
+    """
+    if not field_file or not field_file.storage.exists(field_file.name):
+        raise Http404
+    with field_file.storage.open(field_file.name, "rb") as stored:
+        kind = detect_kind(stored)
+    inline = bool(kind and kind.inline)
+    name = download_name or getattr(field_file, "original_name", "") or field_file.name.rsplit("/", 1)[-1]
+    response = sendfile(
+        request, field_file.name, attachment=not inline, attachment_filename=name, mimetype=kind.mime if kind else OCTET_STREAM
+    )
+    if "Content-Encoding" in response:
+        del response["Content-Encoding"]
+    response["X-Content-Type-Options"] = "nosniff"
+    if public:
+        patch_cache_control(response, public=True, max_age=3600)
+    else:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+class RecordFileView(View):
+    """GET the file of one record to a user who may view the record's commune.
+
+    Anonymous users are sent to the login page; anyone else who may not see
+    the commune gets 404, as if the record did not exist.
+    """
+
+    model = None
+    #: The record's file field.
+    field = "file"
+    #: Attribute path from the record to its commune's id.
+    commune_path = "commune_id"
+    select_related: tuple[str, ...] = ()
+
+    def get_record(self, pk):
+        queryset = self.model._default_manager.all()
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        return get_object_or_404(queryset, pk=pk)
+
+    def commune_id_of(self, record) -> int | None:
+        value = record
+        for part in self.commune_path.split("."):
+            value = getattr(value, part)
+        return value
+
+    def allowed(self, user, record) -> bool:
+        return permissions.has_commune_perm(user, self.commune_id_of(record), permissions.VIEW)
+
+    def get(self, request, pk: int):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        record = self.get_record(pk)
+        if not self.allowed(request.user, record):
+            raise Http404
+        return serve_file(request, getattr(record, self.field))

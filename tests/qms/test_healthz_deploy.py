@@ -1,0 +1,83 @@
+"""/healthz fails (503) when the static files are not collected or the schema is behind."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.recorder import MigrationRecorder
+from django.test import override_settings
+
+from qms.views import STATIC_PROBE
+
+MANIFEST_STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+HASHED = STATIC_PROBE.replace(".css", ".0123456789ab.css")
+
+
+def _collected(root, *, with_file=True):
+    (root / "staticfiles.json").write_text(
+        json.dumps({"version": "1.1", "hash": "x", "paths": {STATIC_PROBE: HASHED}}), encoding="utf-8"
+    )
+    if with_file:
+        target = root / HASHED
+        target.parent.mkdir(parents=True)
+        target.write_text("body{}", encoding="utf-8")
+
+
+def _get(client, static_root):
+    with override_settings(DEBUG=False, STORAGES=MANIFEST_STORAGES, STATIC_ROOT=str(static_root)):
+        return client.get("/healthz")
+
+
+@pytest.mark.django_db
+def test_healthz_fails_before_collectstatic(client, tmp_path):
+    response = _get(client, tmp_path)
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "error",
+        "checks": {"database": "ok", "broker": "ok", "static": "missing", "migrations": "ok"},
+    }
+
+
+@pytest.mark.django_db
+def test_healthz_fails_when_a_collected_file_is_gone(client, tmp_path):
+    _collected(tmp_path, with_file=False)
+    response = _get(client, tmp_path)
+    assert response.status_code == 503
+    assert response.json()["checks"]["static"] == "missing"
+
+
+@pytest.mark.django_db
+def test_healthz_passes_after_collectstatic(client, tmp_path):
+    _collected(tmp_path)
+    response = _get(client, tmp_path)
+    assert response.status_code == 200
+    assert response.json()["checks"]["static"] == "ok"
+
+
+@pytest.mark.django_db
+def test_healthz_fails_while_migrations_are_not_applied(client):
+    executor = MigrationExecutor(connection)
+    leaf = next(node for node in executor.loader.graph.leaf_nodes() if node[0] == "audits")
+    MigrationRecorder(connection).migration_qs.filter(app=leaf[0], name=leaf[1]).delete()
+    with override_settings(DEBUG=False):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "error",
+        "checks": {"database": "ok", "broker": "ok", "static": "ok", "migrations": "pending"},
+    }
+
+
+@pytest.mark.django_db
+def test_healthz_names_the_pending_migration_when_debugging(client):
+    executor = MigrationExecutor(connection)
+    leaf = next(node for node in executor.loader.graph.leaf_nodes() if node[0] == "audits")
+    MigrationRecorder(connection).migration_qs.filter(app=leaf[0], name=leaf[1]).delete()
+    with override_settings(DEBUG=True):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert f"audits.{leaf[1]}" in response.json()["checks"]["migrations"]
