@@ -5,8 +5,6 @@ The contract functions return frozen dataclasses, never model instances.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
@@ -15,6 +13,8 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 from wagtail.search.backends import get_search_backend
 from wagtail.search.query import PlainText
+
+from qms.search import search_words
 
 from .models import (
     CommuneProcedure,
@@ -139,20 +139,6 @@ def public_procedures(*, commune) -> list[FieldGroup]:
 
 def public_document(*, commune, code: str) -> ProcessDocument | None:
     return effective_documents().filter(commune=commune, code=code).select_related("procedure", "commune").first()
-
-
-#: A word of a visitor's query: letters and digits, joined by the dots of a procedure code ("1.001193").
-_SEARCH_WORD = re.compile(r"\w+(?:[./-]\w+)*")
-#: FTS5's operators; PostgreSQL drops "and", "or", "not" as stop words, so both ignore them.
-_OPERATOR_WORDS = {"AND", "OR", "NOT", "NEAR"}
-MAX_SEARCH_WORDS = 12
-
-
-def search_words(query: str) -> list[str]:
-    """The words of ``query``, without the quotes, operators and brackets that
-    SQLite FTS5 or PostgreSQL would read as query syntax."""
-    words = _SEARCH_WORD.findall(unicodedata.normalize("NFC", query))
-    return [word for word in words if word not in _OPERATOR_WORDS][:MAX_SEARCH_WORDS]
 
 
 def search_public(*, query: str, commune=None) -> list[ProcessDocument]:

@@ -76,3 +76,13 @@ def test_admin_document_list_search_finds_by_title_code_and_procedure_code(clien
     assert edit not in client.get(url("list"), {"q": "hôn nhân"}).content.decode()
     client.force_login(world.iso_b)
     assert edit not in client.get(url("list"), {"q": "khai sinh"}).content.decode()  # another commune's document
+
+
+@pytest.mark.parametrize("query", ['"', '"><script>', "NEAR(", "khai AND"])
+def test_admin_choosers_and_page_search_answer_whatever_is_typed(client, world, effective, query):
+    client.force_login(world.iso_a)
+    chooser = reverse("wagtailsnippetchoosers_processes_processdocument:choose_results")
+    assert client.get(chooser, {"q": query}).status_code == 200
+    client.force_login(world.admin)
+    assert client.get(reverse("wagtailadmin_pages:search"), {"q": query}).status_code == 200
+    assert client.get(reverse("wagtailadmin_pages:search_results"), {"q": query}).status_code == 200
