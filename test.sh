@@ -9,4 +9,12 @@ export DJANGO_SETTINGS_MODULE=qms.settings.test
 .venv/bin/python manage.py compilemessages --ignore=.venv -v 0
 # Parallel by default (QMS_TEST_WORKERS=0 runs in one process).
 workers=${QMS_TEST_WORKERS:-$(.venv/bin/python -c 'import os; print(min(4, os.cpu_count() or 1))')}
-exec .venv/bin/python -m pytest -n "$workers" "$@"
+# Browser journeys (tests/e2e) need Debian's chromium and chromium-driver; they share one worker.
+if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
+  echo "Browser journeys: Chromium found, tests/e2e runs (screenshots of failures in var/e2e-artifacts/)."
+else
+  echo "Browser journeys: SKIPPED, /usr/bin/chromium or /usr/bin/chromedriver is missing (apt-get install chromium chromium-driver)."
+fi
+dist=()
+[ "$workers" != "0" ] && dist=(--dist loadgroup)
+exec .venv/bin/python -m pytest -n "$workers" "${dist[@]}" "$@"

@@ -13,6 +13,7 @@ from wagtail.admin.widgets import AdminDateInput
 from qms import permissions
 from qms.files import UploadField
 from qms.formats import DAY_FIRST_DATE_INPUT_FORMATS
+from qms.people import full_name, name_order
 from qms.units.models import Commune
 
 from .models import (
@@ -28,7 +29,6 @@ from .models import (
     Finding,
     ManagementReview,
     QualityObjective,
-    person_name,
 )
 
 
@@ -37,22 +37,30 @@ def people_of(communes):
         get_user_model()
         .objects.filter(is_active=True, groups__commune_role__commune__in=communes)
         .distinct()
-        .order_by("last_name", "first_name", "username")
+        .order_by(*name_order())
     )
 
 
 class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return person_name(obj)
+        return full_name(obj)
 
 
 class PeopleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return person_name(obj)
+        return full_name(obj)
 
 
 def add_service_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the field when the form has it."""
+    """Put a service's ValidationError on the form: on the field when the form has it.
+
+    A formset has no fields of its own: the refusal goes above its rows.
+    """
+    if isinstance(form, forms.BaseFormSet):
+        form._non_form_errors = form.error_class(
+            [*form.non_form_errors(), *exc.messages], error_class="nonform", renderer=form.renderer
+        )
+        return
     if hasattr(exc, "error_dict"):
         for name, errors in exc.error_dict.items():
             form.add_error(name if name in form.fields else None, errors)

@@ -19,15 +19,9 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from qms.files import PrivateFileField
+from qms.people import full_name
 
 USER = settings.AUTH_USER_MODEL
-
-
-def person_name(user) -> str:
-    """A person's name in Vietnamese order (family and middle names first)."""
-    if user is None:
-        return ""
-    return f"{user.last_name} {user.first_name}".strip() or user.get_username()
 
 
 class IsoClause(models.Model):
@@ -79,7 +73,7 @@ class Auditor(models.Model):
     class Meta:
         verbose_name = _("internal auditor")
         verbose_name_plural = _("internal auditors")
-        ordering = ["commune", "user__last_name", "user__first_name"]
+        ordering = ["commune", "user__first_name", "user__last_name", "user__username"]
         constraints = [models.UniqueConstraint(fields=["commune", "user"], name="audits_auditor_unique_user")]
 
     def __str__(self) -> str:
@@ -87,7 +81,7 @@ class Auditor(models.Model):
 
     @property
     def name(self) -> str:
-        return person_name(self.user)
+        return full_name(self.user)
 
 
 class AuditorTraining(models.Model):
@@ -483,6 +477,11 @@ class CorrectiveAction(models.Model):
     @property
     def number(self) -> str:
         return f"{self.sequence:02d}/{self.year}"
+
+    @property
+    def is_unfinished(self) -> bool:
+        """Still open or awaiting verification: its deadline still counts."""
+        return self.status in ActionStatus.unfinished()
 
     def clean(self):
         if self.status == ActionStatus.CLOSED and not (

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from qms.docx import format_short_date
 from qms.links import absolute_url
+from qms.people import full_name
 from qms.units.models import Commune, Role
 
 from .models import (
@@ -40,7 +41,6 @@ from .models import (
     PlanStatus,
     Reminder,
     ReminderKind,
-    person_name,
 )
 
 ESCALATION_DAYS = 7
@@ -172,7 +172,7 @@ def _action_message(reminder: Reminder, action: CorrectiveAction, today: datetim
         "commune": action.commune.name,
         "due": format_short_date(action.due_date),
         "days": (today - action.due_date).days,
-        "owner": person_name(action.owner),
+        "owner": full_name(action.owner),
     }
     texts = {
         ReminderKind.DUE_IN_7_DAYS: (
@@ -307,7 +307,7 @@ def _skip_locked() -> bool:
 def _line(reminder: Reminder, message: Message) -> str:
     recipient = reminder.recipient
     address = recipient.email or _("no e-mail, in-app only")
-    return f"{reminder.get_kind_display()} → {person_name(recipient)} <{address}>: {message.body}"
+    return f"{reminder.get_kind_display()} → {full_name(recipient)} <{address}>: {message.body}"
 
 
 def run(*, today: datetime.date, dry_run: bool = False, chunk_size: int = 200) -> ReminderRun:

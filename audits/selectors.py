@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from qms.people import full_name, name_order
 from qms.units.models import Role
 
 from .models import (
@@ -27,7 +28,6 @@ from .models import (
     PlanStatus,
     QualityObjective,
     ReviewStatus,
-    person_name,
 )
 
 # -- contract (qms.certification) -------------------------------------------------------
@@ -120,7 +120,7 @@ def commune_people(commune_id: int) -> QuerySet:
         get_user_model()
         .objects.filter(is_active=True, groups__commune_role__commune_id=commune_id)
         .distinct()
-        .order_by("last_name", "first_name", "username")
+        .order_by(*name_order())
     )
 
 
@@ -204,7 +204,7 @@ def _previous_review_actions(review: ManagementReview) -> dict:
             "number": a.number,
             "title": a.title,
             "review": a.decision.review.title,
-            "owner": person_name(a.owner),
+            "owner": full_name(a.owner),
             "due_date": _date(a.due_date),
             "status": a.status,
             "status_label": str(a.get_status_display()),

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from qms import permissions
 from qms.audit_log import define_action, log
+from qms.people import full_name
 from qms.signals import send_data_changed
 
 from . import selectors
@@ -45,7 +46,6 @@ from .models import (
     QualityObjective,
     ReviewDecision,
     ReviewStatus,
-    person_name,
 )
 
 
@@ -141,7 +141,7 @@ def _check_commune(objects: Iterable, commune, message: str) -> None:
 def _require_commune_member(user, commune, field_name: str) -> None:
     if user is not None and not permissions.has_commune_perm(user, commune, permissions.VIEW):
         raise ValidationError(
-            {field_name: _("%(user)s holds no role in %(commune)s.") % {"user": person_name(user), "commune": commune}}
+            {field_name: _("%(user)s holds no role in %(commune)s.") % {"user": full_name(user), "commune": commune}}
         )
 
 

@@ -34,6 +34,8 @@ from qms import docx as vn
 from qms import permissions
 from qms.files import PrivateFieldFile
 from qms.concurrency import VersionForm
+from qms.display import deadline_html, display_value
+from qms.people import full_name
 from qms.permissions import APPROVE, AUDIT, MANAGE, VIEW
 
 from . import docx as audit_docx
@@ -65,7 +67,6 @@ from .models import (
     ProgrammeStatus,
     ReviewDecision,
     ReviewStatus,
-    person_name,
 )
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -130,7 +131,7 @@ def _display(field, value) -> str:
     if value in (None, ""):
         return "–"
     choices = dict(field.flatchoices) if field.choices else None
-    return str(choices.get(value, value)) if choices else str(value)
+    return str(choices.get(value, value)) if choices else str(display_value(value))
 
 
 def change_history(obj) -> list[dict]:
@@ -176,7 +177,7 @@ class AuditInspectView(generic.InspectView):
         if isinstance(value, bool):
             return _("Yes") if value else _("No")
         if isinstance(value, get_user_model()):
-            return person_name(value)
+            return full_name(value)
         if isinstance(value, datetime.datetime):
             return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
         if isinstance(value, datetime.date):
@@ -269,6 +270,11 @@ class FindingInspectView(AuditInspectView):
 
 class ActionInspectView(AuditInspectView):
     related_template = "audits/admin/related/action.html"
+
+    def get_field_display_value(self, field_name, field):
+        if field_name == "due_date":
+            return deadline_html(self.object.due_date, is_open=self.object.status in ActionStatus.unfinished())
+        return super().get_field_display_value(field_name, field)
 
     def object_actions(self):
         user, action = self.request.user, self.object
@@ -760,5 +766,7 @@ class NotificationListView(WagtailAdminTemplateMixin, ListView):
         unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
         if pk := request.POST.get("pk"):
             unread = unread.filter(pk=pk)
-        unread.update(read_at=timezone.now())
+        count = unread.update(read_at=timezone.now())
+        if count:
+            messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
         return redirect("audits_admin:notifications")

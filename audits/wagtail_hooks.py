@@ -4,13 +4,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView as GenericIndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from qms.concurrency import with_version_token
+from qms.display import DeadlineColumn, ReadableIndexMixin
+from qms.people import full_name
 from qms.spreadsheets import InertCsvExportMixin
 from qms.permissions import APPROVE, AUDIT, MANAGE, VIEW, CommuneScopedPolicy, CommuneScopedViewSetMixin, has_commune_perm
 
@@ -36,7 +38,6 @@ from .models import (
     ManagementReview,
     Notification,
     QualityObjective,
-    person_name,
 )
 from .selectors import actions_list, findings_list
 
@@ -139,7 +140,7 @@ def save_objective(user, form, instance):
 # -- viewsets ------------------------------------------------------------------------------------------
 
 
-class AuditIndexView(InertCsvExportMixin, GenericIndexView):
+class AuditIndexView(ReadableIndexMixin, InertCsvExportMixin, GenericIndexView):
     pass
 
 
@@ -238,7 +239,7 @@ class TrainingViewSet(AuditViewSet):
 
 class PersonColumn(Column):
     def get_value(self, instance):
-        return person_name(super().get_value(instance)) or "–"
+        return full_name(super().get_value(instance)) or "–"
 
 
 class ActionStatusColumn(Column):
@@ -280,7 +281,7 @@ class ActionViewSet(AuditViewSet):
     inspect_view_class = views.ActionInspectView
     list_display = [
         Column("number", label=_("number")), "title", "commune",
-        PersonColumn("owner", label=pgettext_lazy("audits", "owner")), DateColumn("due_date", label=_("due date")), "status",
+        PersonColumn("owner", label=pgettext_lazy("audits", "owner")), DeadlineColumn("due_date", label=_("due date"), is_open=lambda action: action.status in ActionStatus.unfinished()), "status",
     ]
     list_filter = ["status", "year"]
     search_fields = ["title"]

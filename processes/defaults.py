@@ -34,20 +34,27 @@ RECORDS = (
 )
 
 
-def _short_agency(agency: str) -> str:
-    """ "ỦY BAN NHÂN DÂN XÃ YÊN TRUNG" -> "UBND xã Yên Trung"."""
+#: Unit types as written inside a sentence, the longest first ("thị trấn" before "thị xã"…).
+UNIT_TYPES = ("thành phố", "thị trấn", "thị xã", "đặc khu", "phường", "huyện", "quận", "tỉnh", "xã")
+
+
+def short_agency(agency: str) -> str:
+    """ "ỦY BAN NHÂN DÂN THỊ TRẤN LÂM" -> "UBND thị trấn Lâm", "… XÃ YÊN TIẾN" -> "UBND xã Yên Tiến"."""
     prefix = "ỦY BAN NHÂN DÂN "
-    if agency.upper().startswith(prefix):
-        place = agency[len(prefix):].strip().title()
-        kind, _sep, name = place.partition(" ")
-        return f"UBND {kind.lower()} {name}".strip()
-    return agency
+    if not agency.upper().startswith(prefix):
+        return agency
+    place = agency[len(prefix):].strip()
+    kind = next((k for k in UNIT_TYPES if place.lower().startswith(k + " ")), "")
+    name = place[len(kind):].strip()
+    if name.isupper():
+        name = " ".join(word.capitalize() for word in name.split())
+    return " ".join(part for part in ("UBND", kind, name) if part)
 
 
 def starting_content(*, procedure, agency: str) -> ProcessContent:
     """A draft quy trình for ``procedure``: catalogue facts plus the standard wording."""
     title = procedure.short_name
-    short = _short_agency(agency)
+    short = short_agency(agency)
     return ProcessContent(
         agency=agency,
         title=title,

@@ -15,18 +15,21 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from wagtail.models import WorkflowState
 
+from qms.people import full_name
 from qms.units.models import Era
 
 from . import services
 from .content import document_content
-from .docx.schema import FormItem, Person
+from .docx.schema import DossierItem, FormItem, Person, Step
 from .models import CatalogueImport, Procedure, ProcessDocument
 
 CATALOGUE_DIR = settings.BASE_DIR / "fixtures" / "tthc"
 CATALOGUE_FILES = ("tthc_cap_xa_dvcqg_2026-06.csv", "tthc_cap_xa_core_2026-06.json")
 CURATED_FILE = CATALOGUE_FILES[1]
 LAM = (Era.PRE_2025, "13795")  # Thị trấn Lâm, Ý Yên
-DEMO_OFFICER, DEMO_LEADER = "iso.lam", "lanhdao.lam"
+DEMO_OFFICER, DEMO_LEADER, DEMO_LIBRARIAN = "iso.lam", "lanhdao.lam", "thuvien.namdinh"
+#: Steps, dossier, time and fees of the demo procedures (derived from the TTHC catalogue).
+CONTENT_FILE = settings.BASE_DIR / "fixtures" / "demo" / "quy_trinh_tthc_2026-06.json"
 
 FORMS = [
     FormItem("Mẫu 01", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
@@ -35,13 +38,18 @@ FORMS = [
     FormItem("Mẫu 05", "Phiếu kiểm soát quá trình giải quyết hồ sơ"),
     FormItem("Mẫu 06", "Sổ theo dõi hồ sơ"),
 ]
-#: The province's model quy trình (procedure code, document code).
-MODELS = (("1.001193", "QTM-01/HT"), ("1.000894", "QTM-02/HT"))
+#: The province's model quy trình (procedure code, document code); Thị trấn Lâm has not adopted the third.
+MODELS = (("1.001193", "QTM-01/HT"), ("1.000894", "QTM-02/HT"), ("1.004873", "QTM-03/HT"))
 #: Thị trấn Lâm: (procedure code, document code, adopted from the model?, revisions after the first issue).
 LAM_DOCUMENTS = (
     ("1.001193", "QT-01/HT", True, ()),
     ("1.000894", "QT-02/HT", True, ()),
-    ("1.000656", "QT-03/HT", False, ({"fees": "Miễn lệ phí.", "change_request": "Rà soát TTHC năm 2025"},)),
+    ("1.000656", "QT-03/HT", False, (
+        {
+            "processing_time": "Ngay trong ngày tiếp nhận hồ sơ; cần xác minh không quá 03 ngày làm việc.",
+            "change_request": "Rà soát TTHC năm 2025",
+        },
+    )),
     ("2.000815", "QT-01/CT", False, ()),
     ("2.000884", "QT-02/CT", False, ()),
 )
@@ -51,8 +59,17 @@ REPUBLISH = {
     "procedure": "1.001193",
     "legal_change_effective_date": date(2026, 7, 1),
     "change_request": "Nghị định 18/2026/NĐ-CP",
-    "fees": "Miễn lệ phí đăng ký khai sinh đúng hạn; cấp bản sao trích lục: 8.000 đồng/bản.",
+    "fees": (
+        "- Lệ phí đăng ký khai sinh đúng hạn: Miễn lệ phí\n"
+        "- Phí cấp bản sao Giấy khai sinh, bản sao trích lục hộ tịch: 8.000 đồng/bản"
+    ),
 }
+COMMUNE_POSITIONS = ("Công chức Văn phòng - Thống kê", "Phó Chủ tịch UBND", "Chủ tịch UBND")
+MODEL_POSITIONS = (
+    "Chuyên viên Sở Khoa học và Công nghệ",
+    "Trưởng phòng Tiêu chuẩn Đo lường Chất lượng",
+    "Giám đốc Sở Khoa học và Công nghệ",
+)
 
 
 def _user(username: str, fallback):
@@ -86,14 +103,30 @@ def _approve(document: ProcessDocument, *, officer, leader) -> ProcessDocument:
     return ProcessDocument.objects.get(pk=document.pk)
 
 
+def demo_content() -> dict[str, dict]:
+    return json.loads(CONTENT_FILE.read_text(encoding="utf-8"))["procedures"]
+
+
+def _procedure_content(content, facts: dict) -> None:
+    """The procedure's own steps, dossier, time limit and fees (one line per fee)."""
+    content.processing_time = facts["processing_time"]
+    content.fees = "\n".join(f"- {item}: {amount}" for item, amount in facts["fees"])
+    content.dossier = [DossierItem(name=n, originals=o, copies=c, note=note) for n, o, c, note in facts["dossier"]]
+    content.steps = [Step(code=c, content=t, responsible=r, duration=d, forms=f) for c, t, r, d, f in facts["steps"]]
+
+
 def _with_header(document: ProcessDocument, *, code: str, officer, leader, changes: dict | None = None):
     draft = document.get_latest_revision_as_object()
     content = document_content(draft)
     content.code = code
+    facts = demo_content().get(document.procedure.code)
+    if facts and document.source_model_id is None and not document.versions.exists():
+        _procedure_content(content, facts)
     content.forms = content.forms or list(FORMS)
-    content.drafted = Person(name=officer.get_full_name() or officer.username, position="Công chức Văn phòng - Thống kê")
-    content.reviewed = Person(name=leader.get_full_name() or leader.username, position="Phó Chủ tịch UBND")
-    content.approved = Person(name=leader.get_full_name() or leader.username, position="Chủ tịch UBND")
+    positions = MODEL_POSITIONS if document.is_model else COMMUNE_POSITIONS
+    content.drafted = Person(name=full_name(officer), position=positions[0])
+    content.reviewed = Person(name=full_name(leader), position=positions[1])
+    content.approved = Person(name=full_name(leader), position=positions[2])
     extra = {}
     for name, value in (changes or {}).items():
         if hasattr(content, name):
@@ -158,7 +191,10 @@ def load_demo(*, acting_user, communes) -> None:
         services.add_handled_procedures(commune=commune, procedures=curated, acting_user=acting_user)
     province = lam.unit.parent.parent
     services.ensure_library_editor_group(unit=province, acting_user=acting_user)
-    models = _model_library(province, acting_user)
+    librarian = _user(DEMO_LIBRARIAN, acting_user)
+    if librarian != acting_user:
+        services.add_library_editor(unit=province, user=librarian, acting_user=acting_user)
+    models = _model_library(province, librarian)
     officer, leader = _user(DEMO_OFFICER, acting_user), _user(DEMO_LEADER, acting_user)
     _lam_documents(lam, models, officer=officer, leader=leader)
-    _republish(models, acting_user)
+    _republish(models, librarian)

@@ -8,6 +8,7 @@ management commands all call these functions.
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -23,13 +24,14 @@ from wagtail.log_actions import log as wagtail_log
 from wagtail.models import TaskState, Workflow, WorkflowContentType, WorkflowTask
 
 from qms.audit_log import define_action, log
+from qms.people import full_name
 from qms.signals import send_data_changed
 from qms.units.models import Role
 
 from . import catalogue
 from .compare import CONTENT_FIELDS, changed_fields, diff_contents, differences_to_json, field_label
 from .content import apply_content, content_to_dict, document_content
-from .defaults import starting_content
+from .defaults import short_agency, starting_content
 from .docx.schema import ChangeRow, ProcessContent
 from .library import forget_library_cache
 from .models import (
@@ -90,12 +92,6 @@ UPDATE_PERIOD = relativedelta(months=3)
 WORKFLOW_NAME = "Soạn thảo → Soát xét → Phê duyệt"
 #: (task name, role) of the workflow's steps after drafting.
 WORKFLOW_TASKS = (("Soát xét", Role.LEADER), ("Phê duyệt", Role.LEADER))
-
-
-def _user_label(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name().strip() or user.get_username()
 
 
 def _set_history_user(instance, acting_user):
@@ -413,7 +409,7 @@ def _finished_tasks(workflow_state) -> list[TaskState]:
 
 def _stamp_person(document, prefix: str, user, when) -> None:
     if user is not None and not getattr(document, f"{prefix}_name"):
-        setattr(document, f"{prefix}_name", _user_label(user))
+        setattr(document, f"{prefix}_name", full_name(user))
     if when is not None:
         setattr(document, f"{prefix}_on", when)
 
@@ -581,14 +577,54 @@ def _current_model_version(model: ProcessDocument) -> ProcessVersion:
     return version
 
 
+def _initials(text: str) -> str:
+    """ "Thị trấn Lâm" -> "TTL", "Xã Đồng Tâm" -> "XĐT"."""
+    letters = []
+    for word in text.split():
+        first = word[0].upper()
+        base = unicodedata.normalize("NFD", first)[0]
+        letters.append(first if first == "Đ" else base)
+    return "".join(letters)
+
+
+def _copy_code(model: ProcessDocument, commune) -> str:
+    """The commune numbering ("QT-<TTHC code>"), with the commune's initials when the model already uses it."""
+    code = f"QT-{model.procedure.code}"
+    taken = ProcessDocument.objects.filter(commune=commune, code=code).exists()
+    if code == model.code or taken:
+        code = f"{code}/{_initials(commune.unit.full_name)}"
+    return code
+
+
+def _localised(content: ProcessContent, *, model: ProcessDocument, commune) -> ProcessContent:
+    """The model's sections with the model owner's name replaced by the commune's (purpose, scope, places…)."""
+    source, target = short_agency(model.agency_name), short_agency(commune.agency_name)
+    if not source or source == target:
+        return content
+
+    def swap(value):
+        if isinstance(value, str):
+            return value.replace(source, target).replace(model.agency_name, commune.agency_name)
+        if isinstance(value, list):
+            return [dataclasses.replace(row, **{f.name: swap(getattr(row, f.name)) for f in dataclasses.fields(row)}) for row in value]
+        return value
+
+    return dataclasses.replace(content, **{name: swap(getattr(content, name)) for name in CONTENT_FIELDS})
+
+
 @transaction.atomic
 def adopt_model(*, model: ProcessDocument, commune, acting_user, code: str = "") -> ProcessDocument:
     """Copy a model's current version into a new draft of the commune, remembering its source."""
     version = _current_model_version(model)
     if ProcessDocument.objects.filter(commune=commune, procedure_id=model.procedure_id).exists():
         raise ValidationError(_("The commune already has a quy trình for this procedure."))
-    model_content = version.content
-    content = ProcessContent(agency=commune.agency_name, title="", code=code.strip() or model_content.code)
+    code = code.strip() or _copy_code(model, commune)
+    if code == model.code:
+        raise ValidationError(
+            _("The commune's copy needs its own code; %(code)s is the model's code.") % {"code": model.code}
+        )
+    model_content = _localised(version.content, model=model, commune=commune)
+    content = ProcessContent(agency=commune.agency_name, title="", code=code)
     for name in CONTENT_FIELDS:
         setattr(content, name, getattr(model_content, name))
     document = _create_draft(
@@ -658,8 +694,9 @@ def update_from_model(*, document: ProcessDocument, acting_user) -> ProcessDocum
     base = _model_base_version(document, current)
     changed = changed_fields(diff_contents(base.content, current.content, fields=CONTENT_FIELDS)) if base else CONTENT_FIELDS
     draft_content = document_content(document.get_latest_revision_as_object())
+    model_content = _localised(current.content, model=document.source_model, commune=document.commune)
     for name in changed:
-        setattr(draft_content, name, getattr(current.content, name))
+        setattr(draft_content, name, getattr(model_content, name))
     draft = save_draft_from_content(
         document=document, content=draft_content, acting_user=acting_user, include_header=False, source_version=current
     )

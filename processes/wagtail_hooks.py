@@ -29,7 +29,9 @@ from wagtail.admin.panels import (  # noqa: E402
     ObjectList,
     TabbedInterface,
 )
-from wagtail.admin.ui.tables import Column, DateColumn  # noqa: E402
+from wagtail.admin.ui.tables import Column  # noqa: E402
+
+from qms.display import DeadlineColumn, ReadableIndexMixin, ValueColumn  # noqa: E402
 from wagtail.admin.views.generic import models as generic  # noqa: E402
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin  # noqa: E402
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup  # noqa: E402
@@ -262,7 +264,7 @@ class ProcessDocumentViewSet(CommuneScopedViewSetMixin, SnippetViewSet):
         Column("owner_label", label=_("Commune / library")),
         "status",
         Column("issue_number", label=_("Issue")),
-        DateColumn("effective_date", label=_("Effective date")),
+        ValueColumn("effective_date", label=_("Effective date")),
     ]
     list_filter = ["status", "live"]
     # Searched by ProcessIndexView (processes.search): "contains" on these columns, plus the search index's words.
@@ -357,6 +359,10 @@ class HandledCreateView(generic.CreateView):
         return added[0]
 
 
+class ReadableIndexView(ReadableIndexMixin, generic.IndexView):
+    pass
+
+
 class HandledDeleteView(generic.DeleteView):
     def delete_action(self):
         services.remove_handled_procedure(entry=self.object, acting_user=self.request.user)
@@ -365,8 +371,9 @@ class HandledDeleteView(generic.DeleteView):
 class CommuneProcedureViewSet(CommuneScopedViewSetMixin, ModelViewSet):
     model = CommuneProcedure
     icon = "tasks"
+    index_view_class = ReadableIndexView
     menu_label = _("Procedures handled")
-    list_display = ["procedure", "commune", DateColumn("added_at", label=_("Added at"))]
+    list_display = ["procedure", "commune", ValueColumn("added_at", label=_("Added at"))]
     search_fields = ["procedure__code", "procedure__name"]
     inspect_view_enabled = True
     copy_view_enabled = False
@@ -387,13 +394,14 @@ class CommuneProcedureViewSet(CommuneScopedViewSetMixin, ModelViewSet):
 
 class UpdateFlagViewSet(CommuneScopedViewSetMixin, ModelViewSet):
     model = DocumentUpdateFlag
+    index_view_class = ReadableIndexView
     icon = "warning"
     menu_label = _("Update flags")
     list_display = [
         "document",
-        DateColumn("raised_on", label=_("Raised on")),
-        DateColumn("deadline", label=_("Deadline")),
-        DateColumn("resolved_on", label=_("Resolved on")),
+        ValueColumn("raised_on", label=_("Raised on")),
+        DeadlineColumn("deadline", label=_("Deadline"), is_open=lambda flag: flag.resolved_on is None),
+        ValueColumn("resolved_on", label=_("Resolved on")),
     ]
     list_filter = ["resolved_on"]
     inspect_view_enabled = True

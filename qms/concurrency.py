@@ -25,14 +25,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qms.people import full_name
+
 TOKEN_FIELD = "version_token"
-
-
-def display_name(user) -> str:
-    """A person's name in Vietnamese order (family and middle names first)."""
-    if user is None:
-        return ""
-    return f"{user.last_name} {user.first_name}".strip() or user.get_username()
 
 
 def format_moment(moment: datetime.datetime) -> str:
@@ -79,7 +74,7 @@ def changed_after_open_message(change: LastChange | None) -> str:
         return _(
             "This record was saved by %(user)s at %(time)s after you opened it. "
             "Reload the page to see the changes, then make your edits again."
-        ) % {"user": display_name(change.user), "time": format_moment(change.at)}
+        ) % {"user": full_name(change.user), "time": format_moment(change.at)}
     if change is not None and change.at is not None:
         return _(
             "This record was changed at %(time)s after you opened it. "
@@ -101,7 +96,7 @@ def stale_revision_message(revision) -> str:
         return _(
             "This process document was saved by %(user)s at %(time)s after you opened it. "
             "Reload the page to see the changes, then make your edits again."
-        ) % {"user": display_name(revision.user), "time": format_moment(revision.created_at)}
+        ) % {"user": full_name(revision.user), "time": format_moment(revision.created_at)}
     return _(
         "This process document was changed at %(time)s after you opened it. "
         "Reload the page to see the changes, then make your edits again."

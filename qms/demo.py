@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
+from qms.people import split_full_name
 from qms.units.models import AdministrativeUnit, Commune, Era, Level, Role
 from qms.units.services import add_commune_member, add_unit_follower, provision_commune
 
@@ -43,15 +44,17 @@ DEMO_ACCOUNTS = [
     DemoAccount("danhgia.lam", "danhgia-demo-2026", "Phạm Minh Tuấn", "auditor"),
     DemoAccount("huyen.yyen", "huyen-demo-2026", "Lê Thu Trang", "district"),
     DemoAccount("tinh.namdinh", "tinh-demo-2026", "Đỗ Quang Huy", "province"),
+    DemoAccount("thuvien.namdinh", "thuvien-demo-2026", "Vũ Thị Lan", "library_editor"),
 ]
 
 
 def _ensure_user(account: DemoAccount):
     User = get_user_model()
-    first, _, last = account.full_name.rpartition(" ")
+    # A person: family and middle names, then the given name; an office account keeps its name whole.
+    family, given = ("", account.full_name) if account.role == "superuser" else split_full_name(account.full_name)
     user, created = User.objects.get_or_create(
         username=account.username,
-        defaults={"first_name": last, "last_name": first, "email": f"{account.username}@example.gov.vn"},
+        defaults={"first_name": given, "last_name": family, "email": f"{account.username}@example.gov.vn"},
     )
     if created:
         user.set_password(account.password)

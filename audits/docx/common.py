@@ -12,15 +12,14 @@ from django.utils.translation import gettext as _
 
 from qms import docx as vn
 from qms.docx.tables import fill_row
-
-from ..models import person_name
+from qms.people import full_name
 
 SMALL = 11
 LABEL_WIDTHS_MM = (55, 110)
 
 
 def person(user) -> str:
-    return person_name(user)
+    return full_name(user)
 
 
 def short_date(value) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from qms import docx as vn
+from qms.people import name_order
 
 from . import labels
 from .common import (
@@ -41,7 +42,7 @@ def _plan_rows(programme) -> list[list]:
 def _auditor_rows(programme) -> list[list]:
     rows = []
     auditors = programme.auditors.select_related("user").prefetch_related("trainings")
-    for index, auditor in enumerate(auditors.order_by("user__last_name", "user__first_name"), start=1):
+    for index, auditor in enumerate(auditors.order_by(*name_order("user__")), start=1):
         trainings = "; ".join(
             f"{t.course} ({t.issuer}, {short_date(t.issued_on)}{', ' + t.certificate_number if t.certificate_number else ''})"
             for t in auditor.trainings.all()

@@ -1,6 +1,6 @@
 from django import template
 
-from audits.models import person_name
+from qms.people import full_name
 
 register = template.Library()
 
@@ -8,4 +8,4 @@ register = template.Library()
 @register.filter
 def person(user) -> str:
     """``{{ user|person }}``: the name in Vietnamese order."""
-    return person_name(user)
+    return full_name(user)

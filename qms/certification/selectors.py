@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -199,6 +199,8 @@ class ProgressReport:
     late_items: int
     maintenance: dict[str, int]
     inspections: dict[str, int]
+    #: When the newest of the summaries shown was computed (None before any).
+    refreshed_at: datetime | None = None
 
     @property
     def era(self) -> str:
@@ -256,6 +258,7 @@ def _commune_children(unit: AdministrativeUnit) -> list[UnitRow]:
         "full_name",
         "abolished_on",
         "commune__id",
+        "commune__name",
         "commune__qms_progress__stage",
         "commune__qms_progress__announced_on",
         "commune__qms_progress__announcement_number",
@@ -270,7 +273,8 @@ def _commune_children(unit: AdministrativeUnit) -> list[UnitRow]:
         late = u["commune__qms_progress__late_count"] or 0
         rows.append(
             UnitRow(
-                u["id"], u["code"], u["full_name"], Level.COMMUNE, counts,
+                # The commune's own name (as on its record, the late list and the public site).
+                u["id"], u["code"], u["commune__name"] or u["full_name"], Level.COMMUNE, counts,
                 late_communes=int(late > 0),
                 commune_id=u["commune__id"],
                 stage=stage or Stage.NOT_STARTED,
@@ -378,6 +382,7 @@ def progress_report(*, unit: AdministrativeUnit, today: date | None = None) -> P
         late_items=late_items,
         maintenance=maintenance,
         inspections=inspections,
+        refreshed_at=rows.aggregate(last=Max("refreshed_at"))["last"],
     )
 
 

@@ -7,6 +7,7 @@ uses :mod:`qms.permissions`); a refusal is a 403 and never shows data.
 
 from __future__ import annotations
 
+import unicodedata
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -100,6 +101,12 @@ def resolve_unit(request) -> AdministrativeUnit:
     return unit
 
 
+def fold_name(text: str) -> str:
+    """Lower case without diacritics (``Yên`` and ``yen`` match; ``đ`` is ``d``)."""
+    text = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
 def unit_query(unit: AdministrativeUnit, **extra) -> str:
     return urlencode({"unit": unit.code, "era": unit.era, **extra})
 
@@ -164,10 +171,36 @@ class DashboardView(AdminPage):
             }
         return data
 
+    def _filtered_children(self) -> tuple[list, dict]:
+        """The commune rows narrowed by ``?q=`` (name, with or without diacritics), ``?stage=`` and ``?late=1``."""
+        params = self.request.GET
+        wanted = {
+            "q": (params.get("q") or "").strip()[:100],
+            "stage": params.get("stage") if params.get("stage") in Stage.values else "",
+            "late": params.get("late") == "1",
+        }
+        rows = self.report.children
+        if self.report.children_level == "district":
+            return rows, wanted
+        if wanted["q"]:
+            needle = fold_name(wanted["q"])
+            rows = [r for r in rows if needle in fold_name(r.name)]
+        if wanted["stage"]:
+            rows = [r for r in rows if (r.stage or Stage.NOT_STARTED) == wanted["stage"]]
+        if wanted["late"]:
+            rows = [r for r in rows if r.late_count]
+        return rows, wanted
+
     def get_context_data(self, **kwargs):
         user, unit = self.request.user, self.unit
         eras = [(era, label, access.home_units(user, era)) for era, label in Era.choices]
+        children, wanted = self._filtered_children()
         return super().get_context_data(
+            children=children,
+            today=timezone.localdate(),
+            filters=wanted,
+            filtered=any(wanted.values()),
+            stage_choices=[(s.value, s.label) for s in STAGE_ORDER],
             report=self.report,
             unit=unit,
             lineage=self._lineage(),
@@ -201,10 +234,18 @@ def report_docx(request):
 # -- commune record ---------------------------------------------------------------------------------------------
 
 
+def refuse_unless(user, commune, check) -> None:
+    """A commune the user may not even see does not exist for them (404); one they
+    see but may not act on is refused (403)."""
+    if not access.can_view_commune(user, commune):
+        raise Http404
+    if not check(user, commune):
+        raise PermissionDenied
+
+
 def get_commune(request, pk: int, check=access.can_view_commune) -> Commune:
     commune = get_object_or_404(Commune.objects.select_related("unit__parent__parent"), pk=pk)
-    if not check(request.user, commune):
-        raise PermissionDenied
+    refuse_unless(request.user, commune, check)
     return commune
 
 
@@ -352,8 +393,7 @@ class ReportAddView(ServiceFormView):
             InspectionConclusion.objects.select_related("inspection__commune__unit"), pk=self.kwargs["pk"]
         )
         commune = self.conclusion.inspection.commune
-        if not access.can_manage_commune(self.request.user, commune):
-            raise PermissionDenied
+        refuse_unless(self.request.user, commune, access.can_manage_commune)
         return commune
 
     def get_context_data(self, **kwargs):

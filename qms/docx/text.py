@@ -260,7 +260,14 @@ def two_digits(value: int | str | None) -> str:
 
 
 def format_document_number(number: int | str | None, symbol: str) -> str:
-    """``(5, "QĐ-UBND") -> "Số: 05/QĐ-UBND"``; an unknown number leaves a blank."""
+    """``(5, "QĐ-UBND") -> "Số: 05/QĐ-UBND"``; an unknown number leaves a blank.
+
+    A number typed with its symbol ("85/QĐ-UBND") keeps the symbol once.
+    """
+    if isinstance(number, str) and symbol:
+        head, slash, tail = number.strip().partition("/")
+        if slash and tail.strip().upper() == symbol.upper():
+            number = head
     num = two_digits(number) or labels.BLANK
     return f"{labels.SO} {num}/{symbol}" if symbol else f"{labels.SO} {num}"
 

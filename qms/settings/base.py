@@ -51,7 +51,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "qms.apps.WagtailUsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -85,6 +85,8 @@ MIDDLEWARE = [
     # Vietnamese unless the user chose English; never the browser's Accept-Language.
     "qms.language.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Every write request in one transaction, rolled back on a 500 (see qms/transactions.py).
+    "qms.transactions.AtomicWritesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -1,11 +1,13 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
 from qms import audit_log
 from qms.concurrency import with_version_token
+from qms.display import ReadableIndexMixin
 from qms.permissions import CommuneScopedPolicy, CommuneScopedViewSetMixin
 
 from .models import AdministrativeUnit, Commune, CommuneRoleGroup, UnitViewerGroup
@@ -18,8 +20,13 @@ register_permission_policy(
 )
 
 
+class ReadableIndexView(ReadableIndexMixin, IndexView):
+    pass
+
+
 class CommuneViewSet(CommuneScopedViewSetMixin, ModelViewSet):
     model = Commune
+    index_view_class = ReadableIndexView
     icon = "home"
     menu_label = _("Communes")
     menu_order = 150
@@ -42,6 +49,7 @@ class CommuneViewSet(CommuneScopedViewSetMixin, ModelViewSet):
 class AdministrativeUnitViewSet(ModelViewSet):
     model = AdministrativeUnit
     icon = "site"
+    index_view_class = ReadableIndexView
     menu_label = _("Administrative units")
     add_to_settings_menu = True
     list_display = ["code", "full_name", "level", "era", "parent"]

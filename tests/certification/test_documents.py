@@ -92,7 +92,7 @@ def test_after_an_announcement_the_draft_is_a_reannouncement_replacing_it(client
 def test_no_draft_without_an_effective_process_document(client, today_world):
     client.force_login(today_world.iso)
     response = client.get(draft_url(today_world.other))
-    assert response.status_code == 403
+    assert response.status_code == 404
     response = client.get(draft_url(today_world.commune), follow=True)
     assert "Xã chưa có quy trình nào có hiệu lực: quyết định sẽ không có phạm vi áp dụng." in response.content.decode()
 

@@ -27,6 +27,8 @@ VIEWS = {
 }
 CELLS = cells(VIEWS)
 FILES = {"evidence_file", "announcement_file", "report_file"}
+#: Views of one commune's record (the others are of a district or province).
+COMMUNE_VIEWS = {"record", "evidence_add", "announcement_add", "report_add", "inspection_add"}
 
 
 def _url(view, world, records):
@@ -73,6 +75,9 @@ def test_certification_matrix(client, world, a_records, cell):
     elif cell.view in FILES and not cell.allowed:
         # A file of a commune the user may not see does not exist for them.
         assert response.status_code == (302 if cell.persona == "anonymous" else 404)
+    elif not cell.allowed and cell.view in COMMUNE_VIEWS and cell.persona in ("iso_b", "leader_b"):
+        # Another commune's record does not exist for them (the outsider, with no admin access, is sent to sign in).
+        assert response.status_code == 404
     elif not cell.allowed and cell.persona not in ("anonymous", "outsider"):
         assert response.status_code == 403
 
@@ -95,7 +100,7 @@ def test_downloads_return_the_stored_files(client, world, a_records):
 def test_only_the_iso_officer_deletes_evidence(client, world, a_records, persona):
     client.force_login(getattr(world, persona))
     response = client.post(reverse("certification:evidence_delete", args=[a_records["evidence"].pk]))
-    assert response.status_code == 403
+    assert response.status_code == (404 if persona == "iso_b" else 403)
     assert Evidence.objects.filter(pk=a_records["evidence"].pk).exists()
 
 
@@ -111,7 +116,7 @@ def test_the_iso_officer_deletes_evidence(client, world, a_records):
 def test_a_commune_user_is_refused_another_commune_and_the_district_dashboard(client, world, a_records):
     client.force_login(world.iso_b)
     record = client.get(reverse("certification:commune", args=[world.commune_a.pk]))
-    assert record.status_code == 403
+    assert record.status_code == 404
     assert "Xã An Bình".encode() not in record.content
     dashboard = client.get(
         reverse("certification:dashboard") + f"?unit={world.district_unit.code}&era={world.district_unit.era}"

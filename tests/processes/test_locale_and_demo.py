@@ -80,4 +80,4 @@ def test_demo_loads_lam_documents_and_a_second_run_adds_nothing(reference_units)
     assert ProcessDocument.objects.get(commune=lam, code="QT-03/HT").versions.count() == 2
     draft = ProcessDocument.objects.get(commune=lam, code="QT-01/KD")
     assert not draft.live and draft.approved_name == "lanhdao.lam"
-    assert ProcessDocument.objects.filter(owner_unit__isnull=False, live=True).count() == 2
+    assert ProcessDocument.objects.filter(owner_unit__isnull=False, live=True).count() == 3

@@ -200,6 +200,8 @@ def test_format_vn_date_unknown_leaves_blanks():
         ("7", "Số: 07/QĐ-UBND"),
         (None, "Số:      /QĐ-UBND"),
         ("", "Số:      /QĐ-UBND"),
+        ("85/QĐ-UBND", "Số: 85/QĐ-UBND"),
+        ("85/qđ-ubnd", "Số: 85/QĐ-UBND"),
     ],
 )
 def test_format_document_number(number, expected):

@@ -1,0 +1,289 @@
+"""Real Chromium driven by Selenium against a live server loaded with the demo data.
+
+Every navigation through :class:`Journey` checks what a person at an English
+office PC would notice: no error page (by HTTP status and by title), a
+Vietnamese page, no failed resource in the console (a missing favicon counts),
+and no serious or critical WCAG 2.1 A/AA violation found by axe-core.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+import requests
+from axe_selenium_python import Axe
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+ARTIFACTS = ROOT / "var" / "e2e-artifacts"
+
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+#: Titles of error pages, in Vietnamese and English (Django, Wagtail and the project's own).
+ERROR_TITLES = (
+    "Server Error", "Server error", "Not Found", "Page not found", "Permission denied", "Forbidden",
+    "Lỗi", "Không tìm thấy", "Không có quyền", "Bị cấm", "Access denied",
+)
+#: English words of the interface that a Vietnamese page never shows.
+ENGLISH_UI_WORDS = ("Dashboard", "Search", "Sign in", "Log out", "Settings", "Reports", "Help")
+
+
+#: Visible headings that go deeper by more than one level (h2 → h4), or a page without h1 before them.
+HEADING_SKIPS_JS = """
+const out = []; let previous = 0;
+for (const h of document.querySelectorAll('main h1, main h2, main h3, main h4, main h5, main h6')) {
+  if (!h.offsetParent) continue;
+  const level = Number(h.tagName[1]);
+  if (level > previous + 1) out.push(`h${previous || '-'} → h${level} "${h.textContent.trim().slice(0, 60)}"`);
+  previous = level;
+}
+return out;
+"""
+
+
+def browser_missing_reason() -> str | None:
+    for path in (CHROMIUM, CHROMEDRIVER):
+        if not path.exists():
+            return f"{path} is absent: install Debian's chromium and chromium-driver to run the browser journeys"
+    return None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """``manage.py runserver`` in its own process on its own SQLite file, with the demo data.
+
+    Isolated from the test database of the pytest process, so nothing another
+    test creates or flushes reaches the journeys, and the data is committed.
+    """
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = data_dir / "server.log"
+        self.db_path = data_dir / "qms.sqlite3"
+        self.proc: subprocess.Popen | None = None
+        drop = {"DATABASE_URL", "CELERY_BROKER_URL", "PYTEST_XDIST_WORKER", "QMS_TEST_QUEUE", "QMS_TEST_DB_NAME"}
+        self.env = {k: v for k, v in os.environ.items() if k not in drop}
+        self.env.update({"QMS_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "qms.settings.test"})
+
+    def query(self, sql: str) -> list[tuple]:
+        """Read the server's database (to find ids no link shows, for refusals)."""
+        with sqlite3.connect(self.db_path) as conn:
+            return conn.execute(sql).fetchall()
+
+    def _manage(self, *args: str) -> None:
+        with (self.data_dir / "setup.log").open("a") as log:
+            result = subprocess.run(
+                [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            )
+        if result.returncode:
+            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n" + (self.data_dir / "setup.log").read_text()[-4000:])
+
+    def start(self) -> None:
+        self._manage("migrate", "--noinput", "-v", "0")
+        self._manage("setup_demo")
+        self._manage("collectstatic", "--noinput", "-v", "0")
+        self.proc = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{self.port}"],
+            cwd=ROOT, env=self.env, stdout=self.log_path.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("server exited:\n" + self.log_path.read_text(errors="replace")[-4000:])
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=5):
+                    return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("server did not answer:\n" + self.log_path.read_text(errors="replace")[-4000:])
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+
+def make_driver() -> webdriver.Chrome:
+    options = Options()
+    options.binary_location = str(CHROMIUM)
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,900", "--lang=en-US"):
+        options.add_argument(arg)
+    options.add_experimental_option(
+        "prefs",
+        {
+            "intl.accept_languages": "en-US,en",
+            "download.prompt_for_download": False,
+        },
+    )
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(60)
+    driver.set_script_timeout(60)
+    return driver
+
+
+class PageProblem(AssertionError):
+    pass
+
+
+class Journey:
+    """One person's walk through the site in the browser, checked at every page."""
+
+    def __init__(self, driver: webdriver.Chrome, base_url: str):
+        self.driver = driver
+        self.base_url = base_url
+        self.axe = Axe(driver)
+        self.pages: list[str] = []
+
+    # -- navigation -------------------------------------------------------
+    def visit(self, path: str, *, expect_status: int = 200) -> None:
+        self._drain_logs()
+        self.driver.get(urljoin(self.base_url, path))
+        self.check_page(expect_status=expect_status)
+
+    def click_link_text(self, text: str, *, partial: bool = False, within=None, expect_status: int = 200) -> None:
+        self._drain_logs()
+        scope = within or self.driver
+        by = By.PARTIAL_LINK_TEXT if partial else By.LINK_TEXT
+        link = WebDriverWait(self.driver, 10).until(lambda d: scope.find_element(by, text))
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", link)
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        link.click()
+        WebDriverWait(self.driver, 30).until(EC.staleness_of(old))
+        self.check_page(expect_status=expect_status)
+
+    def submit(self, button) -> None:
+        """Click a submit button and check the page it leads to."""
+        self._drain_logs()
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", button)
+        button.click()
+        WebDriverWait(self.driver, 30).until(EC.staleness_of(old))
+        self.check_page()
+
+    def login(self, username: str, password: str) -> None:
+        self.driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        self.visit("/")
+        self.click_link_text("Cán bộ đăng nhập")
+        self.driver.find_element(By.NAME, "username").send_keys(username)
+        self.driver.find_element(By.NAME, "password").send_keys(password)
+        self.submit(self.driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
+        assert "/admin/login/" not in self.driver.current_url, self.driver.find_element(By.TAG_NAME, "body").text
+
+    # -- what the page shows ---------------------------------------------
+    def text(self) -> str:
+        return self.driver.find_element(By.TAG_NAME, "body").text
+
+    def find(self, css: str):
+        return self.driver.find_element(By.CSS_SELECTOR, css)
+
+    def find_all(self, css: str):
+        return self.driver.find_elements(By.CSS_SELECTOR, css)
+
+    def http_session(self) -> requests.Session:
+        """A ``requests`` session carrying the browser's cookies (to fetch downloads)."""
+        session = requests.Session()
+        for cookie in self.driver.get_cookies():
+            session.cookies.set(cookie["name"], cookie["value"], domain=urlparse(self.base_url).hostname)
+        session.headers["Accept-Language"] = "en-US,en"
+        return session
+
+    # -- checks -----------------------------------------------------------
+    def check_page(self, *, expect_status: int = 200) -> None:
+        url = self.driver.current_url
+        self.pages.append(url)
+        status = self._document_status()
+        title = self.driver.title
+        html = self.driver.page_source
+        if status is not None and status != expect_status:
+            raise PageProblem(f"{url}: HTTP {status} (expected {expect_status}), title {title!r}")
+        if expect_status == 200:
+            bad = [t for t in ERROR_TITLES if t.lower() in title.lower()]
+            if bad:
+                raise PageProblem(f"{url}: error page, title {title!r}")
+            if "You're seeing this error because you have <code>DEBUG = True</code>" in html or 'id="traceback"' in html:
+                raise PageProblem(f"{url}: Django debug page")
+        lang = self.driver.find_element(By.TAG_NAME, "html").get_attribute("lang")
+        if lang != "vi":
+            raise PageProblem(f"{url}: <html lang={lang!r}>, expected 'vi'")
+        body = self.text()
+        english = [w for w in ENGLISH_UI_WORDS if re.search(rf"\b{re.escape(w)}\b", body)]
+        if english:
+            raise PageProblem(f"{url}: English interface words on a Vietnamese page: {english}")
+        failed = [m for m in self._failed_resources() if expect_status == 200 or not m.startswith(url)]
+        if failed:
+            raise PageProblem(f"{url}: resources failed to load:\n  " + "\n  ".join(failed))
+        skips = self.driver.execute_script(HEADING_SKIPS_JS)
+        if skips:
+            raise PageProblem(f"{url}: heading levels skip: " + "; ".join(skips))
+        self.check_accessibility()
+
+    def check_accessibility(self) -> None:
+        self.axe.inject()
+        results = self.axe.run(options=json.dumps(AXE_OPTIONS))
+        serious = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
+        if serious:
+            raise PageProblem(f"{self.driver.current_url}: accessibility (WCAG 2.1 A/AA):\n" + format_violations(serious))
+
+    # -- browser logs -----------------------------------------------------
+    def _drain_logs(self) -> None:
+        self.driver.get_log("performance")
+        self.driver.get_log("browser")
+
+    def _document_status(self) -> int | None:
+        status = None
+        current = self.driver.current_url.split("#")[0]
+        for entry in self.driver.get_log("performance"):
+            message = json.loads(entry["message"])["message"]
+            if message.get("method") != "Network.responseReceived":
+                continue
+            params = message["params"]
+            if params.get("type") == "Document" and params["response"]["url"].split("#")[0] == current:
+                status = params["response"]["status"]
+        return status
+
+    def _failed_resources(self) -> list[str]:
+        failed = []
+        for entry in self.driver.get_log("browser"):
+            if entry["level"] == "SEVERE" and "Failed to load resource" in entry["message"]:
+                failed.append(entry["message"])
+        return failed
+
+
+def format_violations(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"- [{v['impact']}] {v['id']}: {v['help']}")
+        for node in v["nodes"][:5]:
+            lines.append(f"    {', '.join(map(str, node['target']))}: {node.get('failureSummary', '').replace(chr(10), ' ')}")
+        if len(v["nodes"]) > 5:
+            lines.append(f"    … and {len(v['nodes']) - 5} more elements")
+    return "\n".join(lines)

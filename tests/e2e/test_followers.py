@@ -1,0 +1,110 @@
+"""District and provincial officials follow the ISO progress of their communes (README: What each user does)."""
+
+import io
+import re
+
+import openpyxl
+import pytest
+from docx import Document
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+OFFICIALS = {
+    "district": ("huyen.yyen", "huyen-demo-2026", "Huyện Ý Yên"),
+    "province": ("tinh.namdinh", "tinh-demo-2026", "Tỉnh Ninh Bình"),
+}
+
+
+def _announced(journey) -> tuple[int, int]:
+    text = journey.find("#qms-announced").text
+    match = re.fullmatch(r"(\d+)/(\d+) đã công bố \(\d+%\)", text)
+    assert match, text
+    return int(match[1]), int(match[2])
+
+
+def _downloads(journey) -> dict[str, bytes]:
+    session = journey.http_session()
+    files = {}
+    for link in journey.find_all(".qms-downloads a"):
+        response = session.get(link.get_attribute("href"), timeout=60)
+        assert response.status_code == 200, (link.text, response.status_code)
+        files[link.text] = response
+    return files
+
+
+def _look_at_commune_table(journey, shown_total: int) -> None:
+    """Filter the table by stage, late communes and name (typed without diacritics)."""
+    rows = journey.find_all("#qms-children tbody tr")
+    assert len(rows) == shown_total
+    Select(journey.find(".qms-filter select[name=stage]")).select_by_visible_text("Chưa triển khai")
+    journey.submit(journey.find(".qms-filter button[type=submit]"))
+    stages = {row.find_element(By.CSS_SELECTOR, ".qms-stage").text for row in journey.find_all("#qms-children tbody tr")}
+    assert stages == {"Chưa triển khai"}
+    assert journey.find("#qms-children-count").text.startswith("Đang hiển thị ")
+    journey.click_link_text("Hiện tất cả")
+    assert len(journey.find_all("#qms-children tbody tr")) == shown_total
+
+    late_box = journey.find(".qms-filter input[name=late]")
+    journey.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", late_box)
+    late_box.click()
+    journey.submit(journey.find(".qms-filter button[type=submit]"))
+    late_rows = journey.find_all("#qms-children tbody tr")
+    assert late_rows and all(r.find_elements(By.CSS_SELECTOR, ".qms-late") for r in late_rows)
+    journey.click_link_text("Hiện tất cả")
+
+
+@pytest.mark.parametrize("role", ["district", "province"])
+def test_official_follows_progress_and_downloads_the_reports(journey, live_demo_server, role):
+    username, password, unit_name = OFFICIALS[role]
+    journey.login(username, password)
+    journey.click_link_text("Tiến độ ISO")
+    assert unit_name in journey.text()
+    announced, total = _announced(journey)
+    assert 0 <= announced <= total and total > 0
+
+    # The headline figure is shown whole, not cut under the progress bar, at 1366 px.
+    headline = journey.find("#qms-announced")
+    meter = journey.find(".qms-kpi--main .qms-meter")
+    assert headline.rect["y"] + headline.rect["height"] <= meter.rect["y"]
+    assert journey.find("#qms-as-of").text.startswith("Số liệu tổng hợp lúc ")
+
+    if role == "district":
+        _look_at_commune_table(journey, total)
+        legend = {li.text.rsplit(":", 1)[0]: int(li.text.rsplit(":", 1)[1]) for li in journey.find_all("#qms-stages li")}
+        assert sum(legend.values()) == total
+
+    # The late list: its first commune, under the same name as in the table and on its record.
+    files_unit = journey.find(".qms-lineage strong").text
+    late_links = journey.find_all("#qms-late-list tbody tr a")
+    late_commune = late_links[0].text if late_links else None
+    if role == "district":
+        assert late_commune in [a.text for a in journey.find_all("#qms-children tbody a")]
+    if late_commune:
+        journey.click_link_text(late_commune, within=journey.find("#qms-late-list"))
+        assert late_commune in journey.find("h1").text
+        journey.driver.back()
+
+    files = _downloads(journey)
+    assert set(files) == {"Excel", "Báo cáo năm (Word)", "JSON"}
+    workbook = openpyxl.load_workbook(io.BytesIO(files["Excel"].content), read_only=True)
+    cells = {str(c) for ws in workbook.worksheets for row in ws.iter_rows(values_only=True) for c in row if c}
+    assert late_commune is None or late_commune in cells
+    assert any(files_unit in c for c in cells)
+    document = Document(io.BytesIO(files["Báo cáo năm (Word)"].content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    text += "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    assert "BÁO CÁO" in text and files_unit.casefold() in text.casefold()
+    data = files["JSON"].json()
+    assert data["unit"]["name"] == files_unit
+    assert (data["announced"], data["total"]) == (announced, total)
+
+    # Another province's dashboard is refused; a commune of another province does not exist for them.
+    journey.visit("/admin/certification/dashboard/?unit=01&era=2025", expect_status=403)
+    assert "Không có quyền truy cập" in journey.find("h1").text
+    pk, name = live_demo_server.query(
+        "SELECT c.id, c.name FROM units_commune c JOIN units_administrativeunit u ON u.id = c.unit_id "
+        "WHERE u.code = '00382' AND u.era = '2025'"
+    )[0]
+    journey.visit(f"/admin/certification/commune/{pk}/", expect_status=404)
+    assert "404" in journey.find("h1").text
+    assert name not in journey.text()

@@ -1,0 +1,70 @@
+"""The demo as an official reads it: the commune issues its own quy trình, with each procedure's real facts."""
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+
+from processes import services
+from processes.content import document_content
+from processes.models import ProcessDocument
+from qms.units.models import Commune
+
+
+def _counts() -> dict:
+    labels = ("processes", "audits", "certification", "units", "auth")
+    return {
+        model._meta.label: model.objects.count()
+        for label in labels
+        for model in apps.get_app_config(label).get_models()
+    }
+
+
+@pytest.mark.django_db
+def test_demo_quy_trinh_read_as_the_commune_issues_them(client, reference_units):
+    from qms.demo import load_demo
+    from tests.processes.helpers import url
+    from tests.processes.test_stale_save import open_editor
+
+    load_demo()
+    counts = _counts()
+    load_demo()
+    assert _counts() == counts
+
+    lam = Commune.objects.get(unit__era="pre2025", unit__code="13795")
+    documents = list(ProcessDocument.objects.filter(commune=lam).select_related("procedure", "source_model"))
+    contents = {d.procedure.code: document_content(d.get_latest_revision_as_object()) for d in documents}
+    for content in contents.values():
+        assert content.agency == "ỦY BAN NHÂN DÂN THỊ TRẤN LÂM"
+        text = "\n".join([content.purpose, content.scope, content.reception_place])
+        assert "tỉnh Nam Định" not in text and "thị Trấn" not in text
+        assert "UBND thị trấn Lâm" in text
+        assert content.dossier, content.procedure_code
+        fee_lines = content.fees.splitlines()
+        assert fee_lines and all(line.startswith("- ") and ": " in line for line in fee_lines), content.fees
+    steps = {code: tuple((s.content, s.responsible) for s in c.steps) for code, c in contents.items()}
+    assert len(set(steps.values())) == len(steps)
+    assert contents["2.000815"].fees.splitlines()[0] == "- Trang thứ nhất và trang thứ hai: 2.000 đồng/trang"
+
+    adopted = [d for d in documents if d.source_model_id]
+    assert len(adopted) == 2 and all(d.code != d.source_model.code for d in adopted)
+    not_adopted = ProcessDocument.objects.filter(owner_unit__isnull=False).exclude(
+        pk__in=[d.source_model_id for d in adopted]
+    )
+    assert [m.code for m in not_adopted] == ["QTM-03/HT"]
+    flagged = ProcessDocument.objects.get(commune=lam, code="QT-01/HT")
+    [flag] = flagged.update_flags.all()
+    assert flag.deadline.strftime("%d/%m/%Y") == "01/10/2026"
+
+    librarian = get_user_model().objects.get(username="thuvien.namdinh")
+    assert librarian.check_password("thuvien-demo-2026")
+    model = not_adopted.get()
+    client.force_login(librarian)
+    opened = open_editor(client, model)
+    assert all(opened.values())
+    assert not model.get_lock()
+    client.logout()
+    client.force_login(get_user_model().objects.get(username="tinh.namdinh"))
+    assert client.get(url("edit", model.pk)).status_code != 200
+
+    copy = services.adopt_model(model=model, commune=lam, acting_user=get_user_model().objects.get(username="iso.lam"))
+    assert copy.code == "QT-1.004873" and copy.code != model.code
