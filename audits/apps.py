@@ -7,3 +7,10 @@ class AuditsConfig(AppConfig):
     label = "audits"
     verbose_name = _("Internal audits")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from qms.demo import register_demo
+
+        from . import demo
+
+        register_demo(demo.load_demo, order=20)

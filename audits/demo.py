@@ -2,8 +2,9 @@
 
 The 2025 programme and its completed audit (checklist, findings, corrective
 actions in every state), the 2025 management review with its decisions, the
-quality objectives, and the 2026 programme started from the 2025 one.
-Everything goes through the services; a second run adds nothing.
+quality objectives, the 2026 programme started from the 2025 one, and a
+follow-up audit of the 2025 programme in progress (checklist generated) that
+the auditor carries out now. Everything goes through the services; a second run adds nothing.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ LAM = (Era.PRE_2025, "13795")
 OFFICER, LEADER, AUDITOR = "iso.lam", "lanhdao.lam", "danhgia.lam"
 YEAR = 2025
 AUDIT_DAYS = (datetime.date(YEAR, 6, 10), datetime.date(YEAR, 6, 11))
+FOLLOW_UP_TITLE = f"Đánh giá bổ sung – kiểm tra xác nhận hành động khắc phục sau đánh giá nội bộ năm {YEAR}"
+FOLLOW_UP_CLAUSES = ("7.5", "8.5.1", "8.7", "10.2")
 CLAUSES = ("4.4", "5.2", "6.2", "7.1.2", "7.5", "8.2", "8.5.1", "8.7", "9.1.2", "9.2", "10.2")
 #: TTHC field → unit responsible for its process (when the process documents come from the processes app).
 FIELD_UNITS = {"Hộ tịch": "Bộ phận Tư pháp – Hộ tịch", "Chứng thực": "Bộ phận Tư pháp – Hộ tịch"}
@@ -113,8 +116,14 @@ def _people():
 def load_demo(*, acting_user, communes) -> None:
     """Fill Thị trấn Lâm's audits once (nothing is added on a second run)."""
     lam, people = _lam(communes), _people()
-    if lam is None or people is None or AuditProgramme.objects.filter(commune=lam, year=YEAR).exists():
+    if lam is None or people is None:
         return
+    if not AuditProgramme.objects.filter(commune=lam, year=YEAR).exists():
+        _completed_year(lam, people)
+    _follow_up_audit(lam, people[OFFICER])
+
+
+def _completed_year(lam, people) -> None:
     officer, leader, auditor_user = people[OFFICER], people[LEADER], people[AUDITOR]
     auditor = _auditor_pool(lam, officer, auditor_user)
     _objectives(lam, officer)
@@ -129,6 +138,34 @@ def load_demo(*, acting_user, communes) -> None:
     )
     _review(lam, officer, leader)
     services.copy_programme_to_next_year(acting_user=officer, programme=programme)
+
+
+def _follow_up_audit(lam, officer):
+    """A follow-up audit in the 2025 programme, checklist generated, for the auditor to carry out now."""
+    programme = AuditProgramme.objects.filter(commune=lam, year=YEAR).first()
+    if programme is None or programme.plans.filter(title=FOLLOW_UP_TITLE).exists():
+        return None
+    first = programme.plans.order_by("sequence").first()
+    auditor = first.lead_auditor
+    today = timezone.localdate()
+    start, end = today - datetime.timedelta(days=1), today + datetime.timedelta(days=6)
+    plan = services.create_plan(
+        acting_user=officer, programme=programme, title=FOLLOW_UP_TITLE,
+        objectives="Kiểm tra xác nhận việc thực hiện và hiệu lực của các hành động khắc phục sau đánh giá nội bộ "
+        f"năm {YEAR}; đánh giá lại các quá trình có điểm không phù hợp.",
+        criteria=programme.criteria, planned_start=start, planned_end=end, lead_auditor=auditor, team=[auditor],
+        clauses=list(IsoClause.objects.filter(number__in=FOLLOW_UP_CLAUSES)), document_number="27",
+    )
+    rows = [
+        services.ProcessInput(
+            title=p.title, document_code=p.document_code, document_id=p.document_id, issue_number=p.issue_number,
+            responsible_unit=p.responsible_unit, auditee=p.auditee, auditor=auditor, audit_date=end,
+        )
+        for p in first.processes.order_by("order", "pk")
+    ]
+    services.set_plan_scope(acting_user=officer, plan=plan, processes=rows)
+    services.generate_checklist(acting_user=officer, plan=plan)
+    return plan
 
 
 def _auditor_pool(lam, officer, auditor_user) -> Auditor:

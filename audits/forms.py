@@ -193,7 +193,11 @@ class FindingForm(CommuneScopedForm):
     def limit_choices(self):
         plans = AuditPlan.objects.filter(commune__in=self.communes, status__in=["draft", "in_progress"])
         self.limit("plan", plans)
-        self.limit("process", AuditedProcess.objects.filter(plan__in=plans).select_related("plan"))
+        processes = AuditedProcess.objects.filter(plan__in=plans).select_related("plan")
+        plan_id = self.instance.plan_id if self.instance.pk else (self.data.get("plan") or self.initial.get("plan"))
+        if str(plan_id or "").isdigit():
+            processes = processes.filter(plan_id=plan_id)
+        self.limit("process", processes.order_by("order", "pk"))
         self.limit("owner", people_of(self.communes))
         if self.instance.pk:
             self.fields["plan"].disabled = True

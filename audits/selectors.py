@@ -4,14 +4,13 @@ the list querysets of the admin and the management-review inputs (9.3.2)."""
 from __future__ import annotations
 
 import datetime
-import importlib
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext
 
+from processes import selectors as process_selectors
 from qms.people import full_name, name_order
 from qms.units.models import Role
 
@@ -154,22 +153,12 @@ def plan_checklist(plan: AuditPlan):
     return plan.checklist.select_related("clause", "process", "recorded_by").prefetch_related("files").order_by("order")
 
 
-# -- process documents (optional: the processes app) -----------------------------------------
+# -- process documents ---------------------------------------------------------------------------
 
 
-def _processes_selector(name: str):
-    """A function of ``processes.selectors`` if that app provides it, else None."""
-    try:
-        module = importlib.import_module("processes.selectors")
-    except ImportError:
-        return None
-    return getattr(module, name, None)
-
-
-def effective_process_documents(commune_id: int) -> list | None:
-    """The commune's effective process documents (``ScopeItem``s), or None when unavailable."""
-    effective_scope = _processes_selector("effective_scope")
-    return None if effective_scope is None else list(effective_scope(commune_id=commune_id))
+def effective_process_documents(commune_id: int) -> list:
+    """The commune's effective process documents (``ScopeItem``s)."""
+    return list(process_selectors.effective_scope(commune_id=commune_id))
 
 
 # -- management review inputs (TCVN ISO 9001:2015, 9.3.2) ---------------------------------------
@@ -296,12 +285,8 @@ def _process_performance(commune_id: int, since, until) -> dict:
 
 
 def _process_documents_input(commune_id: int) -> dict:
-    effective_scope = _processes_selector("effective_scope")
-    update_flags = _processes_selector("update_flags")
-    if effective_scope is None or update_flags is None:
-        return {"documents_note": gettext("Process documents are not available: the process-documents module is not installed.")}
-    scope = list(effective_scope(commune_id=commune_id))
-    flags = [f for f in update_flags(commune_id=commune_id) if f.resolved_on is None]
+    scope = process_selectors.effective_scope(commune_id=commune_id)
+    flags = [f for f in process_selectors.update_flags(commune_id=commune_id) if f.resolved_on is None]
     return {
         "effective_documents": len(scope),
         "open_update_flags": [

@@ -134,6 +134,23 @@ def _display(field, value) -> str:
     return str(choices.get(value, value)) if choices else str(display_value(value))
 
 
+#: The reasons services give their saves (``_save(..., reason=...)``), as a reader of the history says them.
+CHANGE_REASONS = {
+    "approve": pgettext_lazy("change reason", "approved"),
+    "cancel": pgettext_lazy("change reason", "cancelled"),
+    "complete": pgettext_lazy("change reason", "completed"),
+    "copy": pgettext_lazy("change reason", "copied from the previous year"),
+    "hold": pgettext_lazy("change reason", "review held"),
+    "inputs": pgettext_lazy("change reason", "inputs assembled"),
+    "open": pgettext_lazy("change reason", "opened"),
+    "plan": pgettext_lazy("change reason", "action planned"),
+    "progress": pgettext_lazy("change reason", "progress recorded"),
+    "start": pgettext_lazy("change reason", "started"),
+    "submit": pgettext_lazy("change reason", "submitted"),
+    "verify": pgettext_lazy("change reason", "verified"),
+}
+
+
 def change_history(obj) -> list[dict]:
     """simple-history records of ``obj``, newest first, with who, when and what changed."""
     records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
@@ -147,7 +164,11 @@ def change_history(obj) -> list[dict]:
                     changes.append(str(field.verbose_name))
                     continue
                 changes.append(f"{field.verbose_name}: {_display(field, change.old)} → {_display(field, change.new)}")
-        rows.append({"record": record, "user": record.history_user, "changes": changes})
+        reason = record.history_change_reason or ""
+        rows.append({
+            "record": record, "user": record.history_user, "changes": changes,
+            "reason": CHANGE_REASONS.get(reason, reason),
+        })
         previous = record
     return rows[::-1]
 
@@ -233,7 +254,9 @@ class PlanInspectView(AuditInspectView):
     def object_actions(self):
         user, plan = self.request.user, self.object
         open_, manage, audit = plan.is_open, has_perm(user, plan, MANAGE), has_perm(user, plan, AUDIT)
+        edit = [{"label": _("Edit"), "url": reverse("audits_plans:edit", args=[plan.pk])}] if open_ and manage else []
         return [
+            *edit,
             *self.button(_("Set scope and auditors"), "audits_admin:plan_scope", condition=open_ and manage),
             *self.button(_("Generate checklist"), "audits_admin:plan_generate", condition=open_ and (manage or audit)),
             *self.button(_("Fill in checklist"), "audits_admin:plan_checklist", condition=plan.status == PlanStatus.IN_PROGRESS and audit),
@@ -263,6 +286,11 @@ def _checklist_summary(plan) -> list[tuple[str, int]]:
 
 class FindingInspectView(AuditInspectView):
     related_template = "audits/admin/related/finding.html"
+
+    def object_actions(self):
+        finding = self.object
+        editable = finding.plan.is_open and has_perm(self.request.user, finding, AUDIT)
+        return [{"label": _("Edit"), "url": reverse("audits_findings:edit", args=[finding.pk])}] if editable else []
 
     def related_context(self):
         return {"action": getattr(self.object, "corrective_action", None), "files": self.object.files.all()}
@@ -490,7 +518,7 @@ class PlanScopeView(PlanView):
         rows = self._saved_rows()
         if self.request.GET.get("suggest"):
             known = {row["document_id"] for row in rows}
-            for item in selectors.effective_process_documents(self.object.commune_id) or []:
+            for item in selectors.effective_process_documents(self.object.commune_id):
                 if item.document_id not in known:
                     rows.append({"document_id": item.document_id, "document_code": item.document_code, "title": item.procedure_name[:255]})
         return rows
@@ -499,11 +527,6 @@ class PlanScopeView(PlanView):
         rows = [services.ProcessInput(**{k: v for k, v in row.items() if k != "DELETE"}) for row in formset.rows()]
         saved = services.set_plan_scope(acting_user=self.request.user, plan=self.object, processes=rows)
         return _("%(count)d processes in the scope.") % {"count": len(saved)}
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["can_suggest"] = selectors.effective_process_documents(self.object.commune_id) is not None
-        return context
 
 
 class GenerateChecklistView(PlanView):

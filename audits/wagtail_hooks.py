@@ -144,6 +144,20 @@ class AuditIndexView(ReadableIndexMixin, InertCsvExportMixin, GenericIndexView):
     pass
 
 
+class InspectFirstIndexView(AuditIndexView):
+    """Rows open the record's page (files, corrective action), which links to its edit form."""
+
+    def _get_custom_column(self, field_name, column_class=Column, **kwargs):
+        if "get_url" in kwargs:
+            kwargs["get_url"] = self.row_url
+        return super()._get_custom_column(field_name, column_class, **kwargs)
+
+    def row_url(self, instance):
+        if self._may_inspect:
+            return reverse(self.inspect_url_name, args=[instance.pk])
+        return super().row_url(instance)
+
+
 class AuditViewSet(CommuneScopedViewSetMixin, ModelViewSet):
     """Commune-scoped viewset whose forms save through a service."""
 
@@ -197,6 +211,7 @@ class PlanViewSet(AuditViewSet):
     form_class = PlanForm
     save_function = staticmethod(save_plan)
     inspect_view_class = views.PlanInspectView
+    index_view_class = InspectFirstIndexView
     list_display = ["title", "commune", "planned_start", "planned_end", "lead_auditor", "status"]
     list_filter = ["status", "programme__year"]
     search_fields = ["title"]
@@ -256,6 +271,7 @@ class FindingViewSet(AuditViewSet):
     save_function = staticmethod(save_finding)
     initial_from_query = ("plan", "clause", "process")
     inspect_view_class = views.FindingInspectView
+    index_view_class = InspectFirstIndexView
     list_display = [
         Column("code", label=_("number")), "commune", "plan", "kind", "clause", "description",
         Column("process_reference", label=_("process document")),

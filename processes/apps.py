@@ -9,12 +9,14 @@ class ProcessesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from qms.demo import register_demo
         from qms.public.sections import register_section
 
-        from . import handlers
+        from . import demo, handlers
         from .public import procedures_section_context
 
         handlers.connect()
+        register_demo(demo.load_demo, order=10)
         register_section(
             "procedures",
             title=_("Administrative procedures"),

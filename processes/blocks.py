@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from wagtail import blocks
+
+FEE_ITEM_MAX_LENGTH = 1000
+FEE_AMOUNT_MAX_LENGTH = 255
+FEE_NOTES_MAX_LENGTH = 1000
 
 
 class DossierItemBlock(blocks.StructBlock):
@@ -16,6 +22,39 @@ class DossierItemBlock(blocks.StructBlock):
     class Meta:
         icon = "doc-full"
         label = _("Dossier item")
+
+
+class FeeItemBlock(blocks.StructBlock):
+    item = blocks.TextBlock(
+        label=pgettext_lazy("fee table column", "Fee for"), rows=2, max_length=FEE_ITEM_MAX_LENGTH,
+        help_text=_("What the fee or charge is for, e.g. “Fee for a copy of the birth certificate”."),
+    )
+    amount = blocks.CharBlock(
+        label=_("Amount"), required=False, max_length=FEE_AMOUNT_MAX_LENGTH,
+        help_text=_("E.g. “8.000 đồng/bản” or “Miễn”."),
+    )
+    notes = blocks.TextBlock(
+        label=_("Legal basis / notes"), required=False, rows=2, max_length=FEE_NOTES_MAX_LENGTH
+    )
+
+    class Meta:
+        icon = "tag"
+        label = _("Fee")
+
+    def render_basic(self, value, context=None):
+        text = f"{value.get('item')}: {value.get('amount')}" if value.get("amount") else value.get("item")
+        if value.get("notes"):
+            return format_html("{} ({})", text, value.get("notes"))
+        return format_html("{}", text)
+
+    def clean(self, value):
+        for name in ("item", "amount", "notes"):
+            value[name] = (value.get(name) or "").strip()
+        if not value["item"]:
+            raise blocks.StructBlockValidationError(
+                block_errors={"item": ValidationError(_("Write what the fee is for, or remove the empty row."))}
+            )
+        return super().clean(value)
 
 
 class StepBlock(blocks.StructBlock):
@@ -64,6 +103,7 @@ class ChangeRowBlock(blocks.StructBlock):
 
 #: StreamField block lists, one block type per table.
 DOSSIER_BLOCKS = [("item", DossierItemBlock())]
+FEE_BLOCKS = [("fee", FeeItemBlock())]
 STEP_BLOCKS = [("step", StepBlock())]
 FORM_BLOCKS = [("form", FormItemBlock())]
 RECORD_BLOCKS = [("record", RecordItemBlock())]

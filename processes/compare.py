@@ -39,6 +39,7 @@ ALL_FIELDS = HEADER_FIELDS + CONTENT_FIELDS + PEOPLE + ("changes",)
 
 ROW_BLOCKS = {
     "dossier": blocks.DossierItemBlock,
+    "fees": blocks.FeeItemBlock,
     "steps": blocks.StepBlock,
     "forms": blocks.FormItemBlock,
     "records": blocks.RecordItemBlock,

@@ -9,7 +9,8 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
-from .docx.schema import ChangeRow, DossierItem, FormItem, Person, ProcessContent, RecordItem, Step
+from .docx.schema import ChangeRow, DossierItem, FeeItem, FormItem, Person, ProcessContent, RecordItem, Step
+from .fees import fee_rows_from_text
 
 #: Plain text fields shared one-to-one by the model and ``ProcessContent``.
 TEXT_FIELDS = (
@@ -23,11 +24,11 @@ TEXT_FIELDS = (
     "dossier_sets",
     "processing_time",
     "reception_place",
-    "fees",
 )
 #: Table fields: content attribute -> (row dataclass, StreamField block name).
 TABLE_FIELDS = {
     "dossier": (DossierItem, "item"),
+    "fees": (FeeItem, "fee"),
     "steps": (Step, "step"),
     "forms": (FormItem, "form"),
     "records": (RecordItem, "record"),
@@ -160,7 +161,11 @@ def content_from_dict(data: dict) -> ProcessContent:
         return ProcessContent(agency="", title="", code="")
     content = _from_dict(ProcessContent, data)
     for name, (row_class, _block) in TABLE_FIELDS.items():
-        setattr(content, name, [_from_dict(row_class, row) for row in data.get(name, [])])
+        rows = data.get(name) or []
+        if isinstance(rows, str):  # snapshots taken while fees were one text
+            setattr(content, name, fee_rows_from_text(rows))
+            continue
+        setattr(content, name, [_from_dict(row_class, row) for row in rows])
     for prefix in PEOPLE:
         setattr(content, prefix, _from_dict(Person, data.get(prefix) or {}))
     return content

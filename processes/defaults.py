@@ -7,6 +7,7 @@ This is document content in the layout communes use, not interface text, so
 from __future__ import annotations
 
 from .docx.schema import ProcessContent, RecordItem, Step
+from .fees import fee_rows_from_text
 
 PURPOSE = "Quy định trình tự, thủ tục, trách nhiệm và thời gian giải quyết thủ tục “{title}” tại {agency}."
 SCOPE = (
@@ -68,7 +69,7 @@ def starting_content(*, procedure, agency: str) -> ProcessContent:
         dossier_sets=DOSSIER_SETS,
         processing_time=procedure.time_limit_display,
         reception_place=RECEPTION.format(agency_title=short),
-        fees=procedure.fees,
+        fees=fee_rows_from_text(procedure.fees),
         steps=[Step(code=c, content=t, responsible=r, duration=d, forms=f) for c, t, r, d, f in STEPS],
         records=[RecordItem(name=n, keeper=k, retention=r) for n, k, r in RECORDS],
     )

@@ -20,7 +20,7 @@ from qms.units.models import Era
 
 from . import services
 from .content import document_content
-from .docx.schema import DossierItem, FormItem, Person, Step
+from .docx.schema import DossierItem, FeeItem, FormItem, Person, Step
 from .models import CatalogueImport, Procedure, ProcessDocument
 
 CATALOGUE_DIR = settings.BASE_DIR / "fixtures" / "tthc"
@@ -54,15 +54,21 @@ LAM_DOCUMENTS = (
     ("2.000884", "QT-02/CT", False, ()),
 )
 LAM_DRAFT = ("1.001612", "QT-01/KD")
+#: A draft of the first other commune of Lâm's district (refused to Lâm's officer).
+NEIGHBOUR_DRAFT = ("1.001193", "QT-01/HT")
+#: Thị trấn Lâm's new quy trình submitted by the officer and waiting for the leader's review.
+LAM_AWAITING_REVIEW = (("1.004884", "QT-04/HT"), ("2.001035", "QT-03/CT"))
 #: The model re-published after a legal change: its Lâm copy becomes "cần cập nhật".
 REPUBLISH = {
     "procedure": "1.001193",
     "legal_change_effective_date": date(2026, 7, 1),
     "change_request": "Nghị định 18/2026/NĐ-CP",
-    "fees": (
-        "- Lệ phí đăng ký khai sinh đúng hạn: Miễn lệ phí\n"
-        "- Phí cấp bản sao Giấy khai sinh, bản sao trích lục hộ tịch: 8.000 đồng/bản"
-    ),
+    "fees": [
+        FeeItem("Lệ phí đăng ký khai sinh đúng hạn", "Miễn lệ phí", "Luật Hộ tịch 2014, Điều 11"),
+        FeeItem(
+            "Phí cấp bản sao Giấy khai sinh, bản sao trích lục hộ tịch", "8.000 đồng/bản", "Thông tư số 281/2016/TT-BTC"
+        ),
+    ],
 }
 COMMUNE_POSITIONS = ("Công chức Văn phòng - Thống kê", "Phó Chủ tịch UBND", "Chủ tịch UBND")
 MODEL_POSITIONS = (
@@ -108,9 +114,9 @@ def demo_content() -> dict[str, dict]:
 
 
 def _procedure_content(content, facts: dict) -> None:
-    """The procedure's own steps, dossier, time limit and fees (one line per fee)."""
+    """The procedure's own steps, dossier, time limit and fees (one row per fee)."""
     content.processing_time = facts["processing_time"]
-    content.fees = "\n".join(f"- {item}: {amount}" for item, amount in facts["fees"])
+    content.fees = [FeeItem(*row) for row in facts["fees"]]
     content.dossier = [DossierItem(name=n, originals=o, copies=c, note=note) for n, o, c, note in facts["dossier"]]
     content.steps = [Step(code=c, content=t, responsible=r, duration=d, forms=f) for c, t, r, d, f in facts["steps"]]
 
@@ -180,6 +186,30 @@ def _republish(models, editor) -> None:
     _issue(model, code=model.code, officer=editor, leader=editor, changes=changes)
 
 
+def _lam_awaiting_review(lam, *, officer, leader) -> None:
+    for procedure_code, code in LAM_AWAITING_REVIEW:
+        procedure = Procedure.objects.get(code=procedure_code)
+        if ProcessDocument.objects.filter(commune=lam, procedure=procedure).exists():
+            continue
+        document = services.create_process_document(procedure=procedure, commune=lam, acting_user=officer)
+        _with_header(document, code=code, officer=officer, leader=leader)
+        document.get_workflow().start(document, officer)
+
+
+def _neighbour_draft(lam, communes, *, acting_user) -> None:
+    """A quy trình of another commune of Lâm's district, which Lâm's people never see."""
+    neighbours = sorted((c for c in _district_communes(communes, lam) if c.pk != lam.pk), key=lambda c: c.unit.code)
+    if not neighbours:
+        return
+    procedure_code, code = NEIGHBOUR_DRAFT
+    procedure = Procedure.objects.get(code=procedure_code)
+    if not ProcessDocument.objects.filter(commune=neighbours[0], procedure=procedure).exists():
+        document = services.create_process_document(procedure=procedure, commune=neighbours[0], acting_user=acting_user)
+        content = document_content(document.get_latest_revision_as_object())
+        content.code = code
+        services.save_draft_from_content(document=document, content=content, acting_user=acting_user)
+
+
 @transaction.atomic
 def load_demo(*, acting_user, communes) -> None:
     _load_catalogue(acting_user)
@@ -198,3 +228,5 @@ def load_demo(*, acting_user, communes) -> None:
     officer, leader = _user(DEMO_OFFICER, acting_user), _user(DEMO_LEADER, acting_user)
     _lam_documents(lam, models, officer=officer, leader=leader)
     _republish(models, librarian)
+    _lam_awaiting_review(lam, officer=officer, leader=leader)
+    _neighbour_draft(lam, communes, acting_user=acting_user)

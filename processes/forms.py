@@ -19,6 +19,15 @@ def managed_communes(user):
     return Commune.objects.filter(pk__in=permissions.communes_for(user, permissions.MANAGE).values("pk")).order_by("name")
 
 
+def offer_managed_communes(form: forms.Form, user) -> None:
+    """Limit the form's ``commune`` to the user's communes; an officer of one commune finds it chosen."""
+    field = form.fields["commune"]
+    field.queryset = managed_communes(user)
+    choices = list(field.queryset[:2])
+    if len(choices) == 1 and not form.initial.get("commune"):
+        form.initial["commune"] = choices[0].pk
+
+
 class CommuneScopedForm(WagtailAdminModelForm):
     """Offers only the communes the user manages in the ``commune`` field."""
 
@@ -73,7 +82,7 @@ class DocxUploadForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = managed_communes(user)
+        offer_managed_communes(self, user)
 
 
 class StartForm(forms.Form):
@@ -88,7 +97,7 @@ class StartForm(forms.Form):
 
     def __init__(self, *args, user, models_queryset, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = managed_communes(user)
+        offer_managed_communes(self, user)
         self.fields["model"].queryset = models_queryset
 
     def clean(self):

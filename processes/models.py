@@ -227,7 +227,7 @@ class ProcessDocument(
     dossier_sets = models.TextField(_("number of dossier sets"), blank=True)
     processing_time = models.TextField(_("processing time"), blank=True)
     reception_place = models.TextField(_("where filed and returned"), blank=True)
-    fees = models.TextField(_("fees"), blank=True)
+    fees = StreamField(blocks.FEE_BLOCKS, verbose_name=_("fees"), blank=True)
     steps = StreamField(blocks.STEP_BLOCKS, verbose_name=_("steps"), blank=True)
     forms = StreamField(blocks.FORM_BLOCKS, verbose_name=_("forms"), blank=True)
     records = StreamField(blocks.RECORD_BLOCKS, verbose_name=_("records to keep"), blank=True)

@@ -229,7 +229,8 @@ class UpstreamView(DocumentPageView):
         flags = selectors.open_flags(document=self.object)
         context["flags"] = [(flag, differences_from_json(flag.upstream_changes)) for flag in flags]
         current = model.current_version
-        adopted = self.object.source_version
+        # The draft may already carry the model's changes (taken over, not yet approved).
+        adopted = self.object.get_latest_revision_as_object().source_version or self.object.source_version
         pending = []
         if current is not None and adopted is not None and current.pk != adopted.pk:
             pending = diff_contents(adopted.content, current.content, fields=CONTENT_FIELDS)

@@ -19,6 +19,8 @@ register_permission_policy(
     ),
 )
 
+import datetime  # noqa: E402
+
 from django.core.exceptions import PermissionDenied  # noqa: E402
 from wagtail import hooks  # noqa: E402
 from wagtail.admin.menu import MenuItem  # noqa: E402
@@ -37,7 +39,7 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin  # no
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup  # noqa: E402
 from wagtail.admin.viewsets.model import ModelViewSet  # noqa: E402
 from wagtail.snippets.views import snippets as snippet_views  # noqa: E402
-from wagtail.snippets.models import register_snippet  # noqa: E402
+from wagtail.snippets.models import SnippetAdminURLFinder, register_snippet  # noqa: E402
 from wagtail.snippets.views import chooser as chooser_views  # noqa: E402
 from wagtail.snippets.views.chooser import SnippetChooserViewSet  # noqa: E402
 from wagtail.snippets.views.snippets import SnippetViewSet  # noqa: E402
@@ -72,7 +74,22 @@ class ReviewerEditorAccess:
             task = obj.current_workflow_task
             if not (task and task.user_can_access_editor(obj, request.user)):
                 raise PermissionDenied
+            # A reviewer acts on the step; the drafter's draft is not autosaved under their name.
+            self.autosave_enabled = False
         return super().dispatch(request, *args, **kwargs)
+
+
+class ReviewerURLFinder(SnippetAdminURLFinder):
+    """Edit links (the dashboard's "awaiting your review" panel, notifications) also for a
+    leader who acts on the document's current workflow step without "change" on it."""
+
+    def get_edit_url(self, instance):
+        url = super().get_edit_url(instance)
+        if url is None and self.user is not None:
+            task = instance.current_workflow_task
+            if task and task.user_can_access_editor(instance, self.user):
+                return self.construct_edit_url(instance)
+        return url
 
 
 class NoDirectPublishMixin:
@@ -117,6 +134,13 @@ class StaleRevisionGuard:
 
 
 class ProcessEditView(StaleRevisionGuard, ReviewerEditorAccess, NoDirectPublishMixin, snippet_views.EditView):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        # A revision only when the editor saves: a background autosave would make the
+        # editor's own "Save draft" look like someone else's change (StaleRevisionGuard).
+        self.autosave_interval = 0
+        self.autosave_enabled = False
+
     def get_header_more_buttons(self):
         from wagtail.admin.widgets.button import HeaderButton
 
@@ -130,6 +154,30 @@ class ProcessEditView(StaleRevisionGuard, ReviewerEditorAccess, NoDirectPublishM
             buttons.append(HeaderButton(label, url=reverse(f"{namespace}:{name}", args=[self.object.pk]), icon_name=icon))
         return buttons
 
+    def get_success_message(self, instance=None):
+        if self.action != "workflow-action":
+            return super().get_success_message(instance)
+        return workflow_action_message(ProcessDocument.objects.get(pk=self.live_object.pk), self.workflow_action)
+
+
+def workflow_action_message(document: ProcessDocument, action: str) -> str:
+    """What a reviewer is told after acting on a document's workflow step."""
+    if action == "reject":
+        return _("Changes to “%(document)s” have been requested; it has gone back to the drafter.") % {
+            "document": document
+        }
+    task = document.current_workflow_task
+    if task is not None:
+        return _("“%(document)s”: the step has been approved; it now waits for the step “%(step)s”.") % {
+            "document": document, "step": task.name,
+        }
+    version = document.current_version
+    if version is None:
+        return _("“%(document)s” has been approved.") % {"document": document}
+    return _("“%(document)s” has been approved: issue %(issue)s, effective from %(date)s.") % {
+        "document": document, "issue": version.issue_number, "date": version.effective_date.strftime("%d/%m/%Y"),
+    }
+
 
 # The issue number in a version URL must be one of the document's own versions.
 register_owned_kwarg(
@@ -137,8 +185,32 @@ register_owned_kwarg(
 )
 
 
-class ProcessIndexView(DocumentSearchMixin, views.DocumentListButtonsMixin, snippet_views.IndexView):
-    pass
+class InstanceActionLinks:
+    """Edit and delete links only where the user holds the action on that very document:
+    an ISO officer reads and adopts the province's models, never edits or deletes them."""
+
+    def user_may(self, action, instance) -> bool:
+        return self.permission_policy.user_has_permission_for_instance(self.request.user, action, instance)
+
+
+class ProcessIndexView(InstanceActionLinks, DocumentSearchMixin, views.DocumentListButtonsMixin, snippet_views.IndexView):
+    def get_edit_url(self, instance):
+        edit_url = super().get_edit_url(instance)
+        return edit_url if edit_url and self.user_may("change", instance) else None
+
+    def get_delete_url(self, instance):
+        delete_url = super().get_delete_url(instance)
+        return delete_url if delete_url and self.user_may("delete", instance) else None
+
+
+class ProcessInspectView(InstanceActionLinks, snippet_views.InspectView):
+    def get_edit_url(self):
+        edit_url = super().get_edit_url()
+        return edit_url if edit_url and self.user_may("change", self.object) else None
+
+    def get_delete_url(self):
+        delete_url = super().get_delete_url()
+        return delete_url if delete_url and self.user_may("delete", self.object) else None
 
 
 def reviewer_view(view_class):
@@ -165,6 +237,18 @@ class ClosedUnpublishView(snippet_views.UnpublishView):
     permission_required = "unpublish"
 
 
+class ReadOnlyFieldPanel(FieldPanel):
+    """A field shown, not edited: a date as dd/mm/yyyy, a value not set yet as "—" (not "None")."""
+
+    def format_value_for_display(self, value):
+        value = super().format_value_for_display(value)
+        if value is None or value == "":
+            return "—"
+        if isinstance(value, datetime.date):
+            return value.strftime("%d/%m/%Y")
+        return value
+
+
 def _document_panels():
     def person(prefix, heading):
         return MultiFieldPanel(
@@ -182,8 +266,8 @@ def _document_panels():
                     FieldRowPanel(
                         [
                             FieldPanel("code"),
-                            FieldPanel("issue_number", read_only=True),
-                            FieldPanel("issued_on", read_only=True),
+                            ReadOnlyFieldPanel("issue_number", read_only=True),
+                            ReadOnlyFieldPanel("issued_on", read_only=True),
                             FieldPanel("effective_date"),
                         ]
                     ),
@@ -276,6 +360,7 @@ class ProcessDocumentViewSet(CommuneScopedViewSetMixin, SnippetViewSet):
     chooser_viewset_class = ProcessChooserViewSet
     edit_handler = _document_panels()
     index_view_class = ProcessIndexView
+    inspect_view_class = ProcessInspectView
     add_view_class = ProcessCreateView
     edit_view_class = ProcessEditView
     unpublish_view_class = ClosedUnpublishView
@@ -292,6 +377,12 @@ class ProcessDocumentViewSet(CommuneScopedViewSetMixin, SnippetViewSet):
 
     def get_queryset(self, request):
         return ProcessDocument.objects.select_related("commune", "owner_unit", "procedure", "locked_by")
+
+    @property
+    def url_finder_class(self):
+        return type("ProcessDocumentURLFinder", (ReviewerURLFinder,), {
+            "model": self.model, "edit_url_name": self.get_url_name("edit"),
+        })
 
     def page_view(self, view_class):
         return self.construct_view(view_class, url_namespace=self.url_namespace, index_url_name=self.get_url_name("list"))

@@ -8,9 +8,8 @@ provisioned. Idempotent: a second run adds nothing.
 from __future__ import annotations
 
 import datetime
-import importlib
-import importlib.util
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -124,11 +123,18 @@ def load_demo(*, acting_user=None) -> dict:
     return {"communes": len(provisioned), "users": len(users)}
 
 
-#: Feature apps may ship ``<app>/demo.py`` with an idempotent ``load_demo(*, acting_user, communes)``.
-FEATURE_DEMO_MODULES = ("processes.demo", "audits.demo", "qms.certification.demo")
+#: Demo loaders of the feature apps, registered in their ``AppConfig.ready()``:
+#: (order, loader). Each is idempotent and takes ``acting_user`` and ``communes``.
+_FEATURE_DEMOS: list[tuple[int, Callable]] = []
+
+
+def register_demo(loader: Callable, *, order: int) -> None:
+    """Let a feature app add its demo data after the communes and users exist (lower order first)."""
+    if all(existing is not loader for _, existing in _FEATURE_DEMOS):
+        _FEATURE_DEMOS.append((order, loader))
+        _FEATURE_DEMOS.sort(key=lambda item: item[0])
 
 
 def _load_feature_demos(*, acting_user, communes: list[Commune]) -> None:
-    for name in FEATURE_DEMO_MODULES:
-        if importlib.util.find_spec(name) is not None:
-            importlib.import_module(name).load_demo(acting_user=acting_user, communes=communes)
+    for _, loader in _FEATURE_DEMOS:
+        loader(acting_user=acting_user, communes=communes)

@@ -25,6 +25,7 @@ from functools import lru_cache
 from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from guardian.shortcuts import assign_perm, remove_perm
 from django.contrib.admin.utils import unquote
@@ -220,6 +221,8 @@ class CommuneObjectGuardMixin:
     The action is the view's own ``permission_required`` (or any of
     ``any_permission_required``), so the edit view needs "change", the
     history view any of add/change/delete, the inspect view "view", …
+    A user who may not even view the object (another commune's id) gets 404,
+    one who sees it without the action's right gets the permission refusal.
     """
 
     def guard_actions(self) -> list[str]:
@@ -237,7 +240,11 @@ class CommuneObjectGuardMixin:
         if pk is not None and request.user.is_authenticated:
             obj = get_object_or_404(self.model._default_manager, pk=unquote(str(pk)))
             policy = self.permission_policy
-            if not policy.user_has_any_permission_for_instance(request.user, self.guard_actions(), obj):
+            actions = self.guard_actions()
+            if not policy.user_has_any_permission_for_instance(request.user, actions, obj):
+                # A record the user may not even see does not exist for them (another commune's id).
+                if not policy.user_has_any_permission_for_instance(request.user, ["view", *actions], obj):
+                    raise Http404
                 raise PermissionDenied
             # Every other id of the URL (revision, task state, version…) must be the object's own.
             check_owned_kwargs(obj, kwargs)

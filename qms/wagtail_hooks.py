@@ -93,3 +93,11 @@ from qms.object_scope import scoped_snippet_bulk_actions  # noqa: E402
 for _bulk_action in scoped_snippet_bulk_actions():
     # Registered after Wagtail's own (higher order), so these replace them for the project's models.
     wagtail_hook_registry.register("register_bulk_action", _bulk_action, order=100)
+
+
+@hooks.register("insert_global_admin_css")
+def admin_css():
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<link rel="stylesheet" href="{}">', static("qms/admin.css"))

@@ -138,7 +138,7 @@ def test_finding_and_action_rows_link_to_their_pages(client, world, audit_data):
     finding, action = audit_data["major"], audit_data["late"]
     client.force_login(world.auditor_a)
     findings = client.get(reverse("audits_findings:index")).content.decode()
-    assert f'href="{reverse("audits_findings:edit", args=[finding.pk])}"' in findings
+    assert f'href="{reverse("audits_findings:inspect", args=[finding.pk])}"' in findings
     client.force_login(world.district)
     actions = client.get(reverse("audits_actions:index")).content.decode()
     assert f'href="{reverse("audits_actions:inspect", args=[action.pk])}"' in actions

@@ -637,6 +637,387 @@ def check_handled_delete(client, world):
     assert not CommuneProcedure.objects.filter(pk=entry.pk).exists()
 
 
+# -- quy trình (ProcessDocument snippet and the processes admin pages) -----------------------------------------
+
+
+PD = "wagtailsnippets_processes_processdocument"
+
+
+def pd(name, *args) -> str:
+    return reverse(f"{PD}:{name}", args=args)
+
+
+def page_forms(response, field: str, *, action_contains: str = "") -> tuple[str, dict[str, list[str]]]:
+    """The action and the data of the POST form of ``response`` that has ``field`` (and posts to ``action_contains``)."""
+    import lxml.html
+
+    assert response.status_code == 200, response.status_code
+    body = response.json()["html"] if response["Content-Type"].startswith("application/json") else response.content.decode()
+    document = lxml.html.fromstring(body)
+    for form in document.forms:
+        if (form.method or "GET").upper() != "POST" or action_contains not in (form.action or ""):
+            continue
+        if field not in {element.name for element in form.inputs if element.name}:
+            continue
+        data: dict[str, list[str]] = {}
+        for name, value in form.form_values():
+            data.setdefault(name, []).append(value)
+        return form.action, data
+    raise AssertionError(f"no POST form with the field {field!r} posting to {action_contains!r}")
+
+
+def stream_fields(body: str) -> dict[str, list[str]]:
+    """The StreamField rows as Wagtail's editor script posts them (rendered client-side from the page's block data)."""
+    import json
+
+    import lxml.html
+
+    data: dict[str, list[str]] = {}
+    for element in lxml.html.fromstring(body).xpath("//*[@data-w-block-arguments-value]"):
+        name = element.get("id")
+        rows = json.loads(element.get("data-w-block-arguments-value"))[0] or []
+        data[f"{name}-count"] = [str(len(rows))]
+        for i, row in enumerate(rows):
+            prefix = f"{name}-{i}"
+            data.update({f"{prefix}-type": [row["type"]], f"{prefix}-deleted": [""], f"{prefix}-order": [str(i)],
+                         f"{prefix}-id": [row.get("id") or ""]})
+            for key, value in (row["value"] or {}).items():
+                data[f"{prefix}-value-{key}"] = ["" if value is None else str(value)]
+    return data
+
+
+def open_editor(client, url: str) -> dict[str, list[str]]:
+    """What the quy trình editor at ``url`` posts: its fields, hidden ones and the StreamField rows."""
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    from tests.browser_forms import page_form
+
+    return {**page_form(response, "title"), **stream_fields(response.content.decode())}
+
+
+def post_followed(client, url: str, data, *, expect_message: str = "", landed: str | None = None):
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200, response.status_code
+    assert response.redirect_chain, _errors(response)
+    if landed is not None:
+        assert response.redirect_chain[-1][0] == landed, response.redirect_chain
+    if expect_message:
+        shown = messages_of(response)
+        assert any(expect_message in message for message in shown), (expect_message, shown)
+        assert expect_message in response.content.decode()
+    return response
+
+
+def draft_document(world, procedure=None):
+    from processes import services as process_services
+
+    return process_services.create_process_document(
+        procedure=procedure or make_procedure(), commune=world.commune_a, acting_user=world.iso_a
+    )
+
+
+def latest_draft(document):
+    from processes.models import ProcessDocument
+
+    return ProcessDocument.objects.get(pk=document.pk).get_latest_revision_as_object()
+
+
+def library_model(world, procedure=None):
+    """An approved provincial model quy trình and its editor."""
+    from processes import services as process_services
+    from tests.factories import make_user
+    from tests.processes.helpers import approve_directly
+
+    editor = make_user("thuvien_tinh")
+    process_services.add_library_editor(unit=world.province_unit, user=editor)
+    model = process_services.create_process_document(
+        procedure=procedure or make_procedure(), owner_unit=world.province_unit, acting_user=editor
+    )
+    return approve_directly(model, editor, editor), editor
+
+
+def in_review(client, world):
+    document = draft_document(world)
+    client.force_login(world.iso_a)
+    data = open_editor(client, pd("edit", document.pk))
+    data["action-submit"] = ["submit"]
+    post_followed(client, pd("edit", document.pk), data)
+    return document
+
+
+@case(f"{PD}:start")
+def check_start_from_catalogue(client, world):
+    from processes.models import DocumentStatus, ProcessDocument
+
+    procedure = make_procedure()
+    client.force_login(world.iso_a)
+    catalogue = client.get(reverse("tthc:index")).content.decode()
+    start = f"{pd('start')}?procedure={procedure.pk}"
+    assert f'href="{start}"' in catalogue
+    action, data = page_forms(client.get(start), "commune")
+    assert data["procedure"] == [str(procedure.pk)]
+    data = fill(data, commune=world.commune_a.pk)
+    response = post_followed(client, start, data, expect_message="Đã tạo bản nháp")
+    document = ProcessDocument.objects.get(commune=world.commune_a, procedure=procedure)
+    assert document.status == DocumentStatus.DRAFT and document.source_model is None
+    assert response.redirect_chain[-1][0] == pd("edit", document.pk)
+
+
+@case(f"{PD}:start+model")
+def check_start_from_model(client, world):
+    from processes.models import ProcessDocument
+
+    model, _editor = library_model(world)
+    client.force_login(world.iso_a)
+    _action, data = page_forms(client.get(pd("start")), "commune")
+    data = fill(data, commune=world.commune_a.pk, procedure=model.procedure_id, model=model.pk)
+    response = post_followed(client, pd("start"), data, expect_message="Đã tạo bản nháp")
+    copy = ProcessDocument.objects.get(commune=world.commune_a)
+    assert copy.source_model == model and copy.source_version == model.current_version
+    assert response.redirect_chain[-1][0] == pd("edit", copy.pk)
+
+
+@case(f"{PD}:adopt")
+def check_adopt_from_library(client, world):
+    from processes.models import ProcessDocument
+
+    model, _editor = library_model(world)
+    client.force_login(world.iso_a)
+    action, data = page_forms(client.get(pd("library")), "commune", action_contains=pd("adopt", model.pk))
+    response = post_followed(client, action, fill(data, commune=world.commune_a.pk),
+                             expect_message="Đã tạo bản nháp từ quy trình mẫu")
+    copy = ProcessDocument.objects.get(commune=world.commune_a)
+    assert copy.source_model == model
+    assert response.redirect_chain[-1][0] == pd("edit", copy.pk)
+
+
+@case(f"{PD}:import_docx")
+def check_import_docx(client, world):
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from processes.models import ProcessDocument
+
+    make_procedure()
+    sample = Path(__file__).resolve().parent / "processes" / "samples" / "hand_written_khai_sinh.docx"
+    upload = SimpleUploadedFile(sample.name, sample.read_bytes(),
+                                content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    submit(client, world.iso_a, pd("import_docx"), "commune", expect_message="thành bản nháp",
+           commune=world.commune_a.pk, files={"file": upload})
+    document = ProcessDocument.objects.get(commune=world.commune_a)
+    assert len(list(latest_draft(document).steps)) > 0
+
+
+@case(f"{PD}:add")
+def check_document_add(client, world):
+    from processes.models import ProcessDocument
+
+    procedure = make_procedure()
+    client.force_login(world.iso_a)
+    data = open_editor(client, pd("add"))
+    data = fill(data, commune=world.commune_a.pk, procedure=procedure.pk, title="Đăng ký khai sinh", code="QT-01/HT")
+    post_followed(client, pd("add"), data, expect_message="Đã tạo")
+    document = ProcessDocument.objects.get(commune=world.commune_a)
+    assert document.code == "QT-01/HT" and not document.live
+
+
+@case(f"{PD}:edit")
+def check_document_edit(client, world):
+    document = draft_document(world)
+    revisions = document.revisions.count()
+    client.force_login(world.iso_a)
+    data = fill(open_editor(client, pd("edit", document.pk)), title="Đăng ký khai sinh (sửa đổi)",
+                purpose="Quy định trình tự đăng ký khai sinh tại xã.")
+    post_followed(client, pd("edit", document.pk), data, expect_message="Đã cập nhật")
+    draft = latest_draft(document)
+    assert (draft.title, draft.purpose) == ("Đăng ký khai sinh (sửa đổi)", "Quy định trình tự đăng ký khai sinh tại xã.")
+    assert document.revisions.count() == revisions + 1
+    assert [block.value["code"] for block in draft.steps] == [block.value["code"] for block in document.steps]
+
+
+@case(f"{PD}:edit+submit")
+def check_document_submit(client, world):
+    from processes.models import DocumentStatus, ProcessDocument
+
+    document = draft_document(world)
+    client.force_login(world.iso_a)
+    data = open_editor(client, pd("edit", document.pk))
+    data["action-submit"] = ["submit"]
+    post_followed(client, pd("edit", document.pk), data, expect_message="đã được gửi phê duyệt")
+    document = ProcessDocument.objects.get(pk=document.pk)
+    assert document.status == DocumentStatus.IN_REVIEW
+    assert document.current_workflow_task_state.task.name == "Soát xét"
+
+
+def workflow_modal(client, name, document, action):
+    state = task_state_of(document)
+    response = client.get(pd(name, document.pk, action, state.pk))
+    assert response.status_code == 200 and response.json()["step"] == "action"
+    return state, page_forms(response, "comment")
+
+
+def task_state_of(document):
+    from processes.models import ProcessDocument
+
+    return ProcessDocument.objects.get(pk=document.pk).current_workflow_task_state
+
+
+@case(f"{PD}:workflow_action")
+def check_workflow_approve(client, world):
+    from processes.models import DocumentStatus, ProcessDocument
+
+    document = in_review(client, world)
+    client.force_login(world.leader_a)
+    for step, comment in enumerate(("Đã soát xét, đúng quy định.", "Đồng ý ban hành.")):
+        state, (action, data) = workflow_modal(client, "workflow_action", document, "approve")
+        post_followed(client, action, fill(data, comment=comment))
+        state.refresh_from_db()
+        assert state.status == state.STATUS_APPROVED and state.comment == comment, step
+    document = ProcessDocument.objects.get(pk=document.pk)
+    assert document.live and document.status == DocumentStatus.EFFECTIVE
+    assert document.versions.count() == 1
+
+
+@case(f"{PD}:workflow_action+reject")
+def check_workflow_request_changes(client, world):
+    from processes.models import DocumentStatus, ProcessDocument
+
+    document = in_review(client, world)
+    client.force_login(world.leader_a)
+    comment = "Bổ sung Nghị định 118/2025/NĐ-CP vào căn cứ pháp lý."
+    _state, (action, data) = workflow_modal(client, "workflow_action", document, "reject")
+    post_followed(client, action, fill(data, comment=comment))
+    document = ProcessDocument.objects.get(pk=document.pk)
+    assert document.status == DocumentStatus.DRAFT and not document.live
+    assert document.current_workflow_state.status == document.current_workflow_state.STATUS_NEEDS_CHANGES
+    client.force_login(world.iso_a)
+    assert comment in client.get(pd("edit", document.pk)).content.decode()
+
+
+@case(f"{PD}:collect_workflow_action_data")
+def check_collect_workflow_action_data(client, world):
+    document = in_review(client, world)
+    client.force_login(world.leader_a)
+    _state, (action, data) = workflow_modal(client, "collect_workflow_action_data", document, "approve")
+    response = client.post(action, fill(data, comment="Đã soát xét."), HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert response.status_code == 200
+    assert response.json()["step"] == "success" and response.json()["cleaned_data"]["comment"] == "Đã soát xét."
+
+
+@case(f"{PD}:confirm_workflow_cancellation")
+def check_workflow_cancellation(client, world):
+    from processes.models import DocumentStatus, ProcessDocument
+
+    document = in_review(client, world)
+    client.force_login(world.iso_a)
+    confirm = client.get(pd("confirm_workflow_cancellation", document.pk))
+    assert confirm.status_code == 200 and confirm.json()["step"] == "confirm"
+    data = open_editor(client, pd("edit", document.pk))
+    data["action-cancel-workflow"] = ["cancel"]
+    # Wagtail shows the editor again (unlocked) with the message instead of redirecting.
+    response = client.post(pd("edit", document.pk), data)
+    assert response.status_code == 200
+    assert any("Đã hủy quy trình phê duyệt" in m for m in messages_of(response)), messages_of(response)
+    document = ProcessDocument.objects.get(pk=document.pk)
+    assert document.status == DocumentStatus.DRAFT and not document.workflow_in_progress
+
+
+def toggle_lock(client, edit_url: str, target: str, **expect):
+    """The lock switch of the editor's status panel: its script posts the CSRF token to the switch's URL."""
+    page = client.get(edit_url)
+    assert f'data-w-action-url-value="{target}"' in page.content.decode()
+    _action, data = page_forms(page, "csrfmiddlewaretoken")
+    return post_followed(client, target, {"csrfmiddlewaretoken": data["csrfmiddlewaretoken"], "next": edit_url},
+                         landed=edit_url, **expect)
+
+
+@case(f"{PD}:lock")
+def check_lock(client, world):
+    from processes.models import ProcessDocument
+
+    document = draft_document(world)
+    client.force_login(world.iso_a)
+    response = toggle_lock(client, pd("edit", document.pk), pd("lock", document.pk))
+    document = ProcessDocument.objects.get(pk=document.pk)
+    assert document.locked and document.locked_by == world.iso_a
+    assert pd("unlock", document.pk) in response.content.decode()
+
+
+@case(f"{PD}:unlock")
+def check_unlock(client, world):
+    from processes.models import ProcessDocument
+
+    document = draft_document(world)
+    client.force_login(world.iso_a)
+    toggle_lock(client, pd("edit", document.pk), pd("lock", document.pk))
+    toggle_lock(client, pd("edit", document.pk), pd("unlock", document.pk), expect_message="đã được mở khóa")
+    assert not ProcessDocument.objects.get(pk=document.pk).locked
+
+
+@case(f"{PD}:revisions_revert")
+def check_revert(client, world):
+    from processes.models import ProcessDocument
+
+    document = draft_document(world)
+    client.force_login(world.iso_a)
+    edit = pd("edit", document.pk)
+    for title in ("Đăng ký khai sinh tại xã", "Tiêu đề nhập nhầm"):
+        post_followed(client, edit, fill(open_editor(client, edit), title=title))
+    earlier = ProcessDocument.objects.get(pk=document.pk).revisions.order_by("-pk")[1]
+    revert = pd("revisions_revert", document.pk, earlier.pk)
+    assert f'href="{revert}"' in client.get(pd("history", document.pk)).content.decode()
+    revisions = document.revisions.count()
+    post_followed(client, revert, open_editor(client, revert), expect_message="đã được thay bằng phiên bản")
+    assert latest_draft(document).title == "Đăng ký khai sinh tại xã"
+    assert document.revisions.count() == revisions + 1
+
+
+@case(f"{PD}:delete")
+def check_draft_delete(client, world):
+    from processes.models import ProcessDocument
+
+    document = draft_document(world)
+    client.force_login(world.iso_a)
+    action, data = page_forms(client.get(pd("delete", document.pk)), "csrfmiddlewaretoken")
+    post_followed(client, pd("delete", document.pk), data, expect_message="Đã xóa", landed=pd("list"))
+    assert not ProcessDocument.objects.filter(pk=document.pk).exists()
+
+
+@case(f"{PD}:withdraw")
+def check_withdraw(client, world):
+    from processes.models import DocumentStatus, ProcessDocument
+    from tests.processes.helpers import approve_directly
+
+    document = approve_directly(draft_document(world), world.iso_a, world.leader_a)
+    client.force_login(world.leader_a)
+    action, data = page_forms(client.get(pd("withdraw", document.pk)), "reason")
+    post_followed(client, pd("withdraw", document.pk), fill(data, reason="TTHC đã bị bãi bỏ."),
+                  expect_message="Đã thu hồi quy trình", landed=pd("versions", document.pk))
+    document = ProcessDocument.objects.get(pk=document.pk)
+    assert document.status == DocumentStatus.OBSOLETE and not document.live
+
+
+@case(f"{PD}:update_from_model")
+def check_update_from_model(client, world):
+    from processes import services as process_services
+    from processes.content import document_content
+    from tests.processes.helpers import approve_directly
+
+    model, editor = library_model(world)
+    copy = approve_directly(
+        process_services.adopt_model(model=model, commune=world.commune_a, acting_user=world.iso_a), world.iso_a, world.leader_a
+    )
+    content = document_content(model.get_latest_revision_as_object())
+    content.purpose = "Quy định trình tự đăng ký khai sinh (sửa đổi năm 2026)."
+    process_services.save_draft_from_content(document=model, content=content, acting_user=editor)
+    approve_directly(model, editor, editor)
+    client.force_login(world.iso_a)
+    action, data = page_forms(client.get(pd("upstream", copy.pk)), "csrfmiddlewaretoken", action_contains=pd("update_from_model", copy.pk))
+    post_followed(client, action, data, expect_message="Đã đưa thay đổi của quy trình mẫu", landed=pd("edit", copy.pk))
+    assert latest_draft(copy).purpose == "Quy định trình tự đăng ký khai sinh (sửa đổi năm 2026)."
+
+
 # -- the refusal that used to be a 500 -------------------------------------------------------------------------
 
 
@@ -668,9 +1049,20 @@ NOT_FORMS = {
     "update_flags:delete": "flags are raised and resolved by the services: the policy gives no one 'delete'",
     "communes:add": "communes are created by provisioning: the policy gives no one 'add'",
     "communes:delete": "communes are removed by provisioning: the policy gives no one 'delete'",
+    f"{PD}:unpublish": "withdrawal is the Withdraw page: the policy gives no one 'unpublish'",
+    f"{PD}:revisions_unschedule": "versions are issued by the workflow only: no publishing is ever scheduled",
+    f"{PD}:preview_on_add": "keeps the unsaved form in the session for the preview; nothing is saved",
+    f"{PD}:preview_on_edit": "keeps the unsaved form in the session for the preview; nothing is saved",
+    "wagtailsnippetchoosers_processes_processdocument:create": "the chooser has no creation form: quy trình are started from the Start page",
 }
-NAMESPACES = ("audits_", "certification:", "communes:", "units:", "tthc:", "handled_procedures:", "update_flags:")
-READ_ONLY = re.compile(r":(index|index_results|inspect|history|history_results|usage|[a-z_]*docx|certificate|evidence|home|dashboard|commune|export_xlsx|decision_draft)$")
+NAMESPACES = ("audits_", "certification:", "communes:", "units:", "tthc:", "handled_procedures:", "update_flags:",
+              f"{PD}:", "wagtailsnippetchoosers_processes_processdocument:")
+READ_ONLY = re.compile(
+    r":(index|index_results|inspect|history|history_results|usage|(?!import_)[a-z_]*docx|certificate|evidence|home|dashboard"
+    r"|commune|export_xlsx|decision_draft|list|list_results|versions|version|compare_versions|upstream|adoption|library"
+    r"|revisions_view|revisions_compare|workflow_history|workflow_history_detail|workflow_preview"
+    r"|choose|choose_results|chosen|chosen_multiple)$"
+)
 NO_DELETE = {"audits_programmes", "audits_plans", "audits_findings", "audits_actions", "audits_reviews", "audits_auditors"}
 
 

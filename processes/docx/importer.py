@@ -30,7 +30,8 @@ from qms.docx import labels as vn
 
 from . import layout
 from .layout import collapse, fold, normalize
-from .schema import ChangeRow, DossierItem, FormItem, Person, ProcessContent, RecordItem, Step
+from ..fees import fee_rows_from_text
+from .schema import ChangeRow, DossierItem, FeeItem, FormItem, Person, ProcessContent, RecordItem, Step
 
 MEGABYTE = 1024 * 1024
 MAX_BYTES = 10 * MEGABYTE
@@ -563,6 +564,10 @@ class Reader:
         content.records = [RecordItem(**_fields(row, "name", "keeper", "retention")) for row in rows.get("records", [])]
         content.records = content.records or [RecordItem(name=line) for line in self.list_items("records")]
         content.changes = [_change(index, row) for index, row in enumerate(rows.get("changes", []), start=1)]
+        content.fees = [FeeItem(**_fields(row, "item", "amount", "notes")) for row in rows.get("fees", [])]
+        content.fees = [row for row in content.fees if row.item or row.amount] or fee_rows_from_text(
+            "\n".join(self.lines.get("fees", []))
+        )
 
     def list_items(self, field: str) -> list[str]:
         """Items of a table section written as a list instead of a table."""

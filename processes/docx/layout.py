@@ -132,7 +132,7 @@ SECTIONS = (
             "dia diem tiep nhan",
         ),
     ),
-    Section("5.6", "Lệ phí", "fees", PROSE, ("phi le phi", "phi va le phi", "le phi phi", "phi")),
+    Section("5.6", "Lệ phí", "fees", TABLE, ("phi le phi", "phi va le phi", "le phi phi", "phi")),
     Section(
         "5.7",
         "Quy trình xử lý công việc",
@@ -195,6 +195,22 @@ DOSSIER_TABLE = TableLayout(
         Column("note", "Ghi chú", 30),
     ),
     (("name", "originals"), ("name", "copies")),
+)
+
+FEE_TABLE = TableLayout(
+    "fees",
+    (
+        STT,
+        Column(
+            "item",
+            "Nội dung",
+            78,
+            aliases=("noi dung thu", "ten phi le phi", "loai phi le phi", "phi le phi", "khoan thu", "ten phi"),
+        ),
+        Column("amount", "Mức thu", 40, "center", ("muc phi", "muc le phi", "muc thu phi", "so tien")),
+        Column("notes", "Căn cứ / ghi chú", 35, aliases=("can cu", "ghi chu", "can cu phap ly", "can cu thu")),
+    ),
+    (("item", "amount"),),
 )
 
 STEP_TABLE = TableLayout(
@@ -289,8 +305,10 @@ CHANGE_TABLE = TableLayout(
 )
 
 #: Tried in this order when a table is not under a section that says what it is.
-TABLE_LAYOUTS = (APPROVAL_TABLE, CHANGE_TABLE, STEP_TABLE, DOSSIER_TABLE, FORM_TABLE, RECORD_TABLE)
-SECTION_TABLES = {layout.kind: layout for layout in (DOSSIER_TABLE, STEP_TABLE, FORM_TABLE, RECORD_TABLE)}
+TABLE_LAYOUTS = (APPROVAL_TABLE, CHANGE_TABLE, STEP_TABLE, DOSSIER_TABLE, FORM_TABLE, RECORD_TABLE, FEE_TABLE)
+SECTION_TABLES = {
+    layout.kind: layout for layout in (DOSSIER_TABLE, FEE_TABLE, STEP_TABLE, FORM_TABLE, RECORD_TABLE)
+}
 
 #: Row labels of the approval block.
 PERSON_ROWS = {

@@ -37,6 +37,15 @@ class DossierItem:
 
 
 @dataclass
+class FeeItem:
+    """One row of "Lệ phí": what the fee is for | amount | legal basis or notes."""
+
+    item: str
+    amount: str = ""
+    notes: str = ""
+
+
+@dataclass
 class Step:
     """One row of the step table: Bước | Nội dung | Trách nhiệm | Thời gian | Hồ sơ/Biểu mẫu | Diễn giải."""
 
@@ -94,7 +103,7 @@ class ProcessContent:
     dossier_sets: str = ""  # 5.3 Số lượng hồ sơ
     processing_time: str = ""  # 5.4 Thời gian xử lý
     reception_place: str = ""  # 5.5 Nơi tiếp nhận và trả kết quả
-    fees: str = ""  # 5.6 Lệ phí
+    fees: list[FeeItem] = field(default_factory=list)  # 5.6 Lệ phí
     steps: list[Step] = field(default_factory=list)  # 5.7 Quy trình xử lý công việc
     forms: list[FormItem] = field(default_factory=list)  # 6. Biểu mẫu
     records: list[RecordItem] = field(default_factory=list)  # 7. Hồ sơ cần lưu

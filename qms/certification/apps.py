@@ -9,11 +9,13 @@ class CertificationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from qms.demo import register_demo
         from qms.public.sections import register_section
         from qms.signals import qms_data_changed
 
-        from . import public, services
+        from . import demo, public, services
 
+        register_demo(demo.load_demo, order=30)
         qms_data_changed.connect(services.on_data_changed, dispatch_uid="certification.refresh_on_data_changed")
         register_section(
             "announcement",

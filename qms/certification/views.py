@@ -272,7 +272,6 @@ class CommuneRecordView(AdminPage):
             can_prepare=access.can_prepare_decision(user, commune),
             can_inspect=access.acts_for_province(user, commune.unit),
             dashboard_unit=self._dashboard_unit(commune),
-            sources=sources.available(),
             draft_form=DraftDecisionForm(initial={"signed_on": timezone.localdate()}),
             **kwargs,
         )

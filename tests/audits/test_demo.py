@@ -2,6 +2,7 @@
 
 import pytest
 from django.apps import apps
+from django.utils import timezone
 
 from audits import demo
 from audits.models import ActionStatus, AuditPlan, AuditProgramme, CorrectiveAction, ManagementReview, PlanStatus
@@ -24,7 +25,7 @@ def test_demo_fills_lam_once(world):
     demo.load_demo(acting_user=world.admin, communes=[world.commune_a, lam])
     assert _counts() == first
 
-    plan = AuditPlan.objects.get(commune=lam, programme__year=2025)
+    plan = AuditPlan.objects.get(commune=lam, programme__year=2025, sequence=1)
     assert plan.status == PlanStatus.COMPLETED and not plan.checklist.filter(result="pending").exists()
     assert plan.findings.count() == len(demo.FINDINGS)
     states = set(CorrectiveAction.objects.filter(commune=lam).values_list("status", flat=True))
@@ -35,3 +36,11 @@ def test_demo_fills_lam_once(world):
     assert review.decisions.filter(action__isnull=False).exists()
     assert AuditProgramme.objects.get(commune=lam, year=2026).copied_from.year == 2025
     assert not AuditProgramme.objects.filter(commune=world.commune_a).exists()
+
+    follow_up = AuditPlan.objects.get(commune=lam, title=demo.FOLLOW_UP_TITLE)
+    assert follow_up.programme == plan.programme and follow_up.status == PlanStatus.IN_PROGRESS
+    assert follow_up.planned_start <= timezone.localdate() <= follow_up.planned_end
+    assert follow_up.processes.count() == plan.processes.count()
+    assert follow_up.checklist.filter(result="pending").count() == follow_up.checklist.count() > 0
+    assert not follow_up.findings.exists()
+    assert not AuditPlan.objects.filter(programme__year=2026, title=demo.FOLLOW_UP_TITLE).exists()

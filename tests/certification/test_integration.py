@@ -8,6 +8,7 @@ from django.utils import timezone
 from audits import services as audit_services
 from audits.models import Auditor, ChecklistResult
 from processes import services as process_services
+from processes.docx.schema import FeeItem
 from qms.certification import services
 from qms.certification.models import Announcement, CommuneProgress, MaintenanceStatus, Stage
 from qms.certification.rules import add_months
@@ -164,7 +165,7 @@ def test_a_document_not_updated_within_three_months_of_a_legal_change_is_late(
         )
         services.record_announcement(commune=commune, number="7", signed_on=days_ago(200), file=pdf(), acting_user=iso)
         content = document_content(model.get_latest_revision_as_object())
-        content.fees = "Miễn lệ phí đăng ký khai sinh đúng hạn."
+        content.fees = [FeeItem("Miễn lệ phí đăng ký khai sinh đúng hạn.")]
         legal = days_ago(150)
         process_services.save_draft_from_content(
             document=model, content=content, acting_user=editor,

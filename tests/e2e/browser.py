@@ -58,6 +58,14 @@ return out;
 """
 
 
+#: Wait until every finite CSS animation/transition of the page has finished.
+SETTLE_ANIMATIONS_JS = """
+const done = arguments[arguments.length - 1];
+const finite = document.getAnimations().filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity);
+Promise.all(finite.map(a => a.finished.catch(() => null))).then(() => done(true));
+"""
+
+
 def browser_missing_reason() -> str | None:
     for path in (CHROMIUM, CHROMEDRIVER):
         if not path.exists():
@@ -247,6 +255,8 @@ class Journey:
         self.check_accessibility()
 
     def check_accessibility(self) -> None:
+        # Contrast is judged on what a person sees once the page settles (Wagtail fades its messages in).
+        self.driver.execute_async_script(SETTLE_ANIMATIONS_JS)
         self.axe.inject()
         results = self.axe.run(options=json.dumps(AXE_OPTIONS))
         serious = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]

@@ -10,6 +10,7 @@ from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from processes import services
 from processes.content import document_content
+from processes.fees import fee_rows_from_text, fee_text
 from processes.models import Procedure, ProcessDocument
 
 
@@ -71,7 +72,7 @@ def edit_form_data(document: ProcessDocument, **overrides) -> dict:
         "dossier_sets": content.dossier_sets,
         "processing_time": content.processing_time,
         "reception_place": content.reception_place,
-        "fees": content.fees,
+        "fees": _rows(content.fees, "fee", ["item", "amount", "notes"]),
         "dossier": _rows(content.dossier, "item", ["name", "originals", "copies", "note"]),
         "steps": _rows(content.steps, "step", ["code", "content", "responsible", "duration", "forms", "notes"]),
         "forms": _rows(content.forms, "form", ["code", "name"]),
@@ -83,6 +84,8 @@ def edit_form_data(document: ProcessDocument, **overrides) -> dict:
         data[f"{prefix}_name"] = person.name
         data[f"{prefix}_position"] = person.position
         data[f"{prefix}_on"] = _plain(person.signed_on) if person.signed_on else ""
+    if isinstance(overrides.get("fees"), str):
+        overrides = {**overrides, "fees": _rows(fee_rows_from_text(overrides["fees"]), "fee", ["item", "amount", "notes"])}
     data.update(overrides)
     data = nested_form_data(data)
     latest = ProcessDocument.objects.get(pk=document.pk).latest_revision
@@ -91,6 +94,11 @@ def edit_form_data(document: ProcessDocument, **overrides) -> dict:
         data.setdefault("loaded_revision_id", str(latest.pk))
         data.setdefault("loaded_revision_created_at", latest.created_at.isoformat())
     return data
+
+
+def fees_of(document) -> str:
+    """The fee rows of ``document`` (or a revision object) as lines "- what: amount"."""
+    return fee_text(document_content(document).fees)
 
 
 def submit(client, user, document, **overrides):

@@ -150,3 +150,13 @@ def test_export_command_without_an_effective_version(tmp_path, world, khai_sinh)
     start_document(world, khai_sinh)
     with pytest.raises(CommandError):
         call_command("export_process_docx", commune=world.commune_a.slug, procedure=khai_sinh.code, output=str(tmp_path / "x.docx"))
+
+
+def test_an_officer_of_one_commune_finds_it_chosen_on_upload_and_start(client, world, khai_sinh):
+    import lxml.html
+
+    client.force_login(world.iso_a)
+    for page in (url("import_docx"), url("start") + f"?procedure={khai_sinh.pk}"):
+        document = lxml.html.fromstring(client.get(page).content.decode())
+        chosen = document.xpath("//select[@name='commune']/option[@selected]")
+        assert [option.text_content().strip() for option in chosen] == [world.commune_a.name], page

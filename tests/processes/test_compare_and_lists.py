@@ -8,7 +8,7 @@ import pytest
 from processes import selectors, services
 from processes.compare import diff_contents
 from processes.content import document_content
-from processes.docx.schema import Step
+from processes.docx.schema import FeeItem, Step
 from processes.models import ProcessDocument
 
 from .helpers import approve_directly, make_procedure, start_document, url
@@ -30,13 +30,14 @@ def two_issues(world, khai_sinh):
     steps = document_content(document).steps
     steps[1] = dataclasses.replace(steps[1], responsible="Công chức Tư pháp - Hộ tịch", duration="4 giờ")
     steps.append(Step("B5", "Lưu hồ sơ", "Công chức Tư pháp - Hộ tịch"))
-    return revise(world, document, steps=steps, fees="Lệ phí: 8.000 đồng")
+    return revise(world, document, steps=steps, fees=[FeeItem("Lệ phí", "8.000 đồng")])
 
 
 def test_differences_are_listed_per_step_and_column(two_issues):
     one, two = (two_issues.versions.get(issue_number=n).content for n in (1, 2))
     found = {(d.section, d.item): (d.before, d.after, d.kind) for d in diff_contents(one, two)}
-    assert found[("Lệ phí", "")] == ("Trực tiếp: Miễn phí", "Lệ phí: 8.000 đồng", "changed")
+    assert found[("Lệ phí", "Dòng 1 · Nội dung")] == ("Trực tiếp", "Lệ phí", "changed")
+    assert found[("Lệ phí", "Dòng 1 · Mức thu")] == ("Miễn phí", "8.000 đồng", "changed")
     assert found[("Quy trình xử lý công việc", "B2 · Trách nhiệm")] == (
         "Công chức chuyên môn", "Công chức Tư pháp - Hộ tịch", "changed"
     )
@@ -50,7 +51,7 @@ def test_compare_page_shows_the_differences_in_vietnamese(client, world, two_iss
     body = client.get(url("compare_versions", two_issues.pk), {"a": "1", "b": "2"}).content.decode()
     assert "Từ Lần ban hành 01 đến Lần ban hành 02" in body
     assert "B2 · Trách nhiệm" in body and "Công chức Tư pháp - Hộ tịch" in body
-    assert "Lệ phí: 8.000 đồng" in body
+    assert "Dòng 1 · Mức thu" in body and "8.000 đồng" in body
     body = client.get(url("compare_versions", two_issues.pk), {"a": "2", "b": "2"}).content.decode()
     assert "Không có thay đổi" in body
 
@@ -71,7 +72,7 @@ def test_version_list_and_the_second_approval_obsoletes_the_first(client, world,
     assert "Đang hiệu lực" in body and "Hết hiệu lực từ" in body
     assert url("version", two_issues.pk, 1) in body and url("version", two_issues.pk, 2) in body
     old = client.get(url("version", two_issues.pk, 1)).content.decode()
-    assert "Trực tiếp: Miễn phí" in old and "Lệ phí: 8.000 đồng" not in old
+    assert '<th scope="row">Trực tiếp</th><td>Miễn phí</td>' in old and "8.000 đồng" not in old
 
 
 # -- admin list query count --------------------------------------------------------------------------

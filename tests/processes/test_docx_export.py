@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from processes.docx.export import build_process_docx, export_process_docx_bytes
-from processes.docx.schema import ChangeRow, DossierItem, FormItem, Person, ProcessContent, RecordItem, Step
+from processes.docx.schema import ChangeRow, DossierItem, FeeItem, FormItem, Person, ProcessContent, RecordItem, Step
 
 
 def rich_content(**overrides) -> ProcessContent:
@@ -41,7 +41,10 @@ def rich_content(**overrides) -> ProcessContent:
         dossier_sets="01 bộ",
         processing_time="Trong ngày; nhận sau 15 giờ thì trả trong ngày làm việc tiếp theo.",
         reception_place="Bộ phận Một cửa UBND xã Yên Trung",
-        fees="Miễn lệ phí nếu đăng ký đúng hạn.\nQuá hạn: theo mức HĐND tỉnh quy định.",
+        fees=[
+            FeeItem("Lệ phí đăng ký khai sinh đúng hạn", "Miễn lệ phí", "Luật Hộ tịch 2014, Điều 11"),
+            FeeItem("Phí cấp bản sao Giấy khai sinh", "8.000 đồng/bản"),
+        ],
         steps=[
             Step("B1", "Tiếp nhận, kiểm tra hồ sơ\n- Đủ: lập Giấy tiếp nhận\n- Thiếu: hướng dẫn bổ sung",
                  "Công chức một cửa", "0,5 giờ", "Mẫu 01, 02, 03", "Hồ sơ điện tử"),  # fmt: skip
@@ -182,8 +185,20 @@ def test_multi_line_prose_is_one_paragraph_per_line():
         "Bảo đảm đúng thời hạn, đúng pháp luật.",
         "2. Phạm vi",
     ]
-    fees = lines.index("5.6. Lệ phí")
-    assert lines[fees + 1 : fees + 3] == ["Miễn lệ phí nếu đăng ký đúng hạn.", "Quá hạn: theo mức HĐND tỉnh quy định."]
+
+
+def test_fees_are_a_table_under_their_section():
+    document = reopen(rich_content())
+    fee_tables = [t for t in document.tables if row_texts(t)[0][:3] == ["STT", "Nội dung", "Mức thu"]]
+    assert len(fee_tables) == 1
+    assert row_texts(fee_tables[0]) == [
+        ["STT", "Nội dung", "Mức thu", "Căn cứ / ghi chú"],
+        ["1", "Lệ phí đăng ký khai sinh đúng hạn", "Miễn lệ phí", "Luật Hộ tịch 2014, Điều 11"],
+        ["2", "Phí cấp bản sao Giấy khai sinh", "8.000 đồng/bản", ""],
+    ]
+    body = list(document.element.body.iterchildren())
+    heading = next(i for i, e in enumerate(body) if e.tag == qn("w:p") and "".join(e.itertext()).strip().endswith("Lệ phí"))
+    assert body[heading + 1] is fee_tables[0]._tbl
 
 
 def test_step_table_has_every_step_in_order_with_a_repeating_header_row():
@@ -232,7 +247,7 @@ def test_empty_content_still_has_every_section_and_empty_tables():
     content = ProcessContent(agency="UBND XÃ A", title="Thủ tục B", code="")
     doc = reopen(content)
     assert sum(p.style.name.startswith("Heading") for p in doc.paragraphs) == 14
-    approval, changes, dossier, steps, forms, records = doc.tables
+    approval, changes, dossier, fees, steps, forms, records = doc.tables
     assert [len(t.rows) for t in (changes, dossier, steps, forms, records)] == [1, 1, 1, 1, 1]
     assert row_texts(approval)[1] == ["Họ tên", "", "", ""]
     meta = doc.sections[0].header.tables[0].rows[0].cells[2]

@@ -21,7 +21,7 @@ from docx.shared import Mm
 
 from processes.docx.export import export_process_docx_bytes
 from processes.docx.importer import ProcessDocxError, parse_process_docx
-from processes.docx.schema import ChangeRow, DossierItem, FormItem, Person, ProcessContent, RecordItem, Step
+from processes.docx.schema import ChangeRow, DossierItem, FeeItem, FormItem, Person, ProcessContent, RecordItem, Step
 from tests.processes.test_docx_export import rich_content
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
@@ -69,7 +69,7 @@ def test_round_trip_keeps_a_mixed_case_agency_and_empty_optional_fields():
         effective_date=None,
         references="",
         definitions="",
-        fees="",
+        fees=[],
         dossier=[],
         forms=[],
         records=[],
@@ -132,7 +132,10 @@ def random_content(rng: random.Random) -> ProcessContent:
         dossier_sets=prose(),
         processing_time=prose(),
         reception_place=prose(),
-        fees=prose(),
+        fees=[
+            FeeItem(random_text(rng), maybe(rng, random_text(rng)), maybe(rng, random_text(rng)))
+            for _ in range(rng.randint(0, 3))
+        ],
         steps=[
             Step(f"B{i}", random_text(rng, lines=rng.randint(1, 3)), *(maybe(rng, random_text(rng)) for _ in range(4)))
             for i in range(1, rng.randint(2, 9))
@@ -192,7 +195,7 @@ def test_hand_written_sample_header_and_sections():
     assert content.dossier_sets == "01 (một) bộ."  # written on the heading line
     assert content.processing_time.startswith("Ngay trong ngày tiếp nhận hồ sơ; trường hợp nhận hồ sơ sau 15 giờ")
     assert content.reception_place == "Bộ phận Tiếp nhận và Trả kết quả (Bộ phận Một cửa) - UBND xã Yên Trung."
-    assert content.fees.split("\n")[0].startswith("- Miễn lệ phí đối với trường hợp đăng ký khai sinh đúng hạn")
+    assert content.fees[0].item.startswith("Miễn lệ phí đối với trường hợp đăng ký khai sinh đúng hạn")
 
 
 def test_hand_written_sample_steps():
@@ -351,7 +354,7 @@ def test_headings_in_capitals_heading_styles_and_bold_lines():
     assert content.scope == "Áp dụng tại UBND xã Yên Trung."
     assert content.legal_basis == "- Luật Hộ tịch 2014"  # a Word bullet becomes "- "
     assert content.processing_time == "03 ngày làm việc"
-    assert content.fees == "Miễn lệ phí."
+    assert content.fees == [FeeItem("Miễn lệ phí.")]  # the old text paragraph still reads
     assert content.dossier == [DossierItem("Tờ khai đăng ký kết hôn"), DossierItem("Giấy xác nhận tình trạng hôn nhân")]
     assert content.forms == [FormItem("Mẫu 01", "Giấy tiếp nhận")]
     assert content.records == [RecordItem("Sổ đăng ký kết hôn", "Tư pháp", "Vĩnh viễn")]

@@ -14,7 +14,7 @@ from qms.units.models import Level
 from qms.units.services import provision_commune
 from tests.factories import make_unit, make_user
 
-from .helpers import approve_through_workflow, edit_form_data, make_procedure, url
+from .helpers import approve_through_workflow, edit_form_data, fees_of, make_procedure, url
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def test_adopting_copies_the_model_into_a_commune_draft_that_remembers_its_sourc
     copy = services.adopt_model(model=model, commune=world.commune_a, acting_user=world.iso_a)
     assert copy.commune == world.commune_a and not copy.live and copy.status == DocumentStatus.DRAFT
     assert copy.source_model == model and copy.source_version == model.current_version
-    assert copy.fees == "Miễn lệ phí." and document_content(copy).steps == document_content(model).steps
+    assert fees_of(copy) == "- Miễn lệ phí." and document_content(copy).steps == document_content(model).steps
     assert copy.agency_name == world.commune_a.agency_name
     assert copy.issue_number == 1 and not list(copy.changes)
     with pytest.raises(ValidationError):
@@ -104,13 +104,13 @@ def test_update_from_model_then_approval_resolves_the_flag(client, world, editor
     copy_a = approve_through_workflow(client, world, copy_a, scope="Phạm vi riêng của xã An Bình.")
     republish(client, world, editor, model, legal=timezone.localdate(), fees="Lệ phí mới.")
     draft = services.update_from_model(document=copy_a, acting_user=world.iso_a)
-    assert draft.fees == "Lệ phí mới."
+    assert fees_of(draft) == "- Lệ phí mới."
     assert draft.scope == "Phạm vi riêng của xã An Bình."  # the commune's own wording of untouched sections stays
     assert draft.source_version == model.versions.get(issue_number=2)
     copy_a = approve_through_workflow(client, world, copy_a)
     flag = DocumentUpdateFlag.objects.get(document=copy_a)
     assert flag.resolved_on == timezone.localdate() and flag.resolved_version == copy_a.current_version
-    assert copy_a.status == DocumentStatus.EFFECTIVE and copy_a.fees == "Lệ phí mới."
+    assert copy_a.status == DocumentStatus.EFFECTIVE and fees_of(copy_a) == "- Lệ phí mới."
 
 
 def test_approving_without_taking_the_model_changes_keeps_the_flag_open(client, world, editor, model):
@@ -190,4 +190,4 @@ def test_upstream_page_shows_what_changed_in_the_model(client, world, editor, mo
     assert "01/10/2026" in body
     response = client.post(url("update_from_model", copy_a.pk))
     assert response.status_code == 302
-    assert ProcessDocument.objects.get(pk=copy_a.pk).get_latest_revision_as_object().fees == "Lệ phí 8.000 đồng/trường hợp."
+    assert fees_of(ProcessDocument.objects.get(pk=copy_a.pk).get_latest_revision_as_object()) == "- Lệ phí 8.000 đồng/trường hợp."

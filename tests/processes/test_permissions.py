@@ -13,7 +13,8 @@ from processes.models import CommuneProcedure, ProcessDocument, ProcessVersion
 from tests.factories import make_user
 from tests.permission_matrix import PERSONAS, cell_id, cells, check_cell
 
-from .helpers import approve_directly, current_task_state, effective_with_draft, make_procedure, start_document, submit, url
+from .helpers import approve_directly, current_task_state, effective_with_draft, fees_of, make_procedure, start_document, submit, url
+from processes.fees import fee_rows_from_text
 
 pytestmark = pytest.mark.django_db
 
@@ -136,7 +137,7 @@ def test_only_the_officer_edits_and_only_the_leader_withdraws(client, world, doc
     client.post(url("edit", document.pk), edit_form_data(document, fees="Sửa bởi " + persona))
     client.post(url("withdraw", document.pk), {"reason": "Thủ tục bị bãi bỏ"})
     document = ProcessDocument.objects.get(pk=document.pk)
-    edited = document.get_latest_revision_as_object().fees == "Sửa bởi " + persona
+    edited = fees_of(document.get_latest_revision_as_object()) == "- Sửa bởi " + persona
     assert edited == (persona == "iso_a")
     assert (not document.live) == (persona == "leader_a")
 
@@ -228,7 +229,7 @@ def _with_fees(document, fees):
     from processes.content import document_content
 
     content = document_content(document.get_latest_revision_as_object())
-    content.fees = fees
+    content.fees = fee_rows_from_text(fees)
     return content
 
 

@@ -8,6 +8,7 @@ from processes.models import ProcessDocument
 from qms.public.models import CommunePage
 
 from .helpers import approve_directly, effective_with_draft, make_procedure, start_document
+from processes.fees import fee_rows_from_text
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def published(world, khai_sinh, ket_hon):
     document = effective_with_draft(world, khai_sinh, draft_purpose="Mục đích lần hai")
     document = approve_directly(document, world.iso_a, world.leader_a)
     content = services.document_content(document.get_latest_revision_as_object())
-    content.fees = DRAFT_FEES
+    content.fees = fee_rows_from_text(DRAFT_FEES)
     services.save_draft_from_content(document=document, content=content, acting_user=world.iso_a)
     draft_only = start_document(world, ket_hon)
     return ProcessDocument.objects.get(pk=document.pk), draft_only
@@ -49,7 +50,7 @@ def test_procedure_page_shows_only_the_effective_version(client, world, publishe
     assert "Mục đích lần hai" in body  # issue 02
     assert DRAFT_FEES not in body  # the pending draft
     assert "1.001193" in body and "B1" in body and "Công chức Một cửa" in body
-    assert "Trực tiếp: Miễn phí" in body  # the fees of issue 02
+    assert '<th scope="row">Trực tiếp</th><td>Miễn phí</td>' in body  # the fees of issue 02, as a table
 
 
 def test_drafts_withdrawn_and_other_communes_documents_are_not_public(client, world, published):

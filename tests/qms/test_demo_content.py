@@ -39,11 +39,13 @@ def test_demo_quy_trinh_read_as_the_commune_issues_them(client, reference_units)
         assert "tỉnh Nam Định" not in text and "thị Trấn" not in text
         assert "UBND thị trấn Lâm" in text
         assert content.dossier, content.procedure_code
-        fee_lines = content.fees.splitlines()
-        assert fee_lines and all(line.startswith("- ") and ": " in line for line in fee_lines), content.fees
+        assert content.fees and all(fee.item and fee.amount for fee in content.fees), content.fees
     steps = {code: tuple((s.content, s.responsible) for s in c.steps) for code, c in contents.items()}
     assert len(set(steps.values())) == len(steps)
-    assert contents["2.000815"].fees.splitlines()[0] == "- Trang thứ nhất và trang thứ hai: 2.000 đồng/trang"
+    first_fee = contents["2.000815"].fees[0]
+    assert (first_fee.item, first_fee.amount, first_fee.notes) == (
+        "Trang thứ nhất và trang thứ hai", "2.000 đồng/trang", "Thông tư số 226/2016/TT-BTC"
+    )
 
     adopted = [d for d in documents if d.source_model_id]
     assert len(adopted) == 2 and all(d.code != d.source_model.code for d in adopted)
@@ -51,6 +53,14 @@ def test_demo_quy_trinh_read_as_the_commune_issues_them(client, reference_units)
         pk__in=[d.source_model_id for d in adopted]
     )
     assert [m.code for m in not_adopted] == ["QTM-03/HT"]
+    from audits.demo import FOLLOW_UP_TITLE
+    from audits.models import ActionStatus, AuditPlan, CorrectiveAction
+
+    follow_up = AuditPlan.objects.get(commune=lam, title=FOLLOW_UP_TITLE)
+    assert follow_up.status == "in_progress" and follow_up.programme.status == "approved"
+    assert follow_up.checklist.exists() and not follow_up.checklist.exclude(result="pending").exists()
+    assert {p.responsible_unit for p in follow_up.processes.all()}.isdisjoint({"Văn phòng – Thống kê"})
+    assert CorrectiveAction.objects.filter(commune=lam, status=ActionStatus.AWAITING_VERIFICATION).exists()
     flagged = ProcessDocument.objects.get(commune=lam, code="QT-01/HT")
     [flag] = flagged.update_flags.all()
     assert flag.deadline.strftime("%d/%m/%Y") == "01/10/2026"

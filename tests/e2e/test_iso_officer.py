@@ -1,0 +1,306 @@
+"""The ISO officer of Thị trấn Lâm writes quy trình and prepares the announcement (README: What each user does)."""
+
+import io
+import re
+from datetime import date
+
+from docx import Document
+from selenium.common.exceptions import StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+OFFICER = ("iso.lam", "iso-demo-2026")
+COMMUNE = "Thị trấn Lâm"
+MODEL = ("1.004873", "QTM-03/HT", "Cấp Giấy xác nhận tình trạng hôn nhân")
+NEW_CODE = "QT-05/HT"
+APPROVED = ("QT-03/HT", "Đăng ký khai tử")
+IMPORTED = ("1.004222", "Đăng ký thường trú", "QT-01/CA")
+MENU = "Quy trình ISO"
+
+
+def _menu(journey, group: str, item: str) -> None:
+    """Open a group of the admin sidebar and follow one of its items."""
+    button = WebDriverWait(journey.driver, 10).until(
+        lambda d: next((b for b in d.find_elements(By.CSS_SELECTOR, "aside button, nav button") if b.text.strip() == group), None)
+    )
+    button.click()
+    journey.click_link_text(item)
+
+
+def _message(journey) -> str:
+    return " ".join(m.text for m in journey.find_all(".messages li"))
+
+
+def _scroll(journey, element) -> None:
+    journey.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
+
+
+def _type(journey, css: str, text: str) -> None:
+    field = journey.find(css)
+    _scroll(journey, field)
+    field.clear()
+    field.send_keys(text)
+
+
+def _row_menu(journey, row_text: str, item: str) -> None:
+    """Open the "more" menu of the listing row that shows ``row_text`` and follow ``item``."""
+    driver = journey.driver
+    row = next(r for r in journey.find_all("main table tbody tr") if row_text in r.text)
+    toggle = row.find_element(By.CSS_SELECTOR, ".w-dropdown__toggle")
+    _scroll(journey, toggle)
+    toggle.click()
+    WebDriverWait(driver, 10).until(EC.element_to_be_clickable((By.LINK_TEXT, item)))
+    journey.click_link_text(item)
+
+
+def _search_listing(journey, words: str, first_cell: str) -> None:
+    """Type in the listing's search box; the results are swapped in without a page load."""
+    box = journey.find("input[name=q]")
+    box.send_keys(words, Keys.TAB)
+    WebDriverWait(journey.driver, 20, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: [r.text.split()[0] for r in d.find_elements(By.CSS_SELECTOR, "main table tbody tr")] == [first_cell]
+    )
+    WebDriverWait(journey.driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    journey.check_accessibility()
+
+
+def _open_tab(journey, label: str) -> None:
+    tab = next(t for t in journey.find_all("[role=tab]") if t.text.strip() == label)
+    _scroll(journey, tab)
+    tab.click()
+    WebDriverWait(journey.driver, 10).until(lambda d: tab.get_attribute("aria-selected") == "true")
+
+
+def _steps(journey) -> list[str]:
+    return [t.get_attribute("value") for t in journey.find_all("textarea[name^=steps-][name$=-value-content]")]
+
+
+def _add_step(journey, code: str, content: str) -> None:
+    """Append a step at the end of the step table of the editor."""
+    count = journey.find("input[name=steps-count]")
+    before = int(count.get_attribute("value"))
+    container = count.find_element(By.XPATH, "following-sibling::div[@data-streamfield-stream-container]")
+    add = container.find_elements(By.CSS_SELECTOR, "button.c-sf-add-button")[-1]
+    _scroll(journey, add)
+    add.click()
+    WebDriverWait(journey.driver, 10).until(lambda d: int(count.get_attribute("value")) == before + 1)
+    _type(journey, f"input[name=steps-{before}-value-code]", code)
+    _type(journey, f"textarea[name=steps-{before}-value-content]", content)
+
+
+def _workflow_action(journey, name: str) -> None:
+    """Choose an action of the editor's action menu (its toggle, then the button)."""
+    driver = journey.driver
+    toggle = journey.find("footer [data-w-dropdown-target=toggle]")
+    _scroll(journey, toggle)
+    toggle.click()
+    button = WebDriverWait(driver, 10).until(EC.element_to_be_clickable((By.CSS_SELECTOR, f"footer button[name={name}]")))
+    journey.submit(button)
+
+
+def _download(journey, href: str) -> Document:
+    response = journey.http_session().get(href, timeout=60)
+    assert response.status_code == 200, (href, response.status_code)
+    assert response.headers["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
+    return Document(io.BytesIO(response.content))
+
+
+def _all_text(document: Document) -> str:
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    for section in document.sections:
+        parts += [p.text for p in section.header.paragraphs]
+        parts += [cell.text for table in section.header.tables for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def _replace_everywhere(document: Document, old: str, new: str) -> None:
+    """Replace ``old`` in every paragraph of the body, its tables and the page headers."""
+
+    def paragraphs():
+        yield from document.paragraphs
+        for table in document.tables:
+            for row in table.rows:
+                for cell in row.cells:
+                    yield from cell.paragraphs
+        for section in document.sections:
+            yield from section.header.paragraphs
+            for table in section.header.tables:
+                for row in table.rows:
+                    for cell in row.cells:
+                        yield from cell.paragraphs
+
+    for paragraph in paragraphs():
+        if old in paragraph.text:
+            paragraph.text = paragraph.text.replace(old, new)
+
+
+def _step_table(document: Document):
+    for table in document.tables:
+        header = [cell.text.strip() for cell in table.rows[0].cells]
+        if header and header[0] == "Bước":
+            return table
+    raise AssertionError("no step table in the Word file")
+
+
+def _open_versions(journey, code: str) -> None:
+    _menu(journey, MENU, MENU)
+    _row_menu(journey, code, "Các phiên bản")
+    assert code in journey.find("h1").text or code in journey.text()
+
+
+def test_officer_starts_from_the_model_edits_and_submits(journey):
+    journey.login(*OFFICER)
+    _menu(journey, MENU, "Danh mục TTHC")
+    procedure_code, model_code, name = MODEL
+    _search_listing(journey, procedure_code, procedure_code)
+    _row_menu(journey, procedure_code, "Soạn quy trình")
+    assert Select(journey.find("select[name=procedure]")).first_selected_option.text.startswith(procedure_code)
+    assert Select(journey.find("select[name=commune]")).first_selected_option.text == COMMUNE
+    Select(journey.find("select[name=model]")).select_by_visible_text(f"{model_code} – {name}")
+    journey.submit(journey.find("main form button[type=submit]"))
+    assert "Đã tạo bản nháp" in _message(journey), _message(journey)
+    assert name in journey.find("h1").text
+
+    # The officer gives it the commune's code, rewords a step and adds one.
+    _type(journey, "input[name=code]", NEW_CODE)
+    _open_tab(journey, "5. Nội dung quy trình")
+    steps = _steps(journey)
+    assert len(steps) >= 2, steps
+    reworded = "Công chức tư pháp - hộ tịch kiểm tra hồ sơ, đối chiếu Cơ sở dữ liệu hộ tịch điện tử"
+    _type(journey, "textarea[name=steps-1-value-content]", reworded)
+    added = "Lưu hồ sơ, cập nhật Sổ theo dõi cấp Giấy xác nhận tình trạng hôn nhân"
+    _add_step(journey, f"B{len(steps) + 1}", added)
+    journey.submit(journey.find("footer button[type=submit]:not([name])"))
+    assert "lưu" in _message(journey).lower(), _message(journey)
+    assert NEW_CODE in journey.find("h1").text
+    _open_tab(journey, "5. Nội dung quy trình")
+    assert _steps(journey)[1] == reworded and _steps(journey)[-1] == added
+
+    # Submitted for review: the leader has it now.
+    _workflow_action(journey, "action-submit")
+    assert NEW_CODE in _message(journey), _message(journey)
+    _menu(journey, MENU, MENU)
+    row = next(r for r in journey.find_all("main table tbody tr") if NEW_CODE in r.text)
+    assert "Đang soát xét" in row.text, row.text
+
+    # The draft sent for review shows the steps as written.
+    journey.click_link_text(NEW_CODE, within=row)
+    _open_tab(journey, "5. Nội dung quy trình")
+    assert reworded in _steps(journey) and added in _steps(journey)
+
+
+def test_officer_downloads_compares_and_imports_word(journey, tmp_path):
+    journey.login(*OFFICER)
+    code, name = APPROVED
+    _open_versions(journey, code)
+    rows = journey.find_all("table.process-versions tbody tr")
+    assert [r.find_element(By.CSS_SELECTOR, "td").text for r in rows] == ["02", "01"] or len(rows) >= 2, [r.text for r in rows]
+
+    # Download Word of both approved versions.
+    links = {r.find_element(By.CSS_SELECTOR, "td").text: r.find_element(By.LINK_TEXT, "Tải Word").get_attribute("href") for r in rows}
+    current = _download(journey, links["02"])
+    text = _all_text(current)
+    assert "QUY TRÌNH" in text.upper() and code in text and name in text, text[:500]
+    steps = _step_table(current)
+    first_step = steps.rows[1].cells[1].text.strip()
+    assert first_step and first_step in text
+    older = _all_text(_download(journey, links["01"]))
+    assert code in older
+
+    # Compare issue 01 with issue 02: the processing time changed.
+    Select(journey.find(".process-compare-form select[name=a]")).select_by_visible_text("Lần ban hành 01")
+    Select(journey.find(".process-compare-form select[name=b]")).select_by_visible_text("Lần ban hành 02")
+    journey.submit(journey.find(".process-compare-form button[type=submit]"))
+    assert journey.find("main h2").text == "Từ Lần ban hành 01 đến Lần ban hành 02"
+    changed = {}
+    for row in journey.find_all("table.process-differences tbody tr"):
+        section, _item, before, after = [td.text for td in row.find_elements(By.CSS_SELECTOR, "td")]
+        changed.setdefault(section, (before, after))
+    assert "Thời gian xử lý" in changed, list(changed)
+    before, after = changed["Thời gian xử lý"]
+    assert "Ngay trong ngày tiếp nhận hồ sơ; cần xác minh không quá 03 ngày làm việc." in after
+    assert before and before != after
+
+    # The commune's existing Word file for another TTHC, written from the downloaded one.
+    procedure_code, procedure_name, new_code = IMPORTED
+    current = _download(journey, links["02"])
+    _replace_everywhere(current, code, new_code)
+    _replace_everywhere(current, name, procedure_name)
+    for cell_text in re.findall(r"\b\d\.\d{6}\b", _all_text(current)):
+        _replace_everywhere(current, cell_text, procedure_code)
+    step_text = "Công an xã tiếp nhận hồ sơ đăng ký thường trú, kiểm tra và cấp Phiếu tiếp nhận"
+    table = _step_table(current)
+    table.rows[1].cells[1].paragraphs[0].text = step_text
+    for paragraph in table.rows[1].cells[1].paragraphs[1:]:
+        paragraph.text = ""
+    path = tmp_path / "dang-ky-thuong-tru.docx"
+    current.save(path)
+
+    _menu(journey, MENU, "Nhập từ Word")
+    journey.find("input[type=file][name=file]").send_keys(str(path))
+    commune = Select(journey.find("select[name=commune]"))
+    assert commune.first_selected_option.text == COMMUNE
+    journey.submit(journey.find("main form button[type=submit]"))
+    assert "Đã nhập" in _message(journey), _message(journey) or journey.text()[:1000]
+    assert new_code in journey.find("h1").text
+    _open_tab(journey, "5. Nội dung quy trình")
+    assert _steps(journey)[0] == step_text
+    chosen = Select(journey.find("select[name=procedure]")).first_selected_option
+    assert procedure_code in chosen.get_attribute("textContent")
+
+
+def test_officer_keeps_the_checklist_and_prepares_the_announcement(journey, live_demo_server):
+    journey.login(*OFFICER)
+    journey.click_link_text("Tiến độ ISO")
+    if journey.find_all("#qms-checklist") == []:
+        journey.click_link_text(COMMUNE, partial=True)
+    assert COMMUNE in journey.text()
+    record_url = journey.driver.current_url
+
+    # Fill one checklist item: its evidence is kept and listed under it.
+    item = journey.find_all("#qms-checklist li.qms-todo, #qms-checklist li.qms-done")[0]
+    label = item.find_element(By.CSS_SELECTOR, "strong").text
+    journey.click_link_text("Thêm hồ sơ", within=item)
+    title = "Quyết định thành lập Ban chỉ đạo ISO (bản lưu của văn phòng)"
+    _type(journey, "input[name=title]", title)
+    _type(journey, "input[name=reference]", "15/QĐ-UBND")
+    issued = journey.find("input[name=issued_on]")
+    journey.driver.execute_script("arguments[0].value = arguments[1]", issued, date(2026, 3, 2).isoformat())
+    journey.submit(journey.find("main form button[type=submit]"))
+    assert journey.driver.current_url == record_url
+    assert _message(journey), journey.text()[:500]
+    kept = next(li for li in journey.find_all("#qms-checklist > ul > li") if li.find_element(By.CSS_SELECTOR, "strong").text == label)
+    assert title in kept.text and "15/QĐ-UBND" in kept.text and "02/03/2026" in kept.text
+
+    # The announcement decision, generated as Word.
+    form = journey.find("#qms-announcement form")
+    signer = form.find_element(By.CSS_SELECTOR, "input[name=signer_name]")
+    _scroll(journey, signer)
+    signer.clear()
+    signer.send_keys("Trần Văn Bình")
+    query = journey.driver.execute_script("return new URLSearchParams(new FormData(arguments[0])).toString()", form)
+    response = journey.http_session().get(f"{form.get_attribute('action')}?{query}", timeout=60)
+    assert response.status_code == 200, response.status_code
+    text = _all_text(Document(io.BytesIO(response.content)))
+    assert "QUYẾT ĐỊNH" in text and "công bố" in text.lower() and COMMUNE.casefold() in text.casefold(), text[:800]
+    assert "Trần Văn Bình" in text
+
+
+def test_officer_is_refused_another_communes_document(journey, live_demo_server):
+    pk, code, commune = live_demo_server.query(
+        "SELECT d.id, d.code, c.name FROM processes_processdocument d JOIN units_commune c ON c.id = d.commune_id "
+        "WHERE c.name <> 'Thị trấn Lâm' ORDER BY d.id LIMIT 1"
+    )[0]
+    journey.login(*OFFICER)
+    for url in (
+        f"/admin/snippets/processes/processdocument/edit/{pk}/",
+        f"/admin/snippets/processes/processdocument/versions/{pk}/",
+        f"/admin/snippets/processes/processdocument/docx/{pk}/",
+    ):
+        journey.visit(url, expect_status=404)
+        assert "404" in journey.find("h1").text
+        assert code not in journey.text() and commune not in journey.text()

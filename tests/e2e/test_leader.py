@@ -1,0 +1,194 @@
+"""The leader of Thị trấn Lâm reviews quy trình, approves the audit programme and holds the management review."""
+
+import io
+
+from docx import Document
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+
+LEADER = ("lanhdao.lam", "lanhdao-demo-2026")
+APPROVED = ("QT-04/HT", "Thủ tục đăng ký lại khai sinh")
+REJECTED = ("QT-03/CT", "Chứng thực giao dịch liên quan đến tài sản")
+PROGRAMME = "Chương trình đánh giá nội bộ năm 2026"
+REVIEW = "Họp xem xét của lãnh đạo năm 2026"
+DECISION = "Rà soát, cập nhật các quy trình hộ tịch theo Nghị định 18/2026/NĐ-CP trong quý I/2027."
+CONCLUSIONS = "HTQLCL của UBND thị trấn Lâm phù hợp, được duy trì và có hiệu lực trong năm 2026."
+REJECT_COMMENT = "Bổ sung bước thu phí chứng thực và mẫu lời chứng."
+
+
+def _awaiting_review(journey) -> dict[str, str]:
+    """The rows of the admin home's panel of documents awaiting the leader's review: text → edit link."""
+    panel = journey.find("#awaiting-review-section")
+    return {a.text: a.get_attribute("href") for a in panel.find_elements(By.CSS_SELECTOR, "tbody td a")}
+
+
+def _workflow_action(journey, label: str, *, comment: str | None = None) -> None:
+    """Choose a workflow action in the editor's action menu, as a user does (with its comment dialog)."""
+    driver = journey.driver
+    toggle = journey.find("footer [data-w-dropdown-target=toggle], .footer__container [data-w-dropdown-target=toggle]")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", toggle)
+    toggle.click()
+    button = WebDriverWait(driver, 10).until(
+        EC.element_to_be_clickable((By.XPATH, f"//footer//button[normalize-space()='{label}']"))
+    )
+    if comment is None:
+        journey.submit(button)
+        return
+    journey._drain_logs()
+    button.click()
+    field = WebDriverWait(driver, 20).until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".modal textarea[name=comment]")))
+    journey.check_accessibility()
+    field.send_keys(comment)
+    journey.submit(journey.find(".modal form button[type=submit]"))
+
+
+def _menu(journey, group: str, item: str) -> None:
+    """Open a group of the admin sidebar and follow one of its items."""
+    button = WebDriverWait(journey.driver, 10).until(
+        lambda d: next((b for b in d.find_elements(By.CSS_SELECTOR, "aside button, nav button") if b.text.strip() == group), None)
+    )
+    button.click()
+    journey.click_link_text(item)
+
+
+def _select(element, text: str, *, partial: bool = False) -> None:
+    select = Select(element)
+    option = next(o for o in select.options if (text in o.text if partial else o.text == text))
+    select.select_by_visible_text(option.text)
+
+
+def _home(journey) -> None:
+    """Back to the admin home through the sidebar's logo."""
+    journey.submit(journey.find("aside a[href='/admin/']"))
+
+
+def _message(journey) -> str:
+    return " ".join(m.text for m in journey.find_all(".messages li"))
+
+
+def _type(journey, css: str, text: str) -> None:
+    field = journey.find(css)
+    journey.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", field)
+    field.clear()
+    field.send_keys(text)
+
+
+def _review_documents(journey) -> None:
+    waiting = _awaiting_review(journey)
+    assert any(APPROVED[0] in text for text in waiting), waiting
+    assert any(REJECTED[0] in text for text in waiting), waiting
+
+    # QT-04/HT: both steps (review, then approval) are the leader's; approved, it is issued.
+    journey.click_link_text(APPROVED[0], partial=True, within=journey.find("#awaiting-review-section"))
+    assert APPROVED[0] in journey.find("h1").text
+    _workflow_action(journey, "Phê duyệt")
+    assert "chuyển sang bước “Phê duyệt”" in _message(journey), _message(journey)
+    _home(journey)
+    journey.click_link_text(APPROVED[0], partial=True, within=journey.find("#awaiting-review-section"))
+    _workflow_action(journey, "Phê duyệt và ban hành")
+    message = _message(journey)
+    assert f"Đã phê duyệt “{APPROVED[0]}" in message and "lần ban hành 1" in message, message
+    row = next(r for r in journey.find_all("main tbody tr") if r.text.startswith(APPROVED[0]))
+    assert "Đang hiệu lực" in row.text, row.text
+
+    # QT-03/CT goes back to the officer with the leader's comment.
+    _home(journey)
+    journey.click_link_text(REJECTED[0], partial=True, within=journey.find("#awaiting-review-section"))
+    _workflow_action(journey, "Yêu cầu chỉnh sửa", comment=REJECT_COMMENT)
+    message = _message(journey)
+    assert f"Đã yêu cầu chỉnh sửa “{REJECTED[0]}" in message, message
+    row = next(r for r in journey.find_all("main tbody tr") if r.text.startswith(REJECTED[0]))
+    assert "Cần chỉnh sửa" in row.text or "Bản nháp" in row.text, row.text
+    _home(journey)
+    assert not journey.find_all("#awaiting-review-section")
+
+
+def _approve_programme(journey) -> None:
+    _menu(journey, "Đánh giá nội bộ", "Chương trình đánh giá")
+    journey.click_link_text(PROGRAMME)
+    assert "Trạng thái\nBản nháp" in journey.find("main").text
+    journey.click_link_text("Phê duyệt", within=journey.find("main"))
+    journey.submit(journey.find("main form button[type=submit]"))
+    assert "Chương trình đã được phê duyệt." in _message(journey), _message(journey)
+    assert "Trạng thái\nĐã phê duyệt" in journey.find("main").text
+    assert not journey.driver.find_elements(By.LINK_TEXT, "Phê duyệt")
+
+
+def _hold_review(journey) -> None:
+    _menu(journey, "Đánh giá nội bộ", "Xem xét của lãnh đạo")
+    journey.submit(journey.find("main a[href$='/new/'], header a[href$='/new/']"))
+    _type(journey, "input[name=year]", "2026")
+    _type(journey, "input[name=title]", REVIEW)
+    _type(journey, "input[name=location]", "Hội trường UBND thị trấn Lâm")
+    _type(journey, "input[name=planned_on]", "18/12/2026")
+    _select(journey.find("select[name=commune]"), "Thị trấn Lâm")
+    _select(journey.find("select[name=chair]"), "Trần Văn Bình", partial=True)
+    journey.submit(journey.find("main form button[type=submit]"))
+    assert REVIEW in journey.find("h1").text, journey.find("h1").text
+    assert "Trạng thái\nĐã lên kế hoạch" in journey.find("main").text
+
+    # The 9.3.2 inputs, taken from the data.
+    journey.click_link_text("Tổng hợp đầu vào từ dữ liệu")
+    journey.submit(journey.find("main form button[type=submit]"))
+    assert "Đã tổng hợp đầu vào" in _message(journey), _message(journey)
+    main = journey.find("main").text
+    assert "Đầu vào xem xét (TCVN ISO 9001:2015, 9.3.2)" in main
+    for heading in ("a) Tình trạng các hành động", "b) Kết quả đánh giá nội bộ", "e) Mục tiêu chất lượng"):
+        assert heading in main, heading
+    assert "Đánh giá nội bộ HTQLCL năm 2026" in main
+
+    journey.click_link_text("Ghi quyết định")
+    _select(journey.find("select[name=topic]"), "Cơ hội cải tiến")
+    _type(journey, "textarea[name=text]", DECISION)
+    journey.submit(journey.find("main form button[type=submit]"))
+    assert DECISION in journey.find("main").text
+
+    journey.click_link_text("Ghi nhận đã họp xem xét")
+    _type(journey, "input[name=held_on]", "18/12/2026")
+    _type(journey, "textarea[name=conclusions]", CONCLUSIONS)
+    journey.submit(journey.find("main form button[type=submit]"))
+    main = journey.find("main").text
+    assert "Trạng thái\nĐã họp" in main and CONCLUSIONS in main, main
+    assert not journey.driver.find_elements(By.LINK_TEXT, "Ghi nhận đã họp xem xét")
+
+    link = journey.driver.find_element(By.LINK_TEXT, "Tải biên bản (Word)")
+    response = journey.http_session().get(link.get_attribute("href"), timeout=60)
+    assert response.status_code == 200, response.status_code
+    document = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    text += "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    assert "BIÊN BẢN" in text and "thị trấn lâm" in text.casefold(), text[:500]
+    assert DECISION in text and CONCLUSIONS in text
+
+
+def _other_commune_document(server) -> tuple[int, str]:
+    """The demo's quy trình of another commune of Ý Yên (the leader of Thị trấn Lâm must not find it)."""
+    return server.query(
+        "SELECT d.id, c.name FROM processes_processdocument d JOIN units_commune c ON c.id = d.commune_id "
+        "WHERE c.name <> 'Thị trấn Lâm' ORDER BY d.id LIMIT 1"
+    )[0]
+
+
+def test_leader_reviews_documents_approves_programme_and_holds_review(journey, live_demo_server):
+    journey.login(*LEADER)
+    _review_documents(journey)
+    _home(journey)
+    _approve_programme(journey)
+    _hold_review(journey)
+
+    # Citizens now find the approved quy trình on the commune's public page.
+    journey.visit("/")
+    journey.click_link_text("Tỉnh Nam Định", partial=True)
+    journey.click_link_text("Huyện Ý Yên")
+    journey.click_link_text("Thị trấn Lâm")
+    assert "Đăng ký lại khai sinh" in [a.text for a in journey.find_all("main a")]
+    assert not any(REJECTED[1] in a.text for a in journey.find_all("main a"))
+
+    # A quy trình of another commune does not exist for the leader.
+    pk, other = _other_commune_document(live_demo_server)
+    for path in (f"/admin/snippets/processes/processdocument/edit/{pk}/", f"/admin/snippets/processes/processdocument/inspect/{pk}/"):
+        journey.visit(path, expect_status=404)
+        assert "404" in journey.find("h1").text
+        assert other not in journey.text()
