@@ -95,6 +95,14 @@ for _bulk_action in scoped_snippet_bulk_actions():
     wagtail_hook_registry.register("register_bulk_action", _bulk_action, order=100)
 
 
+@hooks.register("construct_help_menu")
+def keep_help_menu_local(request, menu_items):
+    """Wagtail's release notes and editor guide are English pages on wagtail.org: not for our officials."""
+    menu_items[:] = [
+        item for item in menu_items if item.name != "editor-guide" and not item.name.startswith("whats-new-in-wagtail")
+    ]
+
+
 @hooks.register("insert_global_admin_css")
 def admin_css():
     from django.templatetags.static import static

@@ -58,11 +58,14 @@ return out;
 """
 
 
-#: Wait until every finite CSS animation/transition of the page has finished.
+#: Wait (at most 3 s) until the running finite CSS animations/transitions of the page have finished.
 SETTLE_ANIMATIONS_JS = """
 const done = arguments[arguments.length - 1];
-const finite = document.getAnimations().filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity);
-Promise.all(finite.map(a => a.finished.catch(() => null))).then(() => done(true));
+const running = document.getAnimations().filter(
+  a => a.playState === 'running' && a.effect && a.effect.getComputedTiming().endTime !== Infinity
+);
+const timer = new Promise(resolve => setTimeout(resolve, 3000));
+Promise.race([Promise.all(running.map(a => a.finished.catch(() => null))), timer]).then(() => done(true));
 """
 
 

@@ -47,6 +47,7 @@ def pytest_collection_modifyitems(config, items):
             continue
         item.add_marker(pytest.mark.e2e)
         item.add_marker(pytest.mark.xdist_group("e2e"))
+        item.add_marker(pytest.mark.timeout(1200))  # a whole journey, axe on every page, on a loaded machine
         if reason:
             item.add_marker(pytest.mark.skip(reason=reason))
 

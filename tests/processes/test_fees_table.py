@@ -51,7 +51,7 @@ def _migrate(target: str) -> None:
     executor.migrate([("processes", target)])
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_migration_turns_fee_text_into_rows_and_back(world, khai_sinh):
     document = start_document(world, khai_sinh)
     table = ProcessDocument._meta.db_table

@@ -107,3 +107,6 @@ def test_wagtail_news_and_upgrade_check_are_off(client, world):
     client.force_login(world.admin)
     body = client.get(reverse("wagtailadmin_home"), HTTP_ACCEPT_LANGUAGE="en-US,en").content.decode()
     assert "data-w-upgrade" not in body and "w-whats-new" not in body
+    # Nor the Help menu's links to Wagtail's English release notes and editor guide on wagtail.org.
+    assert "whats-new-in-wagtail" not in body and "editor-guide" not in body
+    assert "Phím tắt" in body
