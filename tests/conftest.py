@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 
 from tests.factories import build_world
 
@@ -20,6 +21,32 @@ ROOT = Path(__file__).resolve().parent.parent
 def world(db):
     """Two communes of one district with a user for every persona."""
     return build_world()
+
+
+@pytest.fixture(scope="class")
+def class_db(django_db_setup, django_db_blocker):
+    """One transaction around a test class, rolled back after its last test.
+
+    Class-scoped fixtures write their records inside ``with class_db.unblock():``;
+    each test then runs in a savepoint of its own (pytest-django's ``db``), so a
+    test's writes never reach the next one. Not for ``transactional_db`` tests.
+    """
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        yield django_db_blocker
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="class")
+def class_world(class_db):
+    """The ``world`` built once for a test class (see ``tests.permission_matrix.SharedWorld``)."""
+    with class_db.unblock():
+        return build_world()
 
 
 @pytest.fixture(scope="session")

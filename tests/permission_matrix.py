@@ -1,21 +1,42 @@
 """A reusable permission matrix for admin and download views.
 
 Every feature lists, for one object of commune A, the URLs of its views and
-the personas allowed on each; :func:`check_matrix` asserts each cell:
+the personas allowed on each; :func:`check_cell` asserts each cell:
 
 * allowed → HTTP 200 (or the given status) and, for HTML, the marker text shown;
-* denied  → not 200, and the marker text is nowhere in the response;
-* anonymous → redirect to the login page (or 401/403 for APIs), never the data.
+* refused → the exact answer, derived from the persona's relation to commune A
+  (:func:`expected_refusal`), and the marker text nowhere in the response;
+* a listing refuses nobody signed in: 200, without the marker.
 
 Use it from the feature's own test module with ``pytest.mark.parametrize`` so
-each cell is one test case.
+each cell is one test case, in a :class:`SharedWorld` class so the world is
+built once for the class.
 """
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
 PERSONAS = ("iso_a", "leader_a", "auditor_a", "iso_b", "leader_b", "district", "province", "outsider", "anonymous")
+
+#: How each persona stands to commune A.
+MEMBER, FOLLOWER, OTHER_COMMUNE, NO_ROLE, ANONYMOUS = "member", "follower", "other commune", "no role", "anonymous"
+RELATION = {
+    "iso_a": MEMBER, "leader_a": MEMBER, "auditor_a": MEMBER,
+    "district": FOLLOWER, "province": FOLLOWER,
+    "iso_b": OTHER_COMMUNE, "leader_b": OTHER_COMMUNE, "auditor_b": OTHER_COMMUNE,
+    "outsider": NO_ROLE, "anonymous": ANONYMOUS,
+}
+
+#: Wagtail's refusal: a redirect to the admin home with a message.
+ADMIN_HOME = "redirect to the admin home"
+#: A redirect to the sign-in page.
+LOGIN = "redirect to sign in"
 
 
 @dataclass(frozen=True)
@@ -34,11 +55,47 @@ def cell_id(cell: Cell) -> str:
     return f"{cell.view}-{cell.persona}-{'allow' if cell.allowed else 'deny'}"
 
 
+def expected_refusal(persona: str, *, refused, hidden=None, no_role=LOGIN, anonymous=LOGIN):
+    """The answer a refused persona gets.
+
+    ``refused``: for one who sees commune A's record but may not act (a member
+    or follower): 403 or :data:`ADMIN_HOME`. ``hidden``: for another commune's
+    persona, to whom the record does not exist (404 on one record's view);
+    ``None`` when the view is not of one record of commune A (then ``refused``).
+    ``no_role``: an account with no role has no admin access and is sent to sign
+    in. ``anonymous``: sent to sign in (an API answers 401).
+    """
+    relation = RELATION[persona]
+    if relation == ANONYMOUS:
+        return anonymous
+    if relation == NO_ROLE:
+        return no_role
+    if relation == OTHER_COMMUNE and hidden is not None:
+        return hidden
+    return refused
+
+
+def assert_answer(response, expected, context="") -> None:
+    """``expected``: a status code, :data:`ADMIN_HOME` or :data:`LOGIN`."""
+    status = response.status_code
+    location = response.get("Location", "")
+    if expected == ADMIN_HOME:
+        assert (status, location) == (302, reverse("wagtailadmin_home")), f"{context}: expected {expected}, got {status} {location}"
+    elif expected == LOGIN:
+        login_urls = (reverse("wagtailadmin_login"), settings.LOGIN_URL)
+        assert status == 302 and location.startswith(login_urls), f"{context}: expected {expected}, got {status} {location}"
+    else:
+        assert status == expected, f"{context}: expected {expected}, got {status} {location}"
+
+
 def check_cell(
-    client, world, cell: Cell, url: str, *, marker: str | None = None, method: str = "get", data=None, listing=False
+    client, world, cell: Cell, url: str, *, refused=None, hidden=None, no_role=LOGIN, anonymous=LOGIN,
+    marker: str | None = None, method: str = "get", data=None, listing=False,
 ):
-    """Assert one cell. For a ``listing`` (index, search, export of many), a denied
-    persona may get 200 for its own data, but the marker must not appear."""
+    """Assert one cell (see :func:`expected_refusal` for ``refused``, ``hidden``,
+    ``no_role`` and ``anonymous``). For a ``listing`` (index, search, export of
+    many), a refused persona who is signed in gets 200 for its own data, without
+    the marker."""
     if cell.persona != "anonymous":
         client.force_login(getattr(world, cell.persona))
     response = getattr(client, method)(url, data or {})
@@ -48,10 +105,32 @@ def check_cell(
         if marker and response.get("Content-Type", "").startswith("text/html"):
             assert marker.encode() in body, f"{cell}: {marker!r} not shown"
         return response
-    if not (listing and cell.persona != "anonymous"):
-        assert response.status_code != 200, f"{cell}: expected refusal, got 200"
+    if refused is None:
+        # Not yet stated for this matrix: any refusal, the anonymous sent to sign in.
+        if not (listing and cell.persona != "anonymous"):
+            assert response.status_code != 200, f"{cell}: expected refusal, got 200"
+        if cell.persona == "anonymous" and response.status_code in (301, 302):
+            assert "login" in response["Location"], f"{cell}: anonymous redirected to {response['Location']}"
+    elif listing and RELATION[cell.persona] not in (ANONYMOUS, NO_ROLE):
+        assert_answer(response, 200, str(cell))
+    else:
+        expected = expected_refusal(cell.persona, refused=refused, hidden=hidden, no_role=no_role, anonymous=anonymous)
+        assert_answer(response, expected, str(cell))
     if marker:
         assert marker.encode() not in body, f"{cell}: refused but leaked {marker!r}"
-    if cell.persona == "anonymous" and response.status_code in (301, 302):
-        assert "login" in response["Location"], f"{cell}: anonymous redirected to {response['Location']}"
     return response
+
+
+class SharedWorld:
+    """Base of a test class whose tests share one world, built once for the class.
+
+    Each test gets its own copy of the objects, and runs in a savepoint of the
+    class's transaction (``class_db``), so a cell's writes never leak to the next.
+    Records of the class are built the same way: a ``scope="class"`` fixture
+    writing inside ``class_db.unblock()``, handed to each test through
+    :func:`copy.deepcopy`.
+    """
+
+    @pytest.fixture
+    def world(self, class_world, db):
+        return copy.deepcopy(class_world)

@@ -8,6 +8,7 @@ from processes.models import CommuneRoleApprovalTask, DocumentStatus, ProcessDoc
 from qms.audit_log import entries_for
 from qms.signals import qms_data_changed
 
+from tests.permission_matrix import ADMIN_HOME, assert_answer
 from .helpers import approve_through_workflow, current_task_state, fees_of, start_document, submit, url, workflow_action
 
 pytestmark = pytest.mark.django_db
@@ -126,13 +127,13 @@ def test_request_changes_returns_the_draft_to_the_officer_with_the_comment(clien
 def test_leader_reaches_the_editor_only_while_reviewing(client, world, khai_sinh):
     document = start_document(world, khai_sinh)
     client.force_login(world.leader_a)
-    assert client.get(url("edit", document.pk)).status_code != 200
+    assert_answer(client.get(url("edit", document.pk)), ADMIN_HOME)
     submit(client, world.iso_a, document)
     client.force_login(world.leader_a)
     response = client.get(url("edit", document.pk))
     assert response.status_code == 200
     client.force_login(world.leader_b)
-    assert client.get(url("edit", document.pk)).status_code != 200
+    assert client.get(url("edit", document.pk)).status_code == 404
 
 
 def test_publish_button_cannot_bypass_the_workflow(client, world, khai_sinh):
