@@ -84,7 +84,7 @@ def _other_commune_review(server) -> int:
         "admin = get_user_model().objects.get(username='admin')\n"
         "other = Commune.objects.exclude(unit__code='13795').order_by('pk').first()\n"
         "review = services.create_review(acting_user=admin, commune=other, year=2026,"
-        " title='Họp xem xét của xã khác', planned_on=datetime.date(2026, 12, 20))\n"
+        " title='Họp xem xét của xã khác', planned_on=datetime.date(2026, 12, 20), chair=admin)\n"
         "print(review.pk)\n"
     )
     result = subprocess.run(
