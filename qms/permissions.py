@@ -231,7 +231,12 @@ class CommuneObjectGuardMixin:
             return [required]
         return list(getattr(self, "any_permission_required", None) or ["change"])
 
-    def dispatch(self, request, *args, **kwargs):
+    def setup(self, request, *args, **kwargs):
+        # Before the view's own setup: some (the previews) load and check their object there.
+        self.guard(request, kwargs)
+        super().setup(request, *args, **kwargs)
+
+    def guard(self, request, kwargs) -> None:
         from qms.object_scope import check_owned_kwargs
 
         pk = kwargs.get("pk")
@@ -248,7 +253,6 @@ class CommuneObjectGuardMixin:
                 raise PermissionDenied
             # Every other id of the URL (revision, task state, version…) must be the object's own.
             check_owned_kwargs(obj, kwargs)
-        return super().dispatch(request, *args, **kwargs)
 
 
 class CommuneScopedIndexMixin:

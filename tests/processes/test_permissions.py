@@ -174,11 +174,7 @@ class TestWritesByPersona(WithDocument):
         assert edited == (persona == "iso_a")
         assert (not document.live) == (persona == "leader_a")
 
-    @pytest.mark.parametrize("persona", [
-        pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="the preview answers another commune with the admin home, not 404"))
-        if p in ("iso_b", "leader_b") else p
-        for p in PERSONAS
-    ])
+    @pytest.mark.parametrize("persona", PERSONAS)
     def test_only_the_officer_and_leader_preview_the_draft(self, client, world, document, persona):
         from .helpers import edit_form_data
 
