@@ -11,6 +11,13 @@ class AuditsConfig(AppConfig):
     def ready(self):
         from qms.demo import register_demo
 
+        from qms.notifications.registry import register_kind
+
         from . import demo
+        from .models import ReminderKind
 
         register_demo(demo.load_demo, order=20)
+        for kind in ReminderKind:
+            register_kind(f"audits.{kind.value}", kind.label)
+        register_kind("audits.action_assigned", _("Corrective action assigned"))
+        register_kind("audits.action_submitted", _("Corrective action submitted for verification"))

@@ -606,30 +606,6 @@ class ReminderKind(models.TextChoices):
     AUDIT_NOT_PLANNED = "audit_not_planned", _("Internal audit not yet planned")
 
 
-class Notification(models.Model):
-    """An in-app notification shown in the user's list."""
-
-    recipient = models.ForeignKey(USER, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="qms_notifications")
-    commune = models.ForeignKey("units.Commune", verbose_name=_("commune"), null=True, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(_("kind"), max_length=30, choices=ReminderKind.choices)
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    object_id = models.PositiveBigIntegerField()
-    content_object = GenericForeignKey("content_type", "object_id")
-    message = models.TextField(_("message"))
-    url = models.CharField(_("link"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
-
-    def __str__(self) -> str:
-        return self.message[:80]
-
-
 class Reminder(models.Model):
     """One planned reminder; the unique key makes the daily job idempotent."""
 

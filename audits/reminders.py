@@ -3,7 +3,8 @@
 Planning inserts one row per (recipient, object, kind, date) with
 ``ignore_conflicts`` on that unique key, so a second run on the same day adds
 nothing and sends nothing. Sending claims unsent rows chunk by chunk, e-mails
-them (Django's mail API) and writes an in-app :class:`Notification` for each.
+them into notices through :func:`qms.notifications.services.notify` (its sender
+task e-mails them).
 
 Kinds and their key date:
 
@@ -16,11 +17,10 @@ Kinds and their key date:
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import NoReverseMatch, reverse
@@ -28,7 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from qms.docx import format_short_date
-from qms.links import absolute_url
+from qms.notifications.services import notify
 from qms.people import full_name
 from qms.units.models import Commune, Role
 
@@ -37,7 +37,6 @@ from .models import (
     AuditPlan,
     AuditProgramme,
     CorrectiveAction,
-    Notification,
     PlanStatus,
     Reminder,
     ReminderKind,
@@ -151,6 +150,7 @@ class Message:
     subject: str
     body: str
     url: str
+    obj: object = None
 
 
 def _admin_url(name: str, *args) -> str:
@@ -159,10 +159,6 @@ def _admin_url(name: str, *args) -> str:
     except NoReverseMatch:
         return ""
     return path
-
-
-def _absolute(path: str) -> str:
-    return absolute_url(path)
 
 
 def _action_message(reminder: Reminder, action: CorrectiveAction, today: datetime.date) -> Message:
@@ -222,12 +218,12 @@ def compose(reminder: Reminder, obj, today: datetime.date) -> Message | None:
     if isinstance(obj, CorrectiveAction):
         if obj.status not in ActionStatus.active():
             return None
-        return _action_message(reminder, obj, today)
+        return replace(_action_message(reminder, obj, today), obj=obj)
     if isinstance(obj, AuditProgramme) and obj.plans.exclude(status=PlanStatus.CANCELLED).exists():
         return None
     if isinstance(obj, Commune) and obj.audit_programmes.filter(year=today.year).exists():
         return None
-    return _audit_message(reminder, obj, today)
+    return replace(_audit_message(reminder, obj, today), obj=obj)
 
 
 # -- sending ------------------------------------------------------------------------------------------
@@ -260,25 +256,18 @@ def _messages(reminders: list[Reminder], today: datetime.date) -> list[tuple[Rem
 
 
 def _deliver(pairs, now) -> int:
-    emails, notifications = [], []
+    delivered = 0
     for reminder, message in pairs:
         if message is None:
             continue
-        notifications.append(
-            Notification(
-                recipient=reminder.recipient, commune_id=reminder.commune_id, kind=reminder.kind,
-                content_type_id=reminder.content_type_id, object_id=reminder.object_id,
-                message=message.body, url=message.url,
-            )
+        notify(
+            recipients=[reminder.recipient], kind=f"audits.{reminder.kind}", subject=message.subject,
+            message=message.body, obj=message.obj, commune=reminder.commune_id, link=message.url,
+            dedup_key=f"audits.reminder:{reminder.pk}", acting_user=None,
         )
-        if reminder.recipient.email:
-            body = f"{message.body}\n\n{_absolute(message.url)}".rstrip()
-            emails.append(EmailMessage(f"[HTQLCL] {message.subject}", body, to=[reminder.recipient.email]))
-    Notification.objects.bulk_create(notifications)
-    if emails:
-        get_connection().send_messages(emails)
+        delivered += 1
     Reminder.objects.filter(pk__in=[r.pk for r, _m in pairs]).update(sent_at=now)
-    return len(notifications)
+    return delivered
 
 
 def send_pending(*, today: datetime.date, chunk_size: int = 200, run: ReminderRun | None = None) -> ReminderRun:

@@ -25,7 +25,7 @@ from qms.audit_log import define_action, log
 from qms.people import full_name
 from qms.signals import send_data_changed
 
-from . import selectors
+from . import notices, selectors
 from .models import (
     ActionStatus,
     AuditedProcess,
@@ -659,6 +659,7 @@ def _open_action(
     _save(action, acting_user=acting_user, reason="open")
     log(instance=action, action=A_ACTION_CREATE, user=acting_user, data={"owner": owner.get_username(), "due_date": due_date})
     _audit_changed(commune.pk)
+    notices.action_assigned(action=action, acting_user=acting_user)
     return action
 
 
@@ -686,6 +687,8 @@ def update_action_plan(*, acting_user, action, **fields) -> CorrectiveAction:
         _require_commune_member(action.owner, action.commune, "owner")
     _save(action, acting_user=acting_user, reason="plan")
     log(instance=action, action=A_ACTION_PLAN, user=acting_user, data=_loggable(changed))
+    if "owner" in changed:
+        notices.action_assigned(action=action, acting_user=acting_user)
     if "due_date" in changed:
         _audit_changed(action.commune_id)
     return action
@@ -719,6 +722,7 @@ def submit_for_verification(*, acting_user, action) -> CorrectiveAction:
     _save(action, acting_user=acting_user, reason="submit")
     log(instance=action, action=A_ACTION_SUBMIT, user=acting_user)
     _audit_changed(action.commune_id)
+    notices.action_submitted(action=action, acting_user=acting_user)
     return action
 
 

@@ -9,6 +9,8 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.db import OperationalError
 
+from qms.notifications.tasks import send_emails
+
 logger = logging.getLogger(__name__)
 
 
@@ -26,4 +28,5 @@ def send_daily_reminders(date_iso: str | None = None) -> dict:
     today = datetime.date.fromisoformat(date_iso) if date_iso else None
     result = run(today=today)
     logger.info("reminders %s: %d planned, %d sent", result.today, result.planned, result.sent)
+    send_emails.delay()
     return {"date": result.today.isoformat(), "planned": result.planned, "sent": result.sent, "skipped": result.skipped}

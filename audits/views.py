@@ -25,7 +25,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
-from django.views.generic import FormView, ListView, View
+from django.views.generic import FormView, View
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.history import HistoryView
@@ -62,7 +62,6 @@ from .models import (
     CorrectiveAction,
     Effectiveness,
     ManagementReview,
-    Notification,
     PlanStatus,
     ProgrammeStatus,
     ReviewDecision,
@@ -771,25 +770,3 @@ plan_docx = docx_view(AuditPlan, audit_docx.build_plan_docx, audit_docx.plan_fil
 report_docx = docx_view(AuditPlan, audit_docx.build_report_docx, audit_docx.report_filename)
 action_docx = docx_view(CorrectiveAction, audit_docx.build_action_docx, audit_docx.action_filename)
 review_docx = docx_view(ManagementReview, audit_docx.build_review_docx, audit_docx.review_filename)
-
-
-# -- notifications ------------------------------------------------------------------------------------
-
-
-class NotificationListView(WagtailAdminTemplateMixin, ListView):
-    template_name = "audits/admin/notifications.html"
-    page_title = gettext_lazy("My notifications")
-    header_icon = "mail"
-    paginate_by = 50
-
-    def get_queryset(self):
-        return Notification.objects.filter(recipient=self.request.user).select_related("commune")
-
-    def post(self, request, *args, **kwargs):
-        unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
-        if pk := request.POST.get("pk"):
-            unread = unread.filter(pk=pk)
-        count = unread.update(read_at=timezone.now())
-        if count:
-            messages.success(request, _("%(count)d notifications marked as read.") % {"count": count})
-        return redirect("audits_admin:notifications")

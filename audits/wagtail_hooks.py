@@ -3,7 +3,6 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView as GenericIndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -36,7 +35,6 @@ from .models import (
     CorrectiveAction,
     Finding,
     ManagementReview,
-    Notification,
     QualityObjective,
 )
 from .selectors import actions_list, findings_list
@@ -360,7 +358,7 @@ def register_audit_viewsets():
     return AuditsMenuGroup()
 
 
-# -- per-object views, downloads, notifications ------------------------------------------------------------
+# -- per-object views, downloads ------------------------------------------------------------
 
 admin_urlpatterns = [
     path("programme/<int:pk>/approve/", views.ApproveProgrammeView.as_view(), name="programme_approve"),
@@ -383,28 +381,9 @@ admin_urlpatterns = [
     path("review/<int:pk>/hold/", views.HoldReviewView.as_view(), name="review_hold"),
     path("review/<int:pk>/docx/", views.review_docx, name="review_docx"),
     path("decision/<int:pk>/track/", views.TrackDecisionView.as_view(), name="decision_track"),
-    path("notifications/", views.NotificationListView.as_view(), name="notifications"),
 ]
 
 
 @hooks.register("register_admin_urls")
 def register_audit_admin_urls():
     return [path("audits/", include((admin_urlpatterns, "audits_admin"), namespace="audits_admin"))]
-
-
-class NotificationMenuItem(MenuItem):
-    """"My notifications", with the number of unread ones."""
-
-    def render_component(self, request):
-        component = super().render_component(request)
-        unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True).count()
-        if unread:
-            component.label = f"{self.label} ({unread})"
-        return component
-
-
-@hooks.register("register_admin_menu_item")
-def register_notifications_menu_item():
-    return NotificationMenuItem(
-        _("My notifications"), reverse("audits_admin:notifications"), icon_name="mail", order=240
-    )

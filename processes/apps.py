@@ -12,10 +12,11 @@ class ProcessesConfig(AppConfig):
         from qms.demo import register_demo
         from qms.public.sections import register_section
 
-        from . import demo, handlers
+        from . import demo, handlers, notices
         from .public import procedures_section_context
 
         handlers.connect()
+        notices.register_kinds()
         register_demo(demo.load_demo, order=10)
         register_section(
             "procedures",

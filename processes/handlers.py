@@ -14,9 +14,12 @@ def on_workflow_approved(sender, instance, user=None, **kwargs):
     """The last step approved: Wagtail has published the reviewed revision; issue it."""
     from .services import approve_process_document
 
+    from .notices import review_finished
+
     document = _document(instance)
     if document is not None:
         approve_process_document(document=document, acting_user=user, workflow_state=instance)
+        review_finished(document=document, workflow_state=instance, approved=True, acting_user=user)
 
 
 def on_workflow_changed(sender, instance, user=None, **kwargs):
@@ -28,9 +31,24 @@ def on_workflow_changed(sender, instance, user=None, **kwargs):
         sync_status(document=document)
 
 
+def on_workflow_rejected(sender, instance, user=None, **kwargs):
+    """Changes requested: the document goes back to its drafter, who is told why."""
+    from .notices import review_finished
+
+    on_workflow_changed(sender, instance, user=user)
+    document = _document(instance)
+    if document is not None:
+        review_finished(document=document, workflow_state=instance, approved=False, acting_user=user)
+
+
 def on_task_submitted(sender, instance, user=None, **kwargs):
-    """A (re)started step, e.g. a resubmission after changes were requested."""
+    """A (re)started step, e.g. a resubmission after changes were requested: its reviewers are told."""
+    from .notices import review_requested
+
     on_workflow_changed(sender, instance.workflow_state, user=user)
+    document = _document(instance.workflow_state)
+    if document is not None:
+        review_requested(document=document, task_state=instance, acting_user=user)
 
 
 def connect() -> None:
@@ -38,6 +56,6 @@ def connect() -> None:
 
     workflow_approved.connect(on_workflow_approved, dispatch_uid="processes.workflow_approved")
     workflow_submitted.connect(on_workflow_changed, dispatch_uid="processes.workflow_submitted")
-    workflow_rejected.connect(on_workflow_changed, dispatch_uid="processes.workflow_rejected")
+    workflow_rejected.connect(on_workflow_rejected, dispatch_uid="processes.workflow_rejected")
     workflow_cancelled.connect(on_workflow_changed, dispatch_uid="processes.workflow_cancelled")
     task_submitted.connect(on_task_submitted, dispatch_uid="processes.task_submitted")

@@ -514,6 +514,19 @@ class CommuneRoleApprovalTask(Task):
         owner_unit_id = getattr(obj, "owner_unit_id", None)
         return owner_unit_id is not None and is_library_editor(user, owner_unit_id)
 
+    def actionable_users(self, obj) -> list:
+        """The people (not superusers) who can act on this step for ``obj``."""
+        from django.contrib.auth import get_user_model
+
+        commune_id = getattr(obj, "commune_id", None)
+        if commune_id is not None:
+            candidates = permissions.users_with_commune_perm(commune_id, ROLE_PERMISSIONS[self.role])
+        else:
+            candidates = get_user_model().objects.filter(
+                is_active=True, groups__library_unit__unit_id=getattr(obj, "owner_unit_id", None)
+            )
+        return [user for user in candidates.distinct() if not user.is_superuser and self.user_can_act(obj, user)]
+
     def user_can_access_editor(self, obj, user):
         return self.user_can_act(obj, user)
 

@@ -27,7 +27,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
 from django.contrib.admin.utils import unquote
 from wagtail.admin.views.generic import IndexView
 from wagtail.permission_policies import BasePermissionPolicy
@@ -93,6 +93,14 @@ def has_commune_perm(user, commune, perm: str = VIEW) -> bool:
         return True
     commune_id = commune if isinstance(commune, int) else commune.pk
     return commune_id in commune_ids_for(user, perm)
+
+
+def users_with_commune_perm(commune, perm: str = VIEW) -> QuerySet:
+    """The active users holding ``perm`` on ``commune`` through their groups (superusers not included)."""
+    commune = commune if isinstance(commune, _commune_model()) else _commune_model().objects.get(pk=commune)
+    return get_users_with_perms(
+        commune, only_with_perms_in=[perm], with_group_users=True, with_superusers=False
+    ).filter(is_active=True)
 
 
 def has_any_commune_perm(user, perm: str = VIEW) -> bool:

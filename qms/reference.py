@@ -71,6 +71,6 @@ def load_reference_data(*, acting_user=None) -> list[str]:
     lines.append(_("ISO 9001 clauses: %(created)d added, %(updated)d updated.") % {"created": created, "updated": updated})
     ensure_process_workflow()
     lines.append(_("Approval workflow of process documents: ready."))
-    lines.append(_("Celery beat schedule: %(count)d daily jobs.") % {"count": _beat_schedule()})
+    lines.append(_("Celery beat schedule: %(count)d scheduled jobs.") % {"count": _beat_schedule()})
     lines.append(_("Public site: %(url)s") % {"url": _site()})
     return lines

@@ -29,7 +29,6 @@ from audits.models import (
     CorrectiveAction,
     Finding,
     ManagementReview,
-    Notification,
     PlanStatus,
     ProgrammeStatus,
     QualityObjective,
@@ -38,6 +37,7 @@ from audits.models import (
 )
 from tests.audits.builders import VANPHONG, clauses, make_audit, make_auditor, make_programme, raise_nc, second_auditor
 from qms.certification import services as cert_services
+from qms.notifications.models import Notification
 from qms.certification.models import Announcement, Evidence, EvidenceKind, Inspection, InspectionMethod, ProgressTarget
 from processes.models import CommuneProcedure, Procedure
 from qms.units.models import AdministrativeUnit, Level
@@ -446,16 +446,17 @@ def check_decision_track(client, world):
     assert CorrectiveAction.objects.filter(decision=decision).count() == 1
 
 
-@case("audits_admin:notifications")
-def check_audit_notifications(client, world):
+@case("notifications:inbox")
+def check_inbox(client, world):
     action = planned_action(world)
+    Notification.objects.filter(recipient=world.iso_a).update(read_at=timezone.now())
     Notification.objects.create(
-        recipient=world.iso_a, commune=world.commune_a, kind="due_7", content_type=ContentType.objects.get_for_model(action),
-        object_id=action.pk, message=f"Hành động {action.number} sắp đến hạn.",
+        recipient=world.iso_a, commune=world.commune_a, kind="audits.due_7", content_type=ContentType.objects.get_for_model(action),
+        object_id=action.pk, subject=f"Hành động {action.number} sắp đến hạn.", dedup_key="test:due_7",
     )
     client.force_login(world.iso_a)
-    assert 'class="unread"' in client.get(reverse("audits_admin:notifications")).content.decode()
-    response = client.post(reverse("audits_admin:notifications"), follow=True)
+    assert 'class="unread"' in client.get(reverse("notifications:inbox")).content.decode()
+    response = client.post(reverse("notifications:inbox"), follow=True)
     assert response.status_code == 200 and response.redirect_chain
     assert "Đã đánh dấu 1 thông báo là đã đọc." in messages_of(response)
     assert 'class="unread"' not in response.content.decode()
@@ -532,13 +533,6 @@ def check_target(client, world):
     submit(client, world.province, cert("target", world.district_unit.pk), "percent", expect_message="Đã lưu",
            percent=80, target_date="31/12/2027")
     assert ProgressTarget.objects.get(unit=world.district_unit).percent == 80
-
-
-@case("certification:notifications")
-def check_certification_notifications(client, world):
-    client.force_login(world.iso_a)
-    response = client.post(reverse("certification:notifications"), follow=True)
-    assert response.status_code == 200
 
 
 # -- units and the TTHC catalogue ------------------------------------------------------------------------------

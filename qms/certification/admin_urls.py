@@ -18,7 +18,6 @@ urlpatterns = [
     path("commune/<int:pk>/inspection/add/", views.InspectionAddView.as_view(), name="inspection_add"),
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
     path("conclusion/<int:pk>/report/", views.ReportAddView.as_view(), name="report_add"),
-    path("notifications/", views.NotificationsView.as_view(), name="notifications"),
 ]
 
 # Refusals are real 403 pages, not Wagtail's redirect to the admin home.

@@ -380,35 +380,3 @@ class LateItemFlag(models.Model):
 
     def __str__(self) -> str:
         return self.key
-
-
-class Notification(models.Model):
-    """An in-app reminder (also e-mailed); ``dedup_key`` makes each one unique per user."""
-
-    class Kind(models.TextChoices):
-        LATE_ITEM = "late_item", _("Newly late item")
-        ESCALATION = "escalation", _("Commune with several late items")
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="qms_certification_notifications"
-    )
-    commune = models.ForeignKey("units.Commune", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    dedup_key = models.CharField(max_length=200)
-    subject = models.CharField(_("subject"), max_length=255)
-    body = models.TextField(_("message"))
-    url = models.CharField(max_length=255, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    emailed = models.BooleanField(default=False)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "dedup_key"], name="certification_unique_notification")
-        ]
-
-    def __str__(self) -> str:
-        return self.subject

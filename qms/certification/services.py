@@ -15,7 +15,6 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Min
 from django.urls import reverse
@@ -24,7 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qms.audit_log import define_action, log
-from qms.links import absolute_url
+from qms.notifications.registry import register_kind
+from qms.notifications.services import notify
 from qms.units.models import AdministrativeUnit, Commune, CommuneRoleGroup, Era, Role
 
 from . import access, rules, sources
@@ -37,7 +37,6 @@ from .models import (
     Inspection,
     InspectionConclusion,
     LateItemFlag,
-    Notification,
     ProgressTarget,
     ScopeGap,
     Stage,
@@ -584,23 +583,8 @@ def _item_lines(items: list[dict]) -> str:
     )
 
 
-def _notify(user, *, commune_id, kind, dedup_key, subject, body, url) -> Notification | None:
-    notification, created = Notification.objects.get_or_create(
-        user=user,
-        dedup_key=dedup_key,
-        defaults={"commune_id": commune_id, "kind": kind, "subject": subject[:255], "body": body, "url": url},
-    )
-    return notification if created else None
-
-
-def _send_emails(notification_ids: list[int]) -> None:
-    sent = []
-    for notification in Notification.objects.filter(pk__in=notification_ids).select_related("user"):
-        if notification.user.email:
-            body = f"{notification.body}\n\n{absolute_url(notification.url)}".rstrip()
-            send_mail(notification.subject, body, None, [notification.user.email], fail_silently=True)
-            sent.append(notification.pk)
-    Notification.objects.filter(pk__in=sent).update(emailed=True)
+KIND_LATE_ITEM = register_kind("certification.late_item", gettext_lazy("Newly late QMS item"))
+KIND_ESCALATION = register_kind("certification.escalation", gettext_lazy("Commune with several late QMS items"))
 
 
 @transaction.atomic
@@ -623,30 +607,18 @@ def flag_late_items(*, today: date | None = None) -> dict[str, int]:
         for commune_id, items in newly.items():
             url = reverse("certification:commune", args=[commune_id])
             subject = _("%(commune)s: %(count)d QMS item(s) became late") % {"commune": names[commune_id], "count": len(items)}
-            for user in officers.get(commune_id, []):
-                created.append(
-                    _notify(user, commune_id=commune_id, kind=Notification.Kind.LATE_ITEM,
-                            dedup_key=f"late:{commune_id}:{today}", subject=subject, body=_item_lines(items), url=url)
-                )
+            created += notify(
+                recipients=officers.get(commune_id, []), kind=KIND_LATE_ITEM, subject=subject,
+                message=_item_lines(items), commune=commune_id, link=url, dedup_key=f"late:{commune_id}:{today}",
+                acting_user=None,
+            )
             if late_counts.get(commune_id, 0) > 1:
                 subject = _("%(commune)s has %(count)d late QMS items") % {
                     "commune": names[commune_id], "count": late_counts[commune_id]
                 }
-                for user in followers.get(commune_id, []):
-                    created.append(
-                        _notify(user, commune_id=commune_id, kind=Notification.Kind.ESCALATION,
-                                dedup_key=f"escalation:{commune_id}:{today}", subject=subject,
-                                body=_item_lines(items), url=url)
-                    )
-    ids = [n.pk for n in created if n is not None]
-    transaction.on_commit(lambda: _send_emails(ids))
-    return {"communes": len(newly), "items": sum(map(len, newly.values())), "notifications": len(ids)}
-
-
-@transaction.atomic
-def mark_notifications_read(*, user, ids: list[int] | None = None) -> int:
-    notifications = [n for n in Notification.objects.filter(user=user, read_at__isnull=True) if ids is None or n.pk in ids]
-    for notification in notifications:
-        notification.read_at = timezone.now()
-    Notification.objects.bulk_update(notifications, ["read_at"])
-    return len(notifications)
+                created += notify(
+                    recipients=followers.get(commune_id, []), kind=KIND_ESCALATION, subject=subject,
+                    message=_item_lines(items), commune=commune_id, link=url,
+                    dedup_key=f"escalation:{commune_id}:{today}", acting_user=None,
+                )
+    return {"communes": len(newly), "items": sum(map(len, newly.values())), "notifications": len(created)}

@@ -24,9 +24,13 @@ def rebuild_progress_task(unit_id: int | None = None) -> int:
 )
 def flag_late_items_task() -> dict:
     """Daily (07:15): flag newly late items and send the reminders."""
+    from qms.notifications.tasks import send_emails
+
     from .services import flag_late_items
 
-    return flag_late_items()
+    result = flag_late_items()
+    send_emails.delay()
+    return result
 
 
 @shared_task(name="certification.refresh_commune", autoretry_for=(OperationalError,), max_retries=3, retry_backoff=30)

@@ -38,7 +38,7 @@ from .forms import (
     ReportForm,
     TargetForm,
 )
-from .models import STAGE_ORDER, Announcement, Evidence, InspectionConclusion, Notification, Stage
+from .models import STAGE_ORDER, Announcement, Evidence, InspectionConclusion, Stage
 from .selectors import commune_record, find_unit, progress_report
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -474,19 +474,3 @@ def decision_draft(request, pk: int):
         replaces=Announcement.objects.filter(commune=commune).first(),
     )
     return download(qd.to_bytes(document), f"quyet-dinh-cong-bo-{commune.unit.era}-{commune.unit.code}.docx", DOCX_TYPE)
-
-
-# -- notifications -------------------------------------------------------------------------------------------------
-
-
-class NotificationsView(AdminPage):
-    template_name = "certification/notifications.html"
-    page_title = gettext_lazy("QMS reminders")
-
-    def post(self, request, *args, **kwargs):
-        services.mark_notifications_read(user=request.user)
-        return redirect("certification:notifications")
-
-    def get_context_data(self, **kwargs):
-        notifications = Notification.objects.filter(user=self.request.user).select_related("commune")[:100]
-        return super().get_context_data(notifications=notifications, **kwargs)

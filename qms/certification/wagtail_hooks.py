@@ -55,7 +55,9 @@ class ProgressPanel(Component):
     def get_context_data(self, parent_context):
         from qms.units.models import Era
 
-        from .models import CommuneProgress, Notification
+        from qms.notifications.models import Notification
+
+        from .models import CommuneProgress
 
         request = parent_context["request"]
         user = request.user
@@ -64,7 +66,7 @@ class ProgressPanel(Component):
         return {
             "headlines": [unit_headline(unit) for unit in units],
             "own": list(own.order_by("commune_name")[:5]),
-            "unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
+            "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
             "request": request,
         }
 

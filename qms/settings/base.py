@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "qms.units",
     "qms.public",
     "qms.certification",
+    "qms.notifications",
     "processes",
     "audits",
     "wagtail.contrib.forms",
@@ -188,7 +189,8 @@ LOGIN_URL = "wagtailadmin_login"
 
 # Wagtail
 WAGTAIL_SITE_NAME = "HTQLCL TCVN ISO 9001:2015"
-WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+#: The address in e-mail links; in development the port the start command serves (QMS_PORT).
+WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", f"http://127.0.0.1:{env('QMS_PORT', '8000')}")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "qms.search"}}  # the database backend, fed plain words
 WAGTAIL_WORKFLOW_ENABLED = True
@@ -238,7 +240,9 @@ QMS_BROKER_HEARTBEAT_SECONDS = 10
 QMS_BROKER_WORKER_TIMEOUT_SECONDS = 60
 DJANGO_CELERY_BEAT_TZ_AWARE = True
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Development keeps every e-mail as a readable .eml file under QMS_DATA_DIR/mail/.
+EMAIL_BACKEND = env("EMAIL_BACKEND", "qms.notifications.backends.EmlFileBackend")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(DATA_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "htqlcl@localhost")
 
 LOGGING = {
@@ -266,6 +270,10 @@ CELERY_BEAT_SCHEDULE = {
     "audits-daily-reminders": {
         "task": "audits.send_daily_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    "notifications-send-emails": {
+        "task": "notifications.send_emails",
+        "schedule": crontab(minute="*/5"),
     },
     "certification-daily-late-items": {
         "task": "certification.flag_late_items",

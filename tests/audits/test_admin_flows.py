@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 
 from audits import services
-from audits.models import ActionStatus, AuditProgramme, ChecklistItem, Finding, FindingKind, Notification, PlanStatus
+from audits.models import ActionStatus, AuditProgramme, ChecklistItem, Finding, FindingKind, PlanStatus
+from qms.notifications.models import Notification
 
 from tests.browser_forms import open_form
 
@@ -99,14 +100,14 @@ def test_notifications_list_shows_only_the_users_own_and_marks_them_read(client,
     mine = Notification.objects.filter(recipient=world.iso_a)
     assert mine.count() >= 1
     client.force_login(world.iso_a)
-    body = client.get(reverse("audits_admin:notifications")).content.decode()
+    body = client.get(reverse("notifications:inbox")).content.decode()
     assert action.number in body
     home = client.get(reverse("wagtailadmin_home")).content.decode()
     assert f"({mine.count()})" in home
-    client.post(reverse("audits_admin:notifications"))
+    client.post(reverse("notifications:inbox"))
     assert not mine.filter(read_at__isnull=True).exists()
     client.force_login(world.iso_b)
-    assert action.number not in client.get(reverse("audits_admin:notifications")).content.decode()
+    assert action.number not in client.get(reverse("notifications:inbox")).content.decode()
 
 
 def _findings(world, plan, n: int) -> None:

@@ -171,7 +171,7 @@ def test_followers_and_other_communes_cannot_change_anything(client, world, reco
         response = client.post(url, data)
         assert response.status_code in (302, 403, 404), f"{persona} {url}: {response.status_code}"
         if response.status_code == 302:
-            assert reverse("audits_admin:notifications") not in response["Location"]
+            assert reverse("notifications:inbox") not in response["Location"]
     plan.refresh_from_db()
     action.refresh_from_db()
     review.refresh_from_db()

@@ -8,7 +8,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from qms.certification import services
-from qms.certification.models import EvidenceKind, Notification
+from qms.certification.models import EvidenceKind
+from qms.notifications.models import Notification
 from qms.docx import document_text, open_document
 from tests.permission_matrix import cell_id, cells, check_cell
 
@@ -70,11 +71,11 @@ def test_decision_draft_and_reminders_matrix(client, world, procedures, cell):
             assert procedures[0].name in document_text(response.content)
         return
     Notification.objects.create(
-        user=world.iso_a, commune=world.commune_a, kind=Notification.Kind.LATE_ITEM, dedup_key="late:test",
-        subject="Xã An Bình: 1 việc chậm hạn", body="- Đánh giá nội bộ năm 2024",
+        recipient=world.iso_a, commune=world.commune_a, kind="certification.late_item", dedup_key="late:test",
+        subject="Xã An Bình: 1 việc chậm hạn", message="- Đánh giá nội bộ năm 2024",
     )
     marker = "Xã An Bình: 1 việc chậm hạn"
-    check_cell(client, world, cell, reverse("certification:notifications"), marker=marker, listing=True)
+    check_cell(client, world, cell, reverse("notifications:inbox"), marker=marker, listing=True)
 
 
 @pytest.mark.django_db

@@ -5,7 +5,8 @@ from django.core import mail
 from django.urls import reverse
 
 from qms.certification import services
-from qms.certification.models import LateItemFlag, Notification
+from qms.certification.models import LateItemFlag
+from qms.notifications.models import Notification
 from qms.certification.tasks import flag_late_items_task
 
 from .conftest import days_ago
@@ -24,7 +25,7 @@ def late_world(today_world, django_capture_on_commit_callbacks):
 
 
 def notifications_of(user):
-    return list(Notification.objects.filter(user=user).values_list("kind", "commune__name"))
+    return [(kind.removeprefix("certification."), commune) for kind, commune in Notification.objects.filter(recipient=user).values_list("kind", "commune__name")]
 
 
 @pytest.mark.django_db
@@ -39,7 +40,7 @@ def test_the_daily_job_reminds_officers_and_escalates_communes_with_several_late
     assert notifications_of(w.iso_other) == [("late_item", w.other.name)]
     assert notifications_of(w.follower) == [("escalation", w.commune.name)]  # Tây Sơn has one late item only
     assert notifications_of(w.leader) == []
-    body = Notification.objects.get(user=w.iso).body
+    body = Notification.objects.get(recipient=w.iso).message
     assert "Báo cáo khắc phục kết luận kiểm tra trong 2 tháng: Chưa niêm yết phạm vi áp dụng." in body
     assert f"hạn {days_ago(10):%d/%m/%Y}, chậm 10 ngày" in body
     assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in (w.iso, w.iso_other, w.follower) if u.email)
@@ -61,8 +62,8 @@ def test_an_answered_item_is_cleared_and_the_officer_reads_the_reminders(client,
     services.flag_late_items()
     assert LateItemFlag.objects.filter(commune=w.commune, kind="inspection_report").get().cleared_on is not None
     client.force_login(w.iso)
-    page = client.get(reverse("certification:notifications")).content.decode()
+    page = client.get(reverse("notifications:inbox")).content.decode()
     assert w.commune.name in page
-    client.post(reverse("certification:notifications"))
-    assert not Notification.objects.filter(user=w.iso, read_at__isnull=True).exists()
-    assert client.get(reverse("certification:notifications")).status_code == 200
+    client.post(reverse("notifications:inbox"))
+    assert not Notification.objects.filter(recipient=w.iso, read_at__isnull=True).exists()
+    assert client.get(reverse("notifications:inbox")).status_code == 200

@@ -3,7 +3,8 @@
 import pytest
 
 from qms.certification import services
-from qms.certification.models import CommuneProgress, EvidenceKind, Notification, Stage
+from qms.certification.models import CommuneProgress, EvidenceKind, Stage
+from qms.notifications.models import Notification
 from tests.factories import build_world
 
 from .conftest import days_ago
@@ -27,5 +28,5 @@ def test_worker_rebuilds_the_summaries_and_flags_late_items(celery_worker_proces
     stages = dict(CommuneProgress.objects.values_list("commune_id", "stage"))
     assert stages == {world.commune_a.pk: Stage.NOT_STARTED, world.commune_b.pk: Stage.BUILDING}
     assert flag_late_items_task.delay().get(timeout=90)["notifications"] == 1
-    assert list(Notification.objects.values_list("user__username", "kind")) == [("iso_a", "late_item")]
+    assert list(Notification.objects.values_list("recipient__username", "kind")) == [("iso_a", "certification.late_item")]
     assert flag_late_items_task.delay().get(timeout=90)["notifications"] == 0

@@ -75,6 +75,7 @@ def pages():
     return {
         "home": reverse("wagtailadmin_home"),
         "account": reverse("wagtailadmin_account"),
+        "notifications": reverse("notifications:inbox"),
         "search": reverse("wagtailadmin_pages:search") + "?q=khai+sinh",
         "snippet list": reverse("wagtailsnippets_processes_processdocument:list"),
         "404": "/admin/khong-co-trang-nay/",

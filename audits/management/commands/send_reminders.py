@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from audits.services import send_daily_reminders
+from qms.notifications.services import send_pending_emails
 
 
 def _date(value: str) -> datetime.date:
@@ -25,6 +26,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         today = _date(options["date"]) if options["date"] else None
         run = send_daily_reminders(today=today, dry_run=options["dry_run"])
+        if not run.dry_run:
+            send_pending_emails()
         for line in run.lines:
             self.stdout.write(line)
         if run.dry_run:

@@ -1,0 +1,49 @@
+"""The review workflow tells people what waits for them: submitted, approved, changes requested."""
+
+import pytest
+
+from qms.notifications.models import Notification
+
+from .helpers import start_document, submit, url, workflow_action
+
+pytestmark = pytest.mark.django_db
+
+
+def _notices(user, kind):
+    return list(Notification.objects.filter(recipient=user, kind=kind).order_by("pk"))
+
+
+def test_submitting_tells_the_reviewers_of_the_commune_only(client, world, khai_sinh):
+    document = start_document(world, khai_sinh)
+    assert submit(client, world.iso_a, document).status_code == 302
+    [notice] = _notices(world.leader_a, "processes.submitted")
+    assert notice.subject == f"Quy trình {document.code} chờ anh/chị xử lý (Soát xét)"
+    assert notice.link == url("edit", document.pk) and notice.subject_object == document
+    assert notice.commune == world.commune_a
+    for other in (world.leader_b, world.iso_a, world.auditor_a, world.district):
+        assert not Notification.objects.filter(recipient=other, kind="processes.submitted").exists()
+    client.force_login(world.leader_a)
+    assert notice.subject in client.get("/admin/notifications/").content.decode()
+
+
+def test_approval_tells_the_submitter(client, world, khai_sinh):
+    document = start_document(world, khai_sinh)
+    submit(client, world.iso_a, document)
+    assert workflow_action(client, world.leader_a, document, "approve").status_code == 302
+    assert workflow_action(client, world.leader_a, document, "approve", comment="Đồng ý ban hành.").status_code == 302
+    [notice] = _notices(world.iso_a, "processes.approved")
+    assert notice.subject == f"Quy trình {document.code} đã được phê duyệt"
+    assert "Ý kiến: Đồng ý ban hành." in notice.message
+    assert not _notices(world.iso_a, "processes.changes_requested")
+
+
+def test_changes_requested_tell_the_submitter_with_the_comment_and_a_resubmission_asks_again(client, world, khai_sinh):
+    document = start_document(world, khai_sinh)
+    submit(client, world.iso_a, document)
+    comment = "Bổ sung bước trả kết quả cho công dân."
+    assert workflow_action(client, world.leader_a, document, "reject", comment=comment).status_code == 302
+    [notice] = _notices(world.iso_a, "processes.changes_requested")
+    assert notice.subject == f"Quy trình {document.code} cần sửa"
+    assert f"Ý kiến: {comment}" in notice.message
+    submit(client, world.iso_a, document)
+    assert len(_notices(world.leader_a, "processes.submitted")) == 2
