@@ -24,10 +24,11 @@ from urllib.parse import urljoin, urlparse
 import requests
 from axe_selenium_python import Axe
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -181,24 +182,59 @@ class Journey:
         self.check_page(expect_status=expect_status)
 
     def click_link_text(self, text: str, *, partial: bool = False, within=None, expect_status: int = 200) -> None:
-        self._drain_logs()
         scope = within or self.driver
         by = By.PARTIAL_LINK_TEXT if partial else By.LINK_TEXT
         link = WebDriverWait(self.driver, 10).until(lambda d: scope.find_element(by, text))
-        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", link)
-        old = self.driver.find_element(By.TAG_NAME, "html")
-        link.click()
-        WebDriverWait(self.driver, 30).until(EC.staleness_of(old))
-        self.check_page(expect_status=expect_status)
+        self.follow(link, expect_status=expect_status)
 
     def submit(self, button) -> None:
         """Click a submit button and check the page it leads to."""
+        self.follow(button)
+
+    def follow(self, element, *, expect_status: int = 200) -> None:
+        """Click ``element`` (a link or a button), wait for the new page to load and check it.
+
+        The old document is marked with a token; the new one is there once the
+        token is gone and it has finished loading. (Waiting for the old ``<html>``
+        to go stale races with Chromium discarding it.)
+        """
         self._drain_logs()
-        old = self.driver.find_element(By.TAG_NAME, "html")
-        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", button)
+        self.scroll(element)
+        token = f"journey-{time.monotonic_ns()}"
+        self.driver.execute_script("window.__journeyPage = arguments[0];", token)
+        element.click()
+        WebDriverWait(self.driver, 30, ignored_exceptions=(WebDriverException,)).until(
+            lambda d: d.execute_script(
+                "return window.__journeyPage !== arguments[0] && document.readyState === 'complete';", token
+            )
+        )
+        self.check_page(expect_status=expect_status)
+
+    def menu(self, group: str, item: str) -> None:
+        """Open a group of the admin sidebar and follow one of its items."""
+        button = WebDriverWait(self.driver, 10).until(
+            lambda d: next((b for b in d.find_elements(By.CSS_SELECTOR, "aside button, nav button") if b.text.strip() == group), None)
+        )
         button.click()
-        WebDriverWait(self.driver, 30).until(EC.staleness_of(old))
-        self.check_page()
+        self.click_link_text(item)
+
+    # -- filling forms ----------------------------------------------------
+    def scroll(self, element) -> None:
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
+
+    def type(self, css: str, text: str) -> None:
+        """Replace the value of the field ``css`` with ``text``, typed as a person would."""
+        field = self.find(css)
+        self.scroll(field)
+        field.clear()
+        field.send_keys(text)
+
+    @staticmethod
+    def select(element, text: str, *, partial: bool = False) -> None:
+        """Choose the option of a ``<select>`` shown as ``text`` (or containing it)."""
+        select = Select(element)
+        option = next(o for o in select.options if (text in o.text if partial else o.text == text))
+        select.select_by_visible_text(option.text)
 
     def login(self, username: str, password: str) -> None:
         self.driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
@@ -212,6 +248,10 @@ class Journey:
     # -- what the page shows ---------------------------------------------
     def text(self) -> str:
         return self.driver.find_element(By.TAG_NAME, "body").text
+
+    def message(self) -> str:
+        """The admin's flash messages of this page, joined."""
+        return " ".join(m.text for m in self.find_all(".messages li"))
 
     def find(self, css: str):
         return self.driver.find_element(By.CSS_SELECTOR, css)

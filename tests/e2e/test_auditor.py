@@ -6,13 +6,13 @@ the officer has done it; is refused on their own unit and on another commune's r
 """
 
 import datetime
-import subprocess
 import struct
+import subprocess
 import sys
 import zlib
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from audits.demo import FOLLOW_UP_TITLE
 from tests.e2e.browser import ROOT
@@ -33,39 +33,14 @@ def _png() -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
 
 
-def _menu(journey, group: str, item: str) -> None:
-    """Open a group of the admin sidebar and follow one of its items."""
-    button = WebDriverWait(journey.driver, 10).until(
-        lambda d: next((b for b in d.find_elements(By.CSS_SELECTOR, "aside button, nav button") if b.text.strip() == group), None)
-    )
-    button.click()
-    journey.click_link_text(item)
-
-
-def _select(element, text: str, *, partial: bool = False) -> None:
-    select = Select(element)
-    if not partial:
-        select.select_by_visible_text(text)
-        return
-    option = next(o for o in select.options if text in o.text)
-    select.select_by_visible_text(option.text)
-
-
-def _type(journey, css: str, text: str) -> None:
-    field = journey.find(css)
-    journey.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", field)
-    field.clear()
-    field.send_keys(text)
-
-
 def _open_follow_up_plan(journey) -> None:
-    _menu(journey, "Đánh giá nội bộ", "Kế hoạch đánh giá")
+    journey.menu("Đánh giá nội bộ", "Kế hoạch đánh giá")
     journey.click_link_text(FOLLOW_UP_TITLE)
     assert FOLLOW_UP_TITLE in journey.find("h1").text or FOLLOW_UP_TITLE in journey.text()
 
 
 def _open_action(journey, title: str) -> None:
-    _menu(journey, "Đánh giá nội bộ", "Hành động khắc phục")
+    journey.menu("Đánh giá nội bộ", "Hành động khắc phục")
     row = next(r for r in journey.find_all("main table tbody tr") if title[:40] in r.text)
     journey.click_link_text(row.find_element(By.CSS_SELECTOR, "a").text, within=row)
 
@@ -108,32 +83,32 @@ def test_auditor_fills_the_checklist_raises_a_finding_and_verifies_the_action(jo
         "Đã lập Phiếu từ chối tiếp nhận cho 3 hồ sơ không đủ điều kiện.",
     ]
     for index, note in enumerate(notes):
-        _select(journey.find(f"select[name='items-{index}-result']"), "Phù hợp")
-        _type(journey, f"textarea[name='items-{index}-evidence']", note)
+        journey.select(journey.find(f"select[name='items-{index}-result']"), "Phù hợp")
+        journey.type(f"textarea[name='items-{index}-evidence']", note)
     journey.submit(_save_button(journey))
     assert "Đã ghi 3 kết quả kiểm tra." in journey.text()
     assert "Phù hợp: 3" in journey.text()
 
     # A major nonconformity with a photo of the register as evidence, assigned to the ISO officer.
     journey.click_link_text("Ghi phát hiện")
-    _select(journey.find("select[name=kind]"), "Điểm không phù hợp nặng")
-    _select(journey.find("select[name=clause]"), "8.5.1", partial=True)
+    journey.select(journey.find("select[name=kind]"), "Điểm không phù hợp nặng")
+    journey.select(journey.find("select[name=clause]"), "8.5.1", partial=True)
     processes = Select(journey.find("select[name=process]"))
     assert len(processes.options) == 4  # "---------" and the three processes of this audit
     processes.select_by_index(2)
-    _type(journey, "textarea[name=description]", DESCRIPTION)
-    _type(journey, "textarea[name=requirement]", "Điều 8.5.1 TCVN ISO 9001:2015; bước 6 quy trình chứng thực.")
-    _type(journey, "textarea[name=evidence]", "Sổ theo dõi hồ sơ tháng 11/2026, trang 12–13.")
-    _select(journey.find("select[name=owner]"), "Nguyễn Thị Hoa", partial=True)
+    journey.type("textarea[name=description]", DESCRIPTION)
+    journey.type("textarea[name=requirement]", "Điều 8.5.1 TCVN ISO 9001:2015; bước 6 quy trình chứng thực.")
+    journey.type("textarea[name=evidence]", "Sổ theo dõi hồ sơ tháng 11/2026, trang 12–13.")
+    journey.select(journey.find("select[name=owner]"), "Nguyễn Thị Hoa", partial=True)
     due = datetime.date.today() + datetime.timedelta(days=30)
-    _type(journey, "input[name=due_date]", due.strftime("%d/%m/%Y"))
+    journey.type("input[name=due_date]", due.strftime("%d/%m/%Y"))
     evidence = tmp_path / "so-theo-doi-ho-so.png"
     evidence.write_bytes(_png())
     journey.find("input[name=evidence_file]").send_keys(str(evidence))
     journey.submit(_save_button(journey))
 
     # On the list of findings: the row opens the finding, its evidence downloads.
-    _menu(journey, "Đánh giá nội bộ", "Phát hiện")
+    journey.menu("Đánh giá nội bộ", "Phát hiện")
     row = next(r for r in journey.find_all("main table tbody tr") if DESCRIPTION[:40] in r.text)
     assert "Điểm không phù hợp nặng" in row.text
     journey.click_link_text(row.find_element(By.CSS_SELECTOR, "a").text, within=row)
@@ -151,11 +126,11 @@ def test_auditor_fills_the_checklist_raises_a_finding_and_verifies_the_action(jo
     journey.login(*OFFICER)
     _open_action(journey, action_title)
     if journey.find_all("textarea[name=root_cause]"):
-        _type(journey, "textarea[name=root_cause]", "Công chức một cửa chưa ghi ngày trả kết quả thực tế vào sổ.")
-        _type(journey, "textarea[name=action_plan]", "Bổ sung cột ngày trả thực tế; Văn phòng kiểm tra sổ hằng tuần.")
+        journey.type("textarea[name=root_cause]", "Công chức một cửa chưa ghi ngày trả kết quả thực tế vào sổ.")
+        journey.type("textarea[name=action_plan]", "Bổ sung cột ngày trả thực tế; Văn phòng kiểm tra sổ hằng tuần.")
         journey.submit(_save_button(journey))
     journey.click_link_text("Cập nhật tiến độ")
-    _type(journey, "textarea[name=note]", "Đã bổ sung cột ngày trả kết quả thực tế và ghi đủ cho các hồ sơ tháng 11.")
+    journey.type("textarea[name=note]", "Đã bổ sung cột ngày trả kết quả thực tế và ghi đủ cho các hồ sơ tháng 11.")
     journey.submit(_save_button(journey))
     assert "Đã ghi nhận tiến độ." in journey.text()
     journey.click_link_text("Đề nghị kiểm tra hiệu lực")
@@ -167,7 +142,7 @@ def test_auditor_fills_the_checklist_raises_a_finding_and_verifies_the_action(jo
     _open_action(journey, action_title)
     journey.click_link_text("Kiểm tra hiệu lực")
     journey.find("input[name=effectiveness][value=effective]").click()
-    _type(journey, "textarea[name=note]", "Kiểm tra sổ theo dõi 20 hồ sơ tháng 12: đều ghi ngày trả kết quả thực tế.")
+    journey.type("textarea[name=note]", "Kiểm tra sổ theo dõi 20 hồ sơ tháng 12: đều ghi ngày trả kết quả thực tế.")
     journey.submit(_save_button(journey))
     assert "Hành động đã được đóng." in journey.text()
     assert "Đã đóng (có hiệu lực)" in journey.text()
@@ -190,9 +165,9 @@ def test_auditor_cannot_be_put_on_their_own_unit(journey, live_demo_server):
     )[0][0]
     journey.click_link_text("Xác định phạm vi và đánh giá viên")
     row = before  # the first empty row after the saved ones
-    _type(journey, f"input[name='scope-{row}-title']", "Công tác văn thư, lưu trữ")
-    _type(journey, f"input[name='scope-{row}-responsible_unit']", OWN_UNIT)
-    _select(journey.find(f"select[name='scope-{row}-auditor']"), "Phạm", partial=True)
+    journey.type(f"input[name='scope-{row}-title']", "Công tác văn thư, lưu trữ")
+    journey.type(f"input[name='scope-{row}-responsible_unit']", OWN_UNIT)
+    journey.select(journey.find(f"select[name='scope-{row}-auditor']"), "Phạm", partial=True)
     journey.submit(_save_button(journey))
     text = journey.text()
     assert f"Dòng {row + 1}: " in text and "không được đánh giá “Công tác văn thư, lưu trữ”" in text

@@ -2,9 +2,6 @@
 
 from urllib.parse import quote
 
-from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
-
 
 def _search(journey, words: str) -> str:
     box = journey.find("form.procedure-search input[name=q]")

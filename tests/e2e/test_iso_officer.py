@@ -20,36 +20,12 @@ IMPORTED = ("1.004222", "Đăng ký thường trú", "QT-01/CA")
 MENU = "Quy trình ISO"
 
 
-def _menu(journey, group: str, item: str) -> None:
-    """Open a group of the admin sidebar and follow one of its items."""
-    button = WebDriverWait(journey.driver, 10).until(
-        lambda d: next((b for b in d.find_elements(By.CSS_SELECTOR, "aside button, nav button") if b.text.strip() == group), None)
-    )
-    button.click()
-    journey.click_link_text(item)
-
-
-def _message(journey) -> str:
-    return " ".join(m.text for m in journey.find_all(".messages li"))
-
-
-def _scroll(journey, element) -> None:
-    journey.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
-
-
-def _type(journey, css: str, text: str) -> None:
-    field = journey.find(css)
-    _scroll(journey, field)
-    field.clear()
-    field.send_keys(text)
-
-
 def _row_menu(journey, row_text: str, item: str) -> None:
     """Open the "more" menu of the listing row that shows ``row_text`` and follow ``item``."""
     driver = journey.driver
     row = next(r for r in journey.find_all("main table tbody tr") if row_text in r.text)
     toggle = row.find_element(By.CSS_SELECTOR, ".w-dropdown__toggle")
-    _scroll(journey, toggle)
+    journey.scroll(toggle)
     toggle.click()
     WebDriverWait(driver, 10).until(EC.element_to_be_clickable((By.LINK_TEXT, item)))
     journey.click_link_text(item)
@@ -68,7 +44,7 @@ def _search_listing(journey, words: str, first_cell: str) -> None:
 
 def _open_tab(journey, label: str) -> None:
     tab = next(t for t in journey.find_all("[role=tab]") if t.text.strip() == label)
-    _scroll(journey, tab)
+    journey.scroll(tab)
     tab.click()
     WebDriverWait(journey.driver, 10).until(lambda d: tab.get_attribute("aria-selected") == "true")
 
@@ -83,18 +59,18 @@ def _add_step(journey, code: str, content: str) -> None:
     before = int(count.get_attribute("value"))
     container = count.find_element(By.XPATH, "following-sibling::div[@data-streamfield-stream-container]")
     add = container.find_elements(By.CSS_SELECTOR, "button.c-sf-add-button")[-1]
-    _scroll(journey, add)
+    journey.scroll(add)
     add.click()
     WebDriverWait(journey.driver, 10).until(lambda d: int(count.get_attribute("value")) == before + 1)
-    _type(journey, f"input[name=steps-{before}-value-code]", code)
-    _type(journey, f"textarea[name=steps-{before}-value-content]", content)
+    journey.type(f"input[name=steps-{before}-value-code]", code)
+    journey.type(f"textarea[name=steps-{before}-value-content]", content)
 
 
 def _workflow_action(journey, name: str) -> None:
     """Choose an action of the editor's action menu (its toggle, then the button)."""
     driver = journey.driver
     toggle = journey.find("footer [data-w-dropdown-target=toggle]")
-    _scroll(journey, toggle)
+    journey.scroll(toggle)
     toggle.click()
     button = WebDriverWait(driver, 10).until(EC.element_to_be_clickable((By.CSS_SELECTOR, f"footer button[name={name}]")))
     journey.submit(button)
@@ -147,14 +123,14 @@ def _step_table(document: Document):
 
 
 def _open_versions(journey, code: str) -> None:
-    _menu(journey, MENU, MENU)
+    journey.menu(MENU, MENU)
     _row_menu(journey, code, "Các phiên bản")
     assert code in journey.find("h1").text or code in journey.text()
 
 
 def test_officer_starts_from_the_model_edits_and_submits(journey):
     journey.login(*OFFICER)
-    _menu(journey, MENU, "Danh mục TTHC")
+    journey.menu(MENU, "Danh mục TTHC")
     procedure_code, model_code, name = MODEL
     _search_listing(journey, procedure_code, procedure_code)
     _row_menu(journey, procedure_code, "Soạn quy trình")
@@ -162,28 +138,28 @@ def test_officer_starts_from_the_model_edits_and_submits(journey):
     assert Select(journey.find("select[name=commune]")).first_selected_option.text == COMMUNE
     Select(journey.find("select[name=model]")).select_by_visible_text(f"{model_code} – {name}")
     journey.submit(journey.find("main form button[type=submit]"))
-    assert "Đã tạo bản nháp" in _message(journey), _message(journey)
+    assert "Đã tạo bản nháp" in journey.message(), journey.message()
     assert name in journey.find("h1").text
 
     # The officer gives it the commune's code, rewords a step and adds one.
-    _type(journey, "input[name=code]", NEW_CODE)
+    journey.type("input[name=code]", NEW_CODE)
     _open_tab(journey, "5. Nội dung quy trình")
     steps = _steps(journey)
     assert len(steps) >= 2, steps
     reworded = "Công chức tư pháp - hộ tịch kiểm tra hồ sơ, đối chiếu Cơ sở dữ liệu hộ tịch điện tử"
-    _type(journey, "textarea[name=steps-1-value-content]", reworded)
+    journey.type("textarea[name=steps-1-value-content]", reworded)
     added = "Lưu hồ sơ, cập nhật Sổ theo dõi cấp Giấy xác nhận tình trạng hôn nhân"
     _add_step(journey, f"B{len(steps) + 1}", added)
     journey.submit(journey.find("footer button[type=submit]:not([name])"))
-    assert "đã cập nhật" in _message(journey).lower() and NEW_CODE in _message(journey), _message(journey)
+    assert "đã cập nhật" in journey.message().lower() and NEW_CODE in journey.message(), journey.message()
     assert NEW_CODE in journey.find("h1").text
     _open_tab(journey, "5. Nội dung quy trình")
     assert _steps(journey)[1] == reworded and _steps(journey)[-1] == added
 
     # Submitted for review: the leader has it now.
     _workflow_action(journey, "action-submit")
-    assert NEW_CODE in _message(journey), _message(journey)
-    _menu(journey, MENU, MENU)
+    assert NEW_CODE in journey.message(), journey.message()
+    journey.menu(MENU, MENU)
     row = next(r for r in journey.find_all("main table tbody tr") if NEW_CODE in r.text)
     assert "Đang soát xét" in row.text, row.text
 
@@ -240,12 +216,12 @@ def test_officer_downloads_compares_and_imports_word(journey, tmp_path):
     path = tmp_path / "dang-ky-thuong-tru.docx"
     current.save(path)
 
-    _menu(journey, MENU, "Nhập từ Word")
+    journey.menu(MENU, "Nhập từ Word")
     journey.find("input[type=file][name=file]").send_keys(str(path))
     commune = Select(journey.find("select[name=commune]"))
     assert commune.first_selected_option.text == COMMUNE
     journey.submit(journey.find("main form button[type=submit]"))
-    assert "Đã nhập" in _message(journey), _message(journey) or journey.text()[:1000]
+    assert "Đã nhập" in journey.message(), journey.message() or journey.text()[:1000]
     assert new_code in journey.find("h1").text
     _open_tab(journey, "5. Nội dung quy trình")
     assert _steps(journey)[0] == step_text
@@ -266,20 +242,20 @@ def test_officer_keeps_the_checklist_and_prepares_the_announcement(journey, live
     label = item.find_element(By.CSS_SELECTOR, "strong").text
     journey.click_link_text("Thêm hồ sơ", within=item)
     title = "Quyết định thành lập Ban chỉ đạo ISO (bản lưu của văn phòng)"
-    _type(journey, "input[name=title]", title)
-    _type(journey, "input[name=reference]", "15/QĐ-UBND")
+    journey.type("input[name=title]", title)
+    journey.type("input[name=reference]", "15/QĐ-UBND")
     issued = journey.find("input[name=issued_on]")
     journey.driver.execute_script("arguments[0].value = arguments[1]", issued, date(2026, 3, 2).isoformat())
     journey.submit(journey.find("main form button[type=submit]"))
     assert journey.driver.current_url == record_url
-    assert _message(journey), journey.text()[:500]
+    assert journey.message(), journey.text()[:500]
     kept = next(li for li in journey.find_all("#qms-checklist > ul > li") if li.find_element(By.CSS_SELECTOR, "strong").text == label)
     assert title in kept.text and "15/QĐ-UBND" in kept.text and "02/03/2026" in kept.text
 
     # The announcement decision, generated as Word.
     form = journey.find("#qms-announcement form")
     signer = form.find_element(By.CSS_SELECTOR, "input[name=signer_name]")
-    _scroll(journey, signer)
+    journey.scroll(signer)
     signer.clear()
     signer.send_keys("Trần Văn Bình")
     query = journey.driver.execute_script("return new URLSearchParams(new FormData(arguments[0])).toString()", form)

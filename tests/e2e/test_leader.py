@@ -5,8 +5,7 @@ import io
 from docx import Document
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
-
+from selenium.webdriver.support.ui import WebDriverWait
 
 LEADER = ("lanhdao.lam", "lanhdao-demo-2026")
 APPROVED = ("QT-04/HT", "Thủ tục đăng ký lại khai sinh")
@@ -44,35 +43,9 @@ def _workflow_action(journey, label: str, *, comment: str | None = None) -> None
     journey.submit(journey.find(".modal form button[type=submit]"))
 
 
-def _menu(journey, group: str, item: str) -> None:
-    """Open a group of the admin sidebar and follow one of its items."""
-    button = WebDriverWait(journey.driver, 10).until(
-        lambda d: next((b for b in d.find_elements(By.CSS_SELECTOR, "aside button, nav button") if b.text.strip() == group), None)
-    )
-    button.click()
-    journey.click_link_text(item)
-
-
-def _select(element, text: str, *, partial: bool = False) -> None:
-    select = Select(element)
-    option = next(o for o in select.options if (text in o.text if partial else o.text == text))
-    select.select_by_visible_text(option.text)
-
-
 def _home(journey) -> None:
     """Back to the admin home through the sidebar's logo."""
     journey.submit(journey.find("aside a[href='/admin/']"))
-
-
-def _message(journey) -> str:
-    return " ".join(m.text for m in journey.find_all(".messages li"))
-
-
-def _type(journey, css: str, text: str) -> None:
-    field = journey.find(css)
-    journey.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", field)
-    field.clear()
-    field.send_keys(text)
 
 
 def _review_documents(journey) -> None:
@@ -84,11 +57,11 @@ def _review_documents(journey) -> None:
     journey.click_link_text(APPROVED[0], partial=True, within=journey.find("#awaiting-review-section"))
     assert APPROVED[0] in journey.find("h1").text
     _workflow_action(journey, "Phê duyệt")
-    assert "chuyển sang bước “Phê duyệt”" in _message(journey), _message(journey)
+    assert "chuyển sang bước “Phê duyệt”" in journey.message(), journey.message()
     _home(journey)
     journey.click_link_text(APPROVED[0], partial=True, within=journey.find("#awaiting-review-section"))
     _workflow_action(journey, "Phê duyệt và ban hành")
-    message = _message(journey)
+    message = journey.message()
     assert f"Đã phê duyệt “{APPROVED[0]}" in message and "lần ban hành 1" in message, message
     row = next(r for r in journey.find_all("main tbody tr") if r.text.startswith(APPROVED[0]))
     assert "Đang hiệu lực" in row.text, row.text
@@ -97,7 +70,7 @@ def _review_documents(journey) -> None:
     _home(journey)
     journey.click_link_text(REJECTED[0], partial=True, within=journey.find("#awaiting-review-section"))
     _workflow_action(journey, "Yêu cầu chỉnh sửa", comment=REJECT_COMMENT)
-    message = _message(journey)
+    message = journey.message()
     assert f"Đã yêu cầu chỉnh sửa “{REJECTED[0]}" in message, message
     row = next(r for r in journey.find_all("main tbody tr") if r.text.startswith(REJECTED[0]))
     assert "Cần chỉnh sửa" in row.text or "Bản nháp" in row.text, row.text
@@ -107,25 +80,25 @@ def _review_documents(journey) -> None:
 
 
 def _approve_programme(journey) -> None:
-    _menu(journey, "Đánh giá nội bộ", "Chương trình đánh giá")
+    journey.menu("Đánh giá nội bộ", "Chương trình đánh giá")
     journey.click_link_text(PROGRAMME)
     assert "Trạng thái\nBản nháp" in journey.find("main").text
     journey.click_link_text("Phê duyệt", within=journey.find("main"))
     journey.submit(journey.find("main form button[type=submit]"))
-    assert "Chương trình đã được phê duyệt." in _message(journey), _message(journey)
+    assert "Chương trình đã được phê duyệt." in journey.message(), journey.message()
     assert "Trạng thái\nĐã phê duyệt" in journey.find("main").text
     assert not journey.driver.find_elements(By.LINK_TEXT, "Phê duyệt")
 
 
 def _hold_review(journey) -> None:
-    _menu(journey, "Đánh giá nội bộ", "Xem xét của lãnh đạo")
+    journey.menu("Đánh giá nội bộ", "Xem xét của lãnh đạo")
     journey.submit(journey.find("main a[href$='/new/'], header a[href$='/new/']"))
-    _type(journey, "input[name=year]", "2026")
-    _type(journey, "input[name=title]", REVIEW)
-    _type(journey, "input[name=location]", "Hội trường UBND thị trấn Lâm")
-    _type(journey, "input[name=planned_on]", "18/12/2026")
-    _select(journey.find("select[name=commune]"), "Thị trấn Lâm")
-    _select(journey.find("select[name=chair]"), "Trần Văn Bình", partial=True)
+    journey.type("input[name=year]", "2026")
+    journey.type("input[name=title]", REVIEW)
+    journey.type("input[name=location]", "Hội trường UBND thị trấn Lâm")
+    journey.type("input[name=planned_on]", "18/12/2026")
+    journey.select(journey.find("select[name=commune]"), "Thị trấn Lâm")
+    journey.select(journey.find("select[name=chair]"), "Trần Văn Bình", partial=True)
     journey.submit(journey.find("main form button[type=submit]"))
     assert REVIEW in journey.find("h1").text, journey.find("h1").text
     assert "Trạng thái\nĐã lên kế hoạch" in journey.find("main").text
@@ -133,7 +106,7 @@ def _hold_review(journey) -> None:
     # The 9.3.2 inputs, taken from the data.
     journey.click_link_text("Tổng hợp đầu vào từ dữ liệu")
     journey.submit(journey.find("main form button[type=submit]"))
-    assert "Đã tổng hợp đầu vào" in _message(journey), _message(journey)
+    assert "Đã tổng hợp đầu vào" in journey.message(), journey.message()
     main = journey.find("main").text
     assert "Đầu vào xem xét (TCVN ISO 9001:2015, 9.3.2)" in main
     for heading in ("a) Tình trạng các hành động", "b) Kết quả đánh giá nội bộ", "e) Mục tiêu chất lượng"):
@@ -141,14 +114,14 @@ def _hold_review(journey) -> None:
     assert "Đánh giá nội bộ HTQLCL năm 2026" in main
 
     journey.click_link_text("Ghi quyết định")
-    _select(journey.find("select[name=topic]"), "Cơ hội cải tiến")
-    _type(journey, "textarea[name=text]", DECISION)
+    journey.select(journey.find("select[name=topic]"), "Cơ hội cải tiến")
+    journey.type("textarea[name=text]", DECISION)
     journey.submit(journey.find("main form button[type=submit]"))
     assert DECISION in journey.find("main").text
 
     journey.click_link_text("Ghi nhận đã họp xem xét")
-    _type(journey, "input[name=held_on]", "18/12/2026")
-    _type(journey, "textarea[name=conclusions]", CONCLUSIONS)
+    journey.type("input[name=held_on]", "18/12/2026")
+    journey.type("textarea[name=conclusions]", CONCLUSIONS)
     journey.submit(journey.find("main form button[type=submit]"))
     main = journey.find("main").text
     assert "Trạng thái\nĐã họp" in main and CONCLUSIONS in main, main

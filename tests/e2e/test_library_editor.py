@@ -10,7 +10,6 @@ import uuid
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 EDITOR = ("thuvien.namdinh", "thuvien-demo-2026")
@@ -20,15 +19,6 @@ LEGAL_CHANGE = datetime.date(2027, 1, 1)
 DEADLINE = "01/04/2027"  # three months after the legal change
 
 
-def _menu(journey, group: str, item: str) -> None:
-    """Open a group of the admin sidebar and follow one of its items."""
-    button = WebDriverWait(journey.driver, 10).until(
-        lambda d: next((b for b in d.find_elements(By.CSS_SELECTOR, "aside button, nav button") if b.text.strip() == group), None)
-    )
-    button.click()
-    journey.click_link_text(item)
-
-
 def _header_action(journey, label: str) -> None:
     """Follow a link of the header's "more actions" menu."""
     link = journey.driver.find_element(By.XPATH, f"//header//a[normalize-space()='{label}']")
@@ -36,11 +26,7 @@ def _header_action(journey, label: str) -> None:
         toggle = link.find_element(By.XPATH, "ancestor::*[@data-controller='w-dropdown'][1]//button")
         toggle.click()
         WebDriverWait(journey.driver, 10).until(lambda d: link.is_displayed())
-    journey._drain_logs()
-    old = journey.find("html")
-    link.click()
-    WebDriverWait(journey.driver, 30).until(lambda d: EC.staleness_of(old)(d))
-    journey.check_page()
+    journey.follow(link)
 
 
 def _footer_action(journey, css: str) -> None:
@@ -55,7 +41,7 @@ def _footer_action(journey, css: str) -> None:
 
 def _versions(journey, code: str) -> None:
     """The list of Quy trình ISO → the document's row → "Các phiên bản"."""
-    _menu(journey, "Quy trình ISO", "Quy trình ISO")
+    journey.menu("Quy trình ISO", "Quy trình ISO")
     row = _row(journey, code)
     links = [a for a in row.find_elements(By.TAG_NAME, "a") if a.get_attribute("textContent").strip() == "Các phiên bản"]
     if not (links and links[0].is_displayed()):
@@ -82,13 +68,6 @@ def _tab(journey, label: str) -> None:
     WebDriverWait(journey.driver, 10).until(lambda d: tab.get_attribute("aria-selected") == "true")
 
 
-def _type(journey, css: str, text: str) -> None:
-    field = journey.find(css)
-    journey.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", field)
-    field.clear()
-    field.send_keys(text)
-
-
 def _row(journey, code: str):
     rows = [r for r in journey.find_all("table.listing tbody tr") if code in r.text.split()]
     assert rows, f"{code} is not listed:\n{journey.text()}"
@@ -96,7 +75,7 @@ def _row(journey, code: str):
 
 
 def _open_document(journey, code: str) -> None:
-    _menu(journey, "Quy trình ISO", "Quy trình ISO")
+    journey.menu("Quy trình ISO", "Quy trình ISO")
     journey.click_link_text(code, within=_row(journey, code))
 
 
@@ -116,10 +95,10 @@ def test_editor_republishes_a_model_and_the_officer_takes_the_change(journey, li
     assert "/edit/" in journey.driver.current_url
 
     _tab(journey, "5. Nội dung quy trình")
-    _type(journey, "#id_processing_time", new_time)
+    journey.type("#id_processing_time", new_time)
     _tab(journey, "Thông tin chung")
-    _type(journey, "#id_change_request", "Nghị định sửa đổi thời hạn đăng ký kết hôn")
-    _type(journey, "#id_legal_change_effective_date", LEGAL_CHANGE.strftime("%d/%m/%Y"))
+    journey.type("#id_change_request", "Nghị định sửa đổi thời hạn đăng ký kết hôn")
+    journey.type("#id_legal_change_effective_date", LEGAL_CHANGE.strftime("%d/%m/%Y"))
     journey.find("#id_legal_change_effective_date").send_keys(Keys.ESCAPE)
     _footer_action(journey, "button.action-save")
     assert not journey.find_all(".error-message, .w-field--error"), journey.text()
@@ -147,7 +126,7 @@ def test_editor_republishes_a_model_and_the_officer_takes_the_change(journey, li
 
     # The officer of Thị trấn Lâm: both copies are flagged in the list, with the deadline.
     journey.login(*OFFICER)
-    _menu(journey, "Quy trình ISO", "Quy trình ISO")
+    journey.menu("Quy trình ISO", "Quy trình ISO")
     assert "Cần cập nhật" in _row(journey, FLAGGED_COPY).text
     assert "Cần cập nhật" in _row(journey, COPY).text
     model_row = _row(journey, MODEL)
