@@ -21,7 +21,7 @@ def _migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_old_rows_move_with_their_read_and_emailed_state():
     world = build_world()
     world.iso_a.email = "iso_a@example.gov.vn"
