@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from qms.docx import format_short_date
-from qms.notifications.services import notify
+from qms.notifications.services import notify, resolve
 from qms.people import full_name
 
 KIND_ASSIGNED = "audits.action_assigned"
@@ -28,8 +28,6 @@ def _values(action, acting_user) -> dict:
 
 def action_assigned(*, action, acting_user) -> None:
     """Tell the owner that the action is theirs (also when the owner changes)."""
-    if acting_user is not None and action.owner_id == acting_user.pk:
-        return
     with translation.override(settings.LANGUAGE_CODE):
         values = _values(action, acting_user)
         notify(
@@ -62,3 +60,8 @@ def action_submitted(*, action, acting_user) -> None:
             obj=action, commune=action.commune_id, link=_link(action),
             dedup_key=f"{KIND_SUBMITTED}:{action.pk}:{action.submitted_at.isoformat()}", acting_user=acting_user,
         )
+
+
+def action_settled(*, action, acting_user, kinds=(KIND_ASSIGNED, KIND_SUBMITTED)) -> None:
+    """What the action's notices asked for is done (submitted, verified or cancelled): they are read."""
+    resolve(acting_user=acting_user, obj=action, kinds=kinds)

@@ -722,6 +722,7 @@ def submit_for_verification(*, acting_user, action) -> CorrectiveAction:
     _save(action, acting_user=acting_user, reason="submit")
     log(instance=action, action=A_ACTION_SUBMIT, user=acting_user)
     _audit_changed(action.commune_id)
+    notices.action_settled(action=action, acting_user=acting_user, kinds=[notices.KIND_ASSIGNED])
     notices.action_submitted(action=action, acting_user=acting_user)
     return action
 
@@ -746,6 +747,7 @@ def verify_action(*, acting_user, action, effective: bool, note: str) -> Correct
     _save(action, acting_user=acting_user, reason="verify")
     log(instance=action, action=A_ACTION_VERIFY, user=acting_user, data={"effective": effective, "note": note})
     _audit_changed(action.commune_id)
+    notices.action_settled(action=action, acting_user=acting_user, kinds=[notices.KIND_SUBMITTED])
     return action
 
 
@@ -760,6 +762,7 @@ def cancel_action(*, acting_user, action, reason: str) -> CorrectiveAction:
     _save(action, acting_user=acting_user, reason="cancel")
     log(instance=action, action=A_ACTION_CANCEL, user=acting_user, data={"reason": reason})
     _audit_changed(action.commune_id)
+    notices.action_settled(action=action, acting_user=acting_user)
     return action
 
 

@@ -12,23 +12,26 @@ def _document(workflow_state):
 
 def on_workflow_approved(sender, instance, user=None, **kwargs):
     """The last step approved: Wagtail has published the reviewed revision; issue it."""
+    from .notices import review_closed, review_finished
     from .services import approve_process_document
-
-    from .notices import review_finished
 
     document = _document(instance)
     if document is not None:
         approve_process_document(document=document, acting_user=user, workflow_state=instance)
+        review_closed(document=document, acting_user=user)
         review_finished(document=document, workflow_state=instance, approved=True, acting_user=user)
 
 
 def on_workflow_changed(sender, instance, user=None, **kwargs):
     """Submitted, rejected or cancelled: the document's status follows."""
+    from .notices import review_closed
     from .services import sync_status
 
     document = _document(instance)
     if document is not None:
         sync_status(document=document)
+        if instance.status != instance.STATUS_IN_PROGRESS:
+            review_closed(document=document, acting_user=user)
 
 
 def on_workflow_rejected(sender, instance, user=None, **kwargs):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.models import TaskState
 
 from qms.notifications.registry import register_kind
-from qms.notifications.services import notify
+from qms.notifications.services import notify, resolve
 from qms.people import full_name
 
 KIND_SUBMITTED = "processes.submitted"
@@ -34,18 +34,24 @@ def _values(document) -> dict:
 
 def review_requested(*, document, task_state, acting_user) -> None:
     """The step ``task_state`` started: tell everyone who can act on it."""
+    dedup_key = f"processes.review:{task_state.pk}"
+    resolve(acting_user=acting_user, obj=document, kinds=[KIND_SUBMITTED], keep_dedup_key=dedup_key)
     task = task_state.task.specific
     recipients = task.actionable_users(document) if hasattr(task, "actionable_users") else []
-    recipients = [user for user in recipients if acting_user is None or user.pk != acting_user.pk]
     with translation.override(settings.LANGUAGE_CODE):
         values = {**_values(document), "step": task.name, "by": full_name(acting_user) if acting_user else ""}
         subject = _("Quy trình %(code)s awaits your review (%(step)s)") % values
         message = _("%(by)s submitted quy trình %(code)s “%(title)s” for the step “%(step)s”.") % values
         notify(
             recipients=recipients, kind=KIND_SUBMITTED, subject=subject, message=message, obj=document,
-            commune=document.commune_id, link=_edit_link(document), dedup_key=f"processes.review:{task_state.pk}",
+            commune=document.commune_id, link=_edit_link(document), dedup_key=dedup_key,
             acting_user=acting_user,
         )
+
+
+def review_closed(*, document, acting_user) -> None:
+    """The review ended (approved, changes requested or cancelled): its "awaits your review" notices are done."""
+    resolve(acting_user=acting_user, obj=document, kinds=[KIND_SUBMITTED])
 
 
 def _last_comment(workflow_state) -> str:

@@ -17,11 +17,13 @@ from .registry import is_registered
 
 A_NOTIFY = define_action("notifications.notify", "Notify", "Sent a notification")
 A_READ = define_action("notifications.read", "Mark read", "Marked notifications as read")
+A_RESOLVE = define_action("notifications.resolve", "Resolve", "Marked notices of finished work as read")
 A_PREFERENCE = define_action("notifications.preference", "Notification preference", "Changed the e-mail preference")
 
 
-def _unique_users(recipients: Iterable) -> list:
-    seen, users = set(), []
+def _unique_users(recipients: Iterable, *, acting_user) -> list:
+    """Each active recipient once; nobody is told of what they did themselves."""
+    seen, users = {getattr(acting_user, "pk", None)}, []
     for user in recipients:
         if user is not None and user.pk not in seen and user.is_active:
             seen.add(user.pk)
@@ -34,7 +36,7 @@ def notify(
     *, recipients, kind: str, subject: str, message: str, obj=None, commune=None, link: str = "", dedup_key: str,
     acting_user,
 ) -> list[Notification]:
-    """One notice per recipient; a recipient who already has ``dedup_key`` gets nothing new.
+    """One notice per recipient but the acting user; a recipient who already has ``dedup_key`` gets nothing new.
 
     Returns the notices created by this call.
     """
@@ -43,7 +45,7 @@ def notify(
     content_type = ContentType.objects.get_for_model(obj) if obj is not None else None
     commune_id = getattr(commune, "pk", commune)
     created = []
-    for user in _unique_users(recipients):
+    for user in _unique_users(recipients, acting_user=acting_user):
         notice, is_new = Notification.objects.get_or_create(
             recipient=user,
             dedup_key=dedup_key[:200],
@@ -74,6 +76,27 @@ def mark_read(*, acting_user, notifications) -> int:
     Notification.objects.filter(pk__in=[n.pk for n in marked]).update(read_at=timezone.now())
     log(instance=marked[0], action=A_READ, user=acting_user, data={"ids": [n.pk for n in marked]})
     return len(marked)
+
+
+@transaction.atomic
+def resolve(*, acting_user, obj, kinds: Iterable[str], keep_dedup_key: str = "") -> int:
+    """The work that notices of ``kinds`` on ``obj`` asked for is done: they are read, for every recipient.
+
+    A notice asking a reviewer to act stays unread only while the act is still to do
+    (``keep_dedup_key``: the one notice of the step that has just started). Returns how many.
+    """
+    unread = Notification.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, kind__in=list(kinds),
+        read_at__isnull=True,
+    )
+    if keep_dedup_key:
+        unread = unread.exclude(dedup_key=keep_dedup_key)
+    ids = list(unread.select_for_update().values_list("pk", flat=True))
+    if not ids:
+        return 0
+    Notification.objects.filter(pk__in=ids).update(read_at=timezone.now())
+    log(instance=obj, action=A_RESOLVE, user=acting_user, data={"kinds": sorted(kinds), "ids": ids})
+    return len(ids)
 
 
 def email_enabled(user) -> bool:

@@ -32,6 +32,15 @@ def test_assignment_and_submission_for_verification(client, world):
     assert submitted.recipient == world.auditor_a  # raised the finding and leads the audit: one notice
     assert submitted.subject == f"Hành động khắc phục {action.number} chờ xác nhận hiệu lực"
     assert not Notification.objects.filter(kind="audits.action_submitted", recipient=world.iso_a).exists()
+    assigned.refresh_from_db()
+    assert assigned.read_at is not None  # the owner has done what it asked
+
+    action.refresh_from_db()
+    services.verify_action(acting_user=world.auditor_a, action=action, effective=True, note="Đã dùng mẫu phiếu mới.")
+    submitted.refresh_from_db()
+    assert submitted.read_at is not None
+    client.force_login(world.auditor_a)
+    assert 'class="unread"' not in client.get(reverse("notifications:inbox")).content.decode()
 
 
 def test_a_new_owner_is_told(world):

@@ -38,9 +38,10 @@ def _menu(client) -> str:
 
 
 def _notify(world, recipients, key="hello:1", subject="Quy trình QT-01/HT chờ anh/chị xử lý", **extra):
+    extra.setdefault("acting_user", world.province)
     return services.notify(
         recipients=recipients, kind=KIND, subject=subject, message="Bà Nguyễn Thị Hoa đã trình quy trình.",
-        commune=world.commune_a, link="/admin/notifications/", dedup_key=key, acting_user=world.iso_a, **extra,
+        commune=world.commune_a, link="/admin/notifications/", dedup_key=key, **extra,
     )
 
 
@@ -52,9 +53,21 @@ def test_notify_is_idempotent_by_dedup_key_and_audit_logged(world):
     notice = Notification.objects.get(recipient=world.leader_a)
     assert notice.subject_object == world.commune_a and notice.read_at is None and not notice.mail_done
     [entry] = [e for e in entries_for(first[0]) if e.action == "notifications.notify"]
-    assert entry.user == world.iso_a and sorted(entry.data["recipients"]) == ["auditor_a", "leader_a"]
+    assert entry.user == world.province and sorted(entry.data["recipients"]) == ["auditor_a", "leader_a"]
     # a new key is a new notice, only for who has not had it
     assert len(_notify(world, [world.leader_a], key="hello:2")) == 1
+
+
+def test_nobody_is_told_of_their_own_act(world):
+    assert [n.recipient for n in _notify(world, [world.iso_a, world.leader_a], acting_user=world.iso_a)] == [world.leader_a]
+
+
+def test_resolving_marks_the_notices_of_finished_work_read_for_everyone(world):
+    _notify(world, [world.leader_a, world.auditor_a], obj=world.commune_a)
+    _notify(world, [world.leader_a], key="hello:2", obj=world.commune_a)
+    assert services.resolve(acting_user=world.leader_a, obj=world.commune_a, kinds=[KIND], keep_dedup_key="hello:2") == 2
+    assert {(n.dedup_key, n.read_at is None) for n in Notification.objects.all()} == {("hello:1", False), ("hello:2", True)}
+    assert any(e.action == "notifications.resolve" and e.user == world.leader_a for e in entries_for(world.commune_a))
 
 
 def test_an_unregistered_kind_is_refused(world):

@@ -47,3 +47,14 @@ def test_changes_requested_tell_the_submitter_with_the_comment_and_a_resubmissio
     assert f"Ý kiến: {comment}" in notice.message
     submit(client, world.iso_a, document)
     assert len(_notices(world.leader_a, "processes.submitted")) == 2
+
+
+def test_the_review_notice_is_read_once_the_review_is_done(client, world, khai_sinh):
+    document = start_document(world, khai_sinh)
+    submit(client, world.iso_a, document)
+    workflow_action(client, world.leader_a, document, "approve")
+    workflow_action(client, world.leader_a, document, "approve")
+    assert [n.read_at is not None for n in _notices(world.leader_a, "processes.submitted")] == [True]
+    client.force_login(world.leader_a)
+    assert 'class="unread"' not in client.get("/admin/notifications/").content.decode()
+
