@@ -308,6 +308,7 @@ class ActionInspectView(AuditInspectView):
         owner_or_manager = user.pk == action.owner_id or has_perm(user, action, MANAGE)
         active = action.status in ActionStatus.active()
         return [
+            *self.button(_("Root cause and action plan"), "audits_actions:edit", condition=active and owner_or_manager),
             *self.button(_("Update progress"), "audits_admin:action_progress", condition=active and owner_or_manager),
             *self.button(_("Submit for verification"), "audits_admin:action_submit", condition=active and owner_or_manager),
             *self.button(

@@ -15,7 +15,12 @@ DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# In memory for the tests; the journeys' own server writes files like the development site (QMS_TEST_EMAIL_FILES=1).
+EMAIL_BACKEND = (
+    "qms.notifications.backends.EmlFileBackend"
+    if os.environ.get("QMS_TEST_EMAIL_FILES") == "1"
+    else "django.core.mail.backends.locmem.EmailBackend"
+)
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_STORE_EAGER_RESULT = True
 STORAGES = {

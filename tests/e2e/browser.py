@@ -8,6 +8,8 @@ and no serious or critical WCAG 2.1 A/AA violation found by axe-core.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import os
 import re
@@ -99,12 +101,26 @@ class LiveServer:
         self.proc: subprocess.Popen | None = None
         drop = {"DATABASE_URL", "CELERY_BROKER_URL", "PYTEST_XDIST_WORKER", "QMS_TEST_QUEUE", "QMS_TEST_DB_NAME"}
         self.env = {k: v for k, v in os.environ.items() if k not in drop}
-        self.env.update({"QMS_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "qms.settings.test"})
+        self.env.update({
+            "QMS_DATA_DIR": str(data_dir), "QMS_PORT": str(self.port), "DJANGO_SETTINGS_MODULE": "qms.settings.test",
+            "QMS_TEST_EMAIL_FILES": "1",
+        })
 
     def query(self, sql: str) -> list[tuple]:
         """Read the server's database (to find ids no link shows, for refusals)."""
         with sqlite3.connect(self.db_path) as conn:
             return conn.execute(sql).fetchall()
+
+    def send_emails(self) -> list[email.message.EmailMessage]:
+        """Run the beat's e-mail sender once, as the worker would; the messages written to the data folder."""
+        before = set(self.mail_dir.glob("*.eml")) if self.mail_dir.exists() else set()
+        self._manage("shell", "-c", "from qms.notifications.tasks import send_emails; send_emails()")
+        new = sorted(set(self.mail_dir.glob("*.eml")) - before)
+        return [email.message_from_bytes(path.read_bytes(), policy=email.policy.default) for path in new]
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.data_dir / "mail"
 
     def _manage(self, *args: str) -> None:
         with (self.data_dir / "setup.log").open("a") as log:
@@ -217,6 +233,27 @@ class Journey:
         )
         button.click()
         self.click_link_text(item)
+
+    def header_action(self, label: str) -> None:
+        """Follow a link of the header's "more actions" menu (opening it when it is folded)."""
+        link = self.driver.find_element(By.XPATH, f"//header//a[normalize-space()='{label}']")
+        if not link.is_displayed():
+            toggle = link.find_element(By.XPATH, "ancestor::*[@data-controller='w-dropdown'][1]//button")
+            toggle.click()
+            WebDriverWait(self.driver, 10).until(lambda d: link.is_displayed())
+        self.follow(link)
+
+    def open_inbox(self) -> dict[str, bool]:
+        """Follow "Thông báo" in the sidebar; the notices shown (subject and message → unread?)."""
+        link = next(a for a in self.find_all("aside a, nav a") if a.get_attribute("href").endswith("/admin/notifications/"))
+        self.follow(link)
+        return {row.find_element(By.CSS_SELECTOR, "td:nth-child(3)").text: "unread" in (row.get_attribute("class") or "")
+                for row in self.find_all("main table.listing tbody tr") if len(row.find_elements(By.TAG_NAME, "td")) > 1}
+
+    def open_notice(self, words: str) -> None:
+        """In the inbox, "Xem chi tiết" of the first notice that shows ``words``."""
+        row = next(r for r in self.find_all("main table.listing tbody tr") if words in r.text)
+        self.follow(next(b for b in row.find_elements(By.TAG_NAME, "button") if b.text == "Xem chi tiết"))
 
     # -- filling forms ----------------------------------------------------
     def scroll(self, element) -> None:

@@ -39,10 +39,6 @@ def _open_follow_up_plan(journey) -> None:
     assert FOLLOW_UP_TITLE in journey.find("h1").text or FOLLOW_UP_TITLE in journey.text()
 
 
-def _open_action(journey, title: str) -> None:
-    journey.menu("Đánh giá nội bộ", "Hành động khắc phục")
-    row = next(r for r in journey.find_all("main table tbody tr") if title[:40] in r.text)
-    journey.click_link_text(row.find_element(By.CSS_SELECTOR, "a").text, within=row)
 
 
 def _save_button(journey):
@@ -122,9 +118,13 @@ def test_auditor_fills_the_checklist_raises_a_finding_and_verifies_the_action(jo
     assert f"{due.strftime('%d/%m/%Y')} (còn {days} ngày)" in journey.text()
     action_title = DESCRIPTION
 
-    # The ISO officer records what was done and asks for verification.
+    # The ISO officer is told, opens the action from the notice, records what was done and asks for verification.
     journey.login(*OFFICER)
-    _open_action(journey, action_title)
+    unread = [text for text, is_unread in journey.open_inbox().items() if is_unread]
+    assert any("Anh/chị được giao hành động khắc phục" in text and action_title[:40] in text for text in unread), unread
+    journey.open_notice(action_title[:40])
+    assert action_title[:40] in journey.text()
+    journey.click_link_text("Nguyên nhân và kế hoạch khắc phục")
     if journey.find_all("textarea[name=root_cause]"):
         journey.type("textarea[name=root_cause]", "Công chức một cửa chưa ghi ngày trả kết quả thực tế vào sổ.")
         journey.type("textarea[name=action_plan]", "Bổ sung cột ngày trả thực tế; Văn phòng kiểm tra sổ hằng tuần.")
@@ -137,15 +137,18 @@ def test_auditor_fills_the_checklist_raises_a_finding_and_verifies_the_action(jo
     journey.submit(_save_button(journey))
     assert "Chờ kiểm tra hiệu lực" in journey.text()
 
-    # Back as the auditor: effective, the action is closed.
+    # Back as the auditor, told by a notice: effective, the action is closed, the notice read.
     journey.login(*AUDITOR)
-    _open_action(journey, action_title)
+    unread = [text for text, is_unread in journey.open_inbox().items() if is_unread]
+    assert any("chờ xác nhận hiệu lực" in text and action_title[:40] in text for text in unread), unread
+    journey.open_notice(action_title[:40])
     journey.click_link_text("Kiểm tra hiệu lực")
     journey.find("input[name=effectiveness][value=effective]").click()
     journey.type("textarea[name=note]", "Kiểm tra sổ theo dõi 20 hồ sơ tháng 12: đều ghi ngày trả kết quả thực tế.")
     journey.submit(_save_button(journey))
     assert "Hành động đã được đóng." in journey.text()
     assert "Đã đóng (có hiệu lực)" in journey.text()
+    assert not [t for t, is_unread in journey.open_inbox().items() if is_unread and action_title[:40] in t]
 
     # Another commune's record does not exist for them.
     other = _other_commune_review(live_demo_server)

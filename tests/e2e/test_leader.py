@@ -8,6 +8,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 LEADER = ("lanhdao.lam", "lanhdao-demo-2026")
+OFFICER = ("iso.lam", "iso-demo-2026")
 APPROVED = ("QT-04/HT", "Thủ tục đăng ký lại khai sinh")
 REJECTED = ("QT-03/CT", "Chứng thực giao dịch liên quan đến tài sản")
 PROGRAMME = "Chương trình đánh giá nội bộ năm 2026"
@@ -53,8 +54,12 @@ def _review_documents(journey) -> None:
     assert any(APPROVED[0] in text for text in waiting), waiting
     assert any(REJECTED[0] in text for text in waiting), waiting
 
-    # QT-04/HT: both steps (review, then approval) are the leader's; approved, it is issued.
-    journey.click_link_text(APPROVED[0], partial=True, within=journey.find("#awaiting-review-section"))
+    # The inbox says the same; its notice opens the document. QT-04/HT: both steps
+    # (review, then approval) are the leader's; approved, it is issued.
+    unread = [text for text, is_unread in journey.open_inbox().items() if is_unread]
+    for code, _title in (APPROVED, REJECTED):
+        assert any(f"Quy trình {code} chờ anh/chị xử lý (Soát xét)" in text for text in unread), unread
+    journey.open_notice(f"Quy trình {APPROVED[0]} chờ anh/chị xử lý")
     assert APPROVED[0] in journey.find("h1").text
     _workflow_action(journey, "Phê duyệt")
     assert "chuyển sang bước “Phê duyệt”" in journey.message(), journey.message()
@@ -77,6 +82,9 @@ def _review_documents(journey) -> None:
     _home(journey)
     waiting = " ".join(_awaiting_review(journey)) if journey.find_all("#awaiting-review-section") else ""
     assert APPROVED[0] not in waiting and REJECTED[0] not in waiting, waiting
+    # Done, their notices are read.
+    unread = [text for text, is_unread in journey.open_inbox().items() if is_unread]
+    assert not [text for text in unread if APPROVED[0] in text or REJECTED[0] in text], unread
 
 
 def _approve_programme(journey) -> None:
@@ -137,6 +145,27 @@ def _hold_review(journey) -> None:
     assert DECISION in text and CONCLUSIONS in text
 
 
+def _officer_is_told(journey, server) -> None:
+    """The officer who submitted both finds the outcome in the inbox and in a readable e-mail."""
+    journey.login(*OFFICER)
+    unread = [text for text, is_unread in journey.open_inbox().items() if is_unread]
+    assert any(f"Quy trình {APPROVED[0]} đã được phê duyệt" in text for text in unread), unread
+    assert any(f"Quy trình {REJECTED[0]} cần sửa" in text and f"Ý kiến: {REJECT_COMMENT}" in text for text in unread), unread
+    journey.open_notice(f"Quy trình {REJECTED[0]} cần sửa")
+    assert REJECTED[0] in journey.find("h1").text
+
+    mails = {m["Subject"]: m for m in server.send_emails() if m["To"] == f"{OFFICER[0]}@example.gov.vn"}
+    mail = mails[f"[HTQLCL] Quy trình {REJECTED[0]} cần sửa"]
+    plain, html = mail.get_body(("plain",)), mail.get_body(("html",))
+    assert plain["Content-Transfer-Encoding"] != "base64" and html is not None
+    text = plain.get_content()
+    assert f"Ý kiến: {REJECT_COMMENT}" in text, text
+    link = next(line for line in text.splitlines() if line.startswith("http"))
+    assert link.startswith(f"{server.url}/admin/snippets/processes/processdocument/edit/"), link
+    journey.visit(link)
+    assert REJECTED[0] in journey.find("h1").text
+
+
 def _other_commune_document(server) -> tuple[int, str]:
     """The demo's quy trình of another commune of Ý Yên (the leader of Thị trấn Lâm must not find it)."""
     return server.query(
@@ -159,6 +188,9 @@ def test_leader_reviews_documents_approves_programme_and_holds_review(journey, l
     journey.click_link_text("Thị trấn Lâm")
     assert "Đăng ký lại khai sinh" in [a.text for a in journey.find_all("main a")]
     assert not any(REJECTED[1] in a.text for a in journey.find_all("main a"))
+
+    _officer_is_told(journey, live_demo_server)
+    journey.login(*LEADER)
 
     # A quy trình of another commune does not exist for the leader.
     pk, other = _other_commune_document(live_demo_server)

@@ -19,14 +19,6 @@ LEGAL_CHANGE = datetime.date(2027, 1, 1)
 DEADLINE = "01/04/2027"  # three months after the legal change
 
 
-def _header_action(journey, label: str) -> None:
-    """Follow a link of the header's "more actions" menu."""
-    link = journey.driver.find_element(By.XPATH, f"//header//a[normalize-space()='{label}']")
-    if not link.is_displayed():
-        toggle = link.find_element(By.XPATH, "ancestor::*[@data-controller='w-dropdown'][1]//button")
-        toggle.click()
-        WebDriverWait(journey.driver, 10).until(lambda d: link.is_displayed())
-    journey.follow(link)
 
 
 def _footer_action(journey, css: str) -> None:
