@@ -3,7 +3,8 @@ services, per-object action forms (transitions, checklist, scope, decisions),
 Word downloads and the user's notifications.
 
 Every view that takes a ``pk`` loads the object (404) and checks the user's
-permission on its commune (403) before doing anything.
+permission on its commune before doing anything (another commune's record: 404;
+seen without the right: 403).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count, ForeignKey
@@ -357,7 +358,8 @@ class ReviewInspectView(AuditInspectView):
 
 
 class CommuneObjectMixin:
-    """Load ``model`` by ``pk`` (404) and require one of ``perms`` on its commune (403)."""
+    """Load ``model`` by ``pk`` (404) and require one of ``perms`` on its commune
+    (another commune's record: 404; seen without the right: 403)."""
 
     model = None
     perms: tuple[str, ...] = (VIEW,)
@@ -375,7 +377,7 @@ class CommuneObjectMixin:
     def dispatch(self, request, *args, **kwargs):
         self.object = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
         if not self.allowed(request.user, self.object):
-            raise PermissionDenied
+            permissions.refuse_commune_record(request.user, self.commune_id_of(self.object))
         return super().dispatch(request, *args, **kwargs)
 
     def inspect_url(self) -> str:

@@ -115,6 +115,14 @@ def require_commune_perm(user, commune, perm: str = VIEW) -> None:
         raise PermissionDenied
 
 
+def refuse_commune_record(user, commune) -> None:
+    """Refuse a record of ``commune`` the user may not act on: 404 to one who may
+    not even see the commune (another commune's record), else ``PermissionDenied``."""
+    if not has_commune_perm(user, commune, VIEW):
+        raise Http404
+    raise PermissionDenied
+
+
 def set_group_commune_perms(group: Group, commune, perms: Iterable[str]) -> None:
     """Make ``group`` hold exactly ``perms`` (among the commune permissions) on ``commune``."""
     wanted = set(perms)

@@ -5,6 +5,7 @@ commune: nothing; district/province followers: read (list, inspect, history,
 Word) but every change is refused; anonymous: sent to the login page.
 """
 
+import copy
 import datetime
 
 import pytest
@@ -12,7 +13,9 @@ from django.urls import reverse
 
 from audits import services
 from audits.models import AuditPlan, CorrectiveAction, DecisionTopic, PlanStatus
-from tests.permission_matrix import cells, check_cell
+from tests.permission_matrix import (
+    ADMIN_HOME, SharedWorld, assert_answer, cell_id, cells, check_cell, expected_refusal,
+)
 
 from .builders import make_audit, raise_nc
 
@@ -23,8 +26,7 @@ AUDITOR = {"auditor_a"}
 NOBODY: set[str] = set()
 
 
-@pytest.fixture
-def records(world):
+def _build_records(world):
     """Commune A: a programme, an audit in progress, a finding with its action, a review with a decision."""
     plan = make_audit(world)
     services.generate_checklist(acting_user=world.iso_a, plan=plan)
@@ -50,6 +52,20 @@ def records(world):
         "review": review, "decision": decision, "auditor": plan.lead_auditor, "training": training,
         "objective": objective,
     }
+
+
+class WithRecords(SharedWorld):
+    """The records of commune A, built once for the class."""
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def class_records(cls, class_world, class_db):
+        with class_db.unblock():
+            return _build_records(class_world)
+
+    @pytest.fixture
+    def records(self, class_records, db):
+        return copy.deepcopy(class_records)
 
 
 # -- viewsets: list, add, edit, inspect, history, usage, delete ------------------------------------------
@@ -83,31 +99,11 @@ def _viewset_views() -> dict[str, set[str]]:
 
 
 VIEWSET_VIEWS = _viewset_views()
+VIEWSET_CELLS = cells(VIEWSET_VIEWS)
 
 
 def _marker(obj) -> str:
     return getattr(obj, "title", None) or getattr(obj, "description", None) or str(obj)
-
-
-def _check_all(client, world, view: str, allowed: set[str], url: str, **kwargs) -> list:
-    """Every persona on one view (one record set per view keeps the matrix fast)."""
-    responses = []
-    for cell in cells({view: allowed}):
-        client.logout()
-        responses.append((cell, check_cell(client, world, cell, url, **kwargs)))
-    return responses
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("name", VIEWSET_VIEWS)
-def test_viewset_matrix(client, world, records, name):
-    namespace, view = name.split(":")
-    obj = records[VIEWSETS[namespace][0]]
-    if view in ("index", "add"):
-        url, marker = reverse(name), (_marker(obj) if view == "index" else None)
-    else:
-        url, marker = reverse(name, args=[obj.pk]), str(obj)
-    _check_all(client, world, name, VIEWSET_VIEWS[name], url, marker=marker, listing=view == "index")
 
 
 # -- per-object actions, transitions and Word downloads -------------------------------------------------
@@ -135,16 +131,31 @@ OBJECT_VIEWS = {
     "audits_admin:review_docx": ("review", READERS),
     "audits_admin:decision_track": ("decision", LEADER),
 }
+OBJECT_CELLS = cells({name: allowed for name, (_key, allowed) in OBJECT_VIEWS.items()})
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("name", OBJECT_VIEWS)
-def test_object_view_matrix(client, world, records, name):
-    key, allowed = OBJECT_VIEWS[name]
-    obj = records[key]
-    marker = None if name.endswith("docx") else str(obj)
-    for cell, response in _check_all(client, world, name, allowed, reverse(name, args=[obj.pk]), marker=marker):
-        if cell.allowed and name.endswith("docx"):
+class TestAuditsMatrix(WithRecords):
+    @pytest.mark.parametrize("cell", VIEWSET_CELLS, ids=[cell_id(c) for c in VIEWSET_CELLS])
+    def test_viewset_view(self, client, world, records, cell):
+        namespace, view = cell.view.split(":")
+        obj = records[VIEWSETS[namespace][0]]
+        if view in ("index", "add"):
+            url, marker = reverse(cell.view), (_marker(obj) if view == "index" else None)
+        else:
+            url, marker = reverse(cell.view, args=[obj.pk]), str(obj)
+        hidden = None if view in ("index", "add") else 404
+        check_cell(
+            client, world, cell, url, refused=ADMIN_HOME, hidden=hidden, marker=marker, listing=view == "index",
+        )
+
+    @pytest.mark.parametrize("cell", OBJECT_CELLS, ids=[cell_id(c) for c in OBJECT_CELLS])
+    def test_object_view(self, client, world, records, cell):
+        obj = records[OBJECT_VIEWS[cell.view][0]]
+        marker = None if cell.view.endswith("docx") else str(obj)
+        response = check_cell(
+            client, world, cell, reverse(cell.view, args=[obj.pk]), refused=ADMIN_HOME, hidden=404, marker=marker,
+        )
+        if cell.allowed and cell.view.endswith("docx"):
             assert response["Content-Type"].startswith("application/vnd.openxmlformats")
             assert response.content[:2] == b"PK"
 
@@ -152,58 +163,52 @@ def test_object_view_matrix(client, world, records, name):
 # -- changes by followers and other communes are refused, and change nothing --------------------------
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("persona", ["district", "province", "iso_b", "leader_b", "auditor_b", "outsider"])
-def test_followers_and_other_communes_cannot_change_anything(client, world, records, persona):
-    client.force_login(getattr(world, persona))
-    plan, action, review = records["plan"], records["action"], records["review"]
-    posts = [
-        (reverse("audits_admin:programme_approve", args=[records["programme"].pk]), {}),
-        (reverse("audits_admin:plan_cancel", args=[plan.pk]), {"reason": "Chiếm quyền"}),
-        (reverse("audits_admin:action_cancel", args=[action.pk]), {"reason": "Chiếm quyền"}),
-        (reverse("audits_admin:action_progress", args=[action.pk]), {"note": "Chiếm quyền"}),
-        (reverse("audits_admin:review_hold", args=[review.pk]), {"held_on": "2026-12-15", "conclusions": "X"}),
-        (reverse("audits_admin:decision_track", args=[records["decision"].pk]), {}),
-        (reverse("audits_actions:edit", args=[action.pk]), {"title": "Chiếm quyền"}),
-        (reverse("audits_objectives:delete", args=[records["objective"].pk]), {}),
-    ]
-    for url, data in posts:
-        response = client.post(url, data)
-        assert response.status_code in (302, 403, 404), f"{persona} {url}: {response.status_code}"
-        if response.status_code == 302:
-            assert reverse("notifications:inbox") not in response["Location"]
-    plan.refresh_from_db()
-    action.refresh_from_db()
-    review.refresh_from_db()
-    records["programme"].refresh_from_db()
-    assert plan.status == PlanStatus.IN_PROGRESS
-    assert action.status == "open" and action.title != "Chiếm quyền"
-    assert not action.progress_notes.exists()
-    assert review.status == "planned"
-    assert records["programme"].status == "draft"
-    assert not CorrectiveAction.objects.filter(decision=records["decision"]).exists()
-    assert type(records["objective"]).objects.filter(pk=records["objective"].pk).exists()
+class TestWrites(WithRecords):
+    @pytest.mark.parametrize("persona", ["district", "province", "iso_b", "leader_b", "auditor_b", "outsider"])
+    def test_followers_and_other_communes_cannot_change_anything(self, client, world, records, persona):
+        client.force_login(getattr(world, persona))
+        plan, action, review = records["plan"], records["action"], records["review"]
+        posts = [
+            (reverse("audits_admin:programme_approve", args=[records["programme"].pk]), {}),
+            (reverse("audits_admin:plan_cancel", args=[plan.pk]), {"reason": "Chiếm quyền"}),
+            (reverse("audits_admin:action_cancel", args=[action.pk]), {"reason": "Chiếm quyền"}),
+            (reverse("audits_admin:action_progress", args=[action.pk]), {"note": "Chiếm quyền"}),
+            (reverse("audits_admin:review_hold", args=[review.pk]), {"held_on": "2026-12-15", "conclusions": "X"}),
+            (reverse("audits_admin:decision_track", args=[records["decision"].pk]), {}),
+            (reverse("audits_actions:edit", args=[action.pk]), {"title": "Chiếm quyền"}),
+            (reverse("audits_objectives:delete", args=[records["objective"].pk]), {}),
+        ]
+        expected = expected_refusal(persona, refused=ADMIN_HOME, hidden=404)
+        for url, data in posts:
+            assert_answer(client.post(url, data), expected, f"{persona} {url}")
+        plan.refresh_from_db()
+        action.refresh_from_db()
+        review.refresh_from_db()
+        records["programme"].refresh_from_db()
+        assert plan.status == PlanStatus.IN_PROGRESS
+        assert action.status == "open" and action.title != "Chiếm quyền"
+        assert not action.progress_notes.exists()
+        assert review.status == "planned"
+        assert records["programme"].status == "draft"
+        assert not CorrectiveAction.objects.filter(decision=records["decision"]).exists()
+        assert type(records["objective"]).objects.filter(pk=records["objective"].pk).exists()
 
+    def test_other_commune_listing_shows_none_of_commune_a(self, client, world, records):
+        client.force_login(world.iso_b)
+        for namespace, (key, *_rest) in VIEWSETS.items():
+            body = client.get(reverse(f"{namespace}:index")).content.decode()
+            assert _marker(records[key]) not in body, namespace
 
-@pytest.mark.django_db
-def test_other_commune_listing_shows_none_of_commune_a(client, world, records):
-    client.force_login(world.iso_b)
-    for namespace, (key, *_rest) in VIEWSETS.items():
-        body = client.get(reverse(f"{namespace}:index")).content.decode()
-        assert _marker(records[key]) not in body, namespace
-
-
-@pytest.mark.django_db
-def test_officer_of_another_commune_cannot_create_a_plan_in_commune_a(client, world, records):
-    client.force_login(world.iso_b)
-    programme = records["programme"]
-    response = client.post(
-        reverse("audits_plans:add"),
-        {
-            "programme": programme.pk, "title": "Kế hoạch giả mạo", "planned_start": "2026-09-01",
-            "planned_end": "2026-09-02", "lead_auditor": records["auditor"].pk,
-            "clauses": [c.pk for c in records["plan"].clauses.all()],
-        },
-    )
-    assert response.status_code == 200  # the form comes back with an error
-    assert not AuditPlan.objects.filter(title="Kế hoạch giả mạo").exists()
+    def test_officer_of_another_commune_cannot_create_a_plan_in_commune_a(self, client, world, records):
+        client.force_login(world.iso_b)
+        programme = records["programme"]
+        response = client.post(
+            reverse("audits_plans:add"),
+            {
+                "programme": programme.pk, "title": "Kế hoạch giả mạo", "planned_start": "2026-09-01",
+                "planned_end": "2026-09-02", "lead_auditor": records["auditor"].pk,
+                "clauses": [c.pk for c in records["plan"].clauses.all()],
+            },
+        )
+        assert response.status_code == 200  # the form comes back with an error
+        assert not AuditPlan.objects.filter(title="Kế hoạch giả mạo").exists()

@@ -34,6 +34,10 @@ def pdf(name: str = "quyet-dinh.pdf", content: bytes = b"%PDF-1.4 signed decisio
 @pytest.fixture
 def a_records(world):
     """Commune A with evidence, a signed announcement and an answered inspection."""
+    return build_a_records(world)
+
+
+def build_a_records(world):
     commune, iso = world.commune_a, world.iso_a
     evidence = services.add_evidence(
         commune=commune,

@@ -11,7 +11,7 @@ from qms.certification import services
 from qms.certification.models import EvidenceKind
 from qms.notifications.models import Notification
 from qms.docx import document_text, open_document
-from tests.permission_matrix import cell_id, cells, check_cell
+from tests.permission_matrix import ADMIN_HOME, SharedWorld, cell_id, cells, check_cell
 
 from .conftest import days_ago, make_effective, pdf
 
@@ -59,23 +59,34 @@ def test_the_announcement_decision_has_the_national_title_the_number_and_every_p
 
 
 DRAFT_CELLS = cells({"decision_draft": {"iso_a", "leader_a"}, "notifications": {"iso_a"}})
+REMINDER = "Xã An Bình: 1 việc chậm hạn"
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("cell", DRAFT_CELLS, ids=[cell_id(c) for c in DRAFT_CELLS])
-def test_decision_draft_and_reminders_matrix(client, world, procedures, cell):
-    make_effective(world.commune_a, procedures[0], world.iso_a, world.leader_a)
-    if cell.view == "decision_draft":
-        response = check_cell(client, world, cell, draft_url(world.commune_a))
-        if cell.allowed:
-            assert procedures[0].name in document_text(response.content)
-        return
-    Notification.objects.create(
-        recipient=world.iso_a, commune=world.commune_a, kind="certification.late_item", dedup_key="late:test",
-        subject="Xã An Bình: 1 việc chậm hạn", message="- Đánh giá nội bộ năm 2024",
-    )
-    marker = "Xã An Bình: 1 việc chậm hạn"
-    check_cell(client, world, cell, reverse("notifications:inbox"), marker=marker, listing=True)
+class TestDecisionDraftAndRemindersMatrix(SharedWorld):
+    @pytest.fixture(scope="class")
+    @classmethod
+    def class_procedure(cls, class_world, class_db):
+        """An effective process document of commune A and a reminder in its officer's inbox."""
+        from tests.processes.helpers import make_procedure
+
+        world = class_world
+        with class_db.unblock():
+            procedure = make_procedure()
+            make_effective(world.commune_a, procedure, world.iso_a, world.leader_a)
+            Notification.objects.create(
+                recipient=world.iso_a, commune=world.commune_a, kind="certification.late_item", dedup_key="late:test",
+                subject=REMINDER, message="- Đánh giá nội bộ năm 2024",
+            )
+        return procedure
+
+    @pytest.mark.parametrize("cell", DRAFT_CELLS, ids=[cell_id(c) for c in DRAFT_CELLS])
+    def test_cell(self, client, world, class_procedure, cell):
+        if cell.view == "decision_draft":
+            response = check_cell(client, world, cell, draft_url(world.commune_a), refused=403, hidden=404)
+            if cell.allowed:
+                assert class_procedure.name in document_text(response.content)
+            return
+        check_cell(client, world, cell, reverse("notifications:inbox"), refused=ADMIN_HOME, marker=REMINDER, listing=True)
 
 
 @pytest.mark.django_db

@@ -24,6 +24,8 @@ def _free_port() -> int:
 def _env(data_dir: Path, port: int) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "PYTEST_XDIST_WORKER"}}
     env.update({"QMS_DATA_DIR": str(data_dir), "QMS_PORT": str(port), "DJANGO_SETTINGS_MODULE": "qms.settings.dev"})
+    # Run from the environment of these tests when it matches uv.lock instead of installing another one.
+    env["QMS_VENV"] = sys.prefix
     return env
 
 
@@ -85,6 +87,7 @@ def test_start_serves_runs_tasks_and_loads_nothing_twice(tmp_path):
     try:
         _wait_healthy(f"http://127.0.0.1:{port}/healthz", proc, log)
         output = log.read_text()
+        assert "does not match uv.lock" not in output
         assert f"http://127.0.0.1:{port}/admin/" in output
         assert "iso.lam" in output and "iso-demo-2026" in output
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/login/", timeout=10) as response:
