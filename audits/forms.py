@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -14,6 +13,7 @@ from qms import permissions
 from qms.files import UploadField
 from qms.formats import DAY_FIRST_DATE_INPUT_FORMATS
 from qms.people import full_name, name_order
+from qms.service_views import add_service_errors  # noqa: F401
 from qms.units.models import Commune
 
 from .models import (
@@ -49,23 +49,6 @@ class PersonChoiceField(forms.ModelChoiceField):
 class PeopleChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return full_name(obj)
-
-
-def add_service_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the field when the form has it.
-
-    A formset has no fields of its own: the refusal goes above its rows.
-    """
-    if isinstance(form, forms.BaseFormSet):
-        form._non_form_errors = form.error_class(
-            [*form.non_form_errors(), *exc.messages], error_class="nonform", renderer=form.renderer
-        )
-        return
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 DATE_INPUT_FORMATS = DAY_FIRST_DATE_INPUT_FORMATS

@@ -27,6 +27,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from qms.actors import SYSTEM
 from qms.docx import format_short_date
 from qms.notifications.services import notify
 from qms.people import full_name
@@ -263,7 +264,7 @@ def _deliver(pairs, now) -> int:
         notify(
             recipients=[reminder.recipient], kind=f"audits.{reminder.kind}", subject=message.subject,
             message=message.body, obj=message.obj, commune=reminder.commune_id, link=message.url,
-            dedup_key=f"audits.reminder:{reminder.pk}", acting_user=None,
+            dedup_key=f"audits.reminder:{reminder.pk}", acting_user=SYSTEM,
         )
         delivered += 1
     Reminder.objects.filter(pk__in=[r.pk for r, _m in pairs]).update(sent_at=now)

@@ -37,6 +37,7 @@ from qms.files import PrivateFieldFile
 from qms.concurrency import VersionForm
 from qms.display import deadline_html, display_value
 from qms.people import full_name
+from qms.service_views import ServiceCreateView, ServiceEditView, ServiceFormMixin  # noqa: F401
 from qms.permissions import APPROVE, AUDIT, MANAGE, VIEW
 
 from . import docx as audit_docx
@@ -81,44 +82,6 @@ def has_perm(user, obj, *perms: str) -> bool:
 
 
 # -- viewset views ---------------------------------------------------------------------------------
-
-
-class ServiceFormMixin:
-    """Create/edit views that save through a service; its refusals become form errors."""
-
-    #: ``f(user, form, instance_or_None) -> instance``, set by the viewset.
-    save_function = None
-    #: Where a saved object goes (set by the viewset; Wagtail's CreateView has no such attribute).
-    inspect_url_name = None
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-
-    def get_success_url(self):
-        return reverse(self.inspect_url_name, args=[self.object.pk]) if self.inspect_url_name else super().get_success_url()
-
-
-class ServiceCreateView(ServiceFormMixin, generic.CreateView):
-    #: Query parameters copied into the form's initial data (e.g. ``?plan=3``).
-    initial_from_query: tuple[str, ...] = ()
-
-    def get_initial(self):
-        initial = super().get_initial()
-        initial.update({k: self.request.GET[k] for k in self.initial_from_query if self.request.GET.get(k)})
-        return initial
-
-    def save_instance(self):
-        return self.save_function(self.request.user, self.form, None)
-
-
-class ServiceEditView(ServiceFormMixin, generic.EditView):
-    def save_instance(self):
-        fresh = type(self.object)._default_manager.get(pk=self.object.pk)
-        return self.save_function(self.request.user, self.form, fresh)
 
 
 class FollowerHistoryView(HistoryView):

@@ -14,8 +14,9 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +24,7 @@ from wagtail.actions.unpublish import UnpublishAction
 from wagtail.log_actions import log as wagtail_log
 from wagtail.models import TaskState, Workflow, WorkflowContentType, WorkflowTask
 
+from qms import actors
 from qms.audit_log import define_action, log
 from qms.people import full_name
 from qms.signals import send_data_changed
@@ -48,6 +50,15 @@ from .models import (
 
 ACTION_CATALOGUE_IMPORT = define_action(
     "processes.catalogue.import", gettext_lazy("Import TTHC catalogue"), gettext_lazy("Imported the TTHC catalogue")
+)
+ACTION_PROCEDURE_CREATE = define_action(
+    "processes.procedure.create", gettext_lazy("Add TTHC"), gettext_lazy("Added a procedure to the TTHC catalogue")
+)
+ACTION_PROCEDURE_UPDATE = define_action(
+    "processes.procedure.update", gettext_lazy("Edit TTHC"), gettext_lazy("Edited a procedure of the TTHC catalogue")
+)
+ACTION_PROCEDURE_DELETE = define_action(
+    "processes.procedure.delete", gettext_lazy("Delete TTHC"), gettext_lazy("Deleted a procedure from the TTHC catalogue")
 )
 ACTION_HANDLED_ADD = define_action(
     "processes.handled.add", gettext_lazy("Add handled procedure"), gettext_lazy("Added a procedure the commune handles")
@@ -184,6 +195,68 @@ def import_catalogue(
     return report
 
 
+#: What the catalogue's form changes by hand.
+PROCEDURE_FIELDS = (
+    "code", "name", "field", "level", "decision_number", "legal_basis", "time_limit_text", "time_limit_value",
+    "time_limit_unit", "fees", "result", "steps_text", "source_url", "retrieved_on", "verified",
+)
+
+
+def _require_catalogue_editor(acting_user, action: str) -> None:
+    from .policies import CatalogueReadPolicy
+
+    if not actors.is_system(acting_user) and not CatalogueReadPolicy(Procedure).user_has_permission(acting_user, action):
+        raise PermissionDenied
+
+
+def _procedure_values(values: dict) -> dict:
+    unknown = set(values) - set(PROCEDURE_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable here: {sorted(unknown)}")
+    return values
+
+
+@transaction.atomic
+def create_procedure(*, acting_user, **values) -> Procedure:
+    """Add one procedure to the catalogue by hand (files arrive through ``import_catalogue``)."""
+    _require_catalogue_editor(acting_user, "add")
+    procedure = Procedure(**_procedure_values(values))
+    procedure.full_clean()
+    procedure.save()
+    log(instance=procedure, action=ACTION_PROCEDURE_CREATE, user=acting_user, data={"code": procedure.code})
+    return procedure
+
+
+@transaction.atomic
+def update_procedure(*, procedure: Procedure, acting_user, **values) -> Procedure:
+    _require_catalogue_editor(acting_user, "change")
+    changes = {
+        name: [getattr(procedure, name), value]
+        for name, value in _procedure_values(values).items()
+        if getattr(procedure, name) != value
+    }
+    if _procedure_changes(procedure, values):
+        procedure.full_clean()
+        procedure.save()
+        log(instance=procedure, action=ACTION_PROCEDURE_UPDATE, user=acting_user, data={"code": procedure.code, "changes": changes})
+    return procedure
+
+
+@transaction.atomic
+def delete_procedure(*, procedure: Procedure, acting_user) -> None:
+    """Delete a procedure no commune list and no quy trình refers to."""
+    _require_catalogue_editor(acting_user, "delete")
+    log(instance=procedure, action=ACTION_PROCEDURE_DELETE, user=acting_user, data={"code": procedure.code})
+    try:
+        with transaction.atomic():
+            procedure.delete()
+    except ProtectedError:
+        raise ValidationError(
+            _("“%(procedure)s” cannot be deleted: a commune's list or a quy trình still refers to it.")
+            % {"procedure": procedure.code}
+        ) from None
+
+
 # -- procedures a commune handles -----------------------------------------------------------
 
 
@@ -279,15 +352,39 @@ def _create_draft(*, owner: dict, procedure, content: ProcessContent, acting_use
     return document
 
 
+#: Fields of the editor's "General" tab a new draft may set besides its content.
+CREATE_EXTRA_FIELDS = ("change_request", "change_summary", "legal_change_effective_date")
+
+
+def _require_document_perm(acting_user, action: str, document: ProcessDocument) -> None:
+    from .policies import ProcessDocumentPolicy
+
+    if actors.is_system(acting_user):
+        return
+    if not ProcessDocumentPolicy(ProcessDocument).user_has_permission_for_instance(acting_user, action, document):
+        raise PermissionDenied
+
+
 @transaction.atomic
 def create_process_document(
-    *, procedure: Procedure, acting_user, commune=None, owner_unit=None, content: ProcessContent | None = None
+    *,
+    procedure: Procedure,
+    acting_user,
+    commune=None,
+    owner_unit=None,
+    content: ProcessContent | None = None,
+    fields: dict | None = None,
 ) -> ProcessDocument:
-    """Start a quy trình for ``procedure`` as a draft: the catalogue's facts in the standard layout."""
+    """Start a quy trình for ``procedure`` as a draft: the catalogue's facts in the standard layout
+    (or ``content``, e.g. what the editor's Add form holds; ``fields`` from ``CREATE_EXTRA_FIELDS``)."""
     owner = _owner_kwargs(commune, owner_unit)
+    _require_document_perm(acting_user, "add", ProcessDocument(procedure=procedure, **owner))
+    extra = dict(fields or {})
+    if set(extra) - set(CREATE_EXTRA_FIELDS):
+        raise TypeError(f"not set on creation: {sorted(set(extra) - set(CREATE_EXTRA_FIELDS))}")
     agency = commune.agency_name if commune else f"ỦY BAN NHÂN DÂN {owner_unit.full_name}".upper()
     content = content or starting_content(procedure=procedure, agency=agency)
-    document = _create_draft(owner=owner, procedure=procedure, content=content, acting_user=acting_user)
+    document = _create_draft(owner=owner, procedure=procedure, content=content, acting_user=acting_user, **extra)
     log(instance=document, action=ACTION_CREATE, user=acting_user, data={"procedure": procedure.code})
     return document
 

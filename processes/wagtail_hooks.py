@@ -49,8 +49,10 @@ from django.utils.functional import cached_property  # noqa: E402
 from qms.object_scope import register_owned_kwarg  # noqa: E402
 from qms.concurrency import missing_version_message, stale_revision_message, with_version_token  # noqa: E402
 from qms.permissions import CommuneScopedViewSetMixin  # noqa: E402
+from qms.service_views import ServiceViewSetMixin  # noqa: E402
 
 from . import services, views  # noqa: E402,F401  (services declares the audit actions)
+from .content import document_content  # noqa: E402
 from .search import DocumentSearchMixin  # noqa: E402
 from .forms import CommuneScopedForm, ProcessDocumentForm  # noqa: E402
 
@@ -100,7 +102,20 @@ class NoDirectPublishMixin:
 
 
 class ProcessCreateView(NoDirectPublishMixin, snippet_views.CreateView):
-    pass
+    """The snippet Add form starts the draft through ``services.create_process_document``."""
+
+    def save_instance(self):
+        draft = self.form.instance
+        document = services.create_process_document(
+            procedure=draft.procedure,
+            commune=draft.commune,
+            owner_unit=draft.owner_unit,
+            acting_user=self.request.user,
+            content=document_content(draft),
+            fields={name: getattr(draft, name) for name in services.CREATE_EXTRA_FIELDS},
+        )
+        self.new_revision = document.latest_revision
+        return document
 
 
 class StaleRevisionGuard:
@@ -423,7 +438,18 @@ class ProcedureInspectView(generic.InspectView):
         return super().get_field_display_value(field_name, field)
 
 
-class ProcedureViewSet(CommuneScopedViewSetMixin, ModelViewSet):
+def save_procedure(user, form, instance):
+    values = {name: value for name, value in form.cleaned_data.items() if name in services.PROCEDURE_FIELDS}
+    if instance is None:
+        return services.create_procedure(acting_user=user, **values)
+    return services.update_procedure(procedure=instance, acting_user=user, **values)
+
+
+def delete_procedure(user, instance):
+    services.delete_procedure(procedure=instance, acting_user=user)
+
+
+class ProcedureViewSet(CommuneScopedViewSetMixin, ServiceViewSetMixin, ModelViewSet):
     model = Procedure
     icon = "list-ul"
     menu_label = _("TTHC catalogue")
@@ -433,9 +459,9 @@ class ProcedureViewSet(CommuneScopedViewSetMixin, ModelViewSet):
     copy_view_enabled = False
     index_view_class = CatalogueIndexView
     inspect_view_class = ProcedureInspectView
-    form_fields = ["code", "name", "field", "level", "decision_number", "legal_basis", "time_limit_text",
-                   "time_limit_value", "time_limit_unit", "fees", "result", "steps_text", "source_url", "retrieved_on",
-                   "verified"]
+    form_fields = list(services.PROCEDURE_FIELDS)
+    save_function = staticmethod(save_procedure)
+    delete_function = staticmethod(delete_procedure)
 
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(start_url_name=ProcessDocumentViewSet().get_url_name("start"), **kwargs)

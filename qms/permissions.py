@@ -123,6 +123,19 @@ def refuse_commune_record(user, commune) -> None:
     raise PermissionDenied
 
 
+def has_model_perm(user, model, action: str) -> bool:
+    """Whether ``user`` holds Django's model permission ``action`` ("add", "change", "delete") on ``model``."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.has_perm(f"{model._meta.app_label}.{action}_{model._meta.model_name}")
+
+
+def require_model_perm(user, model, action: str) -> None:
+    """Raise ``PermissionDenied`` unless ``user`` holds the model permission ``action``."""
+    if not has_model_perm(user, model, action):
+        raise PermissionDenied
+
+
 def set_group_commune_perms(group: Group, commune, perms: Iterable[str]) -> None:
     """Make ``group`` hold exactly ``perms`` (among the commune permissions) on ``commune``."""
     wanted = set(perms)

@@ -2,7 +2,7 @@
 
 Keyword-only, atomic, audited. Every write that changes what the summaries
 read ends by refreshing the commune's :class:`CommuneProgress` row, so
-dashboards never aggregate live data. ``acting_user=None`` means the system
+dashboards never aggregate live data. ``acting_user=SYSTEM`` (``qms.actors``) means the system
 (a task or a command).
 """
 
@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qms.actors import SYSTEM
 from qms.audit_log import define_action, log
 from qms.notifications.registry import register_kind
 from qms.notifications.services import notify
@@ -82,7 +83,7 @@ def _require(allowed: bool) -> None:
 
 
 def _system_or(acting_user, check) -> None:
-    if acting_user is not None:
+    if acting_user is not SYSTEM:
         _require(check(acting_user))
 
 
@@ -610,7 +611,7 @@ def flag_late_items(*, today: date | None = None) -> dict[str, int]:
             created += notify(
                 recipients=officers.get(commune_id, []), kind=KIND_LATE_ITEM, subject=subject,
                 message=_item_lines(items), commune=commune_id, link=url, dedup_key=f"late:{commune_id}:{today}",
-                acting_user=None,
+                acting_user=SYSTEM,
             )
             if late_counts.get(commune_id, 0) > 1:
                 subject = _("%(commune)s has %(count)d late QMS items") % {
@@ -619,6 +620,6 @@ def flag_late_items(*, today: date | None = None) -> dict[str, int]:
                 created += notify(
                     recipients=followers.get(commune_id, []), kind=KIND_ESCALATION, subject=subject,
                     message=_item_lines(items), commune=commune_id, link=url,
-                    dedup_key=f"escalation:{commune_id}:{today}", acting_user=None,
+                    dedup_key=f"escalation:{commune_id}:{today}", acting_user=SYSTEM,
                 )
     return {"communes": len(newly), "items": sum(map(len, newly.values())), "notifications": len(created)}

@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import ProtectedError
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qms import permissions
+from qms import actors, permissions
 from qms.audit_log import define_action, log
 
 from .importer import UnitRow, read_units_file
@@ -37,6 +39,18 @@ ACTION_PROVISION = define_action(
 )
 ACTION_MEMBER_ADD = define_action(
     "qms.commune.member_add", gettext_lazy("Add member"), gettext_lazy("Added a member to a commune role")
+)
+ACTION_COMMUNE_UPDATE = define_action(
+    "qms.commune.update", gettext_lazy("Edit commune"), gettext_lazy("Edited the commune's details")
+)
+ACTION_UNIT_CREATE = define_action(
+    "qms.unit.create", gettext_lazy("Add administrative unit"), gettext_lazy("Added an administrative unit")
+)
+ACTION_UNIT_UPDATE = define_action(
+    "qms.unit.update", gettext_lazy("Edit administrative unit"), gettext_lazy("Edited the administrative unit")
+)
+ACTION_UNIT_DELETE = define_action(
+    "qms.unit.delete", gettext_lazy("Delete administrative unit"), gettext_lazy("Deleted an administrative unit")
 )
 ACTION_VIEWER_ADD = define_action(
     "qms.unit.viewer_add", gettext_lazy("Add follower"), gettext_lazy("Added a district/province follower")
@@ -258,3 +272,85 @@ def add_unit_follower(*, unit: AdministrativeUnit, user, acting_user=None) -> No
 def user_roles(user) -> list[CommuneRoleGroup]:
     """The commune roles a user holds (for menus and dashboards)."""
     return list(CommuneRoleGroup.objects.filter(group__user=user).select_related("commune"))
+
+
+# -- the commune and unit edit forms -----------------------------------------------------------
+
+#: What the commune's edit form changes (the unit, slug and names of its superiors come from provisioning).
+COMMUNE_FIELDS = ("name", "agency_name", "parent_agency_name", "place_name", "is_active")
+#: What the unit forms change (the rest comes from the published lists, see ``import_units``).
+UNIT_FIELDS_EDITABLE = ("name", "full_name", "name_en", "unit_type", "abolished_on")
+
+
+def _assign(instance, values: dict, allowed: tuple[str, ...]) -> dict:
+    """Set the allowed ``values`` on ``instance``; returns {field: [old, new]} of those that changed."""
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise TypeError(f"not editable here: {sorted(unknown)}")
+    changes = {}
+    for name, value in values.items():
+        if getattr(instance, name) != value:
+            changes[name] = [getattr(instance, name), value]
+            setattr(instance, name, value)
+    return changes
+
+
+def _clean(instance, fields) -> None:
+    """Validate ``fields`` of ``instance`` as the form that edits them does."""
+    instance.full_clean(exclude=[f.name for f in instance._meta.fields if f.name not in fields])
+
+
+@transaction.atomic
+def update_commune(*, commune: Commune, acting_user, **values) -> Commune:
+    """Change the commune's own details (name, agency block, place name, active)."""
+    if not actors.is_system(acting_user):
+        permissions.require_commune_perm(acting_user, commune, permissions.MANAGE)
+    changes = _assign(commune, values, COMMUNE_FIELDS)
+    _clean(commune, COMMUNE_FIELDS)
+    if changes:
+        commune.save(update_fields=list(changes))
+        log(instance=commune, action=ACTION_COMMUNE_UPDATE, user=acting_user, data={"changes": changes})
+    return commune
+
+
+def _require_unit_perm(acting_user, action: str) -> None:
+    if not actors.is_system(acting_user):
+        permissions.require_model_perm(acting_user, AdministrativeUnit, action)
+
+
+@transaction.atomic
+def create_unit(*, acting_user, **values) -> AdministrativeUnit:
+    """Add one administrative unit by hand (the published lists arrive through ``import_units``)."""
+    _require_unit_perm(acting_user, "add")
+    unit = AdministrativeUnit()
+    _assign(unit, values, UNIT_FIELDS_EDITABLE)
+    _clean(unit, UNIT_FIELDS_EDITABLE)
+    unit.save()
+    log(instance=unit, action=ACTION_UNIT_CREATE, user=acting_user, data={"full_name": unit.full_name})
+    return unit
+
+
+@transaction.atomic
+def update_unit(*, unit: AdministrativeUnit, acting_user, **values) -> AdministrativeUnit:
+    """Change a unit's names or record the day it was abolished (``abolished_on``)."""
+    _require_unit_perm(acting_user, "change")
+    changes = _assign(unit, values, UNIT_FIELDS_EDITABLE)
+    _clean(unit, UNIT_FIELDS_EDITABLE)
+    if changes:
+        unit.save(update_fields=list(changes))
+        log(instance=unit, action=ACTION_UNIT_UPDATE, user=acting_user, data={"changes": changes})
+    return unit
+
+
+@transaction.atomic
+def delete_unit(*, unit: AdministrativeUnit, acting_user) -> None:
+    """Delete a unit nothing refers to (no commune, no unit beneath it)."""
+    _require_unit_perm(acting_user, "delete")
+    log(instance=unit, action=ACTION_UNIT_DELETE, user=acting_user, data={"code": unit.code, "full_name": unit.full_name})
+    try:
+        with transaction.atomic():
+            unit.delete()
+    except ProtectedError:
+        raise ValidationError(
+            _("“%(unit)s” cannot be deleted: a commune or another unit still refers to it.") % {"unit": unit.full_name}
+        ) from None

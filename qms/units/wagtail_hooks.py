@@ -9,7 +9,9 @@ from qms import audit_log
 from qms.concurrency import with_version_token
 from qms.display import ReadableIndexMixin
 from qms.permissions import CommuneScopedPolicy, CommuneScopedViewSetMixin
+from qms.service_views import ServiceViewSetMixin
 
+from . import services
 from .models import AdministrativeUnit, Commune, CommuneRoleGroup, UnitViewerGroup
 
 # Access to a commune row follows the guardian permissions on that row.
@@ -24,7 +26,26 @@ class ReadableIndexView(ReadableIndexMixin, IndexView):
     pass
 
 
-class CommuneViewSet(CommuneScopedViewSetMixin, ModelViewSet):
+def save_commune(user, form, instance):
+    return services.update_commune(commune=instance, acting_user=user, **_form_values(form, services.COMMUNE_FIELDS))
+
+
+def save_unit(user, form, instance):
+    values = _form_values(form, services.UNIT_FIELDS_EDITABLE)
+    if instance is None:
+        return services.create_unit(acting_user=user, **values)
+    return services.update_unit(unit=instance, acting_user=user, **values)
+
+
+def delete_unit(user, instance):
+    services.delete_unit(unit=instance, acting_user=user)
+
+
+def _form_values(form, fields) -> dict:
+    return {name: value for name, value in form.cleaned_data.items() if name in fields}
+
+
+class CommuneViewSet(CommuneScopedViewSetMixin, ServiceViewSetMixin, ModelViewSet):
     model = Commune
     index_view_class = ReadableIndexView
     icon = "home"
@@ -37,6 +58,7 @@ class CommuneViewSet(CommuneScopedViewSetMixin, ModelViewSet):
     form_fields = ["name", "agency_name", "parent_agency_name", "place_name", "is_active"]
     inspect_view_enabled = True
     copy_view_enabled = False
+    save_function = staticmethod(save_commune)
 
     def get_form_class(self, for_update=False):
         form_class = super().get_form_class(for_update)
@@ -46,7 +68,7 @@ class CommuneViewSet(CommuneScopedViewSetMixin, ModelViewSet):
         return super().get_index_view_kwargs(queryset=Commune.objects.select_related("unit"), **kwargs)
 
 
-class AdministrativeUnitViewSet(ModelViewSet):
+class AdministrativeUnitViewSet(ServiceViewSetMixin, ModelViewSet):
     model = AdministrativeUnit
     icon = "site"
     index_view_class = ReadableIndexView
@@ -58,6 +80,8 @@ class AdministrativeUnitViewSet(ModelViewSet):
     form_fields = ["name", "full_name", "name_en", "unit_type", "abolished_on"]
     inspect_view_enabled = True
     copy_view_enabled = False
+    save_function = staticmethod(save_unit)
+    delete_function = staticmethod(delete_unit)
 
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(

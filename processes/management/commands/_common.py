@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from qms.actors import SYSTEM
 from qms.units.models import Commune
 
 
@@ -31,7 +32,7 @@ def resolve_commune(code: str, era: str | None = None) -> Commune:
 
 def resolve_user(username: str | None):
     if not username:
-        return None
+        return SYSTEM
     try:
         return get_user_model().objects.get(username=username)
     except get_user_model().DoesNotExist:

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from qms.actors import SYSTEM
 from qms.reference import load_reference_data
 
 
@@ -12,5 +13,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        for line in load_reference_data():
+        for line in load_reference_data(acting_user=SYSTEM):
             self.stdout.write(line)

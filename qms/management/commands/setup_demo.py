@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from qms.actors import SYSTEM
 from qms.demo import DEMO_ACCOUNTS, load_demo
 from qms.units.reference import load_unit_fixtures
 
@@ -24,5 +25,5 @@ class Command(BaseCommand):
         for report in load_unit_fixtures():
             self.stdout.write(report.summary())
         if not no_demo:
-            result = load_demo()
+            result = load_demo(acting_user=SYSTEM)
             self.stdout.write(f"Demo: {result['communes']} communes, {len(DEMO_ACCOUNTS)} accounts.")

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from qms.actors import SYSTEM
 from qms.units.importer import UnitFileError
 from qms.units.services import import_units
 
@@ -14,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, dry_run, **options):
         try:
-            report = import_units(path=file, dry_run=dry_run)
+            report = import_units(path=file, dry_run=dry_run, acting_user=SYSTEM)
         except UnitFileError as exc:
             raise CommandError(_("Nothing was imported. %(error)s") % {"error": exc}) from exc
         self.stdout.write(report.summary())

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from qms.actors import SYSTEM
 from qms.units.models import AdministrativeUnit, Era, Level
 from qms.units.services import provision_commune
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
                 _("No commune with code %(code)s in era %(era)s. Load the units first (import_units).")
                 % {"code": code, "era": era}
             )
-        commune = provision_commune(unit=unit)
+        commune = provision_commune(unit=unit, acting_user=SYSTEM)
         self.stdout.write(_("Provisioned %(name)s (%(slug)s).") % {"name": commune.name, "slug": commune.slug})
         for link in commune.role_groups.select_related("group"):
             self.stdout.write(f"  - {link.group.name}")
