@@ -12,9 +12,8 @@ def _document(workflow_state):
 
 def on_workflow_approved(sender, instance, user=None, **kwargs):
     """The last step approved: Wagtail has published the reviewed revision; issue it."""
-    from .services import approve_process_document
-
     from .notices import review_finished
+    from .services import approve_process_document
 
     document = _document(instance)
     if document is not None:
@@ -52,7 +51,13 @@ def on_task_submitted(sender, instance, user=None, **kwargs):
 
 
 def connect() -> None:
-    from wagtail.signals import task_submitted, workflow_approved, workflow_cancelled, workflow_rejected, workflow_submitted
+    from wagtail.signals import (
+        task_submitted,
+        workflow_approved,
+        workflow_cancelled,
+        workflow_rejected,
+        workflow_submitted,
+    )
 
     workflow_approved.connect(on_workflow_approved, dispatch_uid="processes.workflow_approved")
     workflow_submitted.connect(on_workflow_changed, dispatch_uid="processes.workflow_submitted")
