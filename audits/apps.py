@@ -10,13 +10,14 @@ class AuditsConfig(AppConfig):
 
     def ready(self):
         from qms.demo import register_demo
-
         from qms.notifications.registry import register_kind
+        from qms.reference import register_reference
 
-        from . import demo
+        from . import demo, reference
         from .models import ReminderKind
 
         register_demo(demo.load_demo, order=20)
+        register_reference(reference.load_reference, order=20)
         for kind in ReminderKind:
             register_kind(f"audits.{kind.value}", kind.label)
         register_kind("audits.action_assigned", _("Corrective action assigned"))

@@ -19,7 +19,7 @@ from django.utils import timezone
 from qms.units.models import Era
 
 from . import selectors, services
-from .models import AuditProgramme, Auditor, ChecklistResult, DecisionTopic, FindingKind, IsoClause
+from .models import Auditor, AuditProgramme, ChecklistResult, DecisionTopic, FindingKind, IsoClause
 
 LAM = (Era.PRE_2025, "13795")
 OFFICER, LEADER, AUDITOR = "iso.lam", "lanhdao.lam", "danhgia.lam"

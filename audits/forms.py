@@ -18,10 +18,10 @@ from qms.units.models import Commune
 
 from .models import (
     AuditedProcess,
-    AuditPlan,
-    AuditProgramme,
     Auditor,
     AuditorTraining,
+    AuditPlan,
+    AuditProgramme,
     ChecklistResult,
     CorrectiveAction,
     DecisionTopic,

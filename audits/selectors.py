@@ -16,8 +16,8 @@ from qms.units.models import Role
 
 from .models import (
     ActionStatus,
-    AuditPlan,
     Auditor,
+    AuditPlan,
     ChecklistItem,
     ChecklistResult,
     CorrectiveAction,

@@ -29,10 +29,10 @@ from . import notices, selectors
 from .models import (
     ActionStatus,
     AuditedProcess,
-    AuditPlan,
-    AuditProgramme,
     Auditor,
     AuditorTraining,
+    AuditPlan,
+    AuditProgramme,
     ChecklistItem,
     ChecklistResult,
     CorrectiveAction,

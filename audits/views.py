@@ -14,7 +14,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Count, ForeignKey
 from django.http import HttpResponse
@@ -33,12 +32,12 @@ from wagtail.admin.views.generic.history import HistoryView
 
 from qms import docx as vn
 from qms import permissions
-from qms.files import PrivateFieldFile
 from qms.concurrency import VersionForm
 from qms.display import deadline_html, display_value
+from qms.files import PrivateFieldFile
 from qms.people import full_name
-from qms.service_views import ServiceCreateView, ServiceEditView, ServiceFormMixin  # noqa: F401
 from qms.permissions import APPROVE, AUDIT, MANAGE, VIEW
+from qms.service_views import ServiceCreateView, ServiceEditView, ServiceFormMixin  # noqa: F401
 
 from . import docx as audit_docx
 from . import selectors, services
@@ -535,7 +534,7 @@ class ChecklistView(PlanView):
 
     def perform(self, formset):
         recorded = 0
-        for item, form in zip(self.checklist, formset.forms):
+        for item, form in zip(self.checklist, formset.forms, strict=False):
             data = form.cleaned_data
             if not form.has_changed() or data["result"] == ChecklistResult.PENDING:
                 continue
@@ -551,7 +550,7 @@ class ChecklistView(PlanView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["rows"] = list(zip(self.checklist, context["form"].forms))
+        context["rows"] = list(zip(self.checklist, context["form"].forms, strict=False))
         context["processes"] = self.object.processes.order_by("order", "pk")
         context["add_finding_url"] = reverse("audits_findings:add")
         return context

@@ -12,8 +12,16 @@ from wagtail.permissions import register_permission_policy
 from qms.concurrency import with_version_token
 from qms.display import DeadlineColumn, ReadableIndexMixin
 from qms.people import full_name
+from qms.permissions import (
+    APPROVE,
+    AUDIT,
+    MANAGE,
+    VIEW,
+    CommuneScopedPolicy,
+    CommuneScopedViewSetMixin,
+    has_commune_perm,
+)
 from qms.spreadsheets import InertCsvExportMixin
-from qms.permissions import APPROVE, AUDIT, MANAGE, VIEW, CommuneScopedPolicy, CommuneScopedViewSetMixin, has_commune_perm
 
 from . import services, views
 from .forms import (
@@ -28,10 +36,10 @@ from .forms import (
 )
 from .models import (
     ActionStatus,
-    AuditPlan,
-    AuditProgramme,
     Auditor,
     AuditorTraining,
+    AuditPlan,
+    AuditProgramme,
     CorrectiveAction,
     Finding,
     ManagementReview,

@@ -11,13 +11,15 @@ class ProcessesConfig(AppConfig):
     def ready(self):
         from qms.demo import register_demo
         from qms.public.sections import register_section
+        from qms.reference import register_reference
 
-        from . import demo, handlers, notices
+        from . import demo, handlers, notices, reference
         from .public import procedures_section_context
 
         handlers.connect()
         notices.register_kinds()
         register_demo(demo.load_demo, order=10)
+        register_reference(reference.load_reference, order=10)
         register_section(
             "procedures",
             title=_("Administrative procedures"),

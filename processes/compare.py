@@ -113,7 +113,7 @@ def _row_text(row) -> str:
 def _keyed(name: str, rows: list) -> dict[str, object]:
     codes = [getattr(row, "code", "") for row in rows]
     if name == "steps" and all(codes) and len(set(codes)) == len(codes):
-        return dict(zip(codes, rows))
+        return dict(zip(codes, rows, strict=True))
     return {_("Row %(number)d") % {"number": i}: row for i, row in enumerate(rows, start=1)}
 
 

@@ -55,7 +55,13 @@ def on_task_submitted(sender, instance, user=None, **kwargs):
 
 
 def connect() -> None:
-    from wagtail.signals import task_submitted, workflow_approved, workflow_cancelled, workflow_rejected, workflow_submitted
+    from wagtail.signals import (
+        task_submitted,
+        workflow_approved,
+        workflow_cancelled,
+        workflow_rejected,
+        workflow_submitted,
+    )
 
     workflow_approved.connect(on_workflow_approved, dispatch_uid="processes.workflow_approved")
     workflow_submitted.connect(on_workflow_changed, dispatch_uid="processes.workflow_submitted")

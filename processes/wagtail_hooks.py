@@ -22,6 +22,8 @@ register_permission_policy(
 import datetime  # noqa: E402
 
 from django.core.exceptions import PermissionDenied  # noqa: E402
+from django.shortcuts import get_object_or_404  # noqa: E402
+from django.utils.functional import cached_property  # noqa: E402
 from wagtail import hooks  # noqa: E402
 from wagtail.admin.menu import MenuItem  # noqa: E402
 from wagtail.admin.panels import (  # noqa: E402
@@ -32,29 +34,26 @@ from wagtail.admin.panels import (  # noqa: E402
     TabbedInterface,
 )
 from wagtail.admin.ui.tables import Column  # noqa: E402
-
-from qms.display import DeadlineColumn, ReadableIndexMixin, ValueColumn  # noqa: E402
 from wagtail.admin.views.generic import models as generic  # noqa: E402
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin  # noqa: E402
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup  # noqa: E402
 from wagtail.admin.viewsets.model import ModelViewSet  # noqa: E402
-from wagtail.snippets.views import snippets as snippet_views  # noqa: E402
 from wagtail.snippets.models import SnippetAdminURLFinder, register_snippet  # noqa: E402
 from wagtail.snippets.views import chooser as chooser_views  # noqa: E402
+from wagtail.snippets.views import snippets as snippet_views  # noqa: E402
 from wagtail.snippets.views.chooser import SnippetChooserViewSet  # noqa: E402
 from wagtail.snippets.views.snippets import SnippetViewSet  # noqa: E402
-from django.shortcuts import get_object_or_404  # noqa: E402
-from django.utils.functional import cached_property  # noqa: E402
 
-from qms.object_scope import register_owned_kwarg  # noqa: E402
 from qms.concurrency import missing_version_message, stale_revision_message, with_version_token  # noqa: E402
+from qms.display import DeadlineColumn, ReadableIndexMixin, ValueColumn  # noqa: E402
+from qms.object_scope import register_owned_kwarg  # noqa: E402
 from qms.permissions import CommuneScopedViewSetMixin  # noqa: E402
 from qms.service_views import ServiceViewSetMixin  # noqa: E402
 
 from . import services, views  # noqa: E402,F401  (services declares the audit actions)
 from .content import document_content  # noqa: E402
-from .search import DocumentSearchMixin  # noqa: E402
 from .forms import CommuneScopedForm, ProcessDocumentForm  # noqa: E402
+from .search import DocumentSearchMixin  # noqa: E402
 
 REVIEW_ACTIONS = views.REVIEW_ACTIONS
 

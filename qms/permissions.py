@@ -20,15 +20,15 @@ Feature apps use:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache
 
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
-from django.contrib.admin.utils import unquote
 from wagtail.admin.views.generic import IndexView
 from wagtail.permission_policies import BasePermissionPolicy
 
@@ -295,7 +295,7 @@ class CommuneScopedIndexMixin:
         return queryset.filter(pk__in=allowed.values("pk"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def guarded_view_class(view_class):
     bases = [CommuneObjectGuardMixin]
     if issubclass(view_class, IndexView):

@@ -26,12 +26,12 @@ def _check_database() -> str | None:
 
 
 def _check_broker() -> str | None:
-    from qms.celery import app
+    from celery import current_app
 
     try:
-        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
+        with current_app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=3)
-            conn.default_channel  # opens the channel: the transport really answers
+            conn.default_channel  # noqa: B018 - opens the channel: the transport really answers
     except Exception as exc:  # noqa: BLE001
         return str(exc)
     return None

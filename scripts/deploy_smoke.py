@@ -207,7 +207,7 @@ def wait_for_log(deployment: Deployment, name: str, pattern: str, timeout: float
 def wait_for_mail(maildir: Path, recipient: str, timeout: float = 120) -> email.message.EmailMessage:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        for key, raw in mailbox.Maildir(maildir, create=False).items():
+        for raw in mailbox.Maildir(maildir, create=False).values():
             message = email.message_from_bytes(raw.as_bytes(), policy=email.policy.default)
             if recipient in message.get("X-RcptTo", "") or recipient in message.get("To", ""):
                 return message

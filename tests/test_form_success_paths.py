@@ -20,10 +20,10 @@ from audits import services as audit_services
 from audits.models import (
     ActionStatus,
     AuditedProcess,
-    AuditPlan,
-    AuditProgramme,
     Auditor,
     AuditorTraining,
+    AuditPlan,
+    AuditProgramme,
     ChecklistItem,
     ChecklistResult,
     CorrectiveAction,
@@ -35,12 +35,12 @@ from audits.models import (
     ReviewDecision,
     ReviewStatus,
 )
-from tests.audits.builders import VANPHONG, clauses, make_audit, make_auditor, make_programme, raise_nc, second_auditor
-from qms.certification import services as cert_services
-from qms.notifications.models import Notification
-from qms.certification.models import Announcement, Evidence, EvidenceKind, Inspection, InspectionMethod, ProgressTarget
 from processes.models import CommuneProcedure, Procedure
+from qms.certification import services as cert_services
+from qms.certification.models import Announcement, Evidence, EvidenceKind, Inspection, InspectionMethod, ProgressTarget
+from qms.notifications.models import Notification
 from qms.units.models import AdministrativeUnit, Level
+from tests.audits.builders import VANPHONG, clauses, make_audit, make_auditor, make_programme, raise_nc, second_auditor
 from tests.browser_forms import fill, open_form
 from tests.factories import make_unit
 from tests.processes.helpers import make_procedure

@@ -60,7 +60,7 @@ def new_administrative_document():
 def field_table(doc, rows: list[tuple[str, object]]):
     """A two-column "label | value" grid table (no header row)."""
     table = vn.new_table(doc, len(rows), 2, widths_mm=LABEL_WIDTHS_MM)
-    for row, (label, value) in zip(table.rows, rows):
+    for row, (label, value) in zip(table.rows, rows, strict=True):
         fill_row(row, [label, "" if value is None else str(value)], first_bold=True, size=SMALL)
     return table
 
@@ -86,7 +86,7 @@ def signatures(doc, columns: list[tuple[str, str]]):
     """Borderless table of signature columns: (position, name) each."""
     width = 165 / len(columns)
     table = vn.new_table(doc, 1, len(columns), widths_mm=[width] * len(columns), style=None)
-    for cell, (position, name) in zip(table.rows[0].cells, columns):
+    for cell, (position, name) in zip(table.rows[0].cells, columns, strict=True):
         vn.add_text(cell, position.upper(), bold=True, align="center")
         vn.add_text(cell, _("(signature, full name)"), italic=True, align="center", size=SMALL)
         for _line in range(4):

@@ -42,8 +42,9 @@ import importlib.util
 import re
 import subprocess
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
+
+import polib
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent  # <project>/locale
 OUT_DIR = LOCALE_DIR / "vi" / "LC_MESSAGES"
@@ -93,162 +94,47 @@ PLACEHOLDER_RE = re.compile(
 
 
 # --------------------------------------------------------------------------
-# Minimal .po reader / writer
+# Catalogue entries (polib)
 # --------------------------------------------------------------------------
-@dataclass
-class Entry:
-    msgid: str
-    msgctxt: str | None = None
-    msgid_plural: str | None = None
-    msgstr: list[str] = field(default_factory=lambda: [""])
-    flags: set[str] = field(default_factory=set)
-    comments: list[str] = field(default_factory=list)  # "#." / "# " lines
-    sources: list[str] = field(default_factory=list)
-
-    @property
-    def key(self):
-        return (self.msgctxt, self.msgid)
-
-    @property
-    def translated(self):
-        return "fuzzy" not in self.flags and all(self.msgstr) and bool(self.msgstr)
+def read_po(path: Path) -> list[polib.POEntry]:
+    """The entries of a .po file, without the header and the obsolete (#~) ones."""
+    return [entry for entry in polib.pofile(str(path), wrapwidth=0) if not entry.obsolete]
 
 
-def _unquote(s: str) -> str:
-    s = s.strip()
-    assert s.startswith('"') and s.endswith('"'), s
-    s = s[1:-1]
-    out, i = [], 0
-    esc = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
-    while i < len(s):
-        c = s[i]
-        if c == "\\" and i + 1 < len(s):
-            out.append(esc.get(s[i + 1], "\\" + s[i + 1]))
-            i += 2
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
+def key(entry: polib.POEntry) -> tuple[str | None, str]:
+    return (entry.msgctxt, entry.msgid)
 
 
-def parse_po(path: Path) -> tuple[str, list[Entry]]:
-    """Return (header msgstr, entries). Obsolete (#~) entries are skipped."""
-    entries: list[Entry] = []
-    header = ""
-    cur: dict | None = None
-    field_name = None
-
-    def flush():
-        nonlocal cur, header
-        if cur is None or "msgid" not in cur:
-            cur = None
-            return
-        strs = cur.get("msgstr", {})
-        n = max(strs) + 1 if strs else 1
-        msgstr = [strs.get(i, "") for i in range(n)]
-        if cur["msgid"] == "" and cur.get("msgctxt") is None:
-            header = msgstr[0]
-        else:
-            entries.append(
-                Entry(
-                    msgid=cur["msgid"],
-                    msgctxt=cur.get("msgctxt"),
-                    msgid_plural=cur.get("msgid_plural"),
-                    msgstr=msgstr,
-                    flags=cur.get("flags", set()),
-                    comments=cur.get("comments", []),
-                )
-            )
-        cur = None
-
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if not line:
-            flush()
-            field_name = None
-            continue
-        if line.startswith("#~") or line.startswith("#|"):
-            continue
-        if line.startswith("#"):
-            if cur is not None and "msgid" in cur and field_name is not None:
-                flush()
-            if cur is None:
-                cur = {}
-            if line.startswith("#,"):
-                cur.setdefault("flags", set()).update(
-                    f.strip() for f in line[2:].split(",") if f.strip()
-                )
-            elif line.startswith("#.") or line.startswith("# "):
-                cur.setdefault("comments", []).append(line)
-            continue
-        m = re.match(r"^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(\".*\")$", line)
-        if m:
-            kw = m.group(1)
-            if kw in ("msgctxt",) or (kw == "msgid" and cur is not None and "msgstr" in cur):
-                flush()
-            if kw == "msgid" and cur is not None and "msgid" in cur:
-                flush()
-            if cur is None:
-                cur = {}
-            val = _unquote(m.group(3))
-            if kw.startswith("msgstr"):
-                idx = int(m.group(2)) if m.group(2) is not None else 0
-                cur.setdefault("msgstr", {})[idx] = val
-                field_name = ("msgstr", idx)
-            else:
-                cur[kw] = val
-                field_name = kw
-            continue
-        if line.startswith('"') and cur is not None and field_name is not None:
-            val = _unquote(line)
-            if isinstance(field_name, tuple):
-                cur["msgstr"][field_name[1]] += val
-            else:
-                cur[field_name] += val
-            continue
-        raise ValueError(f"{path}: cannot parse line: {raw!r}")
-    flush()
-    return header, entries
+def first_msgstr(entry: polib.POEntry) -> str:
+    """The translation (Vietnamese has one plural form: msgstr[0] of a plural entry)."""
+    return entry.msgstr_plural.get(0, "") if entry.msgid_plural else entry.msgstr
 
 
-def _quote(s: str) -> str:
-    s = (
-        s.replace("\\", "\\\\")
-        .replace('"', '\\"')
-        .replace("\t", "\\t")
-        .replace("\r", "\\r")
-    )
-    parts = s.split("\n")
-    if len(parts) == 1:
-        return f'"{s}"'
-    chunks = [p + "\\n" for p in parts[:-1]]
-    if parts[-1]:
-        chunks.append(parts[-1])
-    return '""\n' + "\n".join(f'"{c}"' for c in chunks)
-
-
-def format_entry(e: Entry) -> str:
-    lines = list(e.comments)
-    if e.sources:
-        lines.append("#: " + " ".join(e.sources))
-    if e.flags:
-        lines.append("#, " + ", ".join(sorted(e.flags)))
-    if e.msgctxt is not None:
-        lines.append("msgctxt " + _quote(e.msgctxt))
-    lines.append("msgid " + _quote(e.msgid))
-    if e.msgid_plural is not None:
-        lines.append("msgid_plural " + _quote(e.msgid_plural))
-        lines.append("msgstr[0] " + _quote(e.msgstr[0] if e.msgstr else ""))
+def set_msgstr(entry: polib.POEntry, text: str) -> None:
+    if entry.msgid_plural:
+        entry.msgstr_plural = {0: text}
     else:
-        lines.append("msgstr " + _quote(e.msgstr[0] if e.msgstr else ""))
-    return "\n".join(lines)
+        entry.msgstr = text
+
+
+def catalogue(entries: list[polib.POEntry], *, header: str = "", revision_date: str = "") -> polib.POFile:
+    po = polib.POFile(wrapwidth=0)
+    po.header = header
+    metadata = dict(line.split(": ", 1) for line in HEADER.splitlines())
+    if revision_date:
+        metadata["PO-Revision-Date"] = revision_date
+    po.metadata = metadata
+    for entry in entries:
+        entry.flags = sorted(set(entry.flags))
+        po.append(entry)
+    return po
 
 
 def placeholders(s: str) -> list[str]:
     return sorted(m.group(0) for m in PLACEHOLDER_RE.finditer(s.replace("%%", "")))
 
 
-def placeholder_problem(e: Entry, msgstr: str) -> str | None:
+def placeholder_problem(e: polib.POEntry, msgstr: str) -> str | None:
     """Return a description if msgstr does not keep msgid's placeholders.
 
     Mirrors what ``msgfmt --check`` enforces: every placeholder of the msgid
@@ -264,14 +150,17 @@ def placeholder_problem(e: Entry, msgstr: str) -> str | None:
                 out.append(p)
         return out
 
-    required = relevant(e.msgid_plural if e.msgid_plural is not None else e.msgid)
+    required = relevant(e.msgid_plural or e.msgid)
     allowed = set(relevant(e.msgid)) | set(relevant(e.msgid_plural or ""))
     have = relevant(msgstr)
     if set(have) - allowed:
         return f"unknown placeholders {sorted(set(have) - allowed)}"
     if set(required) - set(have):
         return f"missing placeholders {sorted(set(required) - set(have))}"
-    unnamed = lambda lst: sorted(p for p in lst if not p.startswith("%(") and p not in ("{}",) and not p.startswith("{"))
+
+    def unnamed(found: list[str]) -> list[str]:
+        return sorted(p for p in found if not p.startswith("%(") and not p.startswith("{"))
+
     if unnamed(have) != unnamed(required):
         return f"positional placeholders differ: {unnamed(required)} vs {unnamed(have)}"
     if have.count("{}") != required.count("{}"):
@@ -349,8 +238,7 @@ def upstream_vi(root: Path, domain: str) -> dict:
     p = root / "vi" / "LC_MESSAGES" / f"{domain}.po"
     if not p.exists():
         return {}
-    _, entries = parse_po(p)
-    return {e.key: e for e in entries if e.translated}
+    return {key(e): e for e in read_po(p) if e.translated()}
 
 
 def load_memory(paths: list[Path]) -> dict:
@@ -358,10 +246,9 @@ def load_memory(paths: list[Path]) -> dict:
     for p in paths:
         if not p.exists():
             continue
-        _, entries = parse_po(p)
-        for e in entries:
-            if e.translated and e.key not in mem:
-                mem[e.key] = e
+        for e in read_po(p):
+            if e.translated() and key(e) not in mem:
+                mem[key(e)] = e
     return mem
 
 
@@ -376,15 +263,6 @@ HEADER = (
     "Content-Transfer-Encoding: 8bit\n"
     "Plural-Forms: nplurals=1; plural=0;\n"
 )
-
-
-def header_block(revision_date: str) -> str:
-    lines = HEADER.splitlines()
-    if revision_date:
-        lines.insert(2, f"PO-Revision-Date: {revision_date}")
-    return 'msgid ""\nmsgstr ""\n' + "\n".join(
-        '"' + l.replace("\\", "\\\\").replace('"', '\\"') + '\\n"' for l in lines
-    )
 
 
 def build(domain: str, imports: list[Path], dry_run: bool, untranslated_out: Path | None,
@@ -406,49 +284,53 @@ def build(domain: str, imports: list[Path], dry_run: bool, untranslated_out: Pat
         tpl = template_catalogue(root, domain)
         if tpl is None:
             continue
-        _, src_entries = parse_po(tpl)
+        src_entries = read_po(tpl)
         vi = upstream_vi(root, domain)
         n_total = n_done = 0
         for src in src_entries:
-            if gaps_only and src.key in vi:
+            if gaps_only and key(src) in vi:
                 continue  # Django itself already translates it
             n_total += 1
-            if src.key in merged:
-                ent = merged[src.key]
-                if label not in ent.sources:
-                    ent.sources.append(label)
-                if ent.msgid_plural is None and src.msgid_plural is not None:
+            if key(src) in merged:
+                ent = merged[key(src)]
+                if (label, "") not in ent.occurrences:
+                    ent.occurrences.append((label, ""))
+                if not ent.msgid_plural and src.msgid_plural:
                     ent.msgid_plural = src.msgid_plural
-                ent.flags |= {f for f in src.flags if f.endswith("-format") and not f.startswith("no-")}
-                n_done += ent.translated
+                    ent.msgstr_plural = {0: ent.msgstr}
+                    ent.msgstr = ""
+                ent.flags = sorted(
+                    set(ent.flags) | {f for f in src.flags if f.endswith("-format") and not f.startswith("no-")}
+                )
+                n_done += ent.translated()
                 continue
-            ent = Entry(
+            ent = polib.POEntry(
                 msgid=src.msgid,
                 msgctxt=src.msgctxt,
                 msgid_plural=src.msgid_plural,
-                flags={f for f in src.flags if f.endswith("-format")},
-                comments=[c for c in src.comments if c.startswith("#.")],
-                sources=[label],
+                flags=sorted({f for f in src.flags if f.endswith("-format")}),
+                comment=src.comment,
+                occurrences=[(label, "")],
             )
             tr = None
-            if src.key in memory:
-                tr = memory[src.key].msgstr[0]
-            elif src.key in vi:
-                tr = vi[src.key].msgstr[0]
+            if key(src) in memory:
+                tr = first_msgstr(memory[key(src)])
+            elif key(src) in vi:
+                tr = first_msgstr(vi[key(src)])
                 upstream_used.append((label, src))
             if tr:
                 prob = placeholder_problem(ent, tr)
                 if prob:
                     problems.append((label, src.msgid, prob, tr))
                     tr = None
-            ent.msgstr = [tr or ""]
-            merged[src.key] = ent
-            order.append(src.key)
+            set_msgstr(ent, tr or "")
+            merged[key(src)] = ent
+            order.append(key(src))
             n_done += bool(tr)
         stats.append((label, "src" if tpl.parent.parent.name == "xx" else tpl.parent.parent.name, n_total, n_done))
 
     entries = [merged[k] for k in order]
-    done = sum(1 for e in entries if e.translated)
+    done = sum(1 for e in entries if e.translated())
     print(f"== {domain}: {done}/{len(entries)} entries translated")
     for label, loc, tot, dn in stats:
         print(f"   {label:38s} template={loc:6s} {dn:5d}/{tot:<5d}")
@@ -459,34 +341,34 @@ def build(domain: str, imports: list[Path], dry_run: bool, untranslated_out: Pat
                 print(f"     [{label}] {src.msgid!r}")
     for label, msgid, prob, tr in problems:
         print(f"   PLACEHOLDER PROBLEM [{label}] {msgid!r}: {prob} in {tr!r}")
-    missing = [e for e in entries if not e.translated]
+    missing = [e for e in entries if not e.translated()]
     if missing and verbose:
         print(f"   untranslated ({len(missing)}):")
         for e in missing:
             ctx = f"[{e.msgctxt}] " if e.msgctxt else ""
-            print(f"     ({e.sources[0]}) {ctx}{e.msgid!r}")
+            print(f"     ({e.occurrences[0][0]}) {ctx}{e.msgid!r}")
     if untranslated_out:
-        body = "\n\n".join(format_entry(e) for e in missing)
-        untranslated_out.write_text(header_block("") + "\n\n" + body + "\n", encoding="utf-8")
+        untranslated = catalogue(missing, header="Untranslated msgids: translate them, then merge with --import.")
+        untranslated.save(str(untranslated_out))
         print(f"   wrote {len(missing)} untranslated entries to {untranslated_out}")
     if dry_run:
         return 0
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     intro = (
-        "# Vietnamese overrides for third-party apps (Wagtail, Django admin gaps,\n"
-        "# django-simple-history, django-guardian, django-celery-beat/results).\n"
-        "# Bản dịch tiếng Việt cho giao diện quản trị (các gói bên thứ ba).\n"
-        "# Generated/merged by locale/tools/build_vi_catalogue.py - edit msgstr\n"
-        "# values here, then re-run the script to re-sort and compile.\n"
+        "Vietnamese overrides for third-party apps (Wagtail, Django admin gaps,\n"
+        "django-simple-history, django-guardian, django-celery-beat/results).\n"
+        "Bản dịch tiếng Việt cho giao diện quản trị (các gói bên thứ ba).\n"
+        "Generated/merged by locale/tools/build_vi_catalogue.py - edit msgstr\n"
+        "values here, then re-run the script to re-sort and compile."
     )
-    body = "\n\n".join(format_entry(e) for e in entries) + "\n"
-    old_text = out_po.read_text(encoding="utf-8") if out_po.exists() else ""
-    m = re.search(r'"PO-Revision-Date: ([^"\\]+)\\n"', old_text)
-    if m and old_text == intro + header_block(m.group(1)) + "\n\n" + body:
+    old = polib.pofile(str(out_po), wrapwidth=0) if out_po.exists() else None
+    old_date = old.metadata.get("PO-Revision-Date", "") if old is not None else ""
+    new = catalogue(entries, header=intro, revision_date=old_date)
+    if old_date and out_po.read_text(encoding="utf-8") == str(new):
         print(f"   {out_po.name}: no change")
     else:
-        stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
-        out_po.write_text(intro + header_block(stamp) + "\n\n" + body, encoding="utf-8")
+        stamp = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M+0000")
+        catalogue(entries, header=intro, revision_date=stamp).save(str(out_po))
     mo = out_po.with_suffix(".mo")
     res = subprocess.run(
         ["msgfmt", "--check", "--statistics", "-o", str(mo), str(out_po)],

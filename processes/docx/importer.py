@@ -28,9 +28,9 @@ from docx.text.paragraph import Paragraph
 from qms.archives import ArchiveTooLarge, ZipLimits, check_zip
 from qms.docx import labels as vn
 
+from ..fees import fee_rows_from_text
 from . import layout
 from .layout import collapse, fold, normalize
-from ..fees import fee_rows_from_text
 from .schema import ChangeRow, DossierItem, FeeItem, FormItem, Person, ProcessContent, RecordItem, Step
 
 MEGABYTE = 1024 * 1024
@@ -193,7 +193,7 @@ class Row:
         """(grid column, text, w:tc) of each cell, once, at its first grid column."""
         return [
             (index, text, tc)
-            for index, (text, tc) in enumerate(zip(self.texts, self.cells))
+            for index, (text, tc) in enumerate(zip(self.texts, self.cells, strict=False))
             if tc is not None and (index == 0 or tc is not self.cells[index - 1])
         ]
 
@@ -314,7 +314,7 @@ def read_title_table(rows: list[Row], labels: dict[str, str]) -> TitleTable:
         for lines in cells:
             plain, label_only = _cell_labels(lines, labels)
             if pending and plain and not label_only:
-                for key, value in zip(pending, plain):
+                for key, value in zip(pending, plain, strict=False):
                     labels.setdefault(key, value)
                 pending = []
                 continue
@@ -364,7 +364,7 @@ def read_approval(rows: list[Row], header: int, mapping: dict[str, int]) -> dict
                 elif not (line.startswith("(") and line.endswith(")")):  # "(Đã ký)", "(ký, ghi rõ họ tên)"
                     loose[role].append(line)
     for role, values in found.items():
-        for key, line in zip(("name", "position"), loose[role]):
+        for key, line in zip(("name", "position"), loose[role], strict=False):
             values.setdefault(key, line)
     return {role: _person(role, values) for role, values in found.items()}
 

@@ -53,9 +53,8 @@ class ProgressPanel(Component):
     template_name = "certification/home_panel.html"
 
     def get_context_data(self, parent_context):
-        from qms.units.models import Era
-
         from qms.notifications.models import Notification
+        from qms.units.models import Era
 
         from .models import CommuneProgress
 

@@ -132,10 +132,10 @@ def set_column_widths(table: Table, widths_mm) -> Table:
     """Fixed widths (mm) on the grid, on every cell (Word reads w:tcW) and on
     the table; plain XML loop, no ``table.cell()`` lookups."""
     widths = [Mm(width) for width in widths_mm]
-    for column, width in zip(table.columns, widths):
+    for column, width in zip(table.columns, widths, strict=False):
         column.width = width
     for tr in table._tbl.tr_lst:
-        for tc, width in zip(tr.tc_lst, widths):
+        for tc, width in zip(tr.tc_lst, widths, strict=False):
             tc.width = width
     tblW = table._tbl.tblPr.find(qn("w:tblW"))
     if tblW is not None:
@@ -165,6 +165,6 @@ def add_table(
     header_row = mark_header_row(next(table_rows))
     cells = fill_row(header_row, headers, bold=header_bold, size=font_size, align="center")
     set_vertical_alignment(cells)
-    for row, values in zip(table_rows, rows):
+    for row, values in zip(table_rows, rows, strict=False):
         fill_row(row, values, aligns=column_align, first_bold=first_column_bold, size=font_size)
     return table

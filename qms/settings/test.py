@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F401,F403
-from .base import DATABASES, DATA_DIR
+from .base import DATA_DIR, DATABASES
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production"

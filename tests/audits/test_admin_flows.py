@@ -10,7 +10,6 @@ from django.urls import reverse
 from audits import services
 from audits.models import ActionStatus, AuditProgramme, ChecklistItem, Finding, FindingKind, PlanStatus
 from qms.notifications.models import Notification
-
 from tests.browser_forms import open_form
 
 from .builders import make_audit, raise_nc

@@ -14,7 +14,13 @@ from django.urls import reverse
 from audits import services
 from audits.models import AuditPlan, CorrectiveAction, DecisionTopic, PlanStatus
 from tests.permission_matrix import (
-    ADMIN_HOME, SharedWorld, assert_answer, cell_id, cells, check_cell, expected_refusal,
+    ADMIN_HOME,
+    SharedWorld,
+    assert_answer,
+    cell_id,
+    cells,
+    check_cell,
+    expected_refusal,
 )
 
 from .builders import make_audit, raise_nc

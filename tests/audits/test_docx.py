@@ -3,14 +3,13 @@
 import datetime
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audits import docx as audit_docx
 from audits import services
-from audits.models import ChecklistResult, DecisionTopic, FindingKind
+from audits.models import DecisionTopic
 from qms.docx import document_text, open_document, to_bytes
 
-from .builders import clauses, completed_audit, make_audit, raise_nc
+from .builders import completed_audit
 
 
 def _read(doc):

@@ -168,7 +168,7 @@ def test_dashboard_api_and_export_cost_the_same_at_30_and_300_communes(
     assert CommuneProgress.objects.filter(district=world.district_unit).count() == 30
     grow_district(world.district_unit, 270, start=28)
     assert CommuneProgress.objects.filter(district=world.district_unit).count() == 300
-    for url, queries in zip(urls, small):
+    for url, queries in zip(urls, small, strict=True):
         client.force_login(world.province)
         ContentType.objects.clear_cache()
         with django_assert_num_queries(queries):

@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 
 from qms.certification import services
 from qms.certification.models import EvidenceKind
-from qms.notifications.models import Notification
 from qms.docx import document_text, open_document
+from qms.notifications.models import Notification
 from tests.permission_matrix import ADMIN_HOME, SharedWorld, cell_id, cells, check_cell
 
 from .conftest import days_ago, make_effective, pdf

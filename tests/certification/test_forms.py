@@ -5,7 +5,6 @@ from django.urls import reverse
 
 from qms.certification.models import Announcement, CommuneProgress, Evidence, Inspection, ProgressTarget, Stage
 from qms.certification.rules import add_months
-
 from tests.browser_forms import open_form
 
 from .conftest import days_ago, make_effective, pdf

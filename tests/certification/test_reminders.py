@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from qms.certification import services
 from qms.certification.models import LateItemFlag
-from qms.notifications.models import Notification
 from qms.certification.tasks import flag_late_items_task
+from qms.notifications.models import Notification
 
 from .conftest import days_ago
 

@@ -98,7 +98,7 @@ def test_malformed_rows_are_reported_by_line_and_nothing_is_imported():
 
 def test_missing_required_columns_and_bad_json_are_refused():
     with pytest.raises(CatalogueFileError) as caught:
-        import_catalogue(name="x.csv", data="ma,ten\n1.001193,A\n".encode())
+        import_catalogue(name="x.csv", data=b"ma,ten\n1.001193,A\n")
     assert "ma_thu_tuc" in caught.value.format_lines()[0]
     with pytest.raises(CatalogueFileError):
         import_catalogue(name="x.json", data=b'{"procedures": [{"ma_thu_tuc": "1.001193"}]}')

@@ -264,7 +264,7 @@ def add_grid(container, rows, **kw):
     table = container.add_table(rows=0, cols=len(rows[0]), **kw)
     table.style = "Table Grid"
     for values in rows:
-        for cell, value in zip(table.add_row().cells, values):
+        for cell, value in zip(table.add_row().cells, values, strict=False):
             lines = value.split("\n")
             cell.paragraphs[0].text = lines[0]
             for line in lines[1:]:

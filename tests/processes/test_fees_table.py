@@ -16,7 +16,6 @@ from processes.content import content_from_dict, document_content, revision_cont
 from processes.docx.schema import FeeItem
 from processes.fees import fee_rows_from_text
 from processes.models import ProcessDocument
-
 from tests.browser_forms import open_form
 
 from .helpers import edit_form_data, start_document, url

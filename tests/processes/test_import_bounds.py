@@ -16,7 +16,7 @@ from openpyxl import Workbook
 from processes.catalogue import CatalogueFileError
 from processes.docx import importer
 from processes.docx.importer import ProcessDocxError, parse_process_docx
-from processes.models import CatalogueImport, ProcessDocument, Procedure
+from processes.models import CatalogueImport, Procedure, ProcessDocument
 from processes.services import import_catalogue
 
 from .helpers import url

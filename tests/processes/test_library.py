@@ -14,7 +14,7 @@ from qms.units.models import Level
 from qms.units.services import provision_commune
 from tests.factories import make_unit, make_user
 
-from .helpers import approve_through_workflow, edit_form_data, fees_of, make_procedure, url
+from .helpers import approve_through_workflow, edit_form_data, fees_of, url
 
 pytestmark = pytest.mark.django_db
 

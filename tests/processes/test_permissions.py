@@ -10,12 +10,30 @@ from django.urls import reverse
 from wagtail.models import TaskState
 
 from processes import services
+from processes.fees import fee_rows_from_text
 from processes.models import CommuneProcedure, ProcessDocument, ProcessVersion
 from tests.factories import make_user
-from tests.permission_matrix import ADMIN_HOME, PERSONAS, SharedWorld, assert_answer, cell_id, cells, check_cell, expected_refusal
+from tests.permission_matrix import (
+    ADMIN_HOME,
+    PERSONAS,
+    SharedWorld,
+    assert_answer,
+    cell_id,
+    cells,
+    check_cell,
+    expected_refusal,
+)
 
-from .helpers import approve_directly, current_task_state, effective_with_draft, fees_of, make_procedure, start_document, submit, url
-from processes.fees import fee_rows_from_text
+from .helpers import (
+    approve_directly,
+    current_task_state,
+    effective_with_draft,
+    fees_of,
+    make_procedure,
+    start_document,
+    submit,
+    url,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -4,11 +4,11 @@ import pytest
 from django.urls import reverse
 
 from processes import services
+from processes.fees import fee_rows_from_text
 from processes.models import ProcessDocument
 from qms.public.models import CommunePage
 
 from .helpers import approve_directly, effective_with_draft, make_procedure, start_document
-from processes.fees import fee_rows_from_text
 
 pytestmark = pytest.mark.django_db
 

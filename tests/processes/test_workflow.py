@@ -7,8 +7,8 @@ from wagtail.models import TaskState, WorkflowState
 from processes.models import CommuneRoleApprovalTask, DocumentStatus, ProcessDocument, ProcessVersion
 from qms.audit_log import entries_for
 from qms.signals import qms_data_changed
-
 from tests.permission_matrix import ADMIN_HOME, assert_answer
+
 from .helpers import approve_through_workflow, current_task_state, fees_of, start_document, submit, url, workflow_action
 
 pytestmark = pytest.mark.django_db

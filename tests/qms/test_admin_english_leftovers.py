@@ -8,13 +8,13 @@ import re
 from functools import cache
 from pathlib import Path
 
+import django
 import lxml.html
+import polib
 import pytest
+import wagtail
 from django.test import override_settings
 from django.urls import reverse
-
-import django
-import wagtail
 
 pytestmark = pytest.mark.django_db
 
@@ -49,9 +49,10 @@ def english_phrases() -> tuple[str, ...]:
     phrases = set()
     for root in (Path(wagtail.__file__).parent, Path(django.__file__).parent / "contrib" / "admin"):
         for po in root.glob("**/locale/en/LC_MESSAGES/django*.po"):
-            text = po.read_text(encoding="utf-8")
-            for block in re.findall(r'^msgid ((?:".*"\n)+)', text, re.M):
-                msgid = "".join(re.findall(r'"(.*)"', block)).replace('\\"', '"').replace("\\n", " ")
+            for entry in polib.pofile(str(po)):
+                if entry.obsolete:
+                    continue
+                msgid = entry.msgid.replace("\n", " ")
                 if "%" in msgid or "{" in msgid or "<" in msgid:
                     continue
                 if len(re.findall(r"[A-Za-z]+", msgid)) >= 3:

@@ -54,8 +54,8 @@ def test_officer_cannot_post_an_edit_to_another_commune(client, world):
 
 @pytest.mark.django_db
 def test_commune_list_query_count_does_not_grow(client, world, django_assert_max_num_queries):
-    from tests.factories import make_unit
     from qms.units.services import provision_commune
+    from tests.factories import make_unit
 
     client.force_login(world.district)
     with django_assert_max_num_queries(40) as small:

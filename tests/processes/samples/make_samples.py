@@ -145,7 +145,7 @@ def grid_table(doc, header, rows, *, blank_rows=0):
     table.style = "Table Grid"
     for values in [header, *rows, *[[""] * len(header)] * blank_rows]:
         cells = table.add_row().cells
-        for cell, value in zip(cells, values):
+        for cell, value in zip(cells, values, strict=False):
             write(cell, value, bold=values is header)
     return table
 
@@ -159,7 +159,7 @@ def title_table(doc):
     table.style = "Table Grid"
     labels = [("Mã số", "QT-HT-01"), ("Lần ban hành", "01"),
               ("Ngày ban hành", "ngày 05 tháng 01 năm 2026"), ("Ngày hiệu lực", "15/01/2026")]  # fmt: skip
-    for row, (label, value) in zip(table.rows, labels):
+    for row, (label, value) in zip(table.rows, labels, strict=False):
         cells = row.cells
         write(cells[2], label)
         write(cells[3], value)
