@@ -15,6 +15,7 @@ from audits import docx as audit_docx
 from audits import services as audit_services
 from qms import demo
 from qms.docx import to_bytes
+from qms.notifications.services import send_pending_emails
 from qms.people import full_name, split_full_name
 from tests.audits.builders import make_audit, make_auditor, make_programme, raise_nc, second_auditor
 from tests.processes.helpers import approve_directly, make_procedure, start_document, url
@@ -137,6 +138,7 @@ def test_escalation_e_mail_names_the_owner_as_written(named):
     raise_nc(named, plan, due=datetime.date(2026, 5, 26))
     audit_services.send_daily_reminders(today=datetime.date(2026, 6, 1))
     audit_services.send_daily_reminders(today=datetime.date(2026, 6, 2))
+    send_pending_emails()
     escalation = [m for m in mail.outbox if m.to == [named.leader_a.email]]
     assert len(escalation) == 1
     assert_natural(escalation[0].body, HOA)
