@@ -37,7 +37,6 @@ from qms.display import deadline_html, display_value
 from qms.files import PrivateFieldFile
 from qms.people import full_name
 from qms.permissions import APPROVE, AUDIT, MANAGE, VIEW
-from qms.service_views import ServiceCreateView, ServiceEditView, ServiceFormMixin  # noqa: F401
 
 from . import docx as audit_docx
 from . import selectors, services
