@@ -39,15 +39,6 @@ def test_objective_deleted_with_audit_record_and_history_user(world):
 
 
 @pytest.mark.django_db
-def test_objective_of_another_commune_is_refused_and_kept(world):
-    objective = _objective(world)
-    with pytest.raises(PermissionDenied):
-        services.delete_objective(acting_user=world.iso_b, objective=objective)
-    assert QualityObjective.objects.filter(pk=objective.pk).exists()
-    assert not ModelLogEntry.objects.filter(action="audits.objective.delete").exists()
-
-
-@pytest.mark.django_db
 def test_objective_assessed_by_a_held_review_is_kept(world):
     objective = _objective(world)
     review = services.create_review(
@@ -78,13 +69,24 @@ def test_training_deleted_with_audit_record_and_history_user(world):
     assert AuditorTraining.history.get(id=pk, history_type="-").history_user == world.iso_a
 
 
+REFUSALS = {
+    "objective": (QualityObjective, _objective, services.delete_objective, "audits.objective.delete"),
+    "training": (
+        AuditorTraining, lambda world: _training(world, make_auditor(world, world.auditor_a, VANPHONG)),
+        services.delete_training, "audits.training.delete",
+    ),
+}
+
+
 @pytest.mark.django_db
-def test_training_of_another_commune_is_refused_and_kept(world):
-    training = _training(world, make_auditor(world, world.auditor_a, VANPHONG))
+@pytest.mark.parametrize("kind", sorted(REFUSALS))
+def test_another_commune_is_refused_and_the_record_kept(world, kind):
+    model, make, delete, action = REFUSALS[kind]
+    record = make(world)
     with pytest.raises(PermissionDenied):
-        services.delete_training(acting_user=world.iso_b, training=training)
-    assert AuditorTraining.objects.filter(pk=training.pk).exists()
-    assert not ModelLogEntry.objects.filter(action="audits.training.delete").exists()
+        delete(acting_user=world.iso_b, **{kind: record})
+    assert model.objects.filter(pk=record.pk).exists()
+    assert not ModelLogEntry.objects.filter(action=action).exists()
 
 
 @pytest.mark.django_db
