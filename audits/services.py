@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -59,6 +59,7 @@ A_PROGRAMME_APPROVE = _action("programme.approve", gettext_lazy("Approve audit p
 A_PROGRAMME_COPY = _action("programme.copy", gettext_lazy("Start next year's programme"), gettext_lazy("Started next year's programme from this one"))
 A_AUDITOR_SAVE = _action("auditor.save", gettext_lazy("Save auditor"), gettext_lazy("Saved the auditor's record"))
 A_TRAINING_SAVE = _action("training.save", gettext_lazy("Save training record"), gettext_lazy("Saved an auditor training record"))
+A_TRAINING_DELETE = _action("training.delete", gettext_lazy("Delete training record"), gettext_lazy("Deleted an auditor training record"))
 A_PLAN_CREATE = _action("plan.create", gettext_lazy("Create audit plan"), gettext_lazy("Created the audit plan"))
 A_PLAN_UPDATE = _action("plan.update", gettext_lazy("Edit audit plan"), gettext_lazy("Edited the audit plan"))
 A_PLAN_SCOPE = _action("plan.scope", gettext_lazy("Set audit scope"), gettext_lazy("Set the processes and auditors of the audit"))
@@ -76,6 +77,7 @@ A_ACTION_SUBMIT = _action("action.submit", gettext_lazy("Submit for verification
 A_ACTION_VERIFY = _action("action.verify", gettext_lazy("Verify effectiveness"), gettext_lazy("Verified the action's effectiveness"))
 A_ACTION_CANCEL = _action("action.cancel", gettext_lazy("Cancel action"), gettext_lazy("Cancelled the action"))
 A_OBJECTIVE_SAVE = _action("objective.save", gettext_lazy("Save quality objective"), gettext_lazy("Saved the quality objective"))
+A_OBJECTIVE_DELETE = _action("objective.delete", gettext_lazy("Delete quality objective"), gettext_lazy("Deleted a quality objective"))
 A_REVIEW_CREATE = _action("review.create", gettext_lazy("Plan management review"), gettext_lazy("Planned the management review"))
 A_REVIEW_UPDATE = _action("review.update", gettext_lazy("Edit management review"), gettext_lazy("Edited the management review"))
 A_REVIEW_INPUTS = _action("review.inputs", gettext_lazy("Assemble review inputs"), gettext_lazy("Assembled the review inputs from the data"))
@@ -177,6 +179,25 @@ def save_training(*, acting_user, auditor, course, issued_on, issuer, certificat
     _save(training, acting_user=acting_user)
     log(instance=auditor, action=A_TRAINING_SAVE, user=acting_user, data={"course": course})
     return training
+
+
+@transaction.atomic
+def delete_training(*, acting_user, training) -> None:
+    """Delete a training record, unless it is the only evidence of competence of an auditor who has audited."""
+    auditor = training.auditor
+    require(acting_user, auditor.commune, permissions.MANAGE)
+    has_audited = AuditPlan.objects.filter(Q(lead_auditor=auditor) | Q(team=auditor)).exists()
+    if has_audited and not auditor.trainings.exclude(pk=training.pk).exists():
+        raise ValidationError(
+            _(
+                "“%(course)s” is the only training record of %(auditor)s, who has been on an internal audit: "
+                "the evidence of their competence must be kept (TCVN ISO 9001:2015, 7.2 d)."
+            )
+            % {"course": training.course, "auditor": auditor.name}
+        )
+    log(instance=auditor, action=A_TRAINING_DELETE, user=acting_user, data={"course": training.course})
+    training._history_user = acting_user
+    training.delete()
 
 
 # -- independence (ISO 19011; TCVN ISO 9001:2015, 9.2.2 c) -------------------------------------------
@@ -777,6 +798,22 @@ def save_objective(*, acting_user, commune, objective=None, **fields) -> Quality
     _save(objective, acting_user=acting_user)
     log(instance=objective, action=A_OBJECTIVE_SAVE, user=acting_user, data={"year": objective.year})
     return objective
+
+
+@transaction.atomic
+def delete_objective(*, acting_user, objective) -> None:
+    """Delete a quality objective, unless the management review of its year has been held."""
+    require(acting_user, objective.commune, permissions.MANAGE)
+    if ManagementReview.objects.filter(
+        commune_id=objective.commune_id, year=objective.year, status=ReviewStatus.HELD
+    ).exists():
+        raise ValidationError(
+            _("“%(objective)s” cannot be deleted: the management review of %(year)s, which assessed it, has been held.")
+            % {"objective": objective.statement, "year": objective.year}
+        )
+    log(instance=objective, action=A_OBJECTIVE_DELETE, user=acting_user, data={"year": objective.year, "statement": objective.statement})
+    objective._history_user = acting_user
+    objective.delete()
 
 
 # -- management reviews ---------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, ForeignKey
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -35,9 +34,10 @@ from qms import permissions
 from qms.concurrency import VersionForm
 from qms.display import deadline_html, display_value
 from qms.files import PrivateFieldFile
+from qms.files.policy import DOCX
+from qms.files.serving import file_response
 from qms.people import full_name
 from qms.permissions import APPROVE, AUDIT, MANAGE, VIEW
-from qms.service_views import ServiceCreateView, ServiceEditView, ServiceFormMixin  # noqa: F401
 
 from . import docx as audit_docx
 from . import selectors, services
@@ -68,8 +68,6 @@ from .models import (
     ReviewDecision,
     ReviewStatus,
 )
-
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def admin_url(name: str, obj=None) -> str:
@@ -720,10 +718,7 @@ class DocxView(CommuneObjectMixin, View):
     filename = None
 
     def get(self, request, *args, **kwargs):
-        data = vn.to_bytes(self.builder(self.object))
-        response = HttpResponse(data, content_type=DOCX_CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{self.filename(self.object)}"'
-        return response
+        return file_response(vn.to_bytes(self.builder(self.object)), filename=self.filename(self.object), kind=DOCX)
 
 
 def docx_view(model, builder, filename):

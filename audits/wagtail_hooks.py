@@ -21,6 +21,7 @@ from qms.permissions import (
     CommuneScopedViewSetMixin,
     has_commune_perm,
 )
+from qms.service_views import ServiceViewSetMixin
 from qms.spreadsheets import InertCsvExportMixin
 
 from . import services, views
@@ -121,6 +122,10 @@ def save_training(user, form, instance):
     return services.save_training(acting_user=user, auditor=auditor, training=instance, certificate_file=certificate, **data)
 
 
+def delete_training(user, instance):
+    services.delete_training(acting_user=user, training=instance)
+
+
 def save_finding(user, form, instance):
     if instance is not None:
         return services.update_finding(acting_user=user, finding=instance, **_data(form, "plan"))
@@ -141,6 +146,10 @@ def save_review(user, form, instance):
 def save_objective(user, form, instance):
     commune = instance.commune if instance else form.cleaned_data["commune"]
     return services.save_objective(acting_user=user, objective=instance, **{**_data(form), "commune": commune})
+
+
+def delete_objective(user, instance):
+    services.delete_objective(acting_user=user, objective=instance)
 
 
 # -- viewsets ------------------------------------------------------------------------------------------
@@ -164,19 +173,16 @@ class InspectFirstIndexView(AuditIndexView):
         return super().row_url(instance)
 
 
-class AuditViewSet(CommuneScopedViewSetMixin, ModelViewSet):
-    """Commune-scoped viewset whose forms save through a service."""
+class AuditViewSet(CommuneScopedViewSetMixin, ServiceViewSetMixin, ModelViewSet):
+    """Commune-scoped viewset whose forms save, and deletions delete, through a service."""
 
     index_view_class = AuditIndexView
-    add_view_class = views.ServiceCreateView
-    edit_view_class = views.ServiceEditView
     history_view_class = views.FollowerHistoryView
     inspect_view_class = views.AuditInspectView
     inspect_view_enabled = True
     copy_view_enabled = False
     list_per_page = 50
     form_class = None
-    save_function = None
     #: Query parameters that pre-fill the create form.
     initial_from_query: tuple[str, ...] = ()
 
@@ -184,10 +190,7 @@ class AuditViewSet(CommuneScopedViewSetMixin, ModelViewSet):
         return with_version_token(self.form_class) if for_update else self.form_class
 
     def get_add_view_kwargs(self, **kwargs):
-        return super().get_add_view_kwargs(save_function=self.save_function, initial_from_query=self.initial_from_query, **kwargs)
-
-    def get_edit_view_kwargs(self, **kwargs):
-        return super().get_edit_view_kwargs(save_function=self.save_function, **kwargs)
+        return super().get_add_view_kwargs(initial_from_query=self.initial_from_query, **kwargs)
 
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(queryset=self.list_queryset(), **kwargs)
@@ -250,6 +253,7 @@ class TrainingViewSet(AuditViewSet):
     menu_label = _("Auditor training records")
     form_class = TrainingForm
     save_function = staticmethod(save_training)
+    delete_function = staticmethod(delete_training)
     list_display = ["course", "auditor", "issued_on", "issuer", "certificate_number"]
     search_fields = ["course", "issuer"]
     inspect_view_fields = ["auditor", "course", "certificate_number", "issued_on", "issuer", "certificate_file"]
@@ -337,6 +341,7 @@ class ObjectiveViewSet(AuditViewSet):
     menu_label = _("Quality objectives")
     form_class = ObjectiveForm
     save_function = staticmethod(save_objective)
+    delete_function = staticmethod(delete_objective)
     list_display = ["statement", "commune", "year", "target", "result", "achieved"]
     list_filter = ["year"]
     inspect_view_fields = ["commune", "year", "statement", "target", "result", "achieved"]

@@ -24,7 +24,7 @@ from wagtail.actions.unpublish import UnpublishAction
 from wagtail.log_actions import log as wagtail_log
 from wagtail.models import TaskState, Workflow, WorkflowContentType, WorkflowTask
 
-from qms import actors
+from qms import actors, permissions
 from qms.audit_log import define_action, log
 from qms.people import full_name
 from qms.signals import send_data_changed
@@ -62,6 +62,9 @@ ACTION_PROCEDURE_DELETE = define_action(
 )
 ACTION_HANDLED_ADD = define_action(
     "processes.handled.add", gettext_lazy("Add handled procedure"), gettext_lazy("Added a procedure the commune handles")
+)
+ACTION_HANDLED_UPDATE = define_action(
+    "processes.handled.update", gettext_lazy("Edit handled procedure"), gettext_lazy("Edited a procedure the commune handles")
 )
 ACTION_HANDLED_REMOVE = define_action(
     "processes.handled.remove",
@@ -277,6 +280,25 @@ def add_handled_procedures(*, commune, procedures, acting_user=None, note: str =
         log(instance=commune, action=ACTION_HANDLED_ADD, user=acting_user, data={"codes": [e.procedure.code for e in added]})
         send_data_changed(sender=CommuneProcedure, commune_id=commune.pk, kind="process")
     return added
+
+
+@transaction.atomic
+def update_handled_procedure(
+    *, entry: CommuneProcedure, acting_user, procedure: Procedure, note: str = "", commune=None
+) -> CommuneProcedure:
+    """Change which TTHC an entry of the commune's list is, or its note; the entry stays in its commune."""
+    permissions.require_commune_perm(acting_user, entry.commune, permissions.MANAGE)
+    if commune is not None and commune.pk != entry.commune_id:
+        raise ValidationError(
+            {"commune": _("An entry cannot move to another commune: add the procedure to that commune's list instead.")}
+        )
+    previous = entry.procedure.code
+    entry.procedure, entry.note = procedure, note
+    entry.full_clean()
+    _set_history_user(entry, acting_user).save()
+    log(instance=entry.commune, action=ACTION_HANDLED_UPDATE, user=acting_user, data={"code": procedure.code, "previous": previous, "note": note})
+    send_data_changed(sender=CommuneProcedure, commune_id=entry.commune_id, kind="process")
+    return entry
 
 
 @transaction.atomic

@@ -9,8 +9,6 @@ each view also declares the action it needs (``permission_required`` /
 
 from __future__ import annotations
 
-from urllib.parse import quote as urlquote
-
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -26,6 +24,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
 from qms import permissions
+from qms.files.policy import DOCX
+from qms.files.serving import file_response
 
 from . import selectors, services
 from .compare import CONTENT_FIELDS, diff_contents, differences_from_json
@@ -34,7 +34,6 @@ from .forms import AdoptForm, CompareForm, DocxUploadForm, StartForm, WithdrawFo
 from .library import library_oversight_unit_ids, library_view_unit_ids
 from .models import ProcessDocument
 
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DRAFT = "draft"
 #: Actions that let a user see drafts, revisions and the workflow (officer or leader).
 REVIEW_ACTIONS = ["change", "review"]
@@ -45,9 +44,7 @@ def docx_response(content, *, code: str, suffix: str) -> HttpResponse:
     from .docx.export import export_process_docx_bytes
 
     name = f"{slugify(code) or 'quy-trinh'}-{suffix}.docx"
-    response = HttpResponse(export_process_docx_bytes(content), content_type=DOCX_MIME)
-    response["Content-Disposition"] = f"attachment; filename=\"{name}\"; filename*=UTF-8''{urlquote(name)}"
-    return response
+    return file_response(export_process_docx_bytes(content), filename=name, kind=DOCX)
 
 
 class AdminPageView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):

@@ -466,25 +466,26 @@ class ProcedureViewSet(CommuneScopedViewSetMixin, ServiceViewSetMixin, ModelView
         return super().get_index_view_kwargs(start_url_name=ProcessDocumentViewSet().get_url_name("start"), **kwargs)
 
 
-class HandledCreateView(generic.CreateView):
-    def save_instance(self):
-        data = self.form.cleaned_data
-        added = services.add_handled_procedures(
-            commune=data["commune"], procedures=[data["procedure"]], note=data.get("note", ""), acting_user=self.request.user
-        )
-        return added[0]
+def save_handled(user, form, instance):
+    data = form.cleaned_data
+    if instance is None:
+        return services.add_handled_procedures(
+            commune=data["commune"], procedures=[data["procedure"]], note=data.get("note", ""), acting_user=user
+        )[0]
+    return services.update_handled_procedure(
+        entry=instance, commune=data["commune"], procedure=data["procedure"], note=data.get("note", ""), acting_user=user
+    )
+
+
+def delete_handled(user, instance):
+    services.remove_handled_procedure(entry=instance, acting_user=user)
 
 
 class ReadableIndexView(ReadableIndexMixin, generic.IndexView):
     pass
 
 
-class HandledDeleteView(generic.DeleteView):
-    def delete_action(self):
-        services.remove_handled_procedure(entry=self.object, acting_user=self.request.user)
-
-
-class CommuneProcedureViewSet(CommuneScopedViewSetMixin, ModelViewSet):
+class CommuneProcedureViewSet(CommuneScopedViewSetMixin, ServiceViewSetMixin, ModelViewSet):
     model = CommuneProcedure
     icon = "tasks"
     index_view_class = ReadableIndexView
@@ -493,8 +494,8 @@ class CommuneProcedureViewSet(CommuneScopedViewSetMixin, ModelViewSet):
     search_fields = ["procedure__code", "procedure__name"]
     inspect_view_enabled = True
     copy_view_enabled = False
-    add_view_class = HandledCreateView
-    delete_view_class = HandledDeleteView
+    save_function = staticmethod(save_handled)
+    delete_function = staticmethod(delete_handled)
     edit_handler = ObjectList(
         [FieldPanel("commune"), FieldPanel("procedure"), FieldPanel("note")], base_form_class=CommuneScopedForm
     )

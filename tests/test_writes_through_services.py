@@ -96,25 +96,8 @@ def watch():
     post_create_historical_record.disconnect(dispatch_uid="watch-history")
 
 
-#: Admin forms still writing outside a service (strict: the mark must go once the view is fixed).
-KNOWN_BYPASSES = {
-    "audits_objectives:delete": "Wagtail's DeleteView deletes the objective; audits has no delete service yet",
-    "audits_trainings:delete": "Wagtail's DeleteView deletes the training record; audits has no delete service yet",
-    "handled_procedures:edit": "Wagtail's EditView saves the note; processes has no update service for it yet",
-}
-
-
-def _cases():
-    return [
-        pytest.param(name, marks=pytest.mark.xfail(reason=KNOWN_BYPASSES[name], strict=True))
-        if name in KNOWN_BYPASSES
-        else name
-        for name in sorted(CASES)
-    ]
-
-
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", _cases())
+@pytest.mark.parametrize("name", sorted(CASES))
 def test_success_path_writes_through_services(name, client, world, watch):
     last_entry = ModelLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     CASES[name](client, world)

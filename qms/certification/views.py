@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,8 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from qms import docx as qd
+from qms.files.policy import DOCX, XLSX
+from qms.files.serving import file_response
 from qms.units.models import AdministrativeUnit, Commune, Era, Level
 from qms.units.services import user_roles
 
@@ -40,9 +42,6 @@ from .forms import (
 )
 from .models import STAGE_ORDER, Announcement, Evidence, InspectionConclusion, Stage
 from .selectors import commune_record, find_unit, progress_report
-
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def refuse_with_403(view):
@@ -65,12 +64,6 @@ def apply_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
-
-
-def download(data: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 # -- unit resolution --------------------------------------------------------------------------------
@@ -217,7 +210,7 @@ def export_xlsx(request):
     unit = resolve_unit(request)
     report = progress_report(unit=unit)
     name = f"tien-do-iso-{unit.era}-{unit.code}-{report.as_of:%Y%m%d}.xlsx"
-    return download(progress_workbook(report), name, XLSX_TYPE)
+    return file_response(progress_workbook(report), filename=name, kind=XLSX)
 
 
 def report_docx(request):
@@ -228,7 +221,7 @@ def report_docx(request):
     except ValueError:
         raise Http404 from None
     document = build_yearly_report(report=report, year=year, report_date=timezone.localdate())
-    return download(qd.to_bytes(document), f"bao-cao-iso-{unit.era}-{unit.code}-{year}.docx", DOCX_TYPE)
+    return file_response(qd.to_bytes(document), filename=f"bao-cao-iso-{unit.era}-{unit.code}-{year}.docx", kind=DOCX)
 
 
 # -- commune record ---------------------------------------------------------------------------------------------
@@ -473,4 +466,6 @@ def decision_draft(request, pk: int):
         signer_name=values.get("signer_name") or "",
         replaces=Announcement.objects.filter(commune=commune).first(),
     )
-    return download(qd.to_bytes(document), f"quyet-dinh-cong-bo-{commune.unit.era}-{commune.unit.code}.docx", DOCX_TYPE)
+    return file_response(
+        qd.to_bytes(document), filename=f"quyet-dinh-cong-bo-{commune.unit.era}-{commune.unit.code}.docx", kind=DOCX
+    )

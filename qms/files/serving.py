@@ -12,14 +12,22 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
 from django.views import View
 from django_sendfile import sendfile
 
 from qms import permissions
 
-from .policy import detect_kind
+from .policy import Kind, detect_kind
 
 OCTET_STREAM = "application/octet-stream"
+
+
+def file_response(content: bytes, *, filename: str, kind: Kind) -> HttpResponse:
+    """A generated file (``DOCX``, ``XLSX``, ``PDF`` of ``qms.files.policy``) downloaded as ``filename``."""
+    response = HttpResponse(content, content_type=kind.mime)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 def serve_file(request, field_file, *, download_name: str = "", public: bool = False) -> HttpResponse:
