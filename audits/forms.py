@@ -76,7 +76,9 @@ class CommuneScopedForm(WagtailAdminModelForm):
         self.communes = self._communes()
         if self.choose_commune and self.instance.pk is None:
             self.fields["commune"] = forms.ModelChoiceField(
-                queryset=self.communes, label=_("commune"), initial=self.communes.first() if self.communes.count() == 1 else None
+                queryset=self.communes,
+                label=_("commune"),
+                initial=self.communes.first() if self.communes.count() == 1 else None,
             )
             self.order_fields(["commune", *self.Meta.fields])
         self.limit_choices()
@@ -99,7 +101,17 @@ class CommuneScopedForm(WagtailAdminModelForm):
 class ProgrammeForm(CommuneScopedForm):
     class Meta:
         model = AuditProgramme
-        fields = ["year", "title", "objectives", "scope", "criteria", "audit_month", "clauses", "auditors", "document_number"]
+        fields = [
+            "year",
+            "title",
+            "objectives",
+            "scope",
+            "criteria",
+            "audit_month",
+            "clauses",
+            "auditors",
+            "document_number",
+        ]
         widgets = {"clauses": forms.CheckboxSelectMultiple, "auditors": forms.CheckboxSelectMultiple}
 
     def limit_choices(self):
@@ -112,12 +124,23 @@ class PlanForm(CommuneScopedForm):
     class Meta:
         model = AuditPlan
         fields = [
-            "programme", "title", "objectives", "criteria", "planned_start", "planned_end", "lead_auditor", "team",
-            "clauses", "document_number", "report_number",
+            "programme",
+            "title",
+            "objectives",
+            "criteria",
+            "planned_start",
+            "planned_end",
+            "lead_auditor",
+            "team",
+            "clauses",
+            "document_number",
+            "report_number",
         ]
         widgets = {
-            "clauses": forms.CheckboxSelectMultiple, "team": forms.CheckboxSelectMultiple,
-            "planned_start": AdminDateInput, "planned_end": AdminDateInput,
+            "clauses": forms.CheckboxSelectMultiple,
+            "team": forms.CheckboxSelectMultiple,
+            "planned_start": AdminDateInput,
+            "planned_end": AdminDateInput,
         }
 
     def limit_choices(self):
@@ -163,7 +186,9 @@ class FindingForm(CommuneScopedForm):
     commune_perm = permissions.AUDIT
     choose_commune = False
     owner = PersonChoiceField(
-        queryset=get_user_model().objects.none(), required=False, label=_("owner of the corrective action"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        label=_("owner of the corrective action"),
         help_text=_("Required for a nonconformity: who must correct it."),
     )
     due_date = forms.DateField(required=False, label=_("due date of the corrective action"), **DATE)
@@ -252,7 +277,9 @@ class ProcessRowForm(forms.Form):
     issue_number = forms.IntegerField(label=_("issue number"), min_value=1, max_value=99, required=False)
     responsible_unit = forms.CharField(label=_("responsible unit"), max_length=200)
     responsible_users = PeopleChoiceField(
-        queryset=get_user_model().objects.none(), required=False, label=_("people responsible for the process"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        label=_("people responsible for the process"),
         widget=forms.CheckboxSelectMultiple,
     )
     auditee = forms.CharField(label=_("auditee"), max_length=255, required=False)
@@ -275,7 +302,9 @@ ScopeFormSet = forms.formset_factory(ProcessRowForm, formset=BaseScopeFormSet, e
 
 class ChecklistItemForm(forms.Form):
     result = forms.ChoiceField(label=pgettext_lazy("audits", "result"), choices=ChecklistResult.choices)
-    evidence = forms.CharField(label=pgettext_lazy("audits", "evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = forms.CharField(
+        label=pgettext_lazy("audits", "evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     file = UploadField(label=_("evidence file"), required=False)
 
 
@@ -300,7 +329,9 @@ class VerifyForm(forms.Form):
 class DecisionForm(forms.Form):
     topic = forms.ChoiceField(label=_("topic"), choices=DecisionTopic.choices)
     text = forms.CharField(label=_("decision"), widget=forms.Textarea(attrs={"rows": 3}))
-    owner = PersonChoiceField(queryset=get_user_model().objects.none(), required=False, label=pgettext_lazy("audits", "owner"))
+    owner = PersonChoiceField(
+        queryset=get_user_model().objects.none(), required=False, label=pgettext_lazy("audits", "owner")
+    )
     due_date = forms.DateField(label=_("due date"), required=False, **DATE)
     track = forms.BooleanField(label=_("track as an action (with reminders)"), required=False)
 

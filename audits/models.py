@@ -30,7 +30,12 @@ class IsoClause(models.Model):
     title = models.CharField(pgettext_lazy("audits", "title"), max_length=200)
     title_en = models.CharField(_("English title"), max_length=200, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent clause"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent clause"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     sort_key = models.CharField(max_length=40, editable=False, db_index=True)
     process_level = models.BooleanField(
@@ -58,7 +63,9 @@ class IsoClause(models.Model):
 class Auditor(models.Model):
     """A member of the commune's internal auditor pool."""
 
-    commune = models.ForeignKey("units.Commune", verbose_name=_("commune"), on_delete=models.CASCADE, related_name="auditors")
+    commune = models.ForeignKey(
+        "units.Commune", verbose_name=_("commune"), on_delete=models.CASCADE, related_name="auditors"
+    )
     user = models.ForeignKey(USER, verbose_name=_("user"), on_delete=models.PROTECT, related_name="auditor_profiles")
     home_unit = models.CharField(
         _("home unit"), max_length=200, help_text=_("The auditor's own unit, e.g. Bộ phận Tư pháp – Hộ tịch.")
@@ -92,8 +99,11 @@ class AuditorTraining(models.Model):
     issued_on = models.DateField(pgettext_lazy("audits", "issued on"))
     issuer = models.CharField(_("issued by"), max_length=255)
     certificate_file = PrivateFileField(
-        _("certificate file"), upload_to="audits/certificates/%Y/", blank=True,
-        download_url_name="audits_files:certificate", name_field="certificate_file_name",
+        _("certificate file"),
+        upload_to="audits/certificates/%Y/",
+        blank=True,
+        download_url_name="audits_files:certificate",
+        name_field="certificate_file_name",
     )
     certificate_file_name = models.CharField(_("certificate file name"), max_length=255, blank=True, editable=False)
     history = HistoricalRecords()
@@ -131,7 +141,9 @@ class AuditProgramme(models.Model):
     clauses = models.ManyToManyField(IsoClause, verbose_name=_("ISO clauses"), blank=True, related_name="+")
     auditors = models.ManyToManyField(Auditor, verbose_name=_("audit team"), blank=True, related_name="programmes")
     document_number = models.CharField(_("document number"), max_length=20, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=ProgrammeStatus.choices, default=ProgrammeStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProgrammeStatus.choices, default=ProgrammeStatus.DRAFT
+    )
     approved_by = models.ForeignKey(
         USER, verbose_name=_("approved by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -165,7 +177,9 @@ class AuditPlan(models.Model):
     programme = models.ForeignKey(
         AuditProgramme, verbose_name=_("audit programme"), on_delete=models.PROTECT, related_name="plans"
     )
-    commune = models.ForeignKey("units.Commune", verbose_name=_("commune"), on_delete=models.CASCADE, related_name="audit_plans")
+    commune = models.ForeignKey(
+        "units.Commune", verbose_name=_("commune"), on_delete=models.CASCADE, related_name="audit_plans"
+    )
     sequence = models.PositiveSmallIntegerField(_("audit number in the year"), default=1)
     title = models.CharField(pgettext_lazy("audits", "title"), max_length=255)
     objectives = models.TextField(_("objectives"), blank=True)
@@ -192,7 +206,9 @@ class AuditPlan(models.Model):
         ordering = ["-planned_start", "commune"]
         constraints = [
             models.UniqueConstraint(fields=["programme", "sequence"], name="audits_plan_unique_sequence"),
-            models.CheckConstraint(condition=models.Q(planned_end__gte=models.F("planned_start")), name="audits_plan_dates"),
+            models.CheckConstraint(
+                condition=models.Q(planned_end__gte=models.F("planned_start")), name="audits_plan_dates"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -215,7 +231,9 @@ class AuditedProcess(models.Model):
     version that was audited.
     """
 
-    plan = models.ForeignKey(AuditPlan, verbose_name=_("audit plan"), on_delete=models.CASCADE, related_name="processes")
+    plan = models.ForeignKey(
+        AuditPlan, verbose_name=_("audit plan"), on_delete=models.CASCADE, related_name="processes"
+    )
     document_id = models.PositiveBigIntegerField(_("process document id"), null=True, blank=True)
     document_code = models.CharField(_("document code"), max_length=60, blank=True)
     title = models.CharField(_("process or unit"), max_length=255)
@@ -260,13 +278,25 @@ class ChecklistResult(models.TextChoices):
 class ChecklistItem(models.Model):
     """One question of an audit checklist: a clause, for the system or for one process."""
 
-    plan = models.ForeignKey(AuditPlan, verbose_name=_("audit plan"), on_delete=models.CASCADE, related_name="checklist")
+    plan = models.ForeignKey(
+        AuditPlan, verbose_name=_("audit plan"), on_delete=models.CASCADE, related_name="checklist"
+    )
     clause = models.ForeignKey(IsoClause, verbose_name=_("clause"), on_delete=models.PROTECT, related_name="+")
     process = models.ForeignKey(
-        AuditedProcess, verbose_name=_("process"), null=True, blank=True, on_delete=models.CASCADE, related_name="checklist"
+        AuditedProcess,
+        verbose_name=_("process"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="checklist",
     )
     question = models.TextField(_("question"))
-    result = models.CharField(pgettext_lazy("audits", "result"), max_length=20, choices=ChecklistResult.choices, default=ChecklistResult.PENDING)
+    result = models.CharField(
+        pgettext_lazy("audits", "result"),
+        max_length=20,
+        choices=ChecklistResult.choices,
+        default=ChecklistResult.PENDING,
+    )
     evidence = models.TextField(pgettext_lazy("audits", "evidence"), blank=True)
     recorded_by = models.ForeignKey(
         USER, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -282,7 +312,9 @@ class ChecklistItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "clause", "process"], name="audits_checklist_unique"),
             models.UniqueConstraint(
-                fields=["plan", "clause"], condition=models.Q(process__isnull=True), name="audits_checklist_unique_system"
+                fields=["plan", "clause"],
+                condition=models.Q(process__isnull=True),
+                name="audits_checklist_unique_system",
             ),
         ]
 
@@ -306,16 +338,26 @@ class Finding(models.Model):
     """An audit finding, tied to a clause and (where relevant) a process document version."""
 
     plan = models.ForeignKey(AuditPlan, verbose_name=_("audit plan"), on_delete=models.PROTECT, related_name="findings")
-    commune = models.ForeignKey("units.Commune", verbose_name=_("commune"), on_delete=models.CASCADE, related_name="findings")
+    commune = models.ForeignKey(
+        "units.Commune", verbose_name=_("commune"), on_delete=models.CASCADE, related_name="findings"
+    )
     sequence = models.PositiveSmallIntegerField(_("number"))
     kind = models.CharField(_("type"), max_length=20, choices=FindingKind.choices)
     clause = models.ForeignKey(IsoClause, verbose_name=_("clause"), on_delete=models.PROTECT, related_name="findings")
     process = models.ForeignKey(
-        AuditedProcess, verbose_name=_("audited process"), null=True, blank=True, on_delete=models.SET_NULL,
+        AuditedProcess,
+        verbose_name=_("audited process"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="findings",
     )
     checklist_item = models.ForeignKey(
-        ChecklistItem, verbose_name=_("checklist item"), null=True, blank=True, on_delete=models.SET_NULL,
+        ChecklistItem,
+        verbose_name=_("checklist item"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="findings",
     )
     process_document_id = models.PositiveBigIntegerField(_("process document id"), null=True, blank=True)
@@ -325,7 +367,9 @@ class Finding(models.Model):
     description = models.TextField(_("description"))
     requirement = models.TextField(_("requirement not met"), blank=True)
     evidence = models.TextField(_("objective evidence"), blank=True)
-    raised_by = models.ForeignKey(USER, verbose_name=_("raised by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    raised_by = models.ForeignKey(
+        USER, verbose_name=_("raised by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     raised_on = models.DateField(pgettext_lazy("audits", "raised on"))
     history = HistoricalRecords()
 
@@ -358,9 +402,15 @@ class Finding(models.Model):
 class EvidenceFile(models.Model):
     """A file (photo, scan, record) attached as evidence to a checklist item or a finding."""
 
-    plan = models.ForeignKey(AuditPlan, verbose_name=_("audit plan"), on_delete=models.CASCADE, related_name="evidence_files")
+    plan = models.ForeignKey(
+        AuditPlan, verbose_name=_("audit plan"), on_delete=models.CASCADE, related_name="evidence_files"
+    )
     checklist_item = models.ForeignKey(
-        ChecklistItem, verbose_name=_("checklist item"), null=True, blank=True, on_delete=models.CASCADE,
+        ChecklistItem,
+        verbose_name=_("checklist item"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="files",
     )
     finding = models.ForeignKey(
@@ -371,7 +421,9 @@ class EvidenceFile(models.Model):
     )
     file_name = models.CharField(_("file name"), max_length=255, blank=True, editable=False)
     description = models.CharField(_("description"), max_length=255, blank=True)
-    uploaded_by = models.ForeignKey(USER, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        USER, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -425,17 +477,28 @@ class CorrectiveAction(models.Model):
     year = models.PositiveIntegerField(_("year"))
     sequence = models.PositiveIntegerField(_("number"))
     finding = models.OneToOneField(
-        Finding, verbose_name=_("finding"), null=True, blank=True, on_delete=models.PROTECT, related_name="corrective_action"
+        Finding,
+        verbose_name=_("finding"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrective_action",
     )
     decision = models.OneToOneField(
-        "ReviewDecision", verbose_name=_("management review decision"), null=True, blank=True, on_delete=models.PROTECT,
+        "ReviewDecision",
+        verbose_name=_("management review decision"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="action",
     )
     title = models.CharField(pgettext_lazy("audits", "subject"), max_length=255)
     immediate_correction = models.TextField(_("immediate correction"), blank=True)
     root_cause = models.TextField(_("root cause"), blank=True)
     action_plan = models.TextField(_("corrective action plan"), blank=True)
-    owner = models.ForeignKey(USER, verbose_name=pgettext_lazy("audits", "owner"), on_delete=models.PROTECT, related_name="corrective_actions")
+    owner = models.ForeignKey(
+        USER, verbose_name=pgettext_lazy("audits", "owner"), on_delete=models.PROTECT, related_name="corrective_actions"
+    )
     due_date = models.DateField(_("due date"))
     status = models.CharField(_("status"), max_length=30, choices=ActionStatus.choices, default=ActionStatus.OPEN)
     requested_by = models.ForeignKey(
@@ -443,9 +506,7 @@ class CorrectiveAction(models.Model):
     )
     requested_on = models.DateField(_("requested on"))
     submitted_at = models.DateTimeField(_("submitted for verification at"), null=True, blank=True)
-    verification_result = models.CharField(
-        _("effectiveness"), max_length=20, choices=Effectiveness.choices, blank=True
-    )
+    verification_result = models.CharField(_("effectiveness"), max_length=20, choices=Effectiveness.choices, blank=True)
     verification_note = models.TextField(_("verification note"), blank=True)
     verified_by = models.ForeignKey(
         USER, verbose_name=_("verified by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -464,7 +525,8 @@ class CorrectiveAction(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["commune", "year", "sequence"], name="audits_action_unique_number"),
             models.CheckConstraint(
-                condition=~models.Q(status="closed") | models.Q(verification_result="effective", verified_by__isnull=False),
+                condition=~models.Q(status="closed")
+                | models.Q(verification_result="effective", verified_by__isnull=False),
                 name="audits_action_closed_needs_verification",
             ),
         ]
@@ -494,12 +556,16 @@ class CorrectiveAction(models.Model):
 class ProgressNote(models.Model):
     """A progress update written by the owner (or the ISO secretary)."""
 
-    action = models.ForeignKey(CorrectiveAction, verbose_name=_("action"), on_delete=models.CASCADE, related_name="progress_notes")
+    action = models.ForeignKey(
+        CorrectiveAction, verbose_name=_("action"), on_delete=models.CASCADE, related_name="progress_notes"
+    )
     note = models.TextField(_("progress"))
     percent_done = models.PositiveSmallIntegerField(
         _("percent done"), null=True, blank=True, validators=[MaxValueValidator(100)]
     )
-    author = models.ForeignKey(USER, verbose_name=_("written by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        USER, verbose_name=_("written by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -580,10 +646,19 @@ class DecisionTopic(models.TextChoices):
 
 
 class ReviewDecision(models.Model):
-    review = models.ForeignKey(ManagementReview, verbose_name=_("management review"), on_delete=models.CASCADE, related_name="decisions")
+    review = models.ForeignKey(
+        ManagementReview, verbose_name=_("management review"), on_delete=models.CASCADE, related_name="decisions"
+    )
     topic = models.CharField(_("topic"), max_length=20, choices=DecisionTopic.choices)
     text = models.TextField(_("decision"))
-    owner = models.ForeignKey(USER, verbose_name=pgettext_lazy("audits", "owner"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    owner = models.ForeignKey(
+        USER,
+        verbose_name=pgettext_lazy("audits", "owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     due_date = models.DateField(_("due date"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()

@@ -21,8 +21,11 @@ def _link(action) -> str:
 
 def _values(action, acting_user) -> dict:
     return {
-        "number": action.number, "title": action.title, "commune": action.commune.name,
-        "due": format_short_date(action.due_date), "by": full_name(acting_user) if acting_user else "",
+        "number": action.number,
+        "title": action.title,
+        "commune": action.commune.name,
+        "due": format_short_date(action.due_date),
+        "by": full_name(acting_user) if acting_user else "",
     }
 
 
@@ -31,12 +34,16 @@ def action_assigned(*, action, acting_user) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         values = _values(action, acting_user)
         notify(
-            recipients=[action.owner], kind=KIND_ASSIGNED,
+            recipients=[action.owner],
+            kind=KIND_ASSIGNED,
             subject=_("Corrective action %(number)s is assigned to you") % values,
             message=_("%(by)s assigned you corrective action %(number)s “%(title)s” (%(commune)s), due on %(due)s.")
             % values,
-            obj=action, commune=action.commune_id, link=_link(action),
-            dedup_key=f"{KIND_ASSIGNED}:{action.pk}:{action.owner_id}", acting_user=acting_user,
+            obj=action,
+            commune=action.commune_id,
+            link=_link(action),
+            dedup_key=f"{KIND_ASSIGNED}:{action.pk}:{action.owner_id}",
+            acting_user=acting_user,
         )
 
 
@@ -53,12 +60,16 @@ def action_submitted(*, action, acting_user) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         values = _values(action, acting_user)
         notify(
-            recipients=recipients, kind=KIND_SUBMITTED,
+            recipients=recipients,
+            kind=KIND_SUBMITTED,
             subject=_("Corrective action %(number)s awaits verification") % values,
             message=_("%(by)s submitted corrective action %(number)s “%(title)s” (%(commune)s) for verification.")
             % values,
-            obj=action, commune=action.commune_id, link=_link(action),
-            dedup_key=f"{KIND_SUBMITTED}:{action.pk}:{action.submitted_at.isoformat()}", acting_user=acting_user,
+            obj=action,
+            commune=action.commune_id,
+            link=_link(action),
+            dedup_key=f"{KIND_SUBMITTED}:{action.pk}:{action.submitted_at.isoformat()}",
+            acting_user=acting_user,
         )
 
 

@@ -85,8 +85,12 @@ def _action_rows(today: datetime.date, action_ct) -> list[Reminder]:
     ).values_list("pk", "commune_id", _role_path(), "due_date")
     rows += [
         Reminder(
-            recipient_id=leader, commune_id=commune, kind=ReminderKind.ESCALATION, content_type=action_ct,
-            object_id=pk, for_date=due + datetime.timedelta(days=ESCALATION_DAYS),
+            recipient_id=leader,
+            commune_id=commune,
+            kind=ReminderKind.ESCALATION,
+            content_type=action_ct,
+            object_id=pk,
+            for_date=due + datetime.timedelta(days=ESCALATION_DAYS),
         )
         for pk, commune, leader, due in escalate
     ]
@@ -114,8 +118,14 @@ def _audit_rows(today: datetime.date) -> list[Reminder]:
     )
     programme_ct = ContentType.objects.get_for_model(AuditProgramme)
     rows = [
-        Reminder(recipient_id=user, commune_id=commune, kind=ReminderKind.AUDIT_NOT_PLANNED,
-                 content_type=programme_ct, object_id=pk, for_date=week)
+        Reminder(
+            recipient_id=user,
+            commune_id=commune,
+            kind=ReminderKind.AUDIT_NOT_PLANNED,
+            content_type=programme_ct,
+            object_id=pk,
+            for_date=week,
+        )
         for pk, commune, user in unplanned
     ]
     this_year = AuditProgramme.objects.filter(commune=OuterRef("pk"), year=today.year)
@@ -129,8 +139,14 @@ def _audit_rows(today: datetime.date) -> list[Reminder]:
     )
     commune_ct = ContentType.objects.get_for_model(Commune)
     rows += [
-        Reminder(recipient_id=user, commune_id=pk, kind=ReminderKind.AUDIT_NOT_PLANNED,
-                 content_type=commune_ct, object_id=pk, for_date=week)
+        Reminder(
+            recipient_id=user,
+            commune_id=pk,
+            kind=ReminderKind.AUDIT_NOT_PLANNED,
+            content_type=commune_ct,
+            object_id=pk,
+            for_date=week,
+        )
         for pk, user in missing
     ]
     return rows
@@ -206,7 +222,9 @@ def _audit_message(reminder: Reminder, obj, today: datetime.date) -> Message:
         url = _admin_url("audits_programmes:inspect", obj.pk)
     else:
         values = {"year": today.year, "commune": obj.name}
-        body = _("%(commune)s has no internal audit programme for %(year)s yet: at least one internal audit a year is required.")
+        body = _(
+            "%(commune)s has no internal audit programme for %(year)s yet: at least one internal audit a year is required."
+        )
         url = _admin_url("audits_programmes:index")
     subject = _("Internal audit of %(year)s not yet planned") % values
     return Message(subject, body % values, url)
@@ -262,9 +280,15 @@ def _deliver(pairs, now) -> int:
         if message is None:
             continue
         notify(
-            recipients=[reminder.recipient], kind=f"audits.{reminder.kind}", subject=message.subject,
-            message=message.body, obj=message.obj, commune=reminder.commune_id, link=message.url,
-            dedup_key=f"audits.reminder:{reminder.pk}", acting_user=SYSTEM,
+            recipients=[reminder.recipient],
+            kind=f"audits.{reminder.kind}",
+            subject=message.subject,
+            message=message.body,
+            obj=message.obj,
+            commune=reminder.commune_id,
+            link=message.url,
+            dedup_key=f"audits.reminder:{reminder.pk}",
+            acting_user=SYSTEM,
         )
         delivered += 1
     Reminder.objects.filter(pk__in=[r.pk for r, _m in pairs]).update(sent_at=now)

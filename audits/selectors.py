@@ -104,9 +104,11 @@ def corrective_action_counts(*, commune_id: int, today: datetime.date | None = N
 
 def role_members(*, commune_id: int, role: str) -> QuerySet:
     """Active users holding ``role`` in the commune (through its role group)."""
-    return get_user_model().objects.filter(
-        is_active=True, groups__commune_role__commune_id=commune_id, groups__commune_role__role=role
-    ).distinct()
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__commune_role__commune_id=commune_id, groups__commune_role__role=role)
+        .distinct()
+    )
 
 
 def leaders_of(commune_id: int) -> QuerySet:
@@ -257,7 +259,10 @@ def _findings_and_actions(commune_id: int, since, until, today) -> dict:
 def _process_performance(commune_id: int, since, until) -> dict:
     results = (
         ChecklistItem.objects.filter(
-            plan__commune_id=commune_id, plan__planned_start__lte=until, plan__planned_end__gte=since, process__isnull=False
+            plan__commune_id=commune_id,
+            plan__planned_start__lte=until,
+            plan__planned_end__gte=since,
+            process__isnull=False,
         )
         .exclude(plan__status=PlanStatus.CANCELLED)
         .values("process__document_code", "process__title")
@@ -314,7 +319,9 @@ def _resources(commune_id: int) -> dict:
 
 def _improvement_opportunities(commune_id: int, since, until) -> list[dict]:
     findings = Finding.objects.filter(
-        commune_id=commune_id, kind__in=[FindingKind.OPPORTUNITY, FindingKind.OBSERVATION], **_audited_between(since, until)
+        commune_id=commune_id,
+        kind__in=[FindingKind.OPPORTUNITY, FindingKind.OBSERVATION],
+        **_audited_between(since, until),
     ).select_related("clause", "plan")
     return [
         {"code": f.code, "plan": f.plan.title, "clause": f.clause.number, "kind": f.kind, "description": f.description}

@@ -53,36 +53,80 @@ def _action(name: str, label, message) -> str:
     return define_action(f"audits.{name}", label, message)
 
 
-A_PROGRAMME_CREATE = _action("programme.create", gettext_lazy("Create audit programme"), gettext_lazy("Created the audit programme"))
-A_PROGRAMME_UPDATE = _action("programme.update", gettext_lazy("Edit audit programme"), gettext_lazy("Edited the audit programme"))
-A_PROGRAMME_APPROVE = _action("programme.approve", gettext_lazy("Approve audit programme"), gettext_lazy("Approved the audit programme"))
-A_PROGRAMME_COPY = _action("programme.copy", gettext_lazy("Start next year's programme"), gettext_lazy("Started next year's programme from this one"))
+A_PROGRAMME_CREATE = _action(
+    "programme.create", gettext_lazy("Create audit programme"), gettext_lazy("Created the audit programme")
+)
+A_PROGRAMME_UPDATE = _action(
+    "programme.update", gettext_lazy("Edit audit programme"), gettext_lazy("Edited the audit programme")
+)
+A_PROGRAMME_APPROVE = _action(
+    "programme.approve", gettext_lazy("Approve audit programme"), gettext_lazy("Approved the audit programme")
+)
+A_PROGRAMME_COPY = _action(
+    "programme.copy",
+    gettext_lazy("Start next year's programme"),
+    gettext_lazy("Started next year's programme from this one"),
+)
 A_AUDITOR_SAVE = _action("auditor.save", gettext_lazy("Save auditor"), gettext_lazy("Saved the auditor's record"))
-A_TRAINING_SAVE = _action("training.save", gettext_lazy("Save training record"), gettext_lazy("Saved an auditor training record"))
-A_TRAINING_DELETE = _action("training.delete", gettext_lazy("Delete training record"), gettext_lazy("Deleted an auditor training record"))
+A_TRAINING_SAVE = _action(
+    "training.save", gettext_lazy("Save training record"), gettext_lazy("Saved an auditor training record")
+)
+A_TRAINING_DELETE = _action(
+    "training.delete", gettext_lazy("Delete training record"), gettext_lazy("Deleted an auditor training record")
+)
 A_PLAN_CREATE = _action("plan.create", gettext_lazy("Create audit plan"), gettext_lazy("Created the audit plan"))
 A_PLAN_UPDATE = _action("plan.update", gettext_lazy("Edit audit plan"), gettext_lazy("Edited the audit plan"))
-A_PLAN_SCOPE = _action("plan.scope", gettext_lazy("Set audit scope"), gettext_lazy("Set the processes and auditors of the audit"))
-A_PLAN_START = _action("plan.start", gettext_lazy("Generate checklist"), gettext_lazy("Generated the checklist and started the audit"))
+A_PLAN_SCOPE = _action(
+    "plan.scope", gettext_lazy("Set audit scope"), gettext_lazy("Set the processes and auditors of the audit")
+)
+A_PLAN_START = _action(
+    "plan.start", gettext_lazy("Generate checklist"), gettext_lazy("Generated the checklist and started the audit")
+)
 A_PLAN_COMPLETE = _action("plan.complete", gettext_lazy("Complete audit"), gettext_lazy("Completed the audit"))
 A_PLAN_CANCEL = _action("plan.cancel", gettext_lazy("Cancel audit"), gettext_lazy("Cancelled the audit"))
-A_CHECKLIST_RECORD = _action("checklist.record", gettext_lazy("Record checklist result"), gettext_lazy("Recorded a checklist result"))
+A_CHECKLIST_RECORD = _action(
+    "checklist.record", gettext_lazy("Record checklist result"), gettext_lazy("Recorded a checklist result")
+)
 A_EVIDENCE_ADD = _action("evidence.add", gettext_lazy("Attach evidence"), gettext_lazy("Attached an evidence file"))
 A_FINDING_RAISE = _action("finding.raise", gettext_lazy("Raise finding"), gettext_lazy("Raised a finding"))
 A_FINDING_UPDATE = _action("finding.update", gettext_lazy("Edit finding"), gettext_lazy("Edited the finding"))
-A_ACTION_CREATE = _action("action.create", gettext_lazy("Open corrective action"), gettext_lazy("Opened the corrective action request"))
-A_ACTION_PLAN = _action("action.plan", gettext_lazy("Edit action plan"), gettext_lazy("Edited the correction, root cause and action plan"))
-A_ACTION_PROGRESS = _action("action.progress", gettext_lazy("Update progress"), gettext_lazy("Updated the action's progress"))
-A_ACTION_SUBMIT = _action("action.submit", gettext_lazy("Submit for verification"), gettext_lazy("Submitted the action for verification"))
-A_ACTION_VERIFY = _action("action.verify", gettext_lazy("Verify effectiveness"), gettext_lazy("Verified the action's effectiveness"))
+A_ACTION_CREATE = _action(
+    "action.create", gettext_lazy("Open corrective action"), gettext_lazy("Opened the corrective action request")
+)
+A_ACTION_PLAN = _action(
+    "action.plan", gettext_lazy("Edit action plan"), gettext_lazy("Edited the correction, root cause and action plan")
+)
+A_ACTION_PROGRESS = _action(
+    "action.progress", gettext_lazy("Update progress"), gettext_lazy("Updated the action's progress")
+)
+A_ACTION_SUBMIT = _action(
+    "action.submit", gettext_lazy("Submit for verification"), gettext_lazy("Submitted the action for verification")
+)
+A_ACTION_VERIFY = _action(
+    "action.verify", gettext_lazy("Verify effectiveness"), gettext_lazy("Verified the action's effectiveness")
+)
 A_ACTION_CANCEL = _action("action.cancel", gettext_lazy("Cancel action"), gettext_lazy("Cancelled the action"))
-A_OBJECTIVE_SAVE = _action("objective.save", gettext_lazy("Save quality objective"), gettext_lazy("Saved the quality objective"))
-A_OBJECTIVE_DELETE = _action("objective.delete", gettext_lazy("Delete quality objective"), gettext_lazy("Deleted a quality objective"))
-A_REVIEW_CREATE = _action("review.create", gettext_lazy("Plan management review"), gettext_lazy("Planned the management review"))
-A_REVIEW_UPDATE = _action("review.update", gettext_lazy("Edit management review"), gettext_lazy("Edited the management review"))
-A_REVIEW_INPUTS = _action("review.inputs", gettext_lazy("Assemble review inputs"), gettext_lazy("Assembled the review inputs from the data"))
-A_REVIEW_DECISION = _action("review.decision", gettext_lazy("Record decision"), gettext_lazy("Recorded a management review decision"))
-A_REVIEW_HOLD = _action("review.hold", gettext_lazy("Record review held"), gettext_lazy("Recorded that the management review was held"))
+A_OBJECTIVE_SAVE = _action(
+    "objective.save", gettext_lazy("Save quality objective"), gettext_lazy("Saved the quality objective")
+)
+A_OBJECTIVE_DELETE = _action(
+    "objective.delete", gettext_lazy("Delete quality objective"), gettext_lazy("Deleted a quality objective")
+)
+A_REVIEW_CREATE = _action(
+    "review.create", gettext_lazy("Plan management review"), gettext_lazy("Planned the management review")
+)
+A_REVIEW_UPDATE = _action(
+    "review.update", gettext_lazy("Edit management review"), gettext_lazy("Edited the management review")
+)
+A_REVIEW_INPUTS = _action(
+    "review.inputs", gettext_lazy("Assemble review inputs"), gettext_lazy("Assembled the review inputs from the data")
+)
+A_REVIEW_DECISION = _action(
+    "review.decision", gettext_lazy("Record decision"), gettext_lazy("Recorded a management review decision")
+)
+A_REVIEW_HOLD = _action(
+    "review.hold", gettext_lazy("Record review held"), gettext_lazy("Recorded that the management review was held")
+)
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -147,20 +191,26 @@ def _require_commune_member(user, commune, field_name: str) -> None:
         )
 
 
-
-
 # -- auditor pool -----------------------------------------------------------------------------
 
 
 @transaction.atomic
-def save_auditor(*, acting_user, commune, user, home_unit, position="", competence="", is_active=True, auditor=None) -> Auditor:
+def save_auditor(
+    *, acting_user, commune, user, home_unit, position="", competence="", is_active=True, auditor=None
+) -> Auditor:
     """Add a person to the commune's auditor pool, or update their record."""
     require(acting_user, commune, permissions.MANAGE)
     _require_commune_member(user, commune, "user")
     auditor = auditor or Auditor(commune=commune)
     _set_fields(
         auditor,
-        {"user": user, "home_unit": home_unit.strip(), "position": position, "competence": competence, "is_active": is_active},
+        {
+            "user": user,
+            "home_unit": home_unit.strip(),
+            "position": position,
+            "competence": competence,
+            "is_active": is_active,
+        },
         ("user", "home_unit", "position", "competence", "is_active"),
     )
     _save(auditor, acting_user=acting_user)
@@ -169,7 +219,9 @@ def save_auditor(*, acting_user, commune, user, home_unit, position="", competen
 
 
 @transaction.atomic
-def save_training(*, acting_user, auditor, course, issued_on, issuer, certificate_number="", certificate_file=None, training=None) -> AuditorTraining:
+def save_training(
+    *, acting_user, auditor, course, issued_on, issuer, certificate_number="", certificate_file=None, training=None
+) -> AuditorTraining:
     require(acting_user, auditor.commune, permissions.MANAGE)
     training = training or AuditorTraining(auditor=auditor)
     fields = {"course": course, "issued_on": issued_on, "issuer": issuer, "certificate_number": certificate_number}
@@ -207,16 +259,16 @@ def _normalise_unit(text: str) -> str:
     return " ".join(text.replace("–", "-").replace("—", "-").casefold().split())
 
 
-def independence_problem(*, auditor: Auditor, process_label: str, responsible_unit: str, responsible_user_ids) -> str | None:
+def independence_problem(
+    *, auditor: Auditor, process_label: str, responsible_unit: str, responsible_user_ids
+) -> str | None:
     """Why ``auditor`` may not audit the process, or None when they may."""
     values = {"auditor": auditor.name, "process": process_label, "unit": responsible_unit}
     home_unit = _normalise_unit(auditor.home_unit)
     if home_unit and home_unit == _normalise_unit(responsible_unit):
         return _("%(auditor)s cannot audit “%(process)s”: it belongs to their own unit (%(unit)s).") % values
     if auditor.user_id in set(responsible_user_ids):
-        return _(
-            "%(auditor)s cannot audit “%(process)s”: they drafted or are responsible for this process."
-        ) % values
+        return _("%(auditor)s cannot audit “%(process)s”: they drafted or are responsible for this process.") % values
     return None
 
 
@@ -309,9 +361,7 @@ def copy_programme_to_next_year(*, acting_user, programme) -> AuditProgramme:
         copied_from=programme,
     )
     _save(copy, acting_user=acting_user, reason="copy")
-    _set_programme_relations(
-        copy, clauses=programme.clauses.all(), auditors=programme.auditors.filter(is_active=True)
-    )
+    _set_programme_relations(copy, clauses=programme.clauses.all(), auditors=programme.auditors.filter(is_active=True))
     for plan in programme.plans.exclude(status=PlanStatus.CANCELLED).order_by("sequence"):
         _copy_plan(plan, copy, acting_user=acting_user)
     log(instance=copy, action=A_PROGRAMME_COPY, user=acting_user, data={"from": programme.pk, "year": year})
@@ -346,7 +396,16 @@ def _copy_plan(plan: AuditPlan, programme: AuditProgramme, *, acting_user) -> Au
 
 # -- plans ------------------------------------------------------------------------------------------
 
-PLAN_FIELDS = ("title", "objectives", "criteria", "planned_start", "planned_end", "lead_auditor", "document_number", "report_number")
+PLAN_FIELDS = (
+    "title",
+    "objectives",
+    "criteria",
+    "planned_start",
+    "planned_end",
+    "lead_auditor",
+    "document_number",
+    "report_number",
+)
 
 
 def _require_open(plan: AuditPlan) -> None:
@@ -457,7 +516,9 @@ def set_plan_scope(*, acting_user, plan, processes: list[ProcessInput]) -> list[
     removed = [p for pk, p in existing.items() if pk not in kept]
     for process in removed:
         if process.findings.exists():
-            problems.append(_("“%(process)s” has findings and cannot be removed from the scope.") % {"process": process.label})
+            problems.append(
+                _("“%(process)s” has findings and cannot be removed from the scope.") % {"process": process.label}
+            )
     if problems:
         raise ValidationError(problems)
     for process in removed:
@@ -466,7 +527,19 @@ def set_plan_scope(*, acting_user, plan, processes: list[ProcessInput]) -> list[
     saved = []
     for order, row in enumerate(processes):
         process = existing.get(row.pk) or AuditedProcess(plan=plan)
-        values = {k: getattr(row, k) for k in ("title", "responsible_unit", "auditor", "document_code", "document_id", "issue_number", "auditee", "audit_date")}
+        values = {
+            k: getattr(row, k)
+            for k in (
+                "title",
+                "responsible_unit",
+                "auditor",
+                "document_code",
+                "document_id",
+                "issue_number",
+                "auditee",
+                "audit_date",
+            )
+        }
         _set_fields(process, {**values, "order": order}, (*values, "order"))
         _save(process, acting_user=acting_user)
         process.responsible_users.set(row.responsible_users)
@@ -476,7 +549,10 @@ def set_plan_scope(*, acting_user, plan, processes: list[ProcessInput]) -> list[
 
 
 def _default_question(clause) -> str:
-    return clause.question or _("Is clause %(number)s “%(title)s” met?") % {"number": clause.number, "title": clause.title}
+    return clause.question or _("Is clause %(number)s “%(title)s” met?") % {
+        "number": clause.number,
+        "title": clause.title,
+    }
 
 
 @transaction.atomic
@@ -516,8 +592,12 @@ def _attach_files(*, acting_user, plan, files, checklist_item=None, finding=None
     saved = []
     for upload in files or ():
         evidence = EvidenceFile(
-            plan=plan, checklist_item=checklist_item, finding=finding, file=upload,
-            description=getattr(upload, "name", ""), uploaded_by=acting_user,
+            plan=plan,
+            checklist_item=checklist_item,
+            finding=finding,
+            file=upload,
+            description=getattr(upload, "name", ""),
+            uploaded_by=acting_user,
         )
         saved.append(_save(evidence, acting_user=acting_user))
     return saved
@@ -546,7 +626,11 @@ def record_checklist_result(*, acting_user, item, result, evidence="", files=())
 def add_evidence_file(*, acting_user, plan, file, description="", checklist_item=None, finding=None) -> EvidenceFile:
     require(acting_user, plan.commune, permissions.AUDIT)
     evidence = EvidenceFile(
-        plan=plan, checklist_item=checklist_item, finding=finding, file=file, description=description,
+        plan=plan,
+        checklist_item=checklist_item,
+        finding=finding,
+        file=file,
+        description=description,
         uploaded_by=acting_user,
     )
     _save(evidence, acting_user=acting_user)
@@ -637,11 +721,21 @@ def raise_finding(*, acting_user, plan, owner=None, due_date=None, files=(), rai
         )
     _save(finding, acting_user=acting_user)
     _attach_files(acting_user=acting_user, plan=plan, files=files, finding=finding)
-    log(instance=finding, action=A_FINDING_RAISE, user=acting_user, data={"kind": finding.kind, "clause": finding.clause.number})
+    log(
+        instance=finding,
+        action=A_FINDING_RAISE,
+        user=acting_user,
+        data={"kind": finding.kind, "clause": finding.clause.number},
+    )
     if finding.is_nonconformity:
         _open_action(
-            acting_user=acting_user, commune=plan.commune, finding=finding, owner=owner, due_date=due_date,
-            title=finding.description[:255], requested_on=raised_on,
+            acting_user=acting_user,
+            commune=plan.commune,
+            finding=finding,
+            owner=owner,
+            due_date=due_date,
+            title=finding.description[:255],
+            requested_on=raised_on,
         )
     return finding
 
@@ -653,7 +747,9 @@ def update_finding(*, acting_user, finding, **fields) -> Finding:
     was_nc = finding.is_nonconformity
     changed = _set_fields(finding, fields, FINDING_FIELDS)
     if was_nc != finding.is_nonconformity:
-        raise ValidationError({"kind": _("A nonconformity cannot become an observation or the reverse; raise a new finding.")})
+        raise ValidationError(
+            {"kind": _("A nonconformity cannot become an observation or the reverse; raise a new finding.")}
+        )
     _validate_finding(finding)
     _check_user_independence(acting_user, finding.process)
     _copy_process_reference(finding)
@@ -674,11 +770,24 @@ def _open_action(
         CorrectiveAction.objects.filter(commune=commune, year=requested_on.year).aggregate(n=Max("sequence"))["n"] or 0
     ) + 1
     action = CorrectiveAction(
-        commune=commune, year=requested_on.year, sequence=sequence, finding=finding, decision=decision, title=title,
-        owner=owner, due_date=due_date, requested_by=acting_user, requested_on=requested_on,
+        commune=commune,
+        year=requested_on.year,
+        sequence=sequence,
+        finding=finding,
+        decision=decision,
+        title=title,
+        owner=owner,
+        due_date=due_date,
+        requested_by=acting_user,
+        requested_on=requested_on,
     )
     _save(action, acting_user=acting_user, reason="open")
-    log(instance=action, action=A_ACTION_CREATE, user=acting_user, data={"owner": owner.get_username(), "due_date": due_date})
+    log(
+        instance=action,
+        action=A_ACTION_CREATE,
+        user=acting_user,
+        data={"owner": owner.get_username(), "due_date": due_date},
+    )
     _audit_changed(commune.pk)
     notices.action_assigned(action=action, acting_user=acting_user)
     return action
@@ -691,7 +800,11 @@ def _transition_error(action: CorrectiveAction, verb: str) -> ValidationError:
 
 
 def _require_owner_or_manager(user, action: CorrectiveAction) -> None:
-    if _is_user(user) and user.pk == action.owner_id and permissions.has_commune_perm(user, action.commune, permissions.VIEW):
+    if (
+        _is_user(user)
+        and user.pk == action.owner_id
+        and permissions.has_commune_perm(user, action.commune, permissions.VIEW)
+    ):
         return
     require(user, action.commune, permissions.MANAGE)
 
@@ -723,7 +836,9 @@ def add_progress(*, acting_user, action, note: str, percent_done: int | None = N
         raise _transition_error(action, _("update progress"))
     if not note.strip():
         raise ValidationError({"note": _("Describe the progress.")})
-    progress = _save(ProgressNote(action=action, note=note, percent_done=percent_done, author=acting_user), acting_user=acting_user)
+    progress = _save(
+        ProgressNote(action=action, note=note, percent_done=percent_done, author=acting_user), acting_user=acting_user
+    )
     if action.status != ActionStatus.IN_PROGRESS:
         action.status = ActionStatus.IN_PROGRESS
         _save(action, acting_user=acting_user, reason="progress")
@@ -738,7 +853,9 @@ def submit_for_verification(*, acting_user, action) -> CorrectiveAction:
     if action.status not in ActionStatus.active():
         raise _transition_error(action, _("submit for verification"))
     if action.finding_id and not (action.root_cause.strip() and action.action_plan.strip()):
-        raise ValidationError(_("Fill in the root cause and the corrective action plan before asking for verification."))
+        raise ValidationError(
+            _("Fill in the root cause and the corrective action plan before asking for verification.")
+        )
     action.status, action.submitted_at = ActionStatus.AWAITING_VERIFICATION, timezone.now()
     _save(action, acting_user=acting_user, reason="submit")
     log(instance=action, action=A_ACTION_SUBMIT, user=acting_user)
@@ -761,7 +878,11 @@ def verify_action(*, acting_user, action, effective: bool, note: str) -> Correct
         raise ValidationError({"verification_note": _("Write what was checked to judge the effectiveness.")})
     action.verified_by, action.verified_at, action.verification_note = acting_user, timezone.now(), note
     if effective:
-        action.verification_result, action.status, action.closed_at = Effectiveness.EFFECTIVE, ActionStatus.CLOSED, timezone.now()
+        action.verification_result, action.status, action.closed_at = (
+            Effectiveness.EFFECTIVE,
+            ActionStatus.CLOSED,
+            timezone.now(),
+        )
     else:
         action.verification_result, action.status = Effectiveness.NOT_EFFECTIVE, ActionStatus.REOPENED
         action.reopen_count += 1
@@ -811,14 +932,29 @@ def delete_objective(*, acting_user, objective) -> None:
             _("“%(objective)s” cannot be deleted: the management review of %(year)s, which assessed it, has been held.")
             % {"objective": objective.statement, "year": objective.year}
         )
-    log(instance=objective, action=A_OBJECTIVE_DELETE, user=acting_user, data={"year": objective.year, "statement": objective.statement})
+    log(
+        instance=objective,
+        action=A_OBJECTIVE_DELETE,
+        user=acting_user,
+        data={"year": objective.year, "statement": objective.statement},
+    )
     objective._history_user = acting_user
     objective.delete()
 
 
 # -- management reviews ---------------------------------------------------------------------------------
 
-REVIEW_FIELDS = ("year", "title", "planned_on", "location", "chair", "secretary", "attendees", "document_number", "conclusions")
+REVIEW_FIELDS = (
+    "year",
+    "title",
+    "planned_on",
+    "location",
+    "chair",
+    "secretary",
+    "attendees",
+    "document_number",
+    "conclusions",
+)
 
 
 def _review_changed(review: ManagementReview) -> None:
@@ -885,8 +1021,12 @@ def track_decision(*, acting_user, decision) -> CorrectiveAction:
     if decision.owner is None or decision.due_date is None:
         raise ValidationError({"owner": _("A tracked decision needs an owner and a due date.")})
     return _open_action(
-        acting_user=acting_user, commune=review.commune, owner=decision.owner, due_date=decision.due_date,
-        title=decision.text[:255], decision=decision,
+        acting_user=acting_user,
+        commune=review.commune,
+        owner=decision.owner,
+        due_date=decision.due_date,
+        title=decision.text[:255],
+        decision=decision,
     )
 
 

@@ -125,10 +125,14 @@ def change_history(obj) -> list[dict]:
                     continue
                 changes.append(f"{field.verbose_name}: {_display(field, change.old)} → {_display(field, change.new)}")
         reason = record.history_change_reason or ""
-        rows.append({
-            "record": record, "user": record.history_user, "changes": changes,
-            "reason": CHANGE_REASONS.get(reason, reason),
-        })
+        rows.append(
+            {
+                "record": record,
+                "user": record.history_user,
+                "changes": changes,
+                "reason": CHANGE_REASONS.get(reason, reason),
+            }
+        )
         previous = record
     return rows[::-1]
 
@@ -198,14 +202,25 @@ class ProgrammeInspectView(AuditInspectView):
     def object_actions(self):
         user, p = self.request.user, self.object
         return [
-            *self.button(_("Approve"), "audits_admin:programme_approve", condition=p.status == ProgrammeStatus.DRAFT and has_perm(user, p, APPROVE)),
-            *self.button(_("Start next year's programme from this one"), "audits_admin:programme_copy", condition=has_perm(user, p, MANAGE)),
+            *self.button(
+                _("Approve"),
+                "audits_admin:programme_approve",
+                condition=p.status == ProgrammeStatus.DRAFT and has_perm(user, p, APPROVE),
+            ),
+            *self.button(
+                _("Start next year's programme from this one"),
+                "audits_admin:programme_copy",
+                condition=has_perm(user, p, MANAGE),
+            ),
             *self.button(_("Download Word"), "audits_admin:programme_docx"),
         ]
 
     def related_context(self):
         plans = self.object.plans.select_related("lead_auditor__user").order_by("sequence")
-        return {"plans": plans, "add_plan_url": reverse("audits_plans:add") if has_perm(self.request.user, self.object, MANAGE) else ""}
+        return {
+            "plans": plans,
+            "add_plan_url": reverse("audits_plans:add") if has_perm(self.request.user, self.object, MANAGE) else "",
+        }
 
 
 class PlanInspectView(AuditInspectView):
@@ -219,8 +234,16 @@ class PlanInspectView(AuditInspectView):
             *edit,
             *self.button(_("Set scope and auditors"), "audits_admin:plan_scope", condition=open_ and manage),
             *self.button(_("Generate checklist"), "audits_admin:plan_generate", condition=open_ and (manage or audit)),
-            *self.button(_("Fill in checklist"), "audits_admin:plan_checklist", condition=plan.status == PlanStatus.IN_PROGRESS and audit),
-            *self.button(_("Complete audit"), "audits_admin:plan_complete", condition=plan.status == PlanStatus.IN_PROGRESS and audit),
+            *self.button(
+                _("Fill in checklist"),
+                "audits_admin:plan_checklist",
+                condition=plan.status == PlanStatus.IN_PROGRESS and audit,
+            ),
+            *self.button(
+                _("Complete audit"),
+                "audits_admin:plan_complete",
+                condition=plan.status == PlanStatus.IN_PROGRESS and audit,
+            ),
             *self.button(_("Cancel audit"), "audits_admin:plan_cancel", condition=open_ and manage),
             *self.button(_("Download plan (Word)"), "audits_admin:plan_docx"),
             *self.button(_("Download report (Word)"), "audits_admin:report_docx"),
@@ -234,7 +257,8 @@ class PlanInspectView(AuditInspectView):
             "checklist_summary": _checklist_summary(plan),
             "add_finding_url": (
                 f"{reverse('audits_findings:add')}?plan={plan.pk}"
-                if plan.is_open and has_perm(self.request.user, plan, AUDIT) else ""
+                if plan.is_open and has_perm(self.request.user, plan, AUDIT)
+                else ""
             ),
         }
 
@@ -271,13 +295,17 @@ class ActionInspectView(AuditInspectView):
         return [
             *self.button(_("Root cause and action plan"), "audits_actions:edit", condition=active and owner_or_manager),
             *self.button(_("Update progress"), "audits_admin:action_progress", condition=active and owner_or_manager),
-            *self.button(_("Submit for verification"), "audits_admin:action_submit", condition=active and owner_or_manager),
             *self.button(
-                _("Verify effectiveness"), "audits_admin:action_verify",
+                _("Submit for verification"), "audits_admin:action_submit", condition=active and owner_or_manager
+            ),
+            *self.button(
+                _("Verify effectiveness"),
+                "audits_admin:action_verify",
                 condition=action.status == ActionStatus.AWAITING_VERIFICATION and can_verify(user, action),
             ),
             *self.button(
-                _("Cancel"), "audits_admin:action_cancel",
+                _("Cancel"),
+                "audits_admin:action_cancel",
                 condition=action.status in ActionStatus.unfinished() and has_perm(user, action, MANAGE, APPROVE),
             ),
             *self.button(_("Download Word"), "audits_admin:action_docx"),
@@ -294,9 +322,19 @@ class ReviewInspectView(AuditInspectView):
         user, review = self.request.user, self.object
         planned = review.status == ReviewStatus.PLANNED
         return [
-            *self.button(_("Assemble inputs from the data"), "audits_admin:review_inputs", condition=planned and has_perm(user, review, APPROVE, MANAGE)),
-            *self.button(_("Record a decision"), "audits_admin:review_decision", condition=has_perm(user, review, APPROVE)),
-            *self.button(_("Record the review as held"), "audits_admin:review_hold", condition=planned and has_perm(user, review, APPROVE)),
+            *self.button(
+                _("Assemble inputs from the data"),
+                "audits_admin:review_inputs",
+                condition=planned and has_perm(user, review, APPROVE, MANAGE),
+            ),
+            *self.button(
+                _("Record a decision"), "audits_admin:review_decision", condition=has_perm(user, review, APPROVE)
+            ),
+            *self.button(
+                _("Record the review as held"),
+                "audits_admin:review_hold",
+                condition=planned and has_perm(user, review, APPROVE),
+            ),
             *self.button(_("Download minutes (Word)"), "audits_admin:review_docx"),
         ]
 
@@ -307,8 +345,13 @@ class ReviewInspectView(AuditInspectView):
         return {
             "inputs": review.inputs,
             "decisions": [
-                {"decision": d, "action": getattr(d, "action", None),
-                 "track_url": admin_url("audits_admin:decision_track", d) if can_track and not hasattr(d, "action") else ""}
+                {
+                    "decision": d,
+                    "action": getattr(d, "action", None),
+                    "track_url": admin_url("audits_admin:decision_track", d)
+                    if can_track and not hasattr(d, "action")
+                    else "",
+                }
                 for d in decisions
             ],
         }
@@ -358,8 +401,11 @@ class ObjectFormView(CommuneObjectMixin, WagtailAdminTemplateMixin, FormView):
         return str(self.object)
 
     def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": self.inspect_url(), "label": str(self.object)},
-                {"url": "", "label": self.get_page_title()}]
+        return [
+            *self.breadcrumbs_items,
+            {"url": self.inspect_url(), "label": str(self.object)},
+            {"url": "", "label": self.get_page_title()},
+        ]
 
     def perform(self, form) -> str:
         """Call the service; return the success message (override)."""
@@ -402,7 +448,9 @@ class ObjectFormView(CommuneObjectMixin, WagtailAdminTemplateMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(object=self.object, submit_label=self.submit_label, intro=self.intro, cancel_url=self.inspect_url())
+        context.update(
+            object=self.object, submit_label=self.submit_label, intro=self.intro, cancel_url=self.inspect_url()
+        )
         context["version_form"] = self.version_form
         return context
 
@@ -462,10 +510,16 @@ class PlanScopeView(PlanView):
     def _saved_rows(self) -> list[dict]:
         return [
             {
-                "pk": p.pk, "document_id": p.document_id, "document_code": p.document_code, "title": p.title,
-                "issue_number": p.issue_number, "responsible_unit": p.responsible_unit,
-                "responsible_users": list(p.responsible_users.all()), "auditee": p.auditee,
-                "auditor": p.auditor_id, "audit_date": p.audit_date,
+                "pk": p.pk,
+                "document_id": p.document_id,
+                "document_code": p.document_code,
+                "title": p.title,
+                "issue_number": p.issue_number,
+                "responsible_unit": p.responsible_unit,
+                "responsible_users": list(p.responsible_users.all()),
+                "auditee": p.auditee,
+                "auditor": p.auditor_id,
+                "audit_date": p.audit_date,
             }
             for p in self.object.processes.prefetch_related("responsible_users").order_by("order", "pk")
         ]
@@ -482,7 +536,13 @@ class PlanScopeView(PlanView):
             known = {row["document_id"] for row in rows}
             for item in selectors.effective_process_documents(self.object.commune_id):
                 if item.document_id not in known:
-                    rows.append({"document_id": item.document_id, "document_code": item.document_code, "title": item.procedure_name[:255]})
+                    rows.append(
+                        {
+                            "document_id": item.document_id,
+                            "document_code": item.document_code,
+                            "title": item.procedure_name[:255],
+                        }
+                    )
         return rows
 
     def perform(self, formset):
@@ -539,7 +599,11 @@ class ChecklistView(PlanView):
             files = [data["file"]] if data.get("file") else []
             try:
                 services.record_checklist_result(
-                    acting_user=self.request.user, item=item, result=data["result"], evidence=data["evidence"], files=files
+                    acting_user=self.request.user,
+                    item=item,
+                    result=data["result"],
+                    evidence=data["evidence"],
+                    files=files,
                 )
             except ValidationError as exc:
                 raise ValidationError([f"{item}: {message}" for message in exc.messages]) from exc
@@ -627,8 +691,12 @@ class VerifyView(ActionView):
 
     def perform(self, form):
         effective = form.cleaned_data["effectiveness"] == Effectiveness.EFFECTIVE
-        services.verify_action(acting_user=self.request.user, action=self.object, effective=effective, note=form.cleaned_data["note"])
-        return _("The action has been closed.") if effective else _("The action was not effective and has been reopened.")
+        services.verify_action(
+            acting_user=self.request.user, action=self.object, effective=effective, note=form.cleaned_data["note"]
+        )
+        return (
+            _("The action has been closed.") if effective else _("The action was not effective and has been reopened.")
+        )
 
 
 class CancelActionView(ActionView):

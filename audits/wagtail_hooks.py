@@ -81,7 +81,8 @@ register_permission_policy(
     Finding, CommuneScopedPolicy(Finding, action_perms={"add": AUDIT, "change": AUDIT, "delete": None})
 )
 register_permission_policy(
-    CorrectiveAction, CorrectiveActionPolicy(CorrectiveAction, action_perms={"add": None, "change": MANAGE, "delete": None})
+    CorrectiveAction,
+    CorrectiveActionPolicy(CorrectiveAction, action_perms={"add": None, "change": MANAGE, "delete": None}),
 )
 register_permission_policy(
     ManagementReview,
@@ -119,7 +120,9 @@ def save_training(user, form, instance):
     upload = form.cleaned_data.get("certificate_file")
     certificate = upload if isinstance(upload, UploadedFile) else ("" if upload is False else None)
     auditor = instance.auditor if instance else form.cleaned_data["auditor"]
-    return services.save_training(acting_user=user, auditor=auditor, training=instance, certificate_file=certificate, **data)
+    return services.save_training(
+        acting_user=user, auditor=auditor, training=instance, certificate_file=certificate, **data
+    )
 
 
 def delete_training(user, instance):
@@ -209,8 +212,22 @@ class ProgrammeViewSet(AuditViewSet):
     list_display = ["title", "commune", "year", "audit_month", "status"]
     list_filter = ["year", "status"]
     search_fields = ["title"]
-    inspect_view_fields = ["commune", "year", "title", "objectives", "scope", "criteria", "audit_month", "clauses",
-                           "auditors", "document_number", "status", "approved_by", "approved_at", "copied_from"]
+    inspect_view_fields = [
+        "commune",
+        "year",
+        "title",
+        "objectives",
+        "scope",
+        "criteria",
+        "audit_month",
+        "clauses",
+        "auditors",
+        "document_number",
+        "status",
+        "approved_by",
+        "approved_at",
+        "copied_from",
+    ]
 
 
 class PlanViewSet(AuditViewSet):
@@ -224,9 +241,23 @@ class PlanViewSet(AuditViewSet):
     list_display = ["title", "commune", "planned_start", "planned_end", "lead_auditor", "status"]
     list_filter = ["status", "programme__year"]
     search_fields = ["title"]
-    inspect_view_fields = ["programme", "title", "objectives", "criteria", "planned_start", "planned_end", "lead_auditor",
-                           "team", "clauses", "document_number", "report_number", "status", "conclusion", "completed_on",
-                           "cancel_reason"]
+    inspect_view_fields = [
+        "programme",
+        "title",
+        "objectives",
+        "criteria",
+        "planned_start",
+        "planned_end",
+        "lead_auditor",
+        "team",
+        "clauses",
+        "document_number",
+        "report_number",
+        "status",
+        "conclusion",
+        "completed_on",
+        "cancel_reason",
+    ]
 
     def list_queryset(self):
         return AuditPlan.objects.select_related("commune", "lead_auditor__user")
@@ -283,16 +314,42 @@ class FindingViewSet(AuditViewSet):
     inspect_view_class = views.FindingInspectView
     index_view_class = InspectFirstIndexView
     list_display = [
-        Column("code", label=_("number")), "commune", "plan", "kind", "clause", "description",
+        Column("code", label=_("number")),
+        "commune",
+        "plan",
+        "kind",
+        "clause",
+        "description",
         Column("process_reference", label=_("process document")),
         ActionStatusColumn("corrective_action", label=_("corrective action")),
     ]
     list_filter = ["kind", "plan__programme__year"]
     search_fields = ["description"]
-    list_export = ["code", "commune", "plan", "kind", "clause", "process_reference", "description", "evidence", "raised_on"]
+    list_export = [
+        "code",
+        "commune",
+        "plan",
+        "kind",
+        "clause",
+        "process_reference",
+        "description",
+        "evidence",
+        "raised_on",
+    ]
     export_filename = "phat-hien-danh-gia"
-    inspect_view_fields = ["plan", "code", "kind", "clause", "process", "process_reference", "description",
-                           "requirement", "evidence", "raised_by", "raised_on"]
+    inspect_view_fields = [
+        "plan",
+        "code",
+        "kind",
+        "clause",
+        "process",
+        "process_reference",
+        "description",
+        "requirement",
+        "evidence",
+        "raised_by",
+        "raised_on",
+    ]
 
     def list_queryset(self):
         return findings_list()
@@ -306,17 +363,40 @@ class ActionViewSet(AuditViewSet):
     save_function = staticmethod(save_action)
     inspect_view_class = views.ActionInspectView
     list_display = [
-        Column("number", label=_("number")), "title", "commune",
-        PersonColumn("owner", label=pgettext_lazy("audits", "owner")), DeadlineColumn("due_date", label=_("due date"), is_open=lambda action: action.status in ActionStatus.unfinished()), "status",
+        Column("number", label=_("number")),
+        "title",
+        "commune",
+        PersonColumn("owner", label=pgettext_lazy("audits", "owner")),
+        DeadlineColumn(
+            "due_date", label=_("due date"), is_open=lambda action: action.status in ActionStatus.unfinished()
+        ),
+        "status",
     ]
     list_filter = ["status", "year"]
     search_fields = ["title"]
     list_export = ["number", "title", "commune", "owner", "due_date", "status", "verification_result", "closed_at"]
     export_filename = "hanh-dong-khac-phuc"
-    inspect_view_fields = ["number", "title", "finding", "decision", "immediate_correction", "root_cause", "action_plan",
-                           "owner", "due_date", "status", "requested_by", "requested_on", "submitted_at",
-                           "verification_result", "verification_note", "verified_by", "verified_at", "closed_at",
-                           "cancel_reason"]
+    inspect_view_fields = [
+        "number",
+        "title",
+        "finding",
+        "decision",
+        "immediate_correction",
+        "root_cause",
+        "action_plan",
+        "owner",
+        "due_date",
+        "status",
+        "requested_by",
+        "requested_on",
+        "submitted_at",
+        "verification_result",
+        "verification_note",
+        "verified_by",
+        "verified_at",
+        "closed_at",
+        "cancel_reason",
+    ]
 
     def list_queryset(self):
         return actions_list()
@@ -331,8 +411,21 @@ class ReviewViewSet(AuditViewSet):
     inspect_view_class = views.ReviewInspectView
     list_display = ["title", "commune", "year", "planned_on", "held_on", "status"]
     list_filter = ["year", "status"]
-    inspect_view_fields = ["commune", "year", "title", "planned_on", "held_on", "location", "chair", "secretary",
-                           "attendees", "document_number", "status", "conclusions", "inputs_assembled_at"]
+    inspect_view_fields = [
+        "commune",
+        "year",
+        "title",
+        "planned_on",
+        "held_on",
+        "location",
+        "chair",
+        "secretary",
+        "attendees",
+        "document_number",
+        "status",
+        "conclusions",
+        "inputs_assembled_at",
+    ]
 
 
 class ObjectiveViewSet(AuditViewSet):

@@ -26,16 +26,18 @@ class DossierItemBlock(blocks.StructBlock):
 
 class FeeItemBlock(blocks.StructBlock):
     item = blocks.TextBlock(
-        label=pgettext_lazy("fee table column", "Fee for"), rows=2, max_length=FEE_ITEM_MAX_LENGTH,
+        label=pgettext_lazy("fee table column", "Fee for"),
+        rows=2,
+        max_length=FEE_ITEM_MAX_LENGTH,
         help_text=_("What the fee or charge is for, e.g. “Fee for a copy of the birth certificate”."),
     )
     amount = blocks.CharBlock(
-        label=_("Amount"), required=False, max_length=FEE_AMOUNT_MAX_LENGTH,
+        label=_("Amount"),
+        required=False,
+        max_length=FEE_AMOUNT_MAX_LENGTH,
         help_text=_("E.g. “8.000 đồng/bản” or “Miễn”."),
     )
-    notes = blocks.TextBlock(
-        label=_("Legal basis / notes"), required=False, rows=2, max_length=FEE_NOTES_MAX_LENGTH
-    )
+    notes = blocks.TextBlock(label=_("Legal basis / notes"), required=False, rows=2, max_length=FEE_NOTES_MAX_LENGTH)
 
     class Meta:
         icon = "tag"

@@ -154,10 +154,18 @@ def _validate(values: dict, seen: dict[str, int], line: int) -> list[tuple[int, 
     if code and not CODE_RE.match(code):
         errors.append((line, _("“%(code)s” is not a national procedure code (e.g. 1.001193)") % {"code": code}))
     elif code in seen:
-        errors.append((line, _("code %(code)s already appears on line %(first)s") % {"code": code, "first": seen[code]}))
+        errors.append(
+            (line, _("code %(code)s already appears on line %(first)s") % {"code": code, "first": seen[code]})
+        )
     for name, limit in MAX_LENGTHS.items():
         if len(values.get(name, "")) > limit:
-            errors.append((line, _("“%(column)s” is longer than %(limit)d characters") % {"column": COLUMNS[name][0], "limit": limit}))
+            errors.append(
+                (
+                    line,
+                    _("“%(column)s” is longer than %(limit)d characters")
+                    % {"column": COLUMNS[name][0], "limit": limit},
+                )
+            )
     url = values.get("source_url", "")
     if url and not url.startswith(("http://", "https://")):
         errors.append((line, _("“%(url)s” is not a web address") % {"url": url}))

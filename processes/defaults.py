@@ -22,10 +22,14 @@ DEFINITIONS = (
 DOSSIER_SETS = "01 bộ."
 RECEPTION = "Bộ phận Tiếp nhận và trả kết quả (Một cửa) – {agency_title}."
 STEPS = (
-    ("B1", "Tiếp nhận, kiểm tra hồ sơ; lập Phiếu tiếp nhận và hẹn trả kết quả, Phiếu yêu cầu bổ sung "
-     "hoặc Phiếu từ chối.", "Công chức Một cửa", "", "Mẫu 01, 02, 03, 06"),
-    ("B2", "Thẩm định hồ sơ, dự thảo kết quả; ghi Phiếu kiểm soát quá trình.", "Công chức chuyên môn", "",
-     "Mẫu 05"),
+    (
+        "B1",
+        "Tiếp nhận, kiểm tra hồ sơ; lập Phiếu tiếp nhận và hẹn trả kết quả, Phiếu yêu cầu bổ sung hoặc Phiếu từ chối.",
+        "Công chức Một cửa",
+        "",
+        "Mẫu 01, 02, 03, 06",
+    ),
+    ("B2", "Thẩm định hồ sơ, dự thảo kết quả; ghi Phiếu kiểm soát quá trình.", "Công chức chuyên môn", "", "Mẫu 05"),
     ("B3", "Xem xét, ký kết quả giải quyết.", "Chủ tịch/Phó Chủ tịch UBND", "", ""),
     ("B4", "Trả kết quả cho tổ chức, cá nhân; cập nhật Sổ theo dõi hồ sơ.", "Công chức Một cửa", "", "Mẫu 06"),
 )
@@ -44,9 +48,9 @@ def short_agency(agency: str) -> str:
     prefix = "ỦY BAN NHÂN DÂN "
     if not agency.upper().startswith(prefix):
         return agency
-    place = agency[len(prefix):].strip()
+    place = agency[len(prefix) :].strip()
     kind = next((k for k in UNIT_TYPES if place.lower().startswith(k + " ")), "")
-    name = place[len(kind):].strip()
+    name = place[len(kind) :].strip()
     if name.isupper():
         name = " ".join(word.capitalize() for word in name.split())
     return " ".join(part for part in ("UBND", kind, name) if part)

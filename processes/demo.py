@@ -44,12 +44,17 @@ MODELS = (("1.001193", "QTM-01/HT"), ("1.000894", "QTM-02/HT"), ("1.004873", "QT
 LAM_DOCUMENTS = (
     ("1.001193", "QT-01/HT", True, ()),
     ("1.000894", "QT-02/HT", True, ()),
-    ("1.000656", "QT-03/HT", False, (
-        {
-            "processing_time": "Ngay trong ngày tiếp nhận hồ sơ; cần xác minh không quá 03 ngày làm việc.",
-            "change_request": "Rà soát TTHC năm 2025",
-        },
-    )),
+    (
+        "1.000656",
+        "QT-03/HT",
+        False,
+        (
+            {
+                "processing_time": "Ngay trong ngày tiếp nhận hồ sơ; cần xác minh không quá 03 ngày làm việc.",
+                "change_request": "Rà soát TTHC năm 2025",
+            },
+        ),
+    ),
     ("2.000815", "QT-01/CT", False, ()),
     ("2.000884", "QT-02/CT", False, ()),
 )

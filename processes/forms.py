@@ -16,7 +16,9 @@ from .models import Procedure, ProcessDocument
 
 def managed_communes(user):
     """Communes where ``user`` drafts documents (ISO officer)."""
-    return Commune.objects.filter(pk__in=permissions.communes_for(user, permissions.MANAGE).values("pk")).order_by("name")
+    return Commune.objects.filter(pk__in=permissions.communes_for(user, permissions.MANAGE).values("pk")).order_by(
+        "name"
+    )
 
 
 def offer_managed_communes(form: forms.Form, user) -> None:

@@ -58,7 +58,11 @@ class Procedure(models.Model):
     legal_basis = models.TextField(_("legal basis"), blank=True, help_text=_("One legal document per line."))
     time_limit_text = models.CharField(_("time limit as published"), max_length=600, blank=True)
     time_limit_value = models.DecimalField(
-        _("time limit"), max_digits=6, decimal_places=1, null=True, blank=True,
+        _("time limit"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
         help_text=_("Empty when the published time has no unit."),
     )
     time_limit_unit = models.CharField(_("time limit unit"), max_length=20, choices=TimeUnit.choices, blank=True)
@@ -86,7 +90,7 @@ class Procedure(models.Model):
         """The name without the leading "Thủ tục" the portal puts on some entries."""
         name = self.name.strip()
         prefix = "Thủ tục "
-        return capfirst(name[len(prefix):].strip()) if name.startswith(prefix) else name
+        return capfirst(name[len(prefix) :].strip()) if name.startswith(prefix) else name
 
     @property
     def time_limit_display(self) -> str:
@@ -211,7 +215,9 @@ class ProcessDocument(
     issue_number = models.PositiveSmallIntegerField(_("issue number"), default=1)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     effective_date = models.DateField(
-        _("effective date"), null=True, blank=True,
+        _("effective date"),
+        null=True,
+        blank=True,
         help_text=_("Stamped on approval: the approval date, or a later date proposed here."),
     )
     status = models.CharField(
@@ -244,15 +250,20 @@ class ProcessDocument(
     changes = StreamField(blocks.CHANGE_BLOCKS, verbose_name=_("change table"), blank=True)
 
     change_summary = models.TextField(
-        _("what this revision changes"), blank=True,
+        _("what this revision changes"),
+        blank=True,
         help_text=_("Written into the change table when this version is approved."),
     )
     change_request = models.CharField(
-        _("change requested by"), max_length=255, blank=True,
+        _("change requested by"),
+        max_length=255,
+        blank=True,
         help_text=_("E.g. the legal document or the request that triggered the change."),
     )
     legal_change_effective_date = models.DateField(
-        _("legal change effective on"), null=True, blank=True,
+        _("legal change effective on"),
+        null=True,
+        blank=True,
         help_text=_(
             "Model documents: the date the legal change takes effect; derived copies must be "
             "updated within 3 months of it (QĐ 19/2014 Art. 4.4a)."
@@ -393,14 +404,22 @@ class ProcessVersion(models.Model):
         ProcessDocument, verbose_name=_("document"), on_delete=models.CASCADE, related_name="versions"
     )
     revision = models.ForeignKey(
-        "wagtailcore.Revision", verbose_name=_("revision"), null=True, blank=True, on_delete=models.SET_NULL,
+        "wagtailcore.Revision",
+        verbose_name=_("revision"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     issue_number = models.PositiveSmallIntegerField(_("issue number"))
     issued_on = models.DateField(_("issued on"))
     effective_date = models.DateField(_("effective date"))
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("approved by"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     approved_at = models.DateTimeField(_("approved at"))
@@ -455,7 +474,11 @@ class DocumentUpdateFlag(models.Model):
     upstream_changes = models.JSONField(_("changes in the model"), default=list, blank=True)
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
     resolved_version = models.ForeignKey(
-        ProcessVersion, verbose_name=_("resolved by version"), null=True, blank=True, on_delete=models.SET_NULL,
+        ProcessVersion,
+        verbose_name=_("resolved by version"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="resolved_flags",
     )
 

@@ -43,8 +43,14 @@ def review_requested(*, document, task_state, acting_user) -> None:
         subject = _("Quy trình %(code)s awaits your review (%(step)s)") % values
         message = _("%(by)s submitted quy trình %(code)s “%(title)s” for the step “%(step)s”.") % values
         notify(
-            recipients=recipients, kind=KIND_SUBMITTED, subject=subject, message=message, obj=document,
-            commune=document.commune_id, link=_edit_link(document), dedup_key=dedup_key,
+            recipients=recipients,
+            kind=KIND_SUBMITTED,
+            subject=subject,
+            message=message,
+            obj=document,
+            commune=document.commune_id,
+            link=_edit_link(document),
+            dedup_key=dedup_key,
             acting_user=acting_user,
         )
 
@@ -82,8 +88,13 @@ def review_finished(*, document, workflow_state, approved: bool, acting_user) ->
         if comment:
             message += "\n" + _("Comment: %(comment)s") % values
         notify(
-            recipients=[submitter], kind=kind, subject=subject, message=message, obj=document,
-            commune=document.commune_id, link=_edit_link(document),
+            recipients=[submitter],
+            kind=kind,
+            subject=subject,
+            message=message,
+            obj=document,
+            commune=document.commune_id,
+            link=_edit_link(document),
             dedup_key=f"processes.{'approved' if approved else 'rejected'}:{workflow_state.pk}",
             acting_user=acting_user,
         )

@@ -23,6 +23,8 @@ class DocumentSearchMixin:
             matches |= Q(**{f"{field}__icontains": self.search_query})
         words = search_words(self.search_query)
         if words:
-            found = get_search_backend().search(PlainText(" ".join(words)), queryset.order_by(), order_by_relevance=False)
+            found = get_search_backend().search(
+                PlainText(" ".join(words)), queryset.order_by(), order_by_relevance=False
+            )
             matches |= Q(pk__in=[item.pk for item in found])
         return queryset.filter(matches)

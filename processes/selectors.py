@@ -134,7 +134,9 @@ def public_procedures(*, commune) -> list[FieldGroup]:
         .select_related("procedure")
         .order_by("procedure__field", "procedure__code")
     )
-    return [FieldGroup(field=key, documents=list(items)) for key, items in groupby(documents, lambda d: d.procedure.field)]
+    return [
+        FieldGroup(field=key, documents=list(items)) for key, items in groupby(documents, lambda d: d.procedure.field)
+    ]
 
 
 def public_document(*, commune, code: str) -> ProcessDocument | None:
@@ -166,9 +168,7 @@ def document_versions(*, document: ProcessDocument) -> list[ProcessVersion]:
 
 
 def open_flags(*, document: ProcessDocument) -> list[DocumentUpdateFlag]:
-    return list(
-        document.update_flags.select_related("model_version__document").order_by("resolved_on", "deadline")
-    )
+    return list(document.update_flags.select_related("model_version__document").order_by("resolved_on", "deadline"))
 
 
 @dataclass(frozen=True)

@@ -58,13 +58,19 @@ ACTION_PROCEDURE_UPDATE = define_action(
     "processes.procedure.update", gettext_lazy("Edit TTHC"), gettext_lazy("Edited a procedure of the TTHC catalogue")
 )
 ACTION_PROCEDURE_DELETE = define_action(
-    "processes.procedure.delete", gettext_lazy("Delete TTHC"), gettext_lazy("Deleted a procedure from the TTHC catalogue")
+    "processes.procedure.delete",
+    gettext_lazy("Delete TTHC"),
+    gettext_lazy("Deleted a procedure from the TTHC catalogue"),
 )
 ACTION_HANDLED_ADD = define_action(
-    "processes.handled.add", gettext_lazy("Add handled procedure"), gettext_lazy("Added a procedure the commune handles")
+    "processes.handled.add",
+    gettext_lazy("Add handled procedure"),
+    gettext_lazy("Added a procedure the commune handles"),
 )
 ACTION_HANDLED_UPDATE = define_action(
-    "processes.handled.update", gettext_lazy("Edit handled procedure"), gettext_lazy("Edited a procedure the commune handles")
+    "processes.handled.update",
+    gettext_lazy("Edit handled procedure"),
+    gettext_lazy("Edited a procedure the commune handles"),
 )
 ACTION_HANDLED_REMOVE = define_action(
     "processes.handled.remove",
@@ -72,7 +78,9 @@ ACTION_HANDLED_REMOVE = define_action(
     gettext_lazy("Removed a procedure the commune handles"),
 )
 ACTION_LIBRARY_EDITOR = define_action(
-    "processes.library.editor_add", gettext_lazy("Add model library editor"), gettext_lazy("Added a model library editor")
+    "processes.library.editor_add",
+    gettext_lazy("Add model library editor"),
+    gettext_lazy("Added a model library editor"),
 )
 ACTION_CREATE = define_action(
     "processes.document.create", gettext_lazy("Start quy trình"), gettext_lazy("Started the quy trình")
@@ -200,15 +208,30 @@ def import_catalogue(
 
 #: What the catalogue's form changes by hand.
 PROCEDURE_FIELDS = (
-    "code", "name", "field", "level", "decision_number", "legal_basis", "time_limit_text", "time_limit_value",
-    "time_limit_unit", "fees", "result", "steps_text", "source_url", "retrieved_on", "verified",
+    "code",
+    "name",
+    "field",
+    "level",
+    "decision_number",
+    "legal_basis",
+    "time_limit_text",
+    "time_limit_value",
+    "time_limit_unit",
+    "fees",
+    "result",
+    "steps_text",
+    "source_url",
+    "retrieved_on",
+    "verified",
 )
 
 
 def _require_catalogue_editor(acting_user, action: str) -> None:
     from .policies import CatalogueReadPolicy
 
-    if not actors.is_system(acting_user) and not CatalogueReadPolicy(Procedure).user_has_permission(acting_user, action):
+    if not actors.is_system(acting_user) and not CatalogueReadPolicy(Procedure).user_has_permission(
+        acting_user, action
+    ):
         raise PermissionDenied
 
 
@@ -241,7 +264,12 @@ def update_procedure(*, procedure: Procedure, acting_user, **values) -> Procedur
     if _procedure_changes(procedure, values):
         procedure.full_clean()
         procedure.save()
-        log(instance=procedure, action=ACTION_PROCEDURE_UPDATE, user=acting_user, data={"code": procedure.code, "changes": changes})
+        log(
+            instance=procedure,
+            action=ACTION_PROCEDURE_UPDATE,
+            user=acting_user,
+            data={"code": procedure.code, "changes": changes},
+        )
     return procedure
 
 
@@ -277,7 +305,12 @@ def add_handled_procedures(*, commune, procedures, acting_user=None, note: str =
         known.add(procedure.pk)
         added.append(entry)
     if added:
-        log(instance=commune, action=ACTION_HANDLED_ADD, user=acting_user, data={"codes": [e.procedure.code for e in added]})
+        log(
+            instance=commune,
+            action=ACTION_HANDLED_ADD,
+            user=acting_user,
+            data={"codes": [e.procedure.code for e in added]},
+        )
         send_data_changed(sender=CommuneProcedure, commune_id=commune.pk, kind="process")
     return added
 
@@ -296,7 +329,12 @@ def update_handled_procedure(
     entry.procedure, entry.note = procedure, note
     entry.full_clean()
     _set_history_user(entry, acting_user).save()
-    log(instance=entry.commune, action=ACTION_HANDLED_UPDATE, user=acting_user, data={"code": procedure.code, "previous": previous, "note": note})
+    log(
+        instance=entry.commune,
+        action=ACTION_HANDLED_UPDATE,
+        user=acting_user,
+        data={"code": procedure.code, "previous": previous, "note": note},
+    )
     send_data_changed(sender=CommuneProcedure, commune_id=entry.commune_id, kind="process")
     return entry
 
@@ -413,7 +451,9 @@ def create_process_document(
 
 def _check_editable(document: ProcessDocument, acting_user) -> None:
     if document.workflow_in_progress:
-        raise ValidationError(_("“%(document)s” is being reviewed; wait until the review ends.") % {"document": document})
+        raise ValidationError(
+            _("“%(document)s” is being reviewed; wait until the review ends.") % {"document": document}
+        )
     lock = document.get_lock()
     if lock and lock.for_user(acting_user):
         raise ValidationError(_("“%(document)s” is locked by another user.") % {"document": document})
@@ -440,7 +480,7 @@ def _normalise_title(text: str) -> str:
     text = " ".join(text.lower().split())
     for prefix in ("quy trình ", "thủ tục "):
         if text.startswith(prefix):
-            text = text[len(prefix):]
+            text = text[len(prefix) :]
     return text
 
 
@@ -484,11 +524,19 @@ def import_process_document(
         )
     if existing is None:
         document = _create_draft(
-            owner={"commune": commune, "owner_unit": None}, procedure=procedure, content=content, acting_user=acting_user
+            owner={"commune": commune, "owner_unit": None},
+            procedure=procedure,
+            content=content,
+            acting_user=acting_user,
         )
     else:
         document = save_draft_from_content(document=existing, content=content, acting_user=acting_user)
-    log(instance=document, action=ACTION_IMPORT, user=acting_user, data={"file": source_name, "procedure": procedure.code})
+    log(
+        instance=document,
+        action=ACTION_IMPORT,
+        user=acting_user,
+        data={"file": source_name, "procedure": procedure.code},
+    )
     return document
 
 
@@ -725,7 +773,10 @@ def _localised(content: ProcessContent, *, model: ProcessDocument, commune) -> P
         if isinstance(value, str):
             return value.replace(source, target).replace(model.agency_name, commune.agency_name)
         if isinstance(value, list):
-            return [dataclasses.replace(row, **{f.name: swap(getattr(row, f.name)) for f in dataclasses.fields(row)}) for row in value]
+            return [
+                dataclasses.replace(row, **{f.name: swap(getattr(row, f.name)) for f in dataclasses.fields(row)})
+                for row in value
+            ]
         return value
 
     return dataclasses.replace(content, **{name: swap(getattr(content, name)) for name in CONTENT_FIELDS})
@@ -754,7 +805,12 @@ def adopt_model(*, model: ProcessDocument, commune, acting_user, code: str = "")
         source_model=model,
         source_version=version,
     )
-    log(instance=document, action=ACTION_ADOPT, user=acting_user, data={"model": model.pk, "issue_number": version.issue_number})
+    log(
+        instance=document,
+        action=ACTION_ADOPT,
+        user=acting_user,
+        data={"model": model.pk, "issue_number": version.issue_number},
+    )
     return document
 
 
@@ -793,13 +849,23 @@ def republish_model(
             continue
         flags.append(flag)
         sync_status(document=copy)
-        log(instance=copy, action=ACTION_FLAG, user=acting_user, data={"model_issue": version.issue_number, "deadline": deadline})
+        log(
+            instance=copy,
+            action=ACTION_FLAG,
+            user=acting_user,
+            data={"model_issue": version.issue_number, "deadline": deadline},
+        )
         _notify(copy)
     log(
         instance=model,
         action=ACTION_REPUBLISH,
         user=acting_user,
-        data={"issue_number": version.issue_number, "legal_effective_date": legal, "deadline": deadline, "flagged": len(flags)},
+        data={
+            "issue_number": version.issue_number,
+            "legal_effective_date": legal,
+            "deadline": deadline,
+            "flagged": len(flags),
+        },
     )
     return flags
 
@@ -811,7 +877,9 @@ def update_from_model(*, document: ProcessDocument, acting_user) -> ProcessDocum
         raise ValidationError(_("This quy trình was not adopted from a model."))
     current = _current_model_version(document.source_model)
     base = _model_base_version(document, current)
-    changed = changed_fields(diff_contents(base.content, current.content, fields=CONTENT_FIELDS)) if base else CONTENT_FIELDS
+    changed = (
+        changed_fields(diff_contents(base.content, current.content, fields=CONTENT_FIELDS)) if base else CONTENT_FIELDS
+    )
     draft_content = document_content(document.get_latest_revision_as_object())
     model_content = _localised(current.content, model=document.source_model, commune=document.commune)
     for name in changed:
@@ -819,5 +887,10 @@ def update_from_model(*, document: ProcessDocument, acting_user) -> ProcessDocum
     draft = save_draft_from_content(
         document=document, content=draft_content, acting_user=acting_user, include_header=False, source_version=current
     )
-    log(instance=document, action=ACTION_UPDATE_FROM_MODEL, user=acting_user, data={"model_issue": current.issue_number, "fields": list(changed)})
+    log(
+        instance=document,
+        action=ACTION_UPDATE_FROM_MODEL,
+        user=acting_user,
+        data={"model_issue": current.issue_number, "fields": list(changed)},
+    )
     return draft

@@ -110,13 +110,19 @@ class VersionListView(DocumentPageView):
         context = super().get_context_data(**kwargs)
         versions = selectors.document_versions(document=self.object)
         context["versions"] = [
-            (v, self.sibling_url("version", self.object.pk, v.issue_number), self.sibling_url("version_docx", self.object.pk, v.issue_number))
+            (
+                v,
+                self.sibling_url("version", self.object.pk, v.issue_number),
+                self.sibling_url("version_docx", self.object.pk, v.issue_number),
+            )
             for v in versions
         ]
         context["compare_form"] = CompareForm(choices=_version_choices(versions, context["can_review"]))
         context["open_flags"] = [f for f in selectors.open_flags(document=self.object) if f.resolved_on is None]
         user = self.request.user
-        if self.object.is_model and (user.is_superuser or self.object.owner_unit_id in library_oversight_unit_ids(user)):
+        if self.object.is_model and (
+            user.is_superuser or self.object.owner_unit_id in library_oversight_unit_ids(user)
+        ):
             context["adoption_url"] = self.sibling_url("adoption", self.object.pk)
         return context
 
@@ -308,7 +314,10 @@ class AdoptView(DocumentPageView):
             return redirect(self.sibling_url("library"))
         try:
             document = services.adopt_model(
-                model=self.object, commune=form.cleaned_data["commune"], acting_user=request.user, code=form.cleaned_data["code"]
+                model=self.object,
+                commune=form.cleaned_data["commune"],
+                acting_user=request.user,
+                code=form.cleaned_data["code"],
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
@@ -354,9 +363,9 @@ class DocxUploadView(AdminPageView):
 
 
 def _readable_models(user):
-    return ProcessDocument.objects.filter(
-        owner_unit_id__in=library_view_unit_ids(user), live=True
-    ).select_related("procedure", "owner_unit")
+    return ProcessDocument.objects.filter(owner_unit_id__in=library_view_unit_ids(user), live=True).select_related(
+        "procedure", "owner_unit"
+    )
 
 
 class StartView(AdminPageView):
@@ -369,7 +378,9 @@ class StartView(AdminPageView):
 
     def _form(self, data=None):
         initial = {"procedure": self.request.GET.get("procedure")}
-        return StartForm(data, initial=initial, user=self.request.user, models_queryset=_readable_models(self.request.user))
+        return StartForm(
+            data, initial=initial, user=self.request.user, models_queryset=_readable_models(self.request.user)
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -382,7 +393,9 @@ class StartView(AdminPageView):
             data = form.cleaned_data
             try:
                 if data["model"] is not None:
-                    document = services.adopt_model(model=data["model"], commune=data["commune"], acting_user=request.user)
+                    document = services.adopt_model(
+                        model=data["model"], commune=data["commune"], acting_user=request.user
+                    )
                 else:
                     document = services.create_process_document(
                         procedure=data["procedure"], commune=data["commune"], acting_user=request.user
@@ -444,7 +457,12 @@ class DocumentListButtonsMixin:
         namespace = self.edit_url_name.rsplit(":", 1)[0]
         buttons = list(super().get_list_more_buttons(instance))
         buttons.append(
-            MenuItem(_("Versions"), url=reverse(f"{namespace}:versions", args=[instance.pk]), icon_name="history", priority=15)
+            MenuItem(
+                _("Versions"),
+                url=reverse(f"{namespace}:versions", args=[instance.pk]),
+                icon_name="history",
+                priority=15,
+            )
         )
         if instance.live:
             url = reverse(f"{namespace}:current_docx", args=[instance.pk])

@@ -165,7 +165,9 @@ class ProcessEditView(StaleRevisionGuard, ReviewerEditorAccess, NoDirectPublishM
             (_("Compare versions"), "compare_versions", "doc-full"),
             (_("Download draft (Word)"), "draft_docx", "download"),
         ):
-            buttons.append(HeaderButton(label, url=reverse(f"{namespace}:{name}", args=[self.object.pk]), icon_name=icon))
+            buttons.append(
+                HeaderButton(label, url=reverse(f"{namespace}:{name}", args=[self.object.pk]), icon_name=icon)
+            )
         return buttons
 
     def get_success_message(self, instance=None):
@@ -183,19 +185,24 @@ def workflow_action_message(document: ProcessDocument, action: str) -> str:
     task = document.current_workflow_task
     if task is not None:
         return _("“%(document)s”: the step has been approved; it now waits for the step “%(step)s”.") % {
-            "document": document, "step": task.name,
+            "document": document,
+            "step": task.name,
         }
     version = document.current_version
     if version is None:
         return _("“%(document)s” has been approved.") % {"document": document}
     return _("“%(document)s” has been approved: issue %(issue)s, effective from %(date)s.") % {
-        "document": document, "issue": version.issue_number, "date": version.effective_date.strftime("%d/%m/%Y"),
+        "document": document,
+        "issue": version.issue_number,
+        "date": version.effective_date.strftime("%d/%m/%Y"),
     }
 
 
 # The issue number in a version URL must be one of the document's own versions.
 register_owned_kwarg(
-    "issue_number", lambda document, value: document.versions.filter(issue_number=int(value)).exists(), model=ProcessDocument
+    "issue_number",
+    lambda document, value: document.versions.filter(issue_number=int(value)).exists(),
+    model=ProcessDocument,
 )
 
 
@@ -207,7 +214,9 @@ class InstanceActionLinks:
         return self.permission_policy.user_has_permission_for_instance(self.request.user, action, instance)
 
 
-class ProcessIndexView(InstanceActionLinks, DocumentSearchMixin, views.DocumentListButtonsMixin, snippet_views.IndexView):
+class ProcessIndexView(
+    InstanceActionLinks, DocumentSearchMixin, views.DocumentListButtonsMixin, snippet_views.IndexView
+):
     def get_edit_url(self, instance):
         edit_url = super().get_edit_url(instance)
         return edit_url if edit_url and self.user_may("change", instance) else None
@@ -241,7 +250,9 @@ class ReviewerPreviewOnEditView(snippet_views.PreviewOnEditView):
 
     def user_has_permission_for_instance(self, permission, instance):
         if permission is None:
-            return self.permission_policy.user_has_any_permission_for_instance(self.request.user, REVIEW_ACTIONS, instance)
+            return self.permission_policy.user_has_any_permission_for_instance(
+                self.request.user, REVIEW_ACTIONS, instance
+            )
         return super().user_has_permission_for_instance(permission, instance)
 
 
@@ -266,7 +277,11 @@ class ReadOnlyFieldPanel(FieldPanel):
 def _document_panels():
     def person(prefix, heading):
         return MultiFieldPanel(
-            [FieldRowPanel([FieldPanel(f"{prefix}_name"), FieldPanel(f"{prefix}_position"), FieldPanel(f"{prefix}_on")])],
+            [
+                FieldRowPanel(
+                    [FieldPanel(f"{prefix}_name"), FieldPanel(f"{prefix}_position"), FieldPanel(f"{prefix}_on")]
+                )
+            ],
             heading=heading,
         )
 
@@ -368,8 +383,22 @@ class ProcessDocumentViewSet(CommuneScopedViewSetMixin, SnippetViewSet):
     # Searched by ProcessIndexView (processes.search): "contains" on these columns, plus the search index's words.
     search_fields = ["title", "code", "procedure__code"]
     inspect_view_enabled = True
-    inspect_view_fields = ["code", "title", "procedure", "commune", "owner_unit", "status", "issue_number",
-                           "issued_on", "effective_date", "purpose", "scope", "legal_basis", "processing_time", "fees"]
+    inspect_view_fields = [
+        "code",
+        "title",
+        "procedure",
+        "commune",
+        "owner_unit",
+        "status",
+        "issue_number",
+        "issued_on",
+        "effective_date",
+        "purpose",
+        "scope",
+        "legal_basis",
+        "processing_time",
+        "fees",
+    ]
     copy_view_enabled = False
     chooser_viewset_class = ProcessChooserViewSet
     edit_handler = _document_panels()
@@ -394,12 +423,19 @@ class ProcessDocumentViewSet(CommuneScopedViewSetMixin, SnippetViewSet):
 
     @property
     def url_finder_class(self):
-        return type("ProcessDocumentURLFinder", (ReviewerURLFinder,), {
-            "model": self.model, "edit_url_name": self.get_url_name("edit"),
-        })
+        return type(
+            "ProcessDocumentURLFinder",
+            (ReviewerURLFinder,),
+            {
+                "model": self.model,
+                "edit_url_name": self.get_url_name("edit"),
+            },
+        )
 
     def page_view(self, view_class):
-        return self.construct_view(view_class, url_namespace=self.url_namespace, index_url_name=self.get_url_name("list"))
+        return self.construct_view(
+            view_class, url_namespace=self.url_namespace, index_url_name=self.get_url_name("list")
+        )
 
     def get_urlpatterns(self):
         doc = "<str:pk>"
@@ -473,7 +509,11 @@ def save_handled(user, form, instance):
             commune=data["commune"], procedures=[data["procedure"]], note=data.get("note", ""), acting_user=user
         )[0]
     return services.update_handled_procedure(
-        entry=instance, commune=data["commune"], procedure=data["procedure"], note=data.get("note", ""), acting_user=user
+        entry=instance,
+        commune=data["commune"],
+        procedure=data["procedure"],
+        note=data.get("note", ""),
+        acting_user=user,
     )
 
 
@@ -554,7 +594,10 @@ class LinkViewSet(ViewSet):
                 return ProcessDocumentPolicy(ProcessDocument).user_has_permission(request.user, action)
 
         return PolicyMenuItem(
-            self.menu_label, self.menu_url, name=self.name, icon_name=self.menu_icon,
+            self.menu_label,
+            self.menu_url,
+            name=self.name,
+            icon_name=self.menu_icon,
             order=self.get_menu_item_order(order),
         )
 
@@ -566,7 +609,9 @@ class ProcessesGroup(ViewSetGroup):
     items = (
         ProcessDocumentViewSet(),
         LinkViewSet("process_start", target="start", action="add", menu_label=_("Start a quy trình"), menu_icon="plus"),
-        LinkViewSet("process_import", target="import_docx", action="add", menu_label=_("Import from Word"), menu_icon="upload"),
+        LinkViewSet(
+            "process_import", target="import_docx", action="add", menu_label=_("Import from Word"), menu_icon="upload"
+        ),
         LinkViewSet("process_library", target="library", menu_label=_("Model library"), menu_icon="folder-open-1"),
         ProcedureViewSet("tthc"),
         CommuneProcedureViewSet("handled_procedures"),

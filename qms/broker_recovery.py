@@ -105,8 +105,14 @@ def is_embedded(broker_url: str | None) -> bool:
 class Recovery:
     """Heartbeat, claims and sweep of one worker process on one SQLAlchemy broker."""
 
-    def __init__(self, broker_url: str, *, transport_options: dict | None = None,
-                 heartbeat: float = DEFAULT_HEARTBEAT_SECONDS, timeout: float = DEFAULT_WORKER_TIMEOUT_SECONDS):
+    def __init__(
+        self,
+        broker_url: str,
+        *,
+        transport_options: dict | None = None,
+        heartbeat: float = DEFAULT_HEARTBEAT_SECONDS,
+        timeout: float = DEFAULT_WORKER_TIMEOUT_SECONDS,
+    ):
         url = broker_url.split("+", 1)[1]
         connect_args = {"timeout": 30} if url.startswith("sqlite") else {}
         self.engine = create_engine(url, poolclass=NullPool, connect_args=connect_args)

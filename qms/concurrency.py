@@ -80,7 +80,9 @@ def changed_after_open_message(change: LastChange | None) -> str:
             "This record was changed at %(time)s after you opened it. "
             "Reload the page to see the changes, then make your edits again."
         ) % {"time": format_moment(change.at)}
-    return _("This record was changed after you opened it. Reload the page to see the changes, then make your edits again.")
+    return _(
+        "This record was changed after you opened it. Reload the page to see the changes, then make your edits again."
+    )
 
 
 def missing_version_message() -> str:

@@ -113,7 +113,9 @@ def load_demo(*, acting_user=None) -> dict:
     role_of = {"iso_officer": Role.ISO_OFFICER, "leader": Role.LEADER, "auditor": Role.AUDITOR}
     for account in DEMO_ACCOUNTS:
         if account.role in role_of:
-            add_commune_member(commune=demo_commune, user=users[account.username], role=role_of[account.role], acting_user=acting_user)
+            add_commune_member(
+                commune=demo_commune, user=users[account.username], role=role_of[account.role], acting_user=acting_user
+            )
     yy = units[YY_DISTRICT]
     add_unit_follower(unit=yy, user=users["huyen.yyen"], acting_user=acting_user)
     add_unit_follower(unit=yy.parent, user=users["tinh.namdinh"], acting_user=acting_user)

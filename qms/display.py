@@ -78,9 +78,7 @@ def deadline_html(due, *, is_open: bool = True, today: datetime.date | None = No
         return date
     status, overdue = deadline_status(due, today)
     if overdue:
-        return format_html(
-            '{} <strong class="qms-deadline qms-deadline--overdue">⚠ {}</strong>', date, status
-        )
+        return format_html('{} <strong class="qms-deadline qms-deadline--overdue">⚠ {}</strong>', date, status)
     return format_html('{} <span class="qms-deadline">({})</span>', date, status)
 
 
@@ -122,7 +120,9 @@ class ReadableIndexMixin:
 
     def row_url(self, instance) -> str | None:
         policy = self.permission_policy
-        if self.edit_url_name and (policy is None or policy.user_has_permission_for_instance(self.request.user, "change", instance)):
+        if self.edit_url_name and (
+            policy is None or policy.user_has_permission_for_instance(self.request.user, "change", instance)
+        ):
             return reverse(self.edit_url_name, args=[quote(instance.pk)])
         if self._may_inspect:
             return reverse(self.inspect_url_name, args=[quote(instance.pk)])
@@ -134,7 +134,12 @@ class ReadableIndexMixin:
         first = columns[0] if columns else None
         if first is not None and not isinstance(first, TitleColumn):
             columns[0] = TitleColumn(
-                first.name, label=first.label, accessor=first.accessor, sort_key=first.sort_key,
-                classname=first.classname, width=first.width, get_url=self.row_url,
+                first.name,
+                label=first.label,
+                accessor=first.accessor,
+                sort_key=first.sort_key,
+                classname=first.classname,
+                width=first.width,
+                get_url=self.row_url,
             )
         return columns

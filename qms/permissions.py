@@ -69,9 +69,9 @@ def communes_for(user, perm: str = VIEW) -> QuerySet:
     # Two id subqueries on the same column rather than an OR across joins of
     # both permission tables: that join multiplies the rows of a province
     # official (a permission on every commune) and needs DISTINCT.
-    through_groups = CommuneGroupObjectPermission.objects.filter(
-        group__user=user, permission__codename=perm
-    ).values("content_object_id")
+    through_groups = CommuneGroupObjectPermission.objects.filter(group__user=user, permission__codename=perm).values(
+        "content_object_id"
+    )
     held_directly = CommuneUserObjectPermission.objects.filter(user=user, permission__codename=perm).values(
         "content_object_id"
     )
@@ -218,30 +218,38 @@ class CommuneScopedPolicy(BasePermissionPolicy):
         from django.contrib.auth import get_user_model
 
         perms = {self._perm(a) for a in actions} - {None}
-        return get_user_model().objects.filter(
-            Q(is_superuser=True)
-            | Q(groups__communegroupobjectpermission__permission__codename__in=perms)
-            | Q(communeuserobjectpermission__permission__codename__in=perms),
-            is_active=True,
-        ).distinct()
+        return (
+            get_user_model()
+            .objects.filter(
+                Q(is_superuser=True)
+                | Q(groups__communegroupobjectpermission__permission__codename__in=perms)
+                | Q(communeuserobjectpermission__permission__codename__in=perms),
+                is_active=True,
+            )
+            .distinct()
+        )
 
     def users_with_any_permission_for_instance(self, actions, instance):
         from django.contrib.auth import get_user_model
 
         perms = {self._perm(a) for a in actions} - {None}
         commune = self.commune_of(instance)
-        return get_user_model().objects.filter(
-            Q(is_superuser=True)
-            | Q(
-                groups__communegroupobjectpermission__permission__codename__in=perms,
-                groups__communegroupobjectpermission__content_object=commune,
+        return (
+            get_user_model()
+            .objects.filter(
+                Q(is_superuser=True)
+                | Q(
+                    groups__communegroupobjectpermission__permission__codename__in=perms,
+                    groups__communegroupobjectpermission__content_object=commune,
+                )
+                | Q(
+                    communeuserobjectpermission__permission__codename__in=perms,
+                    communeuserobjectpermission__content_object=commune,
+                ),
+                is_active=True,
             )
-            | Q(
-                communeuserobjectpermission__permission__codename__in=perms,
-                communeuserobjectpermission__content_object=commune,
-            ),
-            is_active=True,
-        ).distinct()
+            .distinct()
+        )
 
 
 class CommuneObjectGuardMixin:
@@ -270,7 +278,9 @@ class CommuneObjectGuardMixin:
 
         pk = kwargs.get("pk")
         if pk is None and set(kwargs) - {"pk"}:
-            raise ImproperlyConfigured(f"{type(self).__name__} takes ids but no pk: the commune guard cannot check them.")
+            raise ImproperlyConfigured(
+                f"{type(self).__name__} takes ids but no pk: the commune guard cannot check them."
+            )
         if pk is not None and request.user.is_authenticated:
             obj = get_object_or_404(self.model._default_manager, pk=unquote(str(pk)))
             policy = self.permission_policy
@@ -289,9 +299,7 @@ class CommuneScopedIndexMixin:
 
     def get_base_queryset(self):
         queryset = super().get_base_queryset()
-        allowed = self.permission_policy.instances_user_has_any_permission_for(
-            self.request.user, ["view", "change"]
-        )
+        allowed = self.permission_policy.instances_user_has_any_permission_for(self.request.user, ["view", "change"])
         return queryset.filter(pk__in=allowed.values("pk"))
 
 

@@ -48,7 +48,11 @@ class ServiceFormMixin:
             return self.form_invalid(form)
 
     def get_success_url(self):
-        return reverse(self.inspect_url_name, args=[self.object.pk]) if self.inspect_url_name else super().get_success_url()
+        return (
+            reverse(self.inspect_url_name, args=[self.object.pk])
+            if self.inspect_url_name
+            else super().get_success_url()
+        )
 
 
 class ServiceCreateView(ServiceFormMixin, generic.CreateView):

@@ -16,6 +16,4 @@ def send_data_changed(*, sender, commune_id: int, kind: str) -> None:
     """Send ``qms_data_changed`` once the current transaction commits."""
     from django.db import transaction
 
-    transaction.on_commit(
-        lambda: qms_data_changed.send(sender=sender, commune_id=commune_id, kind=kind)
-    )
+    transaction.on_commit(lambda: qms_data_changed.send(sender=sender, commune_id=commune_id, kind=kind))

@@ -96,19 +96,30 @@ class Deployment:
         self.work = work
         self.processes: dict[str, tuple[subprocess.Popen, Path]] = {}
 
-    def manage(self, *args: str, timeout: float = STEP_TIMEOUT, input: str | None = None, env: dict | None = None) -> str:
+    def manage(
+        self, *args: str, timeout: float = STEP_TIMEOUT, input: str | None = None, env: dict | None = None
+    ) -> str:
         result = subprocess.run(
-            [PYTHON, "manage.py", *args], cwd=ROOT, env={**self.env, **(env or {})}, input=input,
-            capture_output=True, text=True, timeout=timeout,
+            [PYTHON, "manage.py", *args],
+            cwd=ROOT,
+            env={**self.env, **(env or {})},
+            input=input,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
         )
         if result.returncode != 0:
-            raise SmokeFailure(f"manage.py {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+            raise SmokeFailure(
+                f"manage.py {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+            )
         return result.stdout
 
     def start(self, name: str, command: list[str]) -> None:
         log = self.work / f"{name}.log"
         handle = log.open("wb")
-        process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=self.env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
+        )
         self.processes[name] = (process, log)
 
     def alive(self, name: str) -> None:
@@ -148,7 +159,9 @@ class Browser:
         sent = {**self.headers, **(headers or {})}
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
-        response = requests.request(method, self.origin + path, headers=sent, allow_redirects=False, timeout=60, **kwargs)
+        response = requests.request(
+            method, self.origin + path, headers=sent, allow_redirects=False, timeout=60, **kwargs
+        )
         for raw in response.raw.headers.getlist("Set-Cookie"):
             cookie = http.cookies.SimpleCookie()
             cookie.load(raw)
@@ -174,7 +187,10 @@ class Browser:
         check("csrftoken" in self.cookies, "no CSRF cookie on the login page")
         answer = self.post("/admin/login/", {"username": username, "password": password, "next": "/admin/"})
         check(answer.status_code == 302, f"login of {username}: {answer.status_code} {answer.text[:2000]}")
-        check(answer.headers["Location"] in ("/admin/", f"{BASE_URL}/admin/"), f"login redirect: {answer.headers['Location']}")
+        check(
+            answer.headers["Location"] in ("/admin/", f"{BASE_URL}/admin/"),
+            f"login redirect: {answer.headers['Location']}",
+        )
         check("sessionid" in self.cookies, "no session cookie after login")
 
 
@@ -260,7 +276,8 @@ def run(work: Path) -> None:
     maildir = work / "maildir"
     data_dir = work / "data"
     env = {
-        key: value for key, value in os.environ.items()
+        key: value
+        for key, value in os.environ.items()
         if not key.startswith(("DJANGO_", "EMAIL_", "SECURE_", "QMS_", "SENDFILE_")) and key not in ("DEBUG",)
     }
     env.update(
@@ -289,7 +306,20 @@ def run(work: Path) -> None:
         step("migrate")
         deployment.manage("migrate", "--noinput", "-v", "0", timeout=600)
         step("healthz before collectstatic: 503")
-        deployment.start("gunicorn-early", [PYTHON, "-m", "gunicorn", "qms.wsgi", "--bind", f"127.0.0.1:{web_port}", "--workers", "1", "--no-control-socket"])
+        deployment.start(
+            "gunicorn-early",
+            [
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "qms.wsgi",
+                "--bind",
+                f"127.0.0.1:{web_port}",
+                "--workers",
+                "1",
+                "--no-control-socket",
+            ],
+        )
         browser = Browser(web_port)
         deadline = time.monotonic() + 60
         early = None
@@ -299,7 +329,10 @@ def run(work: Path) -> None:
             except (requests.ConnectionError, requests.Timeout):
                 deployment.alive("gunicorn-early")
                 time.sleep(1)
-        check(early is not None and early.status_code == 503, f"healthz without static files: {early and early.status_code}")
+        check(
+            early is not None and early.status_code == 503,
+            f"healthz without static files: {early and early.status_code}",
+        )
         check(early.json()["checks"]["static"] == "missing", f"healthz body: {early.text}")
         process, _log = deployment.processes.pop("gunicorn-early")
         os.killpg(process.pid, signal.SIGTERM)
@@ -310,29 +343,80 @@ def run(work: Path) -> None:
         print(deployment.manage("load_reference_data", timeout=600).strip())
         step("first administrator (createsuperuser); two communes provisioned, an ISO officer each")
         deployment.manage(
-            "createsuperuser", "--noinput", "--username", "quantri", "--email", "quantri@smoke.test",
+            "createsuperuser",
+            "--noinput",
+            "--username",
+            "quantri",
+            "--email",
+            "quantri@smoke.test",
             env={"DJANGO_SUPERUSER_PASSWORD": PASSWORD},
         )
-        setup = json.loads(marker(
-            deployment.manage("shell", "-c", SETUP % {"a": COMMUNE_A, "b": COMMUNE_B, "password": PASSWORD}), "SETUP"
-        ))
+        setup = json.loads(
+            marker(
+                deployment.manage("shell", "-c", SETUP % {"a": COMMUNE_A, "b": COMMUNE_B, "password": PASSWORD}),
+                "SETUP",
+            )
+        )
         communes = setup["communes"]
         step("demo accounts refused")
-        refused = subprocess.run([PYTHON, "manage.py", "setup_demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
-        check(refused.returncode != 0 and "load_reference_data" in refused.stderr, f"setup_demo was not refused: {refused.stderr}")
+        refused = subprocess.run(
+            [PYTHON, "manage.py", "setup_demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
+        check(
+            refused.returncode != 0 and "load_reference_data" in refused.stderr,
+            f"setup_demo was not refused: {refused.stderr}",
+        )
 
         step("start SMTP server, gunicorn, Celery worker and beat")
-        deployment.start("smtp", [PYTHON, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{smtp_port}", "-c", "aiosmtpd.handlers.Mailbox", str(maildir)])
-        deployment.start("gunicorn", [PYTHON, "-m", "gunicorn", "qms.wsgi", "--bind", f"127.0.0.1:{web_port}", "--workers", "2", "--timeout", "120", "--no-control-socket"])
-        deployment.start("worker", [PYTHON, "-m", "celery", "-A", "qms", "worker", "--loglevel", "INFO", "--concurrency", "1"])
+        deployment.start(
+            "smtp",
+            [
+                PYTHON,
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                f"127.0.0.1:{smtp_port}",
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+                str(maildir),
+            ],
+        )
+        deployment.start(
+            "gunicorn",
+            [
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "qms.wsgi",
+                "--bind",
+                f"127.0.0.1:{web_port}",
+                "--workers",
+                "2",
+                "--timeout",
+                "120",
+                "--no-control-socket",
+            ],
+        )
+        deployment.start(
+            "worker", [PYTHON, "-m", "celery", "-A", "qms", "worker", "--loglevel", "INFO", "--concurrency", "1"]
+        )
         deployment.start("beat", [PYTHON, "-m", "celery", "-A", "qms", "beat", "--loglevel", "INFO"])
         health = wait_for_health(browser, deployment)
-        check(health["checks"] == {"database": "ok", "broker": "ok", "static": "ok", "migrations": "ok"}, f"healthz: {health}")
+        check(
+            health["checks"] == {"database": "ok", "broker": "ok", "static": "ok", "migrations": "ok"},
+            f"healthz: {health}",
+        )
         wait_for_log(deployment, "beat", r"beat: Starting")
 
         step("HTTPS only: plain HTTP is redirected, HTTPS answers carry HSTS")
-        plain = requests.get(browser.origin + "/admin/login/", headers={"Host": HOST}, allow_redirects=False, timeout=30)
-        check(plain.status_code == 301 and plain.headers["Location"] == f"{BASE_URL}/admin/login/", f"plain HTTP: {plain.status_code} {plain.headers.get('Location')}")
+        plain = requests.get(
+            browser.origin + "/admin/login/", headers={"Host": HOST}, allow_redirects=False, timeout=30
+        )
+        check(
+            plain.status_code == 301 and plain.headers["Location"] == f"{BASE_URL}/admin/login/",
+            f"plain HTTP: {plain.status_code} {plain.headers.get('Location')}",
+        )
         login_page = browser.get("/admin/login/")
         check("max-age=" in login_page.headers.get("Strict-Transport-Security", ""), "no HSTS header")
 
@@ -352,7 +436,10 @@ def run(work: Path) -> None:
         officer_a = Browser(web_port)
         officer_a.login("iso.a", PASSWORD)
         word = officer_a.get(f"/admin/audits/programme/{setup['programme']}/docx/")
-        check(word.status_code == 200 and word.headers["Content-Type"].startswith(DOCX_TYPE), f"Word download: {word.status_code} {word.headers.get('Content-Type')}")
+        check(
+            word.status_code == 200 and word.headers["Content-Type"].startswith(DOCX_TYPE),
+            f"Word download: {word.status_code} {word.headers.get('Content-Type')}",
+        )
         check(word.content[:2] == b"PK", "the Word file is not a .docx (zip) file")
 
         step("private file: upload as the owner, fetch it, refused to another commune")
@@ -366,7 +453,9 @@ def run(work: Path) -> None:
         reminder = wait_for_mail(maildir, "iso.a@smoke.test")
         body = reminder.get_body(("plain",)).get_content()
         links = re.findall(r"https?://\S+", body)
-        check(links and all(link.startswith(f"{BASE_URL}/admin/") for link in links), f"reminder links: {links}\n{body}")
+        check(
+            links and all(link.startswith(f"{BASE_URL}/admin/") for link in links), f"reminder links: {links}\n{body}"
+        )
         check("htqlcl@smoke.test" in reminder["From"], f"sender: {reminder['From']}")
         print(f"reminder: {reminder['Subject']} -> {links[0]}")
 
@@ -386,7 +475,9 @@ def run(work: Path) -> None:
         drop_database(admin_url)
 
 
-def evidence_private_file(deployment: Deployment, *, browser_a: Browser, communes: dict, data: bytes, web_port: int) -> None:
+def evidence_private_file(
+    deployment: Deployment, *, browser_a: Browser, communes: dict, data: bytes, web_port: int
+) -> None:
     form = f"/admin/certification/commune/{communes['a']}/evidence/add/"
     page = browser_a.get(form)
     check(page.status_code == 200, f"evidence form: {page.status_code}")
@@ -408,15 +499,31 @@ def evidence_private_file(deployment: Deployment, *, browser_a: Browser, commune
     check(accel.startswith("/protected/"), f"no X-Accel-Redirect to /protected/: {dict(own.headers)}")
     # What nginx does with `location /protected/ { internal; alias MEDIA_ROOT/; }`:
     media_root = Path(deployment.env["QMS_DATA_DIR"]) / "media"
-    served = media_root / unquote(accel[len("/protected/"):])
+    served = media_root / unquote(accel[len("/protected/") :])
     check(served.is_file() and served.read_bytes() == data, f"{served} is not the uploaded file")
     officer_b = Browser(web_port)
     officer_b.login("iso.b", PASSWORD)
     other = officer_b.get(link.group(1))
-    check(other.status_code == 404 and "X-Accel-Redirect" not in other.headers, f"another commune's officer got {other.status_code}")
-    anonymous = requests.get(browser_a.origin + link.group(1), headers={"Host": HOST, "X-Forwarded-Proto": "https"}, allow_redirects=False, timeout=30)
-    check(anonymous.status_code == 302 and "/login/" in anonymous.headers["Location"], f"anonymous got {anonymous.status_code}")
-    direct = requests.get(browser_a.origin + "/media/" + unquote(accel[len("/protected/"):]), headers={"Host": HOST, "X-Forwarded-Proto": "https"}, allow_redirects=False, timeout=30)
+    check(
+        other.status_code == 404 and "X-Accel-Redirect" not in other.headers,
+        f"another commune's officer got {other.status_code}",
+    )
+    anonymous = requests.get(
+        browser_a.origin + link.group(1),
+        headers={"Host": HOST, "X-Forwarded-Proto": "https"},
+        allow_redirects=False,
+        timeout=30,
+    )
+    check(
+        anonymous.status_code == 302 and "/login/" in anonymous.headers["Location"],
+        f"anonymous got {anonymous.status_code}",
+    )
+    direct = requests.get(
+        browser_a.origin + "/media/" + unquote(accel[len("/protected/") :]),
+        headers={"Host": HOST, "X-Forwarded-Proto": "https"},
+        allow_redirects=False,
+        timeout=30,
+    )
     check(direct.status_code == 404, f"the file has a public /media/ URL: {direct.status_code}")
 
 

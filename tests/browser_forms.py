@@ -19,7 +19,11 @@ def page_form(response, field: str) -> dict[str, list[str]]:
         for name, value in form.form_values():
             data.setdefault(name, []).append(value)
         for element in form.inputs:
-            if element.name and element.name not in data and getattr(element, "type", "") not in ("checkbox", "radio", "submit", "file", "button"):
+            if (
+                element.name
+                and element.name not in data
+                and getattr(element, "type", "") not in ("checkbox", "radio", "submit", "file", "button")
+            ):
                 data[element.name] = [""]
         return data
     raise AssertionError(f"no POST form with the field {field!r}")

@@ -83,9 +83,27 @@ def running_celery_worker(name: str = "test", extra_env: dict | None = None):
     log_path = Path(settings.DATA_DIR) / f"worker-{os.getpid()}{'' if name == 'test' else '-' + name}.log"
     log = open(log_path, "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "qms", "worker", "-P", "solo", "-l", "INFO", "--without-heartbeat",
-         "--without-gossip", "--without-mingle", "-n", f"{name}-{os.getpid()}@localhost"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "qms",
+            "worker",
+            "-P",
+            "solo",
+            "-l",
+            "INFO",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"{name}-{os.getpid()}@localhost",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = False

@@ -27,10 +27,16 @@ PERSONAS = ("iso_a", "leader_a", "auditor_a", "iso_b", "leader_b", "district", "
 #: How each persona stands to commune A.
 MEMBER, FOLLOWER, OTHER_COMMUNE, NO_ROLE, ANONYMOUS = "member", "follower", "other commune", "no role", "anonymous"
 RELATION = {
-    "iso_a": MEMBER, "leader_a": MEMBER, "auditor_a": MEMBER,
-    "district": FOLLOWER, "province": FOLLOWER,
-    "iso_b": OTHER_COMMUNE, "leader_b": OTHER_COMMUNE, "auditor_b": OTHER_COMMUNE,
-    "outsider": NO_ROLE, "anonymous": ANONYMOUS,
+    "iso_a": MEMBER,
+    "leader_a": MEMBER,
+    "auditor_a": MEMBER,
+    "district": FOLLOWER,
+    "province": FOLLOWER,
+    "iso_b": OTHER_COMMUNE,
+    "leader_b": OTHER_COMMUNE,
+    "auditor_b": OTHER_COMMUNE,
+    "outsider": NO_ROLE,
+    "anonymous": ANONYMOUS,
 }
 
 #: Wagtail's refusal: a redirect to the admin home with a message.
@@ -80,17 +86,32 @@ def assert_answer(response, expected, context="") -> None:
     status = response.status_code
     location = response.get("Location", "")
     if expected == ADMIN_HOME:
-        assert (status, location) == (302, reverse("wagtailadmin_home")), f"{context}: expected {expected}, got {status} {location}"
+        assert (status, location) == (302, reverse("wagtailadmin_home")), (
+            f"{context}: expected {expected}, got {status} {location}"
+        )
     elif expected == LOGIN:
         login_urls = (reverse("wagtailadmin_login"), settings.LOGIN_URL)
-        assert status == 302 and location.startswith(login_urls), f"{context}: expected {expected}, got {status} {location}"
+        assert status == 302 and location.startswith(login_urls), (
+            f"{context}: expected {expected}, got {status} {location}"
+        )
     else:
         assert status == expected, f"{context}: expected {expected}, got {status} {location}"
 
 
 def check_cell(
-    client, world, cell: Cell, url: str, *, refused, hidden=None, no_role=LOGIN, anonymous=LOGIN,
-    marker: str | None = None, method: str = "get", data=None, listing=False,
+    client,
+    world,
+    cell: Cell,
+    url: str,
+    *,
+    refused,
+    hidden=None,
+    no_role=LOGIN,
+    anonymous=LOGIN,
+    marker: str | None = None,
+    method: str = "get",
+    data=None,
+    listing=False,
 ):
     """Assert one cell (see :func:`expected_refusal` for ``refused``, ``hidden``,
     ``no_role`` and ``anonymous``). For a ``listing`` (index, search, export of

@@ -37,7 +37,7 @@ def problems_of(html: str) -> list[str]:
     found = []
     for pattern, label in BAD:
         for match in pattern.finditer(text):
-            found.append(f"{label}: …{text[max(0, match.start() - 120):match.end() + 40]}…")
+            found.append(f"{label}: …{text[max(0, match.start() - 120) : match.end() + 40]}…")
     return found
 
 
@@ -45,31 +45,56 @@ def problems_of(html: str) -> list[str]:
 def audit_data(world):
     plan, major, minor = completed_audit(world)
     today = timezone.localdate()
-    late = raise_nc(world, make_audit(world, commune=world.commune_b, year=today.year - 1), due=today - datetime.timedelta(days=240)).corrective_action
+    late = raise_nc(
+        world, make_audit(world, commune=world.commune_b, year=today.year - 1), due=today - datetime.timedelta(days=240)
+    ).corrective_action
     review = audit_services.create_review(
-        acting_user=world.leader_a, commune=world.commune_a, year=today.year, title="Họp xem xét của lãnh đạo",
-        planned_on=today + datetime.timedelta(days=20), chair=world.leader_a,
+        acting_user=world.leader_a,
+        commune=world.commune_a,
+        year=today.year,
+        title="Họp xem xét của lãnh đạo",
+        planned_on=today + datetime.timedelta(days=20),
+        chair=world.leader_a,
     )
     audit_services.assemble_review_inputs(acting_user=world.leader_a, review=review)
     audit_services.add_decision(
-        acting_user=world.leader_a, review=review, topic="improvement", text="Bổ sung người trực một cửa.",
-        owner=world.iso_a, due_date=today + datetime.timedelta(days=5), track=True,
+        acting_user=world.leader_a,
+        review=review,
+        topic="improvement",
+        text="Bổ sung người trực một cửa.",
+        owner=world.iso_a,
+        due_date=today + datetime.timedelta(days=5),
+        track=True,
     )
     objective = audit_services.save_objective(
-        acting_user=world.iso_a, commune=world.commune_a, year=today.year, statement="Đúng hạn 100%", target="100%",
+        acting_user=world.iso_a,
+        commune=world.commune_a,
+        year=today.year,
+        statement="Đúng hạn 100%",
+        target="100%",
     )
     training = audit_services.save_training(
-        acting_user=world.iso_a, auditor=plan.lead_auditor, course="Đánh giá viên nội bộ",
-        issued_on=datetime.date(2025, 3, 1), issuer="Trung tâm Năng suất",
+        acting_user=world.iso_a,
+        auditor=plan.lead_auditor,
+        course="Đánh giá viên nội bộ",
+        issued_on=datetime.date(2025, 3, 1),
+        issuer="Trung tâm Năng suất",
     )
     cert_services.add_evidence(
-        commune=world.commune_a, kind=EvidenceKind.STEERING_BOARD, title="Quyết định thành lập Ban chỉ đạo ISO",
-        reference="12/QĐ-UBND", issued_on=today - datetime.timedelta(days=400), file=pdf_upload("ban-chi-dao.pdf"),
+        commune=world.commune_a,
+        kind=EvidenceKind.STEERING_BOARD,
+        title="Quyết định thành lập Ban chỉ đạo ISO",
+        reference="12/QĐ-UBND",
+        issued_on=today - datetime.timedelta(days=400),
+        file=pdf_upload("ban-chi-dao.pdf"),
         acting_user=world.iso_a,
     )
     cert_services.record_inspection(
-        commune=world.commune_a, inspected_on=today - datetime.timedelta(days=100), method=InspectionMethod.ON_SITE,
-        agency="Sở Khoa học và Công nghệ", conclusions=[("Chưa niêm yết quyết định công bố.", True)],
+        commune=world.commune_a,
+        inspected_on=today - datetime.timedelta(days=100),
+        method=InspectionMethod.ON_SITE,
+        agency="Sở Khoa học và Công nghệ",
+        conclusions=[("Chưa niêm yết quyết định công bố.", True)],
         acting_user=world.province,
     )
     return {"plan": plan, "major": major, "late": late, "review": review, "objective": objective, "training": training}
@@ -126,7 +151,9 @@ def test_deadlines_of_open_actions_show_the_date_and_days_left_or_late(client, w
     assert "quá hạn 240 ngày" in inspect.lower()
     closed = audit_data["major"].corrective_action
     client.force_login(world.iso_a)
-    review = visible_text(client.get(reverse("audits_reviews:inspect", args=[audit_data["review"].pk])).content.decode())
+    review = visible_text(
+        client.get(reverse("audits_reviews:inspect", args=[audit_data["review"].pk])).content.decode()
+    )
     assert "còn 5 ngày" in review
     closed_page = visible_text(client.get(reverse("audits_actions:inspect", args=[closed.pk])).content.decode())
     assert closed.due_date.strftime("%d/%m/%Y") in closed_page and "quá hạn" not in closed_page.lower()

@@ -8,9 +8,7 @@ from django.conf import settings
 
 BASE_DIR = Path(settings.BASE_DIR)
 CATALOGUES = sorted(
-    path
-    for root in ("qms", "processes", "audits")
-    for path in (BASE_DIR / root).glob("**/locale/vi/LC_MESSAGES/*.po")
+    path for root in ("qms", "processes", "audits") for path in (BASE_DIR / root).glob("**/locale/vi/LC_MESSAGES/*.po")
 ) + sorted((BASE_DIR / "locale" / "vi" / "LC_MESSAGES").glob("*.po"))
 #: django-celery-beat builds an English plural from these (locale/README.md): left untranslated.
 UNTRANSLATABLE = {("locale/vi/LC_MESSAGES/django.po", "{0} task{1} {2} successfully run"),
@@ -35,7 +33,9 @@ def test_catalogue_has_no_untranslated_fuzzy_or_obsolete_entry(path):
     name = str(path.relative_to(BASE_DIR))
     catalogue = polib.pofile(str(path))
     assert len(catalogue) > 0
-    untranslated = [entry.msgid for entry in catalogue.untranslated_entries() if (name, entry.msgid) not in UNTRANSLATABLE]
+    untranslated = [
+        entry.msgid for entry in catalogue.untranslated_entries() if (name, entry.msgid) not in UNTRANSLATABLE
+    ]
     assert untranslated == []
     assert [entry.msgid for entry in catalogue.fuzzy_entries()] == []
     assert [entry.msgid for entry in catalogue.obsolete_entries()] == []

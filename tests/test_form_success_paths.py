@@ -91,10 +91,20 @@ def _errors(response) -> str:
 def check_programme_add(client, world):
     lead = make_auditor(world, world.auditor_a, VANPHONG)
     response = submit(
-        client, world.iso_a, reverse("audits_programmes:add"), "title", expect_message="Đã tạo",
-        commune=world.commune_a.pk, year=2027, title="Chương trình đánh giá nội bộ năm 2027",
-        objectives="Đánh giá hiệu lực HTQLCL.", scope="Toàn bộ quy trình TTHC.", criteria="TCVN ISO 9001:2015.",
-        audit_month=5, clauses=[str(c.pk) for c in clauses("9.2", "10.2")], auditors=[str(lead.pk)],
+        client,
+        world.iso_a,
+        reverse("audits_programmes:add"),
+        "title",
+        expect_message="Đã tạo",
+        commune=world.commune_a.pk,
+        year=2027,
+        title="Chương trình đánh giá nội bộ năm 2027",
+        objectives="Đánh giá hiệu lực HTQLCL.",
+        scope="Toàn bộ quy trình TTHC.",
+        criteria="TCVN ISO 9001:2015.",
+        audit_month=5,
+        clauses=[str(c.pk) for c in clauses("9.2", "10.2")],
+        auditors=[str(lead.pk)],
     )
     programme = AuditProgramme.objects.get(commune=world.commune_a, year=2027)
     assert AuditProgramme.objects.filter(commune=world.commune_a).count() == 1
@@ -104,8 +114,14 @@ def check_programme_add(client, world):
 @case("audits_programmes:edit")
 def check_programme_edit(client, world):
     programme = make_programme(world)
-    submit(client, world.iso_a, reverse("audits_programmes:edit", args=[programme.pk]), "title",
-           expect_message="Đã cập nhật", title="Chương trình đã sửa")
+    submit(
+        client,
+        world.iso_a,
+        reverse("audits_programmes:edit", args=[programme.pk]),
+        "title",
+        expect_message="Đã cập nhật",
+        title="Chương trình đã sửa",
+    )
     programme.refresh_from_db()
     assert programme.title == "Chương trình đã sửa"
 
@@ -115,9 +131,19 @@ def check_plan_add(client, world):
     lead = make_auditor(world, world.auditor_a, VANPHONG)
     programme = make_programme(world, auditors=[lead])
     response = submit(
-        client, world.iso_a, reverse("audits_plans:add"), "title", expect_message="Đã tạo",
-        programme=programme.pk, title="Đánh giá nội bộ lần 1", objectives="Đánh giá.", criteria="ISO 9001.",
-        planned_start="11/05/2026", planned_end="13/05/2026", lead_auditor=lead.pk, team=[str(lead.pk)],
+        client,
+        world.iso_a,
+        reverse("audits_plans:add"),
+        "title",
+        expect_message="Đã tạo",
+        programme=programme.pk,
+        title="Đánh giá nội bộ lần 1",
+        objectives="Đánh giá.",
+        criteria="ISO 9001.",
+        planned_start="11/05/2026",
+        planned_end="13/05/2026",
+        lead_auditor=lead.pk,
+        team=[str(lead.pk)],
         clauses=[str(c.pk) for c in clauses("9.2")],
     )
     plan = AuditPlan.objects.get(programme=programme)
@@ -128,8 +154,14 @@ def check_plan_add(client, world):
 @case("audits_plans:edit")
 def check_plan_edit(client, world):
     plan = make_audit(world)
-    submit(client, world.iso_a, reverse("audits_plans:edit", args=[plan.pk]), "title",
-           expect_message="Đã cập nhật", title="Đánh giá đã sửa")
+    submit(
+        client,
+        world.iso_a,
+        reverse("audits_plans:edit", args=[plan.pk]),
+        "title",
+        expect_message="Đã cập nhật",
+        title="Đánh giá đã sửa",
+    )
     plan.refresh_from_db()
     assert plan.title == "Đánh giá đã sửa"
 
@@ -140,9 +172,19 @@ def check_finding_add(client, world):
     auditor = second_auditor(world)
     plan.team.add(auditor)
     response = submit(
-        client, auditor.user, reverse("audits_findings:add") + f"?plan={plan.pk}", "description", expect_message="Đã tạo",
-        plan=plan.pk, kind="minor_nc", clause=clauses("8.5.1")[0].pk, description="Hồ sơ trễ hạn không có phiếu xin lỗi.",
-        requirement="Điều 8.5.1.", evidence="Sổ theo dõi tháng 4.", owner=world.iso_a.pk, due_date="30/06/2026",
+        client,
+        auditor.user,
+        reverse("audits_findings:add") + f"?plan={plan.pk}",
+        "description",
+        expect_message="Đã tạo",
+        plan=plan.pk,
+        kind="minor_nc",
+        clause=clauses("8.5.1")[0].pk,
+        description="Hồ sơ trễ hạn không có phiếu xin lỗi.",
+        requirement="Điều 8.5.1.",
+        evidence="Sổ theo dõi tháng 4.",
+        owner=world.iso_a.pk,
+        due_date="30/06/2026",
     )
     finding = Finding.objects.get(plan=plan)
     assert CorrectiveAction.objects.filter(finding=finding).count() == 1
@@ -155,8 +197,14 @@ def check_finding_edit(client, world):
     finding = raise_nc(world, plan)
     finding.process = None
     finding.save()
-    submit(client, world.auditor_a, reverse("audits_findings:edit", args=[finding.pk]), "description",
-           expect_message="Đã cập nhật", description="Mô tả đã sửa.")
+    submit(
+        client,
+        world.auditor_a,
+        reverse("audits_findings:edit", args=[finding.pk]),
+        "description",
+        expect_message="Đã cập nhật",
+        description="Mô tả đã sửa.",
+    )
     finding.refresh_from_db()
     assert finding.description == "Mô tả đã sửa."
 
@@ -164,8 +212,15 @@ def check_finding_edit(client, world):
 @case("audits_actions:edit")
 def check_action_edit(client, world):
     action = raise_nc(world, make_audit(world)).corrective_action
-    submit(client, world.iso_a, reverse("audits_actions:edit", args=[action.pk]), "title", expect_message="Đã cập nhật",
-           root_cause="Thiếu người trực.", due_date="05/06/2026")
+    submit(
+        client,
+        world.iso_a,
+        reverse("audits_actions:edit", args=[action.pk]),
+        "title",
+        expect_message="Đã cập nhật",
+        root_cause="Thiếu người trực.",
+        due_date="05/06/2026",
+    )
     action.refresh_from_db()
     assert action.root_cause == "Thiếu người trực." and action.due_date == datetime.date(2026, 6, 5)
 
@@ -173,9 +228,17 @@ def check_action_edit(client, world):
 @case("audits_reviews:add")
 def check_review_add(client, world):
     response = submit(
-        client, world.leader_a, reverse("audits_reviews:add"), "title", expect_message="Đã tạo",
-        commune=world.commune_a.pk, year=2026, title="Họp xem xét của lãnh đạo năm 2026", planned_on="15/12/2026",
-        location="Hội trường UBND", chair=world.leader_a.pk,
+        client,
+        world.leader_a,
+        reverse("audits_reviews:add"),
+        "title",
+        expect_message="Đã tạo",
+        commune=world.commune_a.pk,
+        year=2026,
+        title="Họp xem xét của lãnh đạo năm 2026",
+        planned_on="15/12/2026",
+        location="Hội trường UBND",
+        chair=world.leader_a.pk,
     )
     review = ManagementReview.objects.get(commune=world.commune_a)
     assert review.planned_on == datetime.date(2026, 12, 15)
@@ -184,16 +247,26 @@ def check_review_add(client, world):
 
 def make_review(world):
     return audit_services.create_review(
-        acting_user=world.leader_a, commune=world.commune_a, year=2026, title="Họp xem xét năm 2026",
-        planned_on=datetime.date(2026, 12, 15), chair=world.leader_a,
+        acting_user=world.leader_a,
+        commune=world.commune_a,
+        year=2026,
+        title="Họp xem xét năm 2026",
+        planned_on=datetime.date(2026, 12, 15),
+        chair=world.leader_a,
     )
 
 
 @case("audits_reviews:edit")
 def check_review_edit(client, world):
     review = make_review(world)
-    submit(client, world.leader_a, reverse("audits_reviews:edit", args=[review.pk]), "title",
-           expect_message="Đã cập nhật", location="Phòng họp số 2")
+    submit(
+        client,
+        world.leader_a,
+        reverse("audits_reviews:edit", args=[review.pk]),
+        "title",
+        expect_message="Đã cập nhật",
+        location="Phòng họp số 2",
+    )
     review.refresh_from_db()
     assert review.location == "Phòng họp số 2"
 
@@ -201,8 +274,15 @@ def check_review_edit(client, world):
 @case("audits_objectives:add")
 def check_objective_add(client, world):
     response = submit(
-        client, world.iso_a, reverse("audits_objectives:add"), "statement", expect_message="Đã tạo",
-        commune=world.commune_a.pk, year=2026, statement="100% hồ sơ giải quyết đúng hạn", target="100%",
+        client,
+        world.iso_a,
+        reverse("audits_objectives:add"),
+        "statement",
+        expect_message="Đã tạo",
+        commune=world.commune_a.pk,
+        year=2026,
+        statement="100% hồ sơ giải quyết đúng hạn",
+        target="100%",
     )
     objective = QualityObjective.objects.get(commune=world.commune_a)
     assert response.redirect_chain[-1][0] == reverse("audits_objectives:inspect", args=[objective.pk])
@@ -213,8 +293,15 @@ def check_objective_edit(client, world):
     objective = audit_services.save_objective(
         acting_user=world.iso_a, commune=world.commune_a, year=2026, statement="Đúng hạn", target="100%"
     )
-    submit(client, world.iso_a, reverse("audits_objectives:edit", args=[objective.pk]), "statement",
-           expect_message="Đã cập nhật", result="98%", achieved="true")
+    submit(
+        client,
+        world.iso_a,
+        reverse("audits_objectives:edit", args=[objective.pk]),
+        "statement",
+        expect_message="Đã cập nhật",
+        result="98%",
+        achieved="true",
+    )
     objective.refresh_from_db()
     assert objective.result == "98%" and objective.achieved is True
 
@@ -234,8 +321,16 @@ def check_objective_delete(client, world):
 @case("audits_auditors:add")
 def check_auditor_add(client, world):
     response = submit(
-        client, world.iso_a, reverse("audits_auditors:add"), "home_unit", expect_message="Đã tạo",
-        commune=world.commune_a.pk, user=world.auditor_a.pk, home_unit=VANPHONG, position="Công chức", is_active="on",
+        client,
+        world.iso_a,
+        reverse("audits_auditors:add"),
+        "home_unit",
+        expect_message="Đã tạo",
+        commune=world.commune_a.pk,
+        user=world.auditor_a.pk,
+        home_unit=VANPHONG,
+        position="Công chức",
+        is_active="on",
     )
     auditor = Auditor.objects.get(commune=world.commune_a, user=world.auditor_a)
     assert response.redirect_chain[-1][0] == reverse("audits_auditors:inspect", args=[auditor.pk])
@@ -244,8 +339,14 @@ def check_auditor_add(client, world):
 @case("audits_auditors:edit")
 def check_auditor_edit(client, world):
     auditor = make_auditor(world, world.auditor_a, VANPHONG)
-    submit(client, world.iso_a, reverse("audits_auditors:edit", args=[auditor.pk]), "home_unit",
-           expect_message="Đã cập nhật", position="Phó Chủ tịch")
+    submit(
+        client,
+        world.iso_a,
+        reverse("audits_auditors:edit", args=[auditor.pk]),
+        "home_unit",
+        expect_message="Đã cập nhật",
+        position="Phó Chủ tịch",
+    )
     auditor.refresh_from_db()
     assert auditor.position == "Phó Chủ tịch"
 
@@ -253,8 +354,11 @@ def check_auditor_edit(client, world):
 def make_training(world):
     auditor = make_auditor(world, world.auditor_a, VANPHONG)
     return audit_services.save_training(
-        acting_user=world.iso_a, auditor=auditor, course="Đánh giá viên nội bộ ISO 9001:2015",
-        issued_on=datetime.date(2025, 3, 1), issuer="Trung tâm Năng suất",
+        acting_user=world.iso_a,
+        auditor=auditor,
+        course="Đánh giá viên nội bộ ISO 9001:2015",
+        issued_on=datetime.date(2025, 3, 1),
+        issuer="Trung tâm Năng suất",
     )
 
 
@@ -262,8 +366,15 @@ def make_training(world):
 def check_training_add(client, world):
     auditor = make_auditor(world, world.auditor_a, VANPHONG)
     response = submit(
-        client, world.iso_a, reverse("audits_trainings:add"), "course", expect_message="Đã tạo",
-        auditor=auditor.pk, course="Đánh giá viên nội bộ ISO 9001:2015", issued_on="01/03/2025", issuer="Trung tâm Năng suất",
+        client,
+        world.iso_a,
+        reverse("audits_trainings:add"),
+        "course",
+        expect_message="Đã tạo",
+        auditor=auditor.pk,
+        course="Đánh giá viên nội bộ ISO 9001:2015",
+        issued_on="01/03/2025",
+        issuer="Trung tâm Năng suất",
     )
     training = AuditorTraining.objects.get(auditor=auditor)
     assert training.issued_on == datetime.date(2025, 3, 1)
@@ -273,8 +384,14 @@ def check_training_add(client, world):
 @case("audits_trainings:edit")
 def check_training_edit(client, world):
     training = make_training(world)
-    submit(client, world.iso_a, reverse("audits_trainings:edit", args=[training.pk]), "course",
-           expect_message="Đã cập nhật", certificate_number="CC-123")
+    submit(
+        client,
+        world.iso_a,
+        reverse("audits_trainings:edit", args=[training.pk]),
+        "course",
+        expect_message="Đã cập nhật",
+        certificate_number="CC-123",
+    )
     training.refresh_from_db()
     assert training.certificate_number == "CC-123"
 
@@ -299,8 +416,13 @@ def admin(name, obj):
 @case("audits_admin:programme_approve")
 def check_programme_approve(client, world):
     programme = make_programme(world)
-    submit(client, world.leader_a, admin("programme_approve", programme), "csrfmiddlewaretoken",
-           expect_message="Chương trình đã được phê duyệt")
+    submit(
+        client,
+        world.leader_a,
+        admin("programme_approve", programme),
+        "csrfmiddlewaretoken",
+        expect_message="Chương trình đã được phê duyệt",
+    )
     programme.refresh_from_db()
     assert programme.status == ProgrammeStatus.APPROVED
 
@@ -317,9 +439,16 @@ def check_plan_scope(client, world):
     plan = make_audit(world)
     lead = plan.lead_auditor
     submit(
-        client, world.iso_a, admin("plan_scope", plan), "scope-TOTAL_FORMS", expect_message="Phạm vi gồm 3 quá trình",
-        **{"scope-2-title": "Chứng thực bản sao", "scope-2-responsible_unit": "Bộ phận Tư pháp – Chứng thực",
-           "scope-2-auditor": lead.pk},
+        client,
+        world.iso_a,
+        admin("plan_scope", plan),
+        "scope-TOTAL_FORMS",
+        expect_message="Phạm vi gồm 3 quá trình",
+        **{
+            "scope-2-title": "Chứng thực bản sao",
+            "scope-2-responsible_unit": "Bộ phận Tư pháp – Chứng thực",
+            "scope-2-auditor": lead.pk,
+        },
     )
     assert plan.processes.count() == 3
 
@@ -338,8 +467,14 @@ def check_plan_checklist(client, world):
     audit_services.generate_checklist(acting_user=world.iso_a, plan=plan)
     plan.refresh_from_db()
     item = plan.checklist.order_by("order", "pk").first() if hasattr(ChecklistItem, "order") else None
-    submit(client, world.auditor_a, admin("plan_checklist", plan), "items-TOTAL_FORMS", expect_message="kết quả",
-           **{"items-0-result": ChecklistResult.CONFORMING, "items-0-evidence": "Đã xem hồ sơ."})
+    submit(
+        client,
+        world.auditor_a,
+        admin("plan_checklist", plan),
+        "items-TOTAL_FORMS",
+        expect_message="kết quả",
+        **{"items-0-result": ChecklistResult.CONFORMING, "items-0-evidence": "Đã xem hồ sơ."},
+    )
     assert ChecklistItem.objects.filter(plan=plan, result=ChecklistResult.CONFORMING).count() == 1
     del item
 
@@ -352,8 +487,15 @@ def check_plan_complete(client, world):
         audit_services.record_checklist_result(
             acting_user=world.auditor_a, item=item, result=ChecklistResult.CONFORMING, evidence="Phù hợp."
         )
-    submit(client, world.auditor_a, admin("plan_complete", plan), "conclusion", expect_message="hoàn thành",
-           conclusion="HTQLCL được duy trì phù hợp.", completed_on="13/05/2026")
+    submit(
+        client,
+        world.auditor_a,
+        admin("plan_complete", plan),
+        "conclusion",
+        expect_message="hoàn thành",
+        conclusion="HTQLCL được duy trì phù hợp.",
+        completed_on="13/05/2026",
+    )
     plan.refresh_from_db()
     assert plan.status == PlanStatus.COMPLETED and plan.completed_on == datetime.date(2026, 5, 13)
 
@@ -369,8 +511,11 @@ def check_plan_cancel(client, world):
 def planned_action(world):
     action = raise_nc(world, make_audit(world)).corrective_action
     audit_services.update_action_plan(
-        acting_user=world.iso_a, action=action, immediate_correction="Gửi văn bản xin lỗi.",
-        root_cause="Thiếu người trực.", action_plan="Bổ sung người trực một cửa.",
+        acting_user=world.iso_a,
+        action=action,
+        immediate_correction="Gửi văn bản xin lỗi.",
+        root_cause="Thiếu người trực.",
+        action_plan="Bổ sung người trực một cửa.",
     )
     return action
 
@@ -378,15 +523,28 @@ def planned_action(world):
 @case("audits_admin:action_progress")
 def check_action_progress(client, world):
     action = planned_action(world)
-    submit(client, world.iso_a, admin("action_progress", action), "note", expect_message="tiến độ",
-           note="Đã bổ sung 1 người.", percent_done=50)
+    submit(
+        client,
+        world.iso_a,
+        admin("action_progress", action),
+        "note",
+        expect_message="tiến độ",
+        note="Đã bổ sung 1 người.",
+        percent_done=50,
+    )
     assert action.progress_notes.count() == 1
 
 
 @case("audits_admin:action_submit")
 def check_action_submit(client, world):
     action = planned_action(world)
-    submit(client, world.iso_a, admin("action_submit", action), "csrfmiddlewaretoken", expect_message="chờ kiểm tra hiệu lực")
+    submit(
+        client,
+        world.iso_a,
+        admin("action_submit", action),
+        "csrfmiddlewaretoken",
+        expect_message="chờ kiểm tra hiệu lực",
+    )
     action.refresh_from_db()
     assert action.status == ActionStatus.AWAITING_VERIFICATION
 
@@ -395,8 +553,15 @@ def check_action_submit(client, world):
 def check_action_verify(client, world):
     action = planned_action(world)
     audit_services.submit_for_verification(acting_user=world.iso_a, action=action)
-    submit(client, world.auditor_a, admin("action_verify", action), "note", expect_message="đóng",
-           effectiveness="effective", note="Kiểm tra 10 hồ sơ đều đúng hạn.")
+    submit(
+        client,
+        world.auditor_a,
+        admin("action_verify", action),
+        "note",
+        expect_message="đóng",
+        effectiveness="effective",
+        note="Kiểm tra 10 hồ sơ đều đúng hạn.",
+    )
     action.refresh_from_db()
     assert action.status == ActionStatus.CLOSED
 
@@ -404,7 +569,14 @@ def check_action_verify(client, world):
 @case("audits_admin:action_cancel")
 def check_action_cancel(client, world):
     action = planned_action(world)
-    submit(client, world.iso_a, admin("action_cancel", action), "reason", expect_message="hủy", reason="Trùng hành động khác.")
+    submit(
+        client,
+        world.iso_a,
+        admin("action_cancel", action),
+        "reason",
+        expect_message="hủy",
+        reason="Trùng hành động khác.",
+    )
     action.refresh_from_db()
     assert action.status == ActionStatus.CANCELLED
 
@@ -420,8 +592,18 @@ def check_review_inputs(client, world):
 @case("audits_admin:review_decision")
 def check_review_decision(client, world):
     review = make_review(world)
-    submit(client, world.leader_a, admin("review_decision", review), "text", expect_message="quyết định",
-           topic="improvement", text="Bổ sung người trực một cửa.", owner=world.iso_a.pk, due_date="31/01/2027", track="on")
+    submit(
+        client,
+        world.leader_a,
+        admin("review_decision", review),
+        "text",
+        expect_message="quyết định",
+        topic="improvement",
+        text="Bổ sung người trực một cửa.",
+        owner=world.iso_a.pk,
+        due_date="31/01/2027",
+        track="on",
+    )
     assert ReviewDecision.objects.filter(review=review).count() == 1
     assert CorrectiveAction.objects.filter(decision__review=review).count() == 1
 
@@ -429,8 +611,15 @@ def check_review_decision(client, world):
 @case("audits_admin:review_hold")
 def check_review_hold(client, world):
     review = make_review(world)
-    submit(client, world.leader_a, admin("review_hold", review), "conclusions", expect_message="đã họp",
-           held_on="15/12/2026", conclusions="HTQLCL phù hợp và hiệu lực.")
+    submit(
+        client,
+        world.leader_a,
+        admin("review_hold", review),
+        "conclusions",
+        expect_message="đã họp",
+        held_on="15/12/2026",
+        conclusions="HTQLCL phù hợp và hiệu lực.",
+    )
     review.refresh_from_db()
     assert review.status == ReviewStatus.HELD
 
@@ -439,10 +628,20 @@ def check_review_hold(client, world):
 def check_decision_track(client, world):
     review = make_review(world)
     decision = audit_services.add_decision(
-        acting_user=world.leader_a, review=review, topic="improvement", text="Bổ sung người trực.",
-        owner=world.iso_a, due_date=datetime.date(2027, 1, 31),
+        acting_user=world.leader_a,
+        review=review,
+        topic="improvement",
+        text="Bổ sung người trực.",
+        owner=world.iso_a,
+        due_date=datetime.date(2027, 1, 31),
     )
-    submit(client, world.leader_a, admin("decision_track", decision), "csrfmiddlewaretoken", expect_message="Đã mở hành động")
+    submit(
+        client,
+        world.leader_a,
+        admin("decision_track", decision),
+        "csrfmiddlewaretoken",
+        expect_message="Đã mở hành động",
+    )
     assert CorrectiveAction.objects.filter(decision=decision).count() == 1
 
 
@@ -451,8 +650,13 @@ def check_inbox(client, world):
     action = planned_action(world)
     Notification.objects.filter(recipient=world.iso_a).update(read_at=timezone.now())
     Notification.objects.create(
-        recipient=world.iso_a, commune=world.commune_a, kind="audits.due_7", content_type=ContentType.objects.get_for_model(action),
-        object_id=action.pk, subject=f"Hành động {action.number} sắp đến hạn.", dedup_key="test:due_7",
+        recipient=world.iso_a,
+        commune=world.commune_a,
+        kind="audits.due_7",
+        content_type=ContentType.objects.get_for_model(action),
+        object_id=action.pk,
+        subject=f"Hành động {action.number} sắp đến hạn.",
+        dedup_key="test:due_7",
     )
     client.force_login(world.iso_a)
     assert 'class="unread"' in client.get(reverse("notifications:inbox")).content.decode()
@@ -476,17 +680,30 @@ def days_ago(n: int) -> datetime.date:
 
 @case("certification:evidence_add")
 def check_evidence_add(client, world):
-    submit(client, world.iso_a, cert("evidence_add", world.commune_a.pk), "title", expect_message="Đã ghi nhận hồ sơ",
-           kind=EvidenceKind.STEERING_BOARD, title="Quyết định thành lập Ban chỉ đạo ISO", reference="12/QĐ-UBND",
-           issued_on=days_ago(30).strftime("%d/%m/%Y"), files={"file": pdf_upload("ban-chi-dao.pdf")})
+    submit(
+        client,
+        world.iso_a,
+        cert("evidence_add", world.commune_a.pk),
+        "title",
+        expect_message="Đã ghi nhận hồ sơ",
+        kind=EvidenceKind.STEERING_BOARD,
+        title="Quyết định thành lập Ban chỉ đạo ISO",
+        reference="12/QĐ-UBND",
+        issued_on=days_ago(30).strftime("%d/%m/%Y"),
+        files={"file": pdf_upload("ban-chi-dao.pdf")},
+    )
     assert Evidence.objects.filter(commune=world.commune_a).count() == 1
 
 
 @case("certification:evidence_delete")
 def check_evidence_delete(client, world):
     evidence = cert_services.add_evidence(
-        commune=world.commune_a, kind=EvidenceKind.STEERING_BOARD, title="Quyết định Ban chỉ đạo",
-        reference="12/QĐ-UBND", issued_on=days_ago(30), acting_user=world.iso_a,
+        commune=world.commune_a,
+        kind=EvidenceKind.STEERING_BOARD,
+        title="Quyết định Ban chỉ đạo",
+        reference="12/QĐ-UBND",
+        issued_on=days_ago(30),
+        acting_user=world.iso_a,
     )
     client.force_login(world.iso_a)
     response = client.post(cert("evidence_delete", evidence.pk), follow=True)
@@ -501,37 +718,71 @@ def check_announcement_add(client, world):
     from tests.processes.helpers import make_procedure
 
     make_effective(world.commune_a, make_procedure(), world.iso_a, world.leader_a)
-    submit(client, world.iso_a, cert("announcement_add", world.commune_a.pk), "number", expect_message="Đã ghi nhận quyết định công bố",
-           number="45", signed_on=days_ago(2).strftime("%d/%m/%Y"), signer_name="Lê Văn Tâm",
-           files={"file": pdf_upload("quyet-dinh.pdf")})
+    submit(
+        client,
+        world.iso_a,
+        cert("announcement_add", world.commune_a.pk),
+        "number",
+        expect_message="Đã ghi nhận quyết định công bố",
+        number="45",
+        signed_on=days_ago(2).strftime("%d/%m/%Y"),
+        signer_name="Lê Văn Tâm",
+        files={"file": pdf_upload("quyet-dinh.pdf")},
+    )
     assert Announcement.objects.filter(commune=world.commune_a).count() == 1
 
 
 @case("certification:inspection_add")
 def check_inspection_add(client, world):
-    submit(client, world.province, cert("inspection_add", world.commune_a.pk), "agency", expect_message="Đã ghi nhận",
-           inspected_on=days_ago(10).strftime("%d/%m/%Y"), method=InspectionMethod.ON_SITE,
-           **{"conclusions-0-text": "Chưa niêm yết quyết định công bố.", "conclusions-0-needs_action": "on"})
+    submit(
+        client,
+        world.province,
+        cert("inspection_add", world.commune_a.pk),
+        "agency",
+        expect_message="Đã ghi nhận",
+        inspected_on=days_ago(10).strftime("%d/%m/%Y"),
+        method=InspectionMethod.ON_SITE,
+        **{"conclusions-0-text": "Chưa niêm yết quyết định công bố.", "conclusions-0-needs_action": "on"},
+    )
     assert Inspection.objects.filter(commune=world.commune_a).count() == 1
 
 
 @case("certification:report_add")
 def check_report_add(client, world):
     inspection = cert_services.record_inspection(
-        commune=world.commune_a, inspected_on=days_ago(10), method=InspectionMethod.ON_SITE,
-        agency="Sở Khoa học và Công nghệ", conclusions=[("Chưa niêm yết quyết định.", True)], acting_user=world.province,
+        commune=world.commune_a,
+        inspected_on=days_ago(10),
+        method=InspectionMethod.ON_SITE,
+        agency="Sở Khoa học và Công nghệ",
+        conclusions=[("Chưa niêm yết quyết định.", True)],
+        acting_user=world.province,
     )
     conclusion = inspection.conclusions.get()
-    submit(client, world.iso_a, cert("report_add", conclusion.pk), "note", expect_message="Đã ghi nhận",
-           reported_on=days_ago(1).strftime("%d/%m/%Y"), reference="15/BC-UBND", note="Đã niêm yết tại bộ phận một cửa.")
+    submit(
+        client,
+        world.iso_a,
+        cert("report_add", conclusion.pk),
+        "note",
+        expect_message="Đã ghi nhận",
+        reported_on=days_ago(1).strftime("%d/%m/%Y"),
+        reference="15/BC-UBND",
+        note="Đã niêm yết tại bộ phận một cửa.",
+    )
     conclusion.refresh_from_db()
     assert conclusion.reported_on == days_ago(1) and conclusion.report_reference == "15/BC-UBND"
 
 
 @case("certification:target")
 def check_target(client, world):
-    submit(client, world.province, cert("target", world.district_unit.pk), "percent", expect_message="Đã lưu",
-           percent=80, target_date="31/12/2027")
+    submit(
+        client,
+        world.province,
+        cert("target", world.district_unit.pk),
+        "percent",
+        expect_message="Đã lưu",
+        percent=80,
+        target_date="31/12/2027",
+    )
     assert ProgressTarget.objects.get(unit=world.district_unit).percent == 80
 
 
@@ -540,24 +791,44 @@ def check_target(client, world):
 
 @case("communes:edit")
 def check_commune_edit(client, world):
-    submit(client, world.iso_a, reverse("communes:edit", args=[world.commune_a.pk]), "name", expect_message="Đã cập nhật",
-           place_name="An Bình")
+    submit(
+        client,
+        world.iso_a,
+        reverse("communes:edit", args=[world.commune_a.pk]),
+        "name",
+        expect_message="Đã cập nhật",
+        place_name="An Bình",
+    )
     world.commune_a.refresh_from_db()
     assert world.commune_a.place_name == "An Bình"
 
 
 @case("units:add")
 def check_unit_add(client, world):
-    submit(client, world.admin, reverse("units:add"), "name", expect_message="Đã tạo",
-           name="Thử Nghiệm Mới", full_name="Xã Thử Nghiệm Mới", unit_type="Xã")
+    submit(
+        client,
+        world.admin,
+        reverse("units:add"),
+        "name",
+        expect_message="Đã tạo",
+        name="Thử Nghiệm Mới",
+        full_name="Xã Thử Nghiệm Mới",
+        unit_type="Xã",
+    )
     assert AdministrativeUnit.objects.filter(full_name="Xã Thử Nghiệm Mới").count() == 1
 
 
 @case("units:edit")
 def check_unit_edit(client, world):
     unit = world.district_unit
-    submit(client, world.admin, reverse("units:edit", args=[unit.pk]), "name", expect_message="Đã cập nhật",
-           name_en="Kiem Thu District")
+    submit(
+        client,
+        world.admin,
+        reverse("units:edit", args=[unit.pk]),
+        "name",
+        expect_message="Đã cập nhật",
+        name_en="Kiem Thu District",
+    )
     unit.refresh_from_db()
     assert unit.name_en == "Kiem Thu District"
 
@@ -573,17 +844,32 @@ def check_unit_delete(client, world):
 
 @case("tthc:add")
 def check_procedure_add(client, world):
-    submit(client, world.admin, reverse("tthc:add"), "code", expect_message="Đã tạo",
-           code="1.000894", name="Thủ tục đăng ký kết hôn", field="Hộ tịch", level="Cấp xã",
-           time_limit_text="Trực tiếp: 3 ngày làm việc")
+    submit(
+        client,
+        world.admin,
+        reverse("tthc:add"),
+        "code",
+        expect_message="Đã tạo",
+        code="1.000894",
+        name="Thủ tục đăng ký kết hôn",
+        field="Hộ tịch",
+        level="Cấp xã",
+        time_limit_text="Trực tiếp: 3 ngày làm việc",
+    )
     assert Procedure.objects.filter(code="1.000894").count() == 1
 
 
 @case("tthc:edit")
 def check_procedure_edit(client, world):
     procedure = make_procedure()
-    submit(client, world.admin, reverse("tthc:edit", args=[procedure.pk]), "code", expect_message="Đã cập nhật",
-           fees="Miễn phí")
+    submit(
+        client,
+        world.admin,
+        reverse("tthc:edit", args=[procedure.pk]),
+        "code",
+        expect_message="Đã cập nhật",
+        fees="Miễn phí",
+    )
     procedure.refresh_from_db()
     assert procedure.fees == "Miễn phí"
 
@@ -600,8 +886,16 @@ def check_procedure_delete(client, world):
 @case("handled_procedures:add")
 def check_handled_add(client, world):
     procedure = make_procedure()
-    submit(client, world.iso_a, reverse("handled_procedures:add"), "procedure", expect_message="Đã tạo",
-           commune=world.commune_a.pk, procedure=procedure.pk, note="Tiếp nhận tại bộ phận một cửa")
+    submit(
+        client,
+        world.iso_a,
+        reverse("handled_procedures:add"),
+        "procedure",
+        expect_message="Đã tạo",
+        commune=world.commune_a.pk,
+        procedure=procedure.pk,
+        note="Tiếp nhận tại bộ phận một cửa",
+    )
     assert CommuneProcedure.objects.filter(commune=world.commune_a, procedure=procedure).count() == 1
 
 
@@ -616,8 +910,14 @@ def handled(world):
 @case("handled_procedures:edit")
 def check_handled_edit(client, world):
     entry = handled(world)
-    submit(client, world.iso_a, reverse("handled_procedures:edit", args=[entry.pk]), "procedure", expect_message="Đã cập nhật",
-           note="Liên thông với cấp huyện")
+    submit(
+        client,
+        world.iso_a,
+        reverse("handled_procedures:edit", args=[entry.pk]),
+        "procedure",
+        expect_message="Đã cập nhật",
+        note="Liên thông với cấp huyện",
+    )
     entry.refresh_from_db()
     assert entry.note == "Liên thông với cấp huyện"
 
@@ -646,7 +946,11 @@ def page_forms(response, field: str, *, action_contains: str = "") -> tuple[str,
     import lxml.html
 
     assert response.status_code == 200, response.status_code
-    body = response.json()["html"] if response["Content-Type"].startswith("application/json") else response.content.decode()
+    body = (
+        response.json()["html"]
+        if response["Content-Type"].startswith("application/json")
+        else response.content.decode()
+    )
     document = lxml.html.fromstring(body)
     for form in document.forms:
         if (form.method or "GET").upper() != "POST" or action_contains not in (form.action or ""):
@@ -673,8 +977,14 @@ def stream_fields(body: str) -> dict[str, list[str]]:
         data[f"{name}-count"] = [str(len(rows))]
         for i, row in enumerate(rows):
             prefix = f"{name}-{i}"
-            data.update({f"{prefix}-type": [row["type"]], f"{prefix}-deleted": [""], f"{prefix}-order": [str(i)],
-                         f"{prefix}-id": [row.get("id") or ""]})
+            data.update(
+                {
+                    f"{prefix}-type": [row["type"]],
+                    f"{prefix}-deleted": [""],
+                    f"{prefix}-order": [str(i)],
+                    f"{prefix}-id": [row.get("id") or ""],
+                }
+            )
             for key, value in (row["value"] or {}).items():
                 data[f"{prefix}-value-{key}"] = ["" if value is None else str(value)]
     return data
@@ -778,8 +1088,9 @@ def check_adopt_from_library(client, world):
     model, _editor = library_model(world)
     client.force_login(world.iso_a)
     action, data = page_forms(client.get(pd("library")), "commune", action_contains=pd("adopt", model.pk))
-    response = post_followed(client, action, fill(data, commune=world.commune_a.pk),
-                             expect_message="Đã tạo bản nháp từ quy trình mẫu")
+    response = post_followed(
+        client, action, fill(data, commune=world.commune_a.pk), expect_message="Đã tạo bản nháp từ quy trình mẫu"
+    )
     copy = ProcessDocument.objects.get(commune=world.commune_a)
     assert copy.source_model == model
     assert response.redirect_chain[-1][0] == pd("edit", copy.pk)
@@ -795,10 +1106,20 @@ def check_import_docx(client, world):
 
     make_procedure()
     sample = Path(__file__).resolve().parent / "processes" / "samples" / "hand_written_khai_sinh.docx"
-    upload = SimpleUploadedFile(sample.name, sample.read_bytes(),
-                                content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    submit(client, world.iso_a, pd("import_docx"), "commune", expect_message="thành bản nháp",
-           commune=world.commune_a.pk, files={"file": upload})
+    upload = SimpleUploadedFile(
+        sample.name,
+        sample.read_bytes(),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    submit(
+        client,
+        world.iso_a,
+        pd("import_docx"),
+        "commune",
+        expect_message="thành bản nháp",
+        commune=world.commune_a.pk,
+        files={"file": upload},
+    )
     document = ProcessDocument.objects.get(commune=world.commune_a)
     assert len(list(latest_draft(document).steps)) > 0
 
@@ -821,11 +1142,17 @@ def check_document_edit(client, world):
     document = draft_document(world)
     revisions = document.revisions.count()
     client.force_login(world.iso_a)
-    data = fill(open_editor(client, pd("edit", document.pk)), title="Đăng ký khai sinh (sửa đổi)",
-                purpose="Quy định trình tự đăng ký khai sinh tại xã.")
+    data = fill(
+        open_editor(client, pd("edit", document.pk)),
+        title="Đăng ký khai sinh (sửa đổi)",
+        purpose="Quy định trình tự đăng ký khai sinh tại xã.",
+    )
     post_followed(client, pd("edit", document.pk), data, expect_message="Đã cập nhật")
     draft = latest_draft(document)
-    assert (draft.title, draft.purpose) == ("Đăng ký khai sinh (sửa đổi)", "Quy định trình tự đăng ký khai sinh tại xã.")
+    assert (draft.title, draft.purpose) == (
+        "Đăng ký khai sinh (sửa đổi)",
+        "Quy định trình tự đăng ký khai sinh tại xã.",
+    )
     assert document.revisions.count() == revisions + 1
     assert [block.value["code"] for block in draft.steps] == [block.value["code"] for block in document.steps]
 
@@ -922,8 +1249,13 @@ def toggle_lock(client, edit_url: str, target: str, **expect):
     page = client.get(edit_url)
     assert f'data-w-action-url-value="{target}"' in page.content.decode()
     _action, data = page_forms(page, "csrfmiddlewaretoken")
-    return post_followed(client, target, {"csrfmiddlewaretoken": data["csrfmiddlewaretoken"], "next": edit_url},
-                         landed=edit_url, **expect)
+    return post_followed(
+        client,
+        target,
+        {"csrfmiddlewaretoken": data["csrfmiddlewaretoken"], "next": edit_url},
+        landed=edit_url,
+        **expect,
+    )
 
 
 @case(f"{PD}:lock")
@@ -986,8 +1318,13 @@ def check_withdraw(client, world):
     document = approve_directly(draft_document(world), world.iso_a, world.leader_a)
     client.force_login(world.leader_a)
     action, data = page_forms(client.get(pd("withdraw", document.pk)), "reason")
-    post_followed(client, pd("withdraw", document.pk), fill(data, reason="TTHC đã bị bãi bỏ."),
-                  expect_message="Đã thu hồi quy trình", landed=pd("versions", document.pk))
+    post_followed(
+        client,
+        pd("withdraw", document.pk),
+        fill(data, reason="TTHC đã bị bãi bỏ."),
+        expect_message="Đã thu hồi quy trình",
+        landed=pd("versions", document.pk),
+    )
     document = ProcessDocument.objects.get(pk=document.pk)
     assert document.status == DocumentStatus.OBSOLETE and not document.live
 
@@ -1000,14 +1337,18 @@ def check_update_from_model(client, world):
 
     model, editor = library_model(world)
     copy = approve_directly(
-        process_services.adopt_model(model=model, commune=world.commune_a, acting_user=world.iso_a), world.iso_a, world.leader_a
+        process_services.adopt_model(model=model, commune=world.commune_a, acting_user=world.iso_a),
+        world.iso_a,
+        world.leader_a,
     )
     content = document_content(model.get_latest_revision_as_object())
     content.purpose = "Quy định trình tự đăng ký khai sinh (sửa đổi năm 2026)."
     process_services.save_draft_from_content(document=model, content=content, acting_user=editor)
     approve_directly(model, editor, editor)
     client.force_login(world.iso_a)
-    action, data = page_forms(client.get(pd("upstream", copy.pk)), "csrfmiddlewaretoken", action_contains=pd("update_from_model", copy.pk))
+    action, data = page_forms(
+        client.get(pd("upstream", copy.pk)), "csrfmiddlewaretoken", action_contains=pd("update_from_model", copy.pk)
+    )
     post_followed(client, action, data, expect_message="Đã đưa thay đổi của quy trình mẫu", landed=pd("edit", copy.pk))
     assert latest_draft(copy).purpose == "Quy định trình tự đăng ký khai sinh (sửa đổi năm 2026)."
 
@@ -1022,9 +1363,14 @@ def test_auditor_put_on_their_own_unit_is_refused_on_the_form(client, world):
     before = list(plan.processes.values_list("pk", "title", "auditor_id"))
     client.force_login(world.iso_a)
     url = admin("plan_scope", plan)
-    data = fill(open_form(client, url, "scope-TOTAL_FORMS"), **{
-        "scope-2-title": "Tiếp nhận hồ sơ một cửa", "scope-2-responsible_unit": VANPHONG, "scope-2-auditor": lead.pk,
-    })
+    data = fill(
+        open_form(client, url, "scope-TOTAL_FORMS"),
+        **{
+            "scope-2-title": "Tiếp nhận hồ sơ một cửa",
+            "scope-2-responsible_unit": VANPHONG,
+            "scope-2-auditor": lead.pk,
+        },
+    )
     response = client.post(url, data)
     assert response.status_code == 200
     body = response.content.decode()
@@ -1049,15 +1395,31 @@ NOT_FORMS = {
     f"{PD}:preview_on_edit": "keeps the unsaved form in the session for the preview; nothing is saved",
     "wagtailsnippetchoosers_processes_processdocument:create": "the chooser has no creation form: quy trình are started from the Start page",
 }
-NAMESPACES = ("audits_", "certification:", "communes:", "units:", "tthc:", "handled_procedures:", "update_flags:",
-              f"{PD}:", "wagtailsnippetchoosers_processes_processdocument:")
+NAMESPACES = (
+    "audits_",
+    "certification:",
+    "communes:",
+    "units:",
+    "tthc:",
+    "handled_procedures:",
+    "update_flags:",
+    f"{PD}:",
+    "wagtailsnippetchoosers_processes_processdocument:",
+)
 READ_ONLY = re.compile(
     r":(index|index_results|inspect|history|history_results|usage|(?!import_)[a-z_]*docx|certificate|evidence|home|dashboard"
     r"|commune|export_xlsx|decision_draft|list|list_results|versions|version|compare_versions|upstream|adoption|library"
     r"|revisions_view|revisions_compare|workflow_history|workflow_history_detail|workflow_preview"
     r"|choose|choose_results|chosen|chosen_multiple)$"
 )
-NO_DELETE = {"audits_programmes", "audits_plans", "audits_findings", "audits_actions", "audits_reviews", "audits_auditors"}
+NO_DELETE = {
+    "audits_programmes",
+    "audits_plans",
+    "audits_findings",
+    "audits_actions",
+    "audits_reviews",
+    "audits_auditors",
+}
 
 
 def url_names(resolver=None, prefix="") -> list[str]:

@@ -54,41 +54,57 @@ def build_action_docx(action):
         vn.add_heading(doc, _("I. Nonconformity") if action.finding_id else _("I. Origin of the action"))
         field_table(doc, _source_rows(action))
         vn.add_heading(doc, _("II. Correction and corrective action"))
-        field_table(doc, [
-            (_("Subject"), action.title),
-            (_("Immediate correction"), action.immediate_correction),
-            (_("Root cause"), action.root_cause),
-            (_("Corrective action plan"), action.action_plan),
-            (pgettext("audits", "Owner"), person(action.owner)),
-            (_("Due date"), short_date(action.due_date)),
-            (_("Requested by"), person(action.requested_by)),
-            (_("Requested on"), short_date(action.requested_on)),
-        ])
+        field_table(
+            doc,
+            [
+                (_("Subject"), action.title),
+                (_("Immediate correction"), action.immediate_correction),
+                (_("Root cause"), action.root_cause),
+                (_("Corrective action plan"), action.action_plan),
+                (pgettext("audits", "Owner"), person(action.owner)),
+                (_("Due date"), short_date(action.due_date)),
+                (_("Requested by"), person(action.requested_by)),
+                (_("Requested on"), short_date(action.requested_on)),
+            ],
+        )
         vn.add_heading(doc, _("III. Progress"))
         notes = action.progress_notes.select_related("author").order_by("created_at", "pk")
         grid(
             doc,
             [_("Date"), _("Progress"), _("Percent done"), _("Written by")],
-            [[short_date(n.created_at), n.note, "" if n.percent_done is None else f"{n.percent_done}%", person(n.author)]
-             for n in notes],
+            [
+                [
+                    short_date(n.created_at),
+                    n.note,
+                    "" if n.percent_done is None else f"{n.percent_done}%",
+                    person(n.author),
+                ]
+                for n in notes
+            ],
             [25, 85, 20, 35],
         )
         vn.add_heading(doc, _("IV. Verification of effectiveness"))
-        field_table(doc, [
-            (_("Status"), action.get_status_display()),
-            (_("Submitted for verification at"), short_date(action.submitted_at)),
-            (_("Effectiveness"), action.get_verification_result_display() if action.verification_result else ""),
-            (_("Verification note"), action.verification_note),
-            (_("Verified by"), person(action.verified_by)),
-            (_("Verified on"), short_date(action.verified_at)),
-            (_("Reason for cancelling"), action.cancel_reason),
-        ])
+        field_table(
+            doc,
+            [
+                (_("Status"), action.get_status_display()),
+                (_("Submitted for verification at"), short_date(action.submitted_at)),
+                (_("Effectiveness"), action.get_verification_result_display() if action.verification_result else ""),
+                (_("Verification note"), action.verification_note),
+                (_("Verified by"), person(action.verified_by)),
+                (_("Verified on"), short_date(action.verified_at)),
+                (_("Reason for cancelling"), action.cancel_reason),
+            ],
+        )
         vn.add_text(doc, "", size=SMALL)
-        signatures(doc, [
-            (_("Requested by"), person(action.requested_by)),
-            (pgettext("audits", "Owner"), person(action.owner)),
-            (_("Verified by"), person(action.verified_by)),
-        ])
+        signatures(
+            doc,
+            [
+                (_("Requested by"), person(action.requested_by)),
+                (pgettext("audits", "Owner"), person(action.owner)),
+                (_("Verified by"), person(action.verified_by)),
+            ],
+        )
         return doc
 
 

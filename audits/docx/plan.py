@@ -23,8 +23,13 @@ from .common import (
 def team_rows(plan) -> list[list]:
     team = sorted(plan.team.select_related("user"), key=lambda a: (a.pk != plan.lead_auditor_id, a.name))
     return [
-        [str(index), auditor.name, _("Lead auditor") if auditor.pk == plan.lead_auditor_id else _("Auditor"),
-         auditor.position, auditor.home_unit]
+        [
+            str(index),
+            auditor.name,
+            _("Lead auditor") if auditor.pk == plan.lead_auditor_id else _("Auditor"),
+            auditor.position,
+            auditor.home_unit,
+        ]
         for index, auditor in enumerate(team, start=1)
     ]
 
@@ -64,8 +69,12 @@ def build_plan_docx(plan):
     with document_language():
         doc = new_administrative_document()
         administrative_header(
-            doc, commune=plan.commune, number=plan.document_number, symbol=labels.SYMBOL_PLAN,
-            doc_date=None, year=plan.planned_start.year,
+            doc,
+            commune=plan.commune,
+            number=plan.document_number,
+            symbol=labels.SYMBOL_PLAN,
+            doc_date=None,
+            year=plan.planned_start.year,
         )
         vn.add_document_title(doc, doc_type=labels.KE_HOACH, subject=plan.title)
         vn.add_heading(doc, _("1. Objectives"))
@@ -73,20 +82,36 @@ def build_plan_docx(plan):
         vn.add_heading(doc, _("2. Scope, criteria and dates"))
         field_table(doc, [*plan_facts(plan), (_("ISO clauses"), clause_list(plan))])
         vn.add_heading(doc, _("3. Audit team"))
-        grid(doc, [_("No."), _("Full name"), _("Role"), _("Position"), _("Home unit")], team_rows(plan), [10, 40, 30, 40, 45])
+        grid(
+            doc,
+            [_("No."), _("Full name"), _("Role"), _("Position"), _("Home unit")],
+            team_rows(plan),
+            [10, 40, 30, 40, 45],
+        )
         vn.add_heading(doc, _("4. Audit schedule"))
         numbers = ", ".join(plan.clauses.order_by("sort_key").values_list("number", flat=True))
         grid(
             doc,
-            [_("No."), _("Process or unit audited"), _("Responsible unit"), _("Auditee"), _("Auditor"), _("Date"), _("Clauses")],
+            [
+                _("No."),
+                _("Process or unit audited"),
+                _("Responsible unit"),
+                _("Auditee"),
+                _("Auditor"),
+                _("Date"),
+                _("Clauses"),
+            ],
             schedule_rows(plan, numbers),
             [9, 40, 28, 24, 24, 18, 22],
         )
         vn.add_heading(doc, _("5. Organisation"))
-        vn.add_body_paragraph(doc, _(
-            "The audit opens with a meeting of the team and the heads of the units audited and closes with a "
-            "meeting where the findings are presented. The units audited provide the documents and records asked for."
-        ))
+        vn.add_body_paragraph(
+            doc,
+            _(
+                "The audit opens with a meeting of the team and the heads of the units audited and closes with a "
+                "meeting where the findings are presented. The units audited provide the documents and records asked for."
+            ),
+        )
         vn.add_signature_block(
             doc,
             authority_prefix=vn.labels.TM_UY_BAN_NHAN_DAN,

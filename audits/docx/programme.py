@@ -26,16 +26,18 @@ def _plan_rows(programme) -> list[list]:
     rows = []
     plans = programme.plans.select_related("lead_auditor__user").prefetch_related("team__user", "clauses", "processes")
     for index, plan in enumerate(plans.order_by("sequence"), start=1):
-        rows.append([
-            str(index),
-            plan.title,
-            f"{short_date(plan.planned_start)} – {short_date(plan.planned_end)}",
-            "; ".join(p.label for p in plan.processes.all()),
-            ", ".join(c.number for c in plan.clauses.all()),
-            plan.lead_auditor.name,
-            ", ".join(a.name for a in plan.team.all() if a.pk != plan.lead_auditor_id),
-            plan.get_status_display(),
-        ])
+        rows.append(
+            [
+                str(index),
+                plan.title,
+                f"{short_date(plan.planned_start)} – {short_date(plan.planned_end)}",
+                "; ".join(p.label for p in plan.processes.all()),
+                ", ".join(c.number for c in plan.clauses.all()),
+                plan.lead_auditor.name,
+                ", ".join(a.name for a in plan.team.all() if a.pk != plan.lead_auditor_id),
+                plan.get_status_display(),
+            ]
+        )
     return rows
 
 
@@ -58,23 +60,30 @@ def build_programme_docx(programme):
         doc = new_administrative_document()
         approved_on = programme.approved_at.date() if programme.approved_at else None
         administrative_header(
-            doc, commune=commune, number=programme.document_number, symbol=labels.SYMBOL_PROGRAMME,
-            doc_date=approved_on, year=programme.year,
+            doc,
+            commune=commune,
+            number=programme.document_number,
+            symbol=labels.SYMBOL_PROGRAMME,
+            doc_date=approved_on,
+            year=programme.year,
         )
         vn.add_document_title(doc, doc_type=labels.CHUONG_TRINH, subject=programme.title)
         vn.add_heading(doc, _("1. Objectives"))
         paragraphs(doc, programme.objectives)
         vn.add_heading(doc, _("2. Scope and criteria"))
-        field_table(doc, [
-            (_("Year"), programme.year),
-            (_("Scope"), programme.scope),
-            (_("Audit criteria"), programme.criteria),
-            (_("ISO clauses"), "; ".join(str(c) for c in programme.clauses.order_by("sort_key"))),
-            (_("Month of the internal audit"), programme.audit_month),
-            (_("Status"), programme.get_status_display()),
-            (_("Approved by"), person(programme.approved_by)),
-            (_("Approved on"), short_date(approved_on)),
-        ])
+        field_table(
+            doc,
+            [
+                (_("Year"), programme.year),
+                (_("Scope"), programme.scope),
+                (_("Audit criteria"), programme.criteria),
+                (_("ISO clauses"), "; ".join(str(c) for c in programme.clauses.order_by("sort_key"))),
+                (_("Month of the internal audit"), programme.audit_month),
+                (_("Status"), programme.get_status_display()),
+                (_("Approved by"), person(programme.approved_by)),
+                (_("Approved on"), short_date(approved_on)),
+            ],
+        )
         vn.add_heading(doc, _("3. Audits of the year"))
         grid(
             doc,
@@ -90,11 +99,14 @@ def build_programme_docx(programme):
             [10, 32, 28, 35, 60],
         )
         vn.add_heading(doc, _("5. Responsibilities"))
-        vn.add_body_paragraph(doc, _(
-            "The ISO secretary prepares the audit plans and follows up corrective actions; the audit team carries "
-            "out the audits independently of the units audited; the heads of the units audited provide the records "
-            "and carry out the corrective actions."
-        ))
+        vn.add_body_paragraph(
+            doc,
+            _(
+                "The ISO secretary prepares the audit plans and follows up corrective actions; the audit team carries "
+                "out the audits independently of the units audited; the heads of the units audited provide the records "
+                "and carry out the corrective actions."
+            ),
+        )
         vn.add_signature_block(
             doc,
             authority_prefix=vn.labels.TM_UY_BAN_NHAN_DAN,

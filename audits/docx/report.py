@@ -37,8 +37,14 @@ def _evidence_reference(text: str, files) -> str:
 
 def _checklist_rows(items) -> list[list]:
     return [
-        [str(index), item.clause.number, item.process.label if item.process_id else _("whole system"), item.question,
-         item.get_result_display(), _evidence_reference(item.evidence, item.files.all())]
+        [
+            str(index),
+            item.clause.number,
+            item.process.label if item.process_id else _("whole system"),
+            item.question,
+            item.get_result_display(),
+            _evidence_reference(item.evidence, item.files.all()),
+        ]
         for index, item in enumerate(items, start=1)
     ]
 
@@ -66,15 +72,18 @@ def action_rows(findings) -> list[list]:
         verification = action.get_verification_result_display() if action.verification_result else ""
         if action.verified_by_id:
             verification += f" ({person(action.verified_by)}, {short_date(action.verified_at)})"
-        rows.append([
-            action.number,
-            f.code,
-            "\n".join(x for x in (action.immediate_correction, action.root_cause, action.action_plan) if x) or action.title,
-            person(action.owner),
-            short_date(action.due_date),
-            action.get_status_display(),
-            verification.strip(),
-        ])
+        rows.append(
+            [
+                action.number,
+                f.code,
+                "\n".join(x for x in (action.immediate_correction, action.root_cause, action.action_plan) if x)
+                or action.title,
+                person(action.owner),
+                short_date(action.due_date),
+                action.get_status_display(),
+                verification.strip(),
+            ]
+        )
     return rows
 
 
@@ -87,21 +96,33 @@ def build_report_docx(plan):
     with document_language():
         doc = new_administrative_document()
         administrative_header(
-            doc, commune=plan.commune, number=plan.report_number, symbol=labels.SYMBOL_REPORT,
-            doc_date=plan.completed_on, year=plan.planned_start.year,
+            doc,
+            commune=plan.commune,
+            number=plan.report_number,
+            symbol=labels.SYMBOL_REPORT,
+            doc_date=plan.completed_on,
+            year=plan.planned_start.year,
         )
         vn.add_document_title(doc, doc_type=labels.BAO_CAO, subject=_("Results of %(audit)s") % {"audit": plan.title})
         findings = selectors.plan_findings(plan)
         items = list(selectors.plan_checklist(plan))
         vn.add_heading(doc, _("1. General information"))
-        field_table(doc, [
-            *plan_facts(plan),
-            (_("ISO clauses"), clause_list(plan)),
-            (_("Processes audited"), "; ".join(p.label for p in plan.processes.order_by("order", "pk"))),
-            (_("Completed on"), short_date(plan.completed_on)),
-        ])
+        field_table(
+            doc,
+            [
+                *plan_facts(plan),
+                (_("ISO clauses"), clause_list(plan)),
+                (_("Processes audited"), "; ".join(p.label for p in plan.processes.order_by("order", "pk"))),
+                (_("Completed on"), short_date(plan.completed_on)),
+            ],
+        )
         vn.add_heading(doc, _("Audit team"), level=2)
-        grid(doc, [_("No."), _("Full name"), _("Role"), _("Position"), _("Home unit")], team_rows(plan), [10, 40, 30, 40, 45])
+        grid(
+            doc,
+            [_("No."), _("Full name"), _("Role"), _("Position"), _("Home unit")],
+            team_rows(plan),
+            [10, 40, 30, 40, 45],
+        )
         vn.add_heading(doc, _("2. Checklist results"))
         vn.add_body_paragraph(doc, _summary(items))
         grid(
@@ -120,7 +141,15 @@ def build_report_docx(plan):
         vn.add_heading(doc, _("4. Corrective actions"))
         grid(
             doc,
-            [_("Request no."), _("Finding"), _("Correction, cause and action"), pgettext("audits", "Owner"), _("Due date"), _("Status"), _("Effectiveness")],
+            [
+                _("Request no."),
+                _("Finding"),
+                _("Correction, cause and action"),
+                pgettext("audits", "Owner"),
+                _("Due date"),
+                _("Status"),
+                _("Effectiveness"),
+            ],
             action_rows(findings),
             [16, 12, 45, 24, 18, 22, 28],
         )

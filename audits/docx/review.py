@@ -30,34 +30,64 @@ def _yes_no(value) -> str:
 
 def _inputs(doc, inputs: dict) -> None:
     period = inputs.get("period", {})
-    vn.add_body_paragraph(doc, _("Period reviewed: %(since)s – %(until)s") % {
-        "since": short_date(period.get("since")), "until": short_date(period.get("until"))})
+    vn.add_body_paragraph(
+        doc,
+        _("Period reviewed: %(since)s – %(until)s")
+        % {"since": short_date(period.get("since")), "until": short_date(period.get("until"))},
+    )
     previous = inputs.get("previous_actions", {})
     vn.add_heading(doc, _("a) Status of actions from previous management reviews"), level=2)
-    grid(doc, [_("No."), pgettext("audits", "Action"), pgettext("audits", "Owner"), _("Due date"), _("Status")],
-         [[a["number"], a["title"], a["owner"], short_date(a["due_date"]), a["status_label"]] for a in previous.get("items", [])],
-         [18, 70, 30, 20, 27])
+    grid(
+        doc,
+        [_("No."), pgettext("audits", "Action"), pgettext("audits", "Owner"), _("Due date"), _("Status")],
+        [
+            [a["number"], a["title"], a["owner"], short_date(a["due_date"]), a["status_label"]]
+            for a in previous.get("items", [])
+        ],
+        [18, 70, 30, 20, 27],
+    )
     audits = inputs.get("audit_results", {})
     vn.add_heading(doc, _("b) Results of internal audits"), level=2)
-    grid(doc, [_("Audit"), _("Dates"), _("Status"), _("Findings"), _("Nonconformities"), _("Conclusion")],
-         [[a["title"], f"{short_date(a['planned_start'])} – {short_date(a['planned_end'])}", a["status_label"],
-           str(a["findings"]), str(a["nonconformities"]), a["conclusion"]] for a in audits.get("items", [])],
-         [35, 30, 20, 17, 20, 43])
+    grid(
+        doc,
+        [_("Audit"), _("Dates"), _("Status"), _("Findings"), _("Nonconformities"), _("Conclusion")],
+        [
+            [
+                a["title"],
+                f"{short_date(a['planned_start'])} – {short_date(a['planned_end'])}",
+                a["status_label"],
+                str(a["findings"]),
+                str(a["nonconformities"]),
+                a["conclusion"],
+            ]
+            for a in audits.get("items", [])
+        ],
+        [35, 30, 20, 17, 20, 43],
+    )
     _nonconformities(doc, inputs.get("nonconformities", {}))
     _performance(doc, inputs.get("process_performance", {}))
     objectives = inputs.get("quality_objectives", {})
     vn.add_heading(doc, _("e) Quality objectives"), level=2)
-    grid(doc, [_("Objective"), pgettext("audits", "Target"), _("Result achieved"), _("Assessment")],
-         [[o["statement"], o["target"], o["result"], _yes_no(o["achieved"])] for o in objectives.get("items", [])],
-         [60, 35, 40, 30])
+    grid(
+        doc,
+        [_("Objective"), pgettext("audits", "Target"), _("Result achieved"), _("Assessment")],
+        [[o["statement"], o["target"], o["result"], _yes_no(o["achieved"])] for o in objectives.get("items", [])],
+        [60, 35, 40, 30],
+    )
     resources = inputs.get("resources", {})
     vn.add_heading(doc, _("f) Adequacy of resources"), level=2)
-    vn.add_body_paragraph(doc, _("Active internal auditors: %(auditors)s, of whom %(trained)s have a training record.") % {
-        "auditors": resources.get("auditors", 0), "trained": resources.get("trained_auditors", 0)})
+    vn.add_body_paragraph(
+        doc,
+        _("Active internal auditors: %(auditors)s, of whom %(trained)s have a training record.")
+        % {"auditors": resources.get("auditors", 0), "trained": resources.get("trained_auditors", 0)},
+    )
     vn.add_heading(doc, _("g) Opportunities for improvement"), level=2)
-    grid(doc, [_("Code"), _("Audit"), _("Clause"), _("Description")],
-         [[o["code"], o["plan"], o["clause"], o["description"]] for o in inputs.get("improvement_opportunities", [])],
-         [15, 50, 20, 80])
+    grid(
+        doc,
+        [_("Code"), _("Audit"), _("Clause"), _("Description")],
+        [[o["code"], o["plan"], o["clause"], o["description"]] for o in inputs.get("improvement_opportunities", [])],
+        [15, 50, 20, 80],
+    )
 
 
 def _nonconformities(doc, data: dict) -> None:
@@ -77,18 +107,29 @@ def _nonconformities(doc, data: dict) -> None:
 
 def _performance(doc, data: dict) -> None:
     vn.add_heading(doc, _("d) Process performance"), level=2)
-    grid(doc, [_("Process"), _("Conforming"), _("Nonconforming"), _("Observations")],
-         [[f"{p['code']} {p['title']}".strip(), str(p["conforming"]), str(p["nonconforming"]), str(p["observations"])]
-          for p in data.get("audited", [])],
-         [80, 28, 29, 28])
+    grid(
+        doc,
+        [_("Process"), _("Conforming"), _("Nonconforming"), _("Observations")],
+        [
+            [f"{p['code']} {p['title']}".strip(), str(p["conforming"]), str(p["nonconforming"]), str(p["observations"])]
+            for p in data.get("audited", [])
+        ],
+        [80, 28, 29, 28],
+    )
     if "documents_note" in data:
         vn.add_body_paragraph(doc, data["documents_note"], italic=True)
         return
-    vn.add_body_paragraph(doc, _("Effective process documents: %(count)s.") % {"count": data.get("effective_documents", 0)})
+    vn.add_body_paragraph(
+        doc, _("Effective process documents: %(count)s.") % {"count": data.get("effective_documents", 0)}
+    )
     flags = data.get("open_update_flags", [])
     vn.add_body_paragraph(doc, _("Documents to update after legal changes: %(count)d.") % {"count": len(flags)})
-    grid(doc, [_("Code"), pgettext("audits", "Document"), _("Deadline")],
-         [[f["code"], f["title"], short_date(f["deadline"])] for f in flags], [30, 105, 30])
+    grid(
+        doc,
+        [_("Code"), pgettext("audits", "Document"), _("Deadline")],
+        [[f["code"], f["title"], short_date(f["deadline"])] for f in flags],
+        [30, 105, 30],
+    )
 
 
 def _decision_rows(review) -> list[list]:
@@ -97,8 +138,16 @@ def _decision_rows(review) -> list[list]:
     for index, decision in enumerate(decisions, start=1):
         action = getattr(decision, "action", None)
         tracked = f"{action.number} – {action.get_status_display()}" if action else _("not tracked")
-        rows.append([str(index), decision.text, decision.get_topic_display(), person(decision.owner),
-                     short_date(decision.due_date), tracked])
+        rows.append(
+            [
+                str(index),
+                decision.text,
+                decision.get_topic_display(),
+                person(decision.owner),
+                short_date(decision.due_date),
+                tracked,
+            ]
+        )
     return rows
 
 
@@ -106,26 +155,37 @@ def build_review_docx(review):
     with document_language():
         doc = new_administrative_document()
         administrative_header(
-            doc, commune=review.commune, number=review.document_number, symbol=labels.SYMBOL_MINUTES,
-            doc_date=review.held_on, year=review.year,
+            doc,
+            commune=review.commune,
+            number=review.document_number,
+            symbol=labels.SYMBOL_MINUTES,
+            doc_date=review.held_on,
+            year=review.year,
         )
         vn.add_document_title(doc, doc_type=labels.BIEN_BAN, subject=review.title)
-        field_table(doc, [
-            (_("Date"), short_date(review.held_on or review.planned_on)),
-            (_("Location"), review.location),
-            (_("Chair"), person(review.chair)),
-            (_("Secretary"), person(review.secretary)),
-            (_("Attendees"), "\n".join(lines(review.attendees))),
-            (_("Status"), review.get_status_display()),
-        ])
+        field_table(
+            doc,
+            [
+                (_("Date"), short_date(review.held_on or review.planned_on)),
+                (_("Location"), review.location),
+                (_("Chair"), person(review.chair)),
+                (_("Secretary"), person(review.secretary)),
+                (_("Attendees"), "\n".join(lines(review.attendees))),
+                (_("Status"), review.get_status_display()),
+            ],
+        )
         vn.add_heading(doc, _("I. Review inputs (TCVN ISO 9001:2015, 9.3.2)"))
         if review.inputs:
             _inputs(doc, review.inputs)
         else:
             vn.add_body_paragraph(doc, _("(the inputs have not been assembled yet)"), italic=True)
         vn.add_heading(doc, _("II. Decisions (9.3.3)"))
-        grid(doc, [_("No."), _("Decision"), _("Topic"), pgettext("audits", "Owner"), _("Due date"), _("Tracked action")],
-             _decision_rows(review), [10, 60, 25, 25, 20, 25])
+        grid(
+            doc,
+            [_("No."), _("Decision"), _("Topic"), pgettext("audits", "Owner"), _("Due date"), _("Tracked action")],
+            _decision_rows(review),
+            [10, 60, 25, 25, 20, 25],
+        )
         vn.add_heading(doc, _("III. Conclusions"))
         paragraphs(doc, review.conclusions, empty=_("(not yet concluded)"))
         signatures(doc, [(labels.THU_KY, person(review.secretary)), (labels.CHU_TRI, person(review.chair))])

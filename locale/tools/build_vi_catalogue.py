@@ -141,6 +141,7 @@ def placeholder_problem(e: polib.POEntry, msgstr: str) -> str | None:
     (of msgid_plural for plural entries, since Vietnamese has one form) must
     appear in the translation, and no unknown placeholder may be added.
     """
+
     def relevant(s: str) -> list[str]:
         out = []
         for p in placeholders(s):
@@ -265,8 +266,7 @@ HEADER = (
 )
 
 
-def build(domain: str, imports: list[Path], dry_run: bool, untranslated_out: Path | None,
-          verbose: bool) -> int:
+def build(domain: str, imports: list[Path], dry_run: bool, untranslated_out: Path | None, verbose: bool) -> int:
     out_po = OUT_DIR / f"{domain}.po"
     memory = load_memory(imports + [out_po])
     merged: dict = {}
@@ -372,7 +372,8 @@ def build(domain: str, imports: list[Path], dry_run: bool, untranslated_out: Pat
     mo = out_po.with_suffix(".mo")
     res = subprocess.run(
         ["msgfmt", "--check", "--statistics", "-o", str(mo), str(out_po)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     sys.stdout.write(res.stdout)
     sys.stdout.write(res.stderr)
@@ -381,20 +382,33 @@ def build(domain: str, imports: list[Path], dry_run: bool, untranslated_out: Pat
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--import", dest="imports", action="append", type=Path, default=[],
-                    help="extra .po file(s) with translations (take precedence)")
+    ap.add_argument(
+        "--import",
+        dest="imports",
+        action="append",
+        type=Path,
+        default=[],
+        help="extra .po file(s) with translations (take precedence)",
+    )
     ap.add_argument("--domain", choices=["django", "djangojs", "all"], default="all")
     ap.add_argument("--dry-run", action="store_true", help="report only, write nothing")
-    ap.add_argument("--untranslated", type=Path, default=None,
-                    help="write untranslated entries to this .po file (suffix -js added for djangojs)")
+    ap.add_argument(
+        "--untranslated",
+        type=Path,
+        default=None,
+        help="write untranslated entries to this .po file (suffix -js added for djangojs)",
+    )
     ap.add_argument("-v", "--verbose", action="store_true", help="list untranslated msgids")
     args = ap.parse_args()
     rc = 0
-    for dom in (["django", "djangojs"] if args.domain == "all" else [args.domain]):
+    for dom in ["django", "djangojs"] if args.domain == "all" else [args.domain]:
         unt = None
         if args.untranslated:
-            unt = args.untranslated if dom == "django" else args.untranslated.with_name(
-                args.untranslated.stem + "-js" + args.untranslated.suffix)
+            unt = (
+                args.untranslated
+                if dom == "django"
+                else args.untranslated.with_name(args.untranslated.stem + "-js" + args.untranslated.suffix)
+            )
         rc |= build(dom, args.imports, args.dry_run, unt, args.verbose)
     return rc
 

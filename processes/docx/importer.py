@@ -153,7 +153,9 @@ def style_facts(paragraph: Paragraph) -> StyleFacts:
     if style_id not in known:
         style = paragraph.style
         known[style_id] = (
-            StyleFacts(name=style.name or "", bold=bool(style.font.bold)) if style is not None else StyleFacts("", False)
+            StyleFacts(name=style.name or "", bold=bool(style.font.bold))
+            if style is not None
+            else StyleFacts("", False)
         )
     return known[style_id]
 
@@ -618,7 +620,7 @@ def _starts_with_quy_trinh(line: str) -> bool:
 
 
 def _is_quy_trinh_line(paragraph: Paragraph, line: str) -> bool:
-    """"QUY TRÌNH" alone, or "QUY TRÌNH <name>" in bold or capitals (not "Quy trình này …")."""
+    """ "QUY TRÌNH" alone, or "QUY TRÌNH <name>" in bold or capitals (not "Quy trình này …")."""
     if normalize(line) == layout.QUY_TRINH:
         return True
     return _starts_with_quy_trinh(line) and (is_bold(paragraph) or line.isupper())

@@ -306,9 +306,7 @@ CHANGE_TABLE = TableLayout(
 
 #: Tried in this order when a table is not under a section that says what it is.
 TABLE_LAYOUTS = (APPROVAL_TABLE, CHANGE_TABLE, STEP_TABLE, DOSSIER_TABLE, FORM_TABLE, RECORD_TABLE, FEE_TABLE)
-SECTION_TABLES = {
-    layout.kind: layout for layout in (DOSSIER_TABLE, FEE_TABLE, STEP_TABLE, FORM_TABLE, RECORD_TABLE)
-}
+SECTION_TABLES = {layout.kind: layout for layout in (DOSSIER_TABLE, FEE_TABLE, STEP_TABLE, FORM_TABLE, RECORD_TABLE)}
 
 #: Row labels of the approval block.
 PERSON_ROWS = {

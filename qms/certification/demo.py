@@ -36,7 +36,12 @@ PAPER_SCOPE = [
     ("1.004859", "Thủ tục thay đổi, cải chính, bổ sung thông tin hộ tịch, xác định lại dân tộc", "Hộ tịch", "QT-05/HT"),
     ("2.000815", "Chứng thực bản sao từ bản chính giấy tờ, văn bản", "Chứng thực", "QT-01/CT"),
     ("2.000884", "Chứng thực chữ ký trong các giấy tờ, văn bản", "Chứng thực", "QT-02/CT"),
-    ("2.001035", "Chứng thực giao dịch liên quan đến tài sản là động sản, quyền sử dụng đất, nhà ở", "Chứng thực", "QT-03/CT"),
+    (
+        "2.001035",
+        "Chứng thực giao dịch liên quan đến tài sản là động sản, quyền sử dụng đất, nhà ở",
+        "Chứng thực",
+        "QT-03/CT",
+    ),
     ("1.001612", "Đăng ký thành lập hộ kinh doanh", "Thành lập và hoạt động doanh nghiệp (hộ kinh doanh)", "QT-01/KD"),
     ("1.012812", "Hòa giải tranh chấp đất đai", "Đất đai", "QT-01/ĐĐ"),
 ]
@@ -56,6 +61,8 @@ def _scope(commune) -> list[ScopeEntry]:
     return sources.effective_scope(commune_id=commune.pk) or [
         ScopeEntry(code, name, field, document) for code, name, field, document in PAPER_SCOPE
     ]
+
+
 #: The last year before the 2025 merger whose audits and reviews were kept on paper.
 LAST_PAPER_YEAR = 2024
 #: Announced communes (by index) that skipped one year's internal audit; the third
@@ -102,12 +109,20 @@ def _yearly_records(commune, index: int, signed_on: date, acting_user) -> None:
     for year in range(first, LAST_PAPER_YEAR + 1):
         if MISSED_AUDITS.get(index) != year:
             _evidence(
-                commune, EvidenceKind.INTERNAL_AUDIT, f"Báo cáo đánh giá nội bộ năm {year}",
-                date(year, 10, 5 + index), acting_user, 30 + index,
+                commune,
+                EvidenceKind.INTERNAL_AUDIT,
+                f"Báo cáo đánh giá nội bộ năm {year}",
+                date(year, 10, 5 + index),
+                acting_user,
+                30 + index,
             )
         _evidence(
-            commune, EvidenceKind.MANAGEMENT_REVIEW, f"Biên bản họp xem xét của lãnh đạo năm {year}",
-            date(year, 12, 1 + index), acting_user, 90 + index,
+            commune,
+            EvidenceKind.MANAGEMENT_REVIEW,
+            f"Biên bản họp xem xét của lãnh đạo năm {year}",
+            date(year, 12, 1 + index),
+            acting_user,
+            90 + index,
         )
 
 
@@ -116,11 +131,17 @@ def _earlier_stage(commune, index: int, acting_user) -> None:
     rest = index - ANNOUNCED
     start = date(2019, 9, 1) + timedelta(days=47 * rest)
     if rest < 12:
-        _evidence(commune, EvidenceKind.STEERING_BOARD, "Quyết định thành lập Ban chỉ đạo ISO", start, acting_user, 5 + rest)
+        _evidence(
+            commune, EvidenceKind.STEERING_BOARD, "Quyết định thành lập Ban chỉ đạo ISO", start, acting_user, 5 + rest
+        )
     if rest < 6:
         _evidence(
-            commune, EvidenceKind.PROCESS_DOCUMENTS, "Quyết định ban hành hệ thống tài liệu, quy trình ISO",
-            start + timedelta(days=150), acting_user, 40 + rest,
+            commune,
+            EvidenceKind.PROCESS_DOCUMENTS,
+            "Quyết định ban hành hệ thống tài liệu, quy trình ISO",
+            start + timedelta(days=150),
+            acting_user,
+            40 + rest,
         )
 
 
@@ -166,8 +187,22 @@ def _successor(communes, acting_user) -> None:
     lam = communes[0]
     for successor in lam.successors.all():
         if not Evidence.objects.filter(commune=successor).exists():
-            _evidence(successor, EvidenceKind.STEERING_BOARD, "Quyết định thành lập Ban chỉ đạo ISO", date(2025, 8, 15), acting_user, 12)
-            _evidence(successor, EvidenceKind.PLAN, "Kế hoạch xây dựng HTQLCL năm 2025–2026", date(2025, 9, 5), acting_user, 20)
+            _evidence(
+                successor,
+                EvidenceKind.STEERING_BOARD,
+                "Quyết định thành lập Ban chỉ đạo ISO",
+                date(2025, 8, 15),
+                acting_user,
+                12,
+            )
+            _evidence(
+                successor,
+                EvidenceKind.PLAN,
+                "Kế hoạch xây dựng HTQLCL năm 2025–2026",
+                date(2025, 9, 5),
+                acting_user,
+                20,
+            )
 
 
 def load_demo(*, acting_user, communes) -> dict:
@@ -177,7 +212,9 @@ def load_demo(*, acting_user, communes) -> dict:
     )
     if yy and not ProgressTarget.objects.filter(unit=yy[0].unit.parent).exists():
         percent, target_date, note = TARGET
-        services.set_target(unit=yy[0].unit.parent, percent=percent, target_date=target_date, note=note, acting_user=acting_user)
+        services.set_target(
+            unit=yy[0].unit.parent, percent=percent, target_date=target_date, note=note, acting_user=acting_user
+        )
     for index, commune in enumerate(yy):
         if Evidence.objects.filter(commune=commune).exists() or Announcement.objects.filter(commune=commune).exists():
             continue

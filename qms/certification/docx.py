@@ -27,12 +27,8 @@ SYMBOL_DECISION = "QĐ-UBND"
 SYMBOL_REPORT = "BC-UBND"
 NEW_LAW_FROM = date(2025, 7, 1)
 
-SUBJECT_ANNOUNCE = (
-    "Về việc công bố Hệ thống quản lý chất lượng phù hợp Tiêu chuẩn quốc gia TCVN ISO 9001:2015"
-)
-SUBJECT_REANNOUNCE = (
-    "Về việc công bố lại Hệ thống quản lý chất lượng phù hợp Tiêu chuẩn quốc gia TCVN ISO 9001:2015"
-)
+SUBJECT_ANNOUNCE = "Về việc công bố Hệ thống quản lý chất lượng phù hợp Tiêu chuẩn quốc gia TCVN ISO 9001:2015"
+SUBJECT_REANNOUNCE = "Về việc công bố lại Hệ thống quản lý chất lượng phù hợp Tiêu chuẩn quốc gia TCVN ISO 9001:2015"
 LAW_2015 = (
     "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật sửa đổi, bổ sung một số "
     "điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm 2019"
@@ -93,7 +89,9 @@ SECTION_3 = "III. KẾT QUẢ KIỂM TRA"
 SECTION_4 = "IV. DANH SÁCH CÁC ĐƠN VỊ"
 SECTION_5 = "V. CÁC VIỆC CHẬM HẠN"
 SECTION_6 = "VI. ĐỀ XUẤT, KIẾN NGHỊ"
-ANNOUNCED_LINE = "Tổng số đơn vị cấp xã: {total}; đã công bố Hệ thống quản lý chất lượng: {announced}/{total} ({percent}%)."
+ANNOUNCED_LINE = (
+    "Tổng số đơn vị cấp xã: {total}; đã công bố Hệ thống quản lý chất lượng: {announced}/{total} ({percent}%)."
+)
 TARGET_LINE = "Mục tiêu: {percent}% đơn vị cấp xã công bố trước ngày {date} ({needed} đơn vị); {state}."
 TARGET_MET = "đã đạt"
 TARGET_NOT_MET = "chưa đạt, còn {missing} đơn vị chưa công bố"
@@ -119,7 +117,7 @@ NO_LATE = "Không có việc chậm hạn."
 
 
 def _in_text(name: str) -> str:
-    """"Xã Yên Trung" -> "xã Yên Trung" (a unit name inside a sentence)."""
+    """ "Xã Yên Trung" -> "xã Yên Trung" (a unit name inside a sentence)."""
     return name[:1].lower() + name[1:] if name else name
 
 
@@ -188,11 +186,17 @@ def build_announcement_decision(
     qd.add_legal_grounds(doc, _grounds(commune, signed_on))
     qd.add_text(doc, DECIDES, bold=True, align="center", size=14)
     verb = "Công bố lại" if replaces else "Công bố"
-    qd.add_body_paragraph(doc, ARTICLE_1.format(verb=verb, agency=agency_in_text(commune.unit.full_name), count=len(scope)))
-    qd.add_table(doc, headers=list(SCOPE_HEADERS), rows=_scope_rows(scope), widths_mm=list(SCOPE_WIDTHS_MM), font_size=12)
+    qd.add_body_paragraph(
+        doc, ARTICLE_1.format(verb=verb, agency=agency_in_text(commune.unit.full_name), count=len(scope))
+    )
+    qd.add_table(
+        doc, headers=list(SCOPE_HEADERS), rows=_scope_rows(scope), widths_mm=list(SCOPE_WIDTHS_MM), font_size=12
+    )
     qd.add_body_paragraph(doc, ARTICLE_2.format(agency=agency_in_text(commune.unit.full_name)))
     replaced = (
-        REPLACES.format(number=replaces.display_number, date=replaces.signed_on.strftime("%d/%m/%Y")) if replaces else ""
+        REPLACES.format(number=replaces.display_number, date=replaces.signed_on.strftime("%d/%m/%Y"))
+        if replaces
+        else ""
     )
     qd.add_body_paragraph(doc, ARTICLE_3.format(replaces=replaced, agency=agency))
     qd.add_signature_block(
@@ -241,7 +245,13 @@ def _children_table(doc, report: ProgressReport) -> None:
 
 def _late_table(doc, report: ProgressReport) -> None:
     rows = [
-        [str(i), late.commune, item["label"], date.fromisoformat(item["deadline"]).strftime("%d/%m/%Y"), str(item["days_late"])]
+        [
+            str(i),
+            late.commune,
+            item["label"],
+            date.fromisoformat(item["deadline"]).strftime("%d/%m/%Y"),
+            str(item["days_late"]),
+        ]
         for i, (late, item) in enumerate(
             ((late, late_item_json(raw)) for late in report.late for raw in late.items), start=1
         )
@@ -287,10 +297,14 @@ def _yearly_report(report: ProgressReport, year: int, report_date: date | None):
         REPORT_INTRO.format(agency=agency_in_text(unit.full_name), year=year, as_of=report.as_of.strftime("%d/%m/%Y")),
     )
     qd.add_heading(doc, SECTION_1)
-    qd.add_body_paragraph(doc, ANNOUNCED_LINE.format(total=totals.total, announced=totals.announced, percent=totals.percent))
+    qd.add_body_paragraph(
+        doc, ANNOUNCED_LINE.format(total=totals.total, announced=totals.announced, percent=totals.percent)
+    )
     if line := _target_line(report):
         qd.add_body_paragraph(doc, line)
-    qd.add_table(doc, headers=list(STAGE_HEADERS), rows=_stage_rows(report), widths_mm=list(STAGE_WIDTHS_MM), font_size=12)
+    qd.add_table(
+        doc, headers=list(STAGE_HEADERS), rows=_stage_rows(report), widths_mm=list(STAGE_WIDTHS_MM), font_size=12
+    )
     qd.add_heading(doc, SECTION_2)
     m = report.maintenance
     qd.add_body_paragraph(doc, MAINTENANCE_LINE.format(ok=m["ok"], failed=m["failed"], pending=m["pending"]))

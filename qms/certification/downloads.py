@@ -17,7 +17,10 @@ from .models import Announcement, Evidence, InspectionConclusion
 evidence_file = RecordFileView.as_view(model=Evidence)
 announcement_file = RecordFileView.as_view(model=Announcement)
 report_file = RecordFileView.as_view(
-    model=InspectionConclusion, field="report_file", commune_path="inspection.commune_id", select_related=("inspection",)
+    model=InspectionConclusion,
+    field="report_file",
+    commune_path="inspection.commune_id",
+    select_related=("inspection",),
 )
 
 

@@ -53,7 +53,10 @@ def _summary_rows(report: ProgressReport) -> list[list]:
         [_("Communes with late items"), report.late_communes],
         [_("Late items"), report.late_items],
     ]
-    rows += [[_("Maintenance: %(status)s") % {"status": MaintenanceStatus(s).label}, n] for s, n in report.maintenance.items()]
+    rows += [
+        [_("Maintenance: %(status)s") % {"status": MaintenanceStatus(s).label}, n]
+        for s, n in report.maintenance.items()
+    ]
     rows += [
         [_("Inspected in %(year)s") % {"year": report.inspections["year"]}, report.inspections["inspected"]],
         [_("Inspected on site"), report.inspections["on_site"]],
@@ -76,7 +79,14 @@ def _children_rows(report: ProgressReport) -> tuple[list[str], list[list]]:
 
 def _late_rows(report: ProgressReport) -> list[list]:
     return [
-        [late.unit_code, late.commune, late.district, item["label"], date.fromisoformat(item["deadline"]), item["days_late"]]
+        [
+            late.unit_code,
+            late.commune,
+            late.district,
+            item["label"],
+            date.fromisoformat(item["deadline"]),
+            item["days_late"],
+        ]
         for late in report.late
         for item in map(late_item_json, late.items)
     ]

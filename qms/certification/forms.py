@@ -25,7 +25,9 @@ class DateField(forms.DateField):
 class EvidenceForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=EvidenceKind.choices)
     title = forms.CharField(label=_("Document title"), max_length=255)
-    reference = forms.CharField(label=_("Document number"), max_length=60, required=False, help_text=_("E.g. 12/QĐ-UBND"))
+    reference = forms.CharField(
+        label=_("Document number"), max_length=60, required=False, help_text=_("E.g. 12/QĐ-UBND")
+    )
     issued_on = DateField(label=_("Issued on"))
     file = UploadField(label=_("File"), required=False)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

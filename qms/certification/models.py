@@ -128,12 +128,13 @@ class Evidence(RecordedMixin):
     )
     kind = models.CharField(_("kind"), max_length=30, choices=EvidenceKind.choices)
     title = models.CharField(_("document title"), max_length=255)
-    reference = models.CharField(
-        _("document number"), max_length=60, blank=True, help_text=_("E.g. 12/QĐ-UBND")
-    )
+    reference = models.CharField(_("document number"), max_length=60, blank=True, help_text=_("E.g. 12/QĐ-UBND"))
     issued_on = models.DateField(_("issued on"), validators=[validate_not_future])
     file = PrivateFileField(
-        _("file"), upload_to=upload_evidence, blank=True, download_url_name="certification_files:evidence",
+        _("file"),
+        upload_to=upload_evidence,
+        blank=True,
+        download_url_name="certification_files:evidence",
         name_field="file_name",
     )
     file_name = models.CharField(_("file name"), max_length=255, blank=True, editable=False)
@@ -165,7 +166,9 @@ class Announcement(RecordedMixin):
     signed_on = models.DateField(_("signed on"), validators=[validate_not_future])
     signer_name = models.CharField(_("signed by"), max_length=120, blank=True)
     file = PrivateFileField(
-        _("signed decision"), upload_to=upload_announcement, download_url_name="certification_files:announcement",
+        _("signed decision"),
+        upload_to=upload_announcement,
+        download_url_name="certification_files:announcement",
         name_field="file_name",
     )
     file_name = models.CharField(_("file name"), max_length=255, blank=True, editable=False)
@@ -228,7 +231,10 @@ class InspectionConclusion(models.Model):
     reported_on = models.DateField(_("reported on"), null=True, blank=True, validators=[validate_not_future])
     report_reference = models.CharField(_("report number"), max_length=60, blank=True)
     report_file = PrivateFileField(
-        _("report file"), upload_to=upload_report, blank=True, download_url_name="certification_files:report",
+        _("report file"),
+        upload_to=upload_report,
+        blank=True,
+        download_url_name="certification_files:report",
         name_field="report_file_name",
     )
     report_file_name = models.CharField(_("report file name"), max_length=255, blank=True, editable=False)

@@ -219,9 +219,7 @@ def combine(statuses: Iterable[str]) -> str:
 
 
 def _first_after(records: dict[int, list[Done]] | None, after: date, until: date) -> date | None:
-    dates = [
-        r.done_on for items in (records or {}).values() for r in items if r.done_on and after < r.done_on <= until
-    ]
+    dates = [r.done_on for items in (records or {}).values() for r in items if r.done_on and after < r.done_on <= until]
     return min(dates) if dates else None
 
 
@@ -343,9 +341,9 @@ def condition_label(kind: str, *, year=None, ref: str = "", title: str = "") -> 
         AUDIT: _("Internal audit of %(year)s"),
         REVIEW: _("Management review of %(year)s"),
         LEGAL_UPDATE: _("Update %(ref)s within 3 months of the legal change"),
-        COVERAGE: _("Cover procedure %(ref)s with an effective process document") if ref else _(
-            "Every handled procedure covered by an effective process document"
-        ),
+        COVERAGE: _("Cover procedure %(ref)s with an effective process document")
+        if ref
+        else _("Every handled procedure covered by an effective process document"),
         REPORT: _("Report corrective action on an inspection conclusion within 2 months"),
         ANNOUNCEMENT: _("Announce the QMS by the district/province target date"),
     }

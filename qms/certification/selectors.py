@@ -174,7 +174,9 @@ class LateRow:
 def late_item_json(item: dict) -> dict:
     return {
         "kind": item["kind"],
-        "label": rules.condition_label(item["kind"], year=item.get("year"), ref=item.get("ref", ""), title=item.get("title", "")),
+        "label": rules.condition_label(
+            item["kind"], year=item.get("year"), ref=item.get("ref", ""), title=item.get("title", "")
+        ),
         "deadline": item["deadline"],
         "days_late": item["days_late"],
     }
@@ -252,18 +254,22 @@ def _district_children(unit: AdministrativeUnit) -> list[UnitRow]:
 
 
 def _commune_children(unit: AdministrativeUnit) -> list[UnitRow]:
-    units = unit.descendant_communes().order_by("code").values(
-        "id",
-        "code",
-        "full_name",
-        "abolished_on",
-        "commune__id",
-        "commune__name",
-        "commune__qms_progress__stage",
-        "commune__qms_progress__announced_on",
-        "commune__qms_progress__announcement_number",
-        "commune__qms_progress__late_count",
-        "commune__qms_progress__maintenance_status",
+    units = (
+        unit.descendant_communes()
+        .order_by("code")
+        .values(
+            "id",
+            "code",
+            "full_name",
+            "abolished_on",
+            "commune__id",
+            "commune__name",
+            "commune__qms_progress__stage",
+            "commune__qms_progress__announced_on",
+            "commune__qms_progress__announcement_number",
+            "commune__qms_progress__late_count",
+            "commune__qms_progress__maintenance_status",
+        )
     )
     rows = []
     for u in units:
@@ -274,7 +280,11 @@ def _commune_children(unit: AdministrativeUnit) -> list[UnitRow]:
         rows.append(
             UnitRow(
                 # The commune's own name (as on its record, the late list and the public site).
-                u["id"], u["code"], u["commune__name"] or u["full_name"], Level.COMMUNE, counts,
+                u["id"],
+                u["code"],
+                u["commune__name"] or u["full_name"],
+                Level.COMMUNE,
+                counts,
                 late_communes=int(late > 0),
                 commune_id=u["commune__id"],
                 stage=stage or Stage.NOT_STARTED,
@@ -473,7 +483,9 @@ def checklist(evidence: dict[str, list[Evidence]], *, scope, audits, reviews, an
             ],
         ),
         ChecklistStage(Stage.ANNOUNCED, str(Stage.ANNOUNCED.label), [announced]),
-        ChecklistStage("other", str(EvidenceKind.OTHER.label), [_evidence_item(EvidenceKind.OTHER, evidence, optional=True)]),
+        ChecklistStage(
+            "other", str(EvidenceKind.OTHER.label), [_evidence_item(EvidenceKind.OTHER, evidence, optional=True)]
+        ),
     ]
 
 
@@ -491,7 +503,9 @@ def scope_diff(announcement: Announcement | None, scope: list[rules.ScopeEntry] 
     if announcement is None or not scope:
         return ScopeDiff([], [])
     announced = {item["procedure_code"]: item for item in announcement.scope}
-    current = {e.procedure_code: {"procedure_code": e.procedure_code, "procedure_name": e.procedure_name} for e in scope}
+    current = {
+        e.procedure_code: {"procedure_code": e.procedure_code, "procedure_name": e.procedure_name} for e in scope
+    }
     return ScopeDiff(
         added=[current[c] for c in sorted(set(current) - set(announced))],
         removed=[announced[c] for c in sorted(set(announced) - set(current))],
@@ -507,9 +521,7 @@ class RelatedCommune:
 
 def _related(queryset) -> list[RelatedCommune]:
     communes = queryset.select_related("unit", "qms_progress").prefetch_related("qms_announcements")
-    return [
-        RelatedCommune(c, getattr(c, "qms_progress", None), list(c.qms_announcements.all())) for c in communes
-    ]
+    return [RelatedCommune(c, getattr(c, "qms_progress", None), list(c.qms_announcements.all())) for c in communes]
 
 
 @dataclass

@@ -121,7 +121,9 @@ def _paper_records(commune_id: int, years: range) -> dict[str, dict[int, list[ru
         commune_id=commune_id, kind__in=kinds, issued_on__year__gte=years.start, issued_on__year__lt=years.stop
     ).values_list("pk", "kind", "issued_on", "title")
     for pk, kind, issued_on, title in rows:
-        records[kind].setdefault(issued_on.year, []).append(rules.Done(ref=f"evidence-{pk}", done_on=issued_on, title=title))
+        records[kind].setdefault(issued_on.year, []).append(
+            rules.Done(ref=f"evidence-{pk}", done_on=issued_on, title=title)
+        )
     return records
 
 
@@ -188,8 +190,12 @@ def gather_facts(commune: Commune, today: date) -> rules.Facts:
     first_year = min([facts.as_of, *facts.evidence.values(), *([facts.first_announced_on] if last else [])])
     years = sources.years_between(first_year, facts.as_of)
     paper = _paper_records(commune.pk, years)
-    facts.audits = _with_paper(sources.completed_audits(commune_id=commune.pk, years=years), paper[EvidenceKind.INTERNAL_AUDIT])
-    facts.reviews = _with_paper(sources.held_reviews(commune_id=commune.pk, years=years), paper[EvidenceKind.MANAGEMENT_REVIEW])
+    facts.audits = _with_paper(
+        sources.completed_audits(commune_id=commune.pk, years=years), paper[EvidenceKind.INTERNAL_AUDIT]
+    )
+    facts.reviews = _with_paper(
+        sources.held_reviews(commune_id=commune.pk, years=years), paper[EvidenceKind.MANAGEMENT_REVIEW]
+    )
     running = facts.ends_on is None or facts.ends_on >= today
     if running and facts.handled is not None and facts.scope is not None:
         facts.gaps = _sync_gaps(commune.pk, rules.missing_procedures(facts), today)
@@ -217,9 +223,7 @@ def _update_lifecycle(commune: Commune, result: rules.Evaluation, acting_user) -
 
 
 def _maintenance_json(result: rules.Evaluation) -> dict:
-    return {
-        str(y.year): {"status": y.status, "conditions": [c.as_dict() for c in y.conditions]} for y in result.years
-    }
+    return {str(y.year): {"status": y.status, "conditions": [c.as_dict() for c in y.conditions]} for y in result.years}
 
 
 def _save_progress(commune: Commune, result: rules.Evaluation) -> CommuneProgress:
@@ -349,14 +353,18 @@ def _check_announcement(commune: Commune, number: str, symbol: str, signed_on: d
     same = Announcement.objects.filter(commune=commune, number=number, symbol=symbol, signed_on__year=signed_on.year)
     if same.exists():
         raise ValidationError(
-            {"number": _("Decision %(number)s/%(symbol)s of %(year)s is already recorded for this commune.")
-             % {"number": number, "symbol": symbol, "year": signed_on.year}}
+            {
+                "number": _("Decision %(number)s/%(symbol)s of %(year)s is already recorded for this commune.")
+                % {"number": number, "symbol": symbol, "year": signed_on.year}
+            }
         )
     last = Announcement.objects.filter(commune=commune).order_by("-signed_on").first()
     if last and signed_on < last.signed_on:
         raise ValidationError(
-            {"signed_on": _("A new announcement cannot be dated before the last one (%(date)s).")
-             % {"date": last.signed_on.strftime("%d/%m/%Y")}}
+            {
+                "signed_on": _("A new announcement cannot be dated before the last one (%(date)s).")
+                % {"date": last.signed_on.strftime("%d/%m/%Y")}
+            }
         )
 
 
@@ -442,7 +450,9 @@ def record_inspection(
     _save(inspection, acting_user)
     for text, needs_action in items:
         due = rules.add_months(inspected_on, rules.REPORT_MONTHS) if needs_action else None
-        _save(InspectionConclusion(inspection=inspection, text=text, needs_action=needs_action, due_on=due), acting_user)
+        _save(
+            InspectionConclusion(inspection=inspection, text=text, needs_action=needs_action, due_on=due), acting_user
+        )
     log(
         instance=inspection,
         action=ACTION_INSPECTION,
@@ -458,8 +468,8 @@ def record_corrective_report(
     *, conclusion: InspectionConclusion, reported_on: date, acting_user, reference: str = "", file=None, note: str = ""
 ) -> InspectionConclusion:
     """The commune answers a conclusion: the corrective report closes it."""
-    conclusion = InspectionConclusion.objects.select_for_update().select_related("inspection__commune").get(
-        pk=conclusion.pk
+    conclusion = (
+        InspectionConclusion.objects.select_for_update().select_related("inspection__commune").get(pk=conclusion.pk)
     )
     commune = conclusion.inspection.commune
     _system_or(acting_user, lambda user: access.can_manage_commune(user, commune))
@@ -529,8 +539,11 @@ def _flag_changes(today: date) -> dict[int, list[dict]]:
             if flag is None:
                 create.append(
                     LateItemFlag(
-                        commune_id=commune_id, key=item["key"], kind=item["kind"],
-                        deadline=date.fromisoformat(item["deadline"]), flagged_on=today,
+                        commune_id=commune_id,
+                        key=item["key"],
+                        kind=item["kind"],
+                        deadline=date.fromisoformat(item["deadline"]),
+                        flagged_on=today,
                     )
                 )
             elif flag.cleared_on is not None:
@@ -607,19 +620,33 @@ def flag_late_items(*, today: date | None = None) -> dict[str, int]:
     with translation.override(settings.LANGUAGE_CODE):
         for commune_id, items in newly.items():
             url = reverse("certification:commune", args=[commune_id])
-            subject = _("%(commune)s: %(count)d QMS item(s) became late") % {"commune": names[commune_id], "count": len(items)}
+            subject = _("%(commune)s: %(count)d QMS item(s) became late") % {
+                "commune": names[commune_id],
+                "count": len(items),
+            }
             created += notify(
-                recipients=officers.get(commune_id, []), kind=KIND_LATE_ITEM, subject=subject,
-                message=_item_lines(items), commune=commune_id, link=url, dedup_key=f"late:{commune_id}:{today}",
+                recipients=officers.get(commune_id, []),
+                kind=KIND_LATE_ITEM,
+                subject=subject,
+                message=_item_lines(items),
+                commune=commune_id,
+                link=url,
+                dedup_key=f"late:{commune_id}:{today}",
                 acting_user=SYSTEM,
             )
             if late_counts.get(commune_id, 0) > 1:
                 subject = _("%(commune)s has %(count)d late QMS items") % {
-                    "commune": names[commune_id], "count": late_counts[commune_id]
+                    "commune": names[commune_id],
+                    "count": late_counts[commune_id],
                 }
                 created += notify(
-                    recipients=followers.get(commune_id, []), kind=KIND_ESCALATION, subject=subject,
-                    message=_item_lines(items), commune=commune_id, link=url,
-                    dedup_key=f"escalation:{commune_id}:{today}", acting_user=SYSTEM,
+                    recipients=followers.get(commune_id, []),
+                    kind=KIND_ESCALATION,
+                    subject=subject,
+                    message=_item_lines(items),
+                    commune=commune_id,
+                    link=url,
+                    dedup_key=f"escalation:{commune_id}:{today}",
+                    acting_user=SYSTEM,
                 )
     return {"communes": len(newly), "items": sum(map(len, newly.values())), "notifications": len(created)}

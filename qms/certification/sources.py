@@ -41,7 +41,9 @@ def update_flags(*, commune_id: int) -> list[Due]:
 
 
 def _done(items, when: Callable) -> list[Done]:
-    return [Done(ref=str(item.id), done_on=when(item), title=getattr(item, "title", "")) for item in items if item.completed]
+    return [
+        Done(ref=str(item.id), done_on=when(item), title=getattr(item, "title", "")) for item in items if item.completed
+    ]
 
 
 def completed_audits(*, commune_id: int, years: range) -> dict[int, list[Done]]:

@@ -4,9 +4,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 
-@shared_task(
-    name="certification.rebuild_progress", autoretry_for=(OperationalError,), max_retries=3, retry_backoff=60
-)
+@shared_task(name="certification.rebuild_progress", autoretry_for=(OperationalError,), max_retries=3, retry_backoff=60)
 def rebuild_progress_task(unit_id: int | None = None) -> int:
     """Rebuild the summary rows (of the communes beneath ``unit_id``, or all)."""
     from qms.units.models import AdministrativeUnit
@@ -19,9 +17,7 @@ def rebuild_progress_task(unit_id: int | None = None) -> int:
     return rebuild_progress(unit=unit)
 
 
-@shared_task(
-    name="certification.flag_late_items", autoretry_for=(OperationalError,), max_retries=3, retry_backoff=60
-)
+@shared_task(name="certification.flag_late_items", autoretry_for=(OperationalError,), max_retries=3, retry_backoff=60)
 def flag_late_items_task() -> dict:
     """Daily (07:15): flag newly late items and send the reminders."""
     from qms.notifications.tasks import send_emails

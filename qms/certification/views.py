@@ -154,7 +154,10 @@ class DashboardView(AdminPage):
 
     def _chart(self):
         report = self.report
-        data = {"labels": [t["month"] for t in report.timeline], "cumulative": [t["cumulative"] for t in report.timeline]}
+        data = {
+            "labels": [t["month"] for t in report.timeline],
+            "cumulative": [t["cumulative"] for t in report.timeline],
+        }
         data |= {"total": report.totals.total, "label": _("Communes announced (cumulative)")}
         if report.target:
             data |= {
@@ -392,7 +395,9 @@ class ReportAddView(ServiceFormView):
         return super().get_context_data(conclusion=self.conclusion, **kwargs)
 
     def perform(self, form):
-        services.record_corrective_report(conclusion=self.conclusion, acting_user=self.request.user, **form.cleaned_data)
+        services.record_corrective_report(
+            conclusion=self.conclusion, acting_user=self.request.user, **form.cleaned_data
+        )
 
 
 class TargetEditView(WagtailAdminTemplateMixin, FormView):

@@ -285,10 +285,7 @@ def format_vn_date(d: date | None, *, place: str | None = None, year: int | None
         day = month = labels.BLANK
         text = f"{labels.NGAY_WORD}{day}{labels.THANG_WORD}{month}{labels.NAM_WORD} {y}"
     else:
-        text = (
-            f"{labels.NGAY_WORD} {d.day:02d} {labels.THANG_WORD} {_month_text(d.month)} "
-            f"{labels.NAM_WORD} {d.year}"
-        )
+        text = f"{labels.NGAY_WORD} {d.day:02d} {labels.THANG_WORD} {_month_text(d.month)} {labels.NAM_WORD} {d.year}"
     return f"{place}, {text}" if place else text
 
 

@@ -43,7 +43,11 @@ def serve_file(request, field_file, *, download_name: str = "", public: bool = F
     inline = bool(kind and kind.inline)
     name = download_name or getattr(field_file, "original_name", "") or field_file.name.rsplit("/", 1)[-1]
     response = sendfile(
-        request, field_file.name, attachment=not inline, attachment_filename=name, mimetype=kind.mime if kind else OCTET_STREAM
+        request,
+        field_file.name,
+        attachment=not inline,
+        attachment_filename=name,
+        mimetype=kind.mime if kind else OCTET_STREAM,
     )
     if "Content-Encoding" in response:
         del response["Content-Encoding"]

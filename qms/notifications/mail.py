@@ -29,10 +29,10 @@ def build_email(notice) -> ReadableEmail:
     text = render_to_string("notifications/email.txt", context)
     html = render_to_string("notifications/email.html", context)
     mail = ReadableEmail(
-        subject=f"[HTQLCL] {notice.subject}", body=text, to=[notice.recipient.email],
+        subject=f"[HTQLCL] {notice.subject}",
+        body=text,
+        to=[notice.recipient.email],
         headers={"X-HTQLCL-Kind": notice.kind},
     )
     mail.attach_alternative(html, "text/html")
     return mail
-
-

@@ -33,7 +33,15 @@ def _unique_users(recipients: Iterable, *, acting_user) -> list:
 
 @transaction.atomic
 def notify(
-    *, recipients, kind: str, subject: str, message: str, obj=None, commune=None, link: str = "", dedup_key: str,
+    *,
+    recipients,
+    kind: str,
+    subject: str,
+    message: str,
+    obj=None,
+    commune=None,
+    link: str = "",
+    dedup_key: str,
     acting_user,
 ) -> list[Notification]:
     """One notice per recipient but the acting user; a recipient who already has ``dedup_key`` gets nothing new.
@@ -50,8 +58,12 @@ def notify(
             recipient=user,
             dedup_key=dedup_key[:200],
             defaults={
-                "kind": kind, "commune_id": commune_id, "content_type": content_type,
-                "object_id": obj.pk if obj is not None else None, "subject": subject[:255], "message": message,
+                "kind": kind,
+                "commune_id": commune_id,
+                "content_type": content_type,
+                "object_id": obj.pk if obj is not None else None,
+                "subject": subject[:255],
+                "message": message,
                 "link": link,
             },
         )
@@ -59,7 +71,9 @@ def notify(
             created.append(notice)
     if created:
         log(
-            instance=created[0], action=A_NOTIFY, user=acting_user,
+            instance=created[0],
+            action=A_NOTIFY,
+            user=acting_user,
             data={"kind": kind, "dedup_key": dedup_key, "recipients": [n.recipient.get_username() for n in created]},
         )
     return created
@@ -86,7 +100,9 @@ def resolve(*, acting_user, obj, kinds: Iterable[str], keep_dedup_key: str = "")
     (``keep_dedup_key``: the one notice of the step that has just started). Returns how many.
     """
     unread = Notification.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, kind__in=list(kinds),
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        kind__in=list(kinds),
         read_at__isnull=True,
     )
     if keep_dedup_key:
@@ -144,8 +160,7 @@ def send_pending_emails(*, batch_size: int = 100) -> int:
                     ).values_list("user_id", flat=True)
                 )
                 to_send = [
-                    n for n in batch
-                    if n.recipient.email and n.recipient.is_active and n.recipient_id not in opted_out
+                    n for n in batch if n.recipient.email and n.recipient.is_active and n.recipient_id not in opted_out
                 ]
                 if to_send:
                     get_connection().send_messages([build_email(n) for n in to_send])

@@ -20,7 +20,7 @@ def register_notification_urls():
 
 
 class InboxMenuItem(MenuItem):
-    """"Thông báo", with the number of unread notices."""
+    """ "Thông báo", with the number of unread notices."""
 
     def render_component(self, request):
         component = super().render_component(request)
@@ -50,4 +50,3 @@ class NotificationSettingsPanel(BaseSettingsPanel):
 @hooks.register("register_account_settings_panel")
 def register_notification_settings_panel(request, user, profile):
     return NotificationSettingsPanel(request, user, profile)
-

@@ -49,7 +49,9 @@ WAGTAILADMIN_BASE_URL = f"https://{_base.netloc}"
 CSRF_TRUSTED_ORIGINS = [WAGTAILADMIN_BASE_URL, *env_list("CSRF_TRUSTED_ORIGINS")]
 
 # -- HTTPS behind the reverse proxy ------------------------------------------------------------------------
-_proxies = _require("QMS_PROXY_COUNT", "the number of reverse proxies in front of gunicorn (1 behind the nginx of deploy/).")
+_proxies = _require(
+    "QMS_PROXY_COUNT", "the number of reverse proxies in front of gunicorn (1 behind the nginx of deploy/)."
+)
 if not _proxies.isdigit():
     raise ImproperlyConfigured(f"QMS_PROXY_COUNT must be a whole number (got {_proxies!r}).")
 if int(_proxies):
@@ -113,7 +115,9 @@ EMAIL_SUBJECT_PREFIX = "[HTQLCL] "
 # -- errors and logs --------------------------------------------------------------------------------------------
 ADMINS = env_list("ADMINS")
 if not ADMINS:
-    raise ImproperlyConfigured("Set ADMINS for production: comma-separated e-mail addresses that receive error reports.")
+    raise ImproperlyConfigured(
+        "Set ADMINS for production: comma-separated e-mail addresses that receive error reports."
+    )
 # Celery keeps the logging below instead of installing its own handlers on the root logger.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 LOGGING = {

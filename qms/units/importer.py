@@ -134,5 +134,7 @@ def read_units_file(path: str | Path) -> tuple[str, list[UnitRow]]:
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UnitFileError(_("%(path)s is not valid UTF-8 JSON: %(error)s") % {"path": path.name, "error": exc}) from exc
+        raise UnitFileError(
+            _("%(path)s is not valid UTF-8 JSON: %(error)s") % {"path": path.name, "error": exc}
+        ) from exc
     return parse_units(data)

@@ -134,13 +134,9 @@ class Commune(models.Model):
     )
     name = models.CharField(_("name"), max_length=160)
     slug = models.SlugField(_("slug"), max_length=40, unique=True)
-    agency_name = models.CharField(
-        _("agency name"), max_length=200, help_text=_("E.g. ỦY BAN NHÂN DÂN XÃ YÊN TRUNG")
-    )
+    agency_name = models.CharField(_("agency name"), max_length=200, help_text=_("E.g. ỦY BAN NHÂN DÂN XÃ YÊN TRUNG"))
     parent_agency_name = models.CharField(_("parent agency"), max_length=200, blank=True)
-    place_name = models.CharField(
-        _("place name for dates"), max_length=120, blank=True, help_text=_("E.g. Yên Trung")
-    )
+    place_name = models.CharField(_("place name for dates"), max_length=120, blank=True, help_text=_("E.g. Yên Trung"))
     district_name = models.CharField(_("district"), max_length=160, blank=True)
     province_name = models.CharField(_("province"), max_length=160, blank=True)
     predecessors = models.ManyToManyField(
@@ -241,9 +237,7 @@ class UnitImport(models.Model):
     changed = models.PositiveIntegerField(_("changed"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     details = models.JSONField(_("details"), default=dict, blank=True)
-    imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
 
     class Meta:

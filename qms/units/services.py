@@ -131,7 +131,9 @@ def import_units(*, path: str | Path, acting_user=None, dry_run: bool = False) -
             unit = existing.get(row.code)
             if unit is None:
                 to_create.append(
-                    AdministrativeUnit(era=era, code=row.code, parent_id=parent_id, **{f: getattr(row, f) for f in UNIT_FIELDS})
+                    AdministrativeUnit(
+                        era=era, code=row.code, parent_id=parent_id, **{f: getattr(row, f) for f in UNIT_FIELDS}
+                    )
                 )
                 report.added.append(row.code)
                 continue
@@ -149,9 +151,7 @@ def import_units(*, path: str | Path, acting_user=None, dry_run: bool = False) -
         AdministrativeUnit.objects.bulk_update(to_update, [*UNIT_FIELDS, "parent"], batch_size=1000)
     if report.added or report.changed:
         _refresh_planner_statistics()
-    report.missing = sorted(
-        code for code, unit in existing.items() if code not in seen and unit.abolished_on is None
-    )
+    report.missing = sorted(code for code, unit in existing.items() if code not in seen and unit.abolished_on is None)
     record = UnitImport.objects.create(
         era=era,
         source_name=Path(path).name,
@@ -346,7 +346,12 @@ def update_unit(*, unit: AdministrativeUnit, acting_user, **values) -> Administr
 def delete_unit(*, unit: AdministrativeUnit, acting_user) -> None:
     """Delete a unit nothing refers to (no commune, no unit beneath it)."""
     _require_unit_perm(acting_user, "delete")
-    log(instance=unit, action=ACTION_UNIT_DELETE, user=acting_user, data={"code": unit.code, "full_name": unit.full_name})
+    log(
+        instance=unit,
+        action=ACTION_UNIT_DELETE,
+        user=acting_user,
+        data={"code": unit.code, "full_name": unit.full_name},
+    )
     try:
         with transaction.atomic():
             unit.delete()

@@ -84,9 +84,7 @@ class AdministrativeUnitViewSet(ServiceViewSetMixin, ModelViewSet):
     delete_function = staticmethod(delete_unit)
 
     def get_index_view_kwargs(self, **kwargs):
-        return super().get_index_view_kwargs(
-            queryset=AdministrativeUnit.objects.select_related("parent"), **kwargs
-        )
+        return super().get_index_view_kwargs(queryset=AdministrativeUnit.objects.select_related("parent"), **kwargs)
 
 
 @hooks.register("register_admin_viewset")

@@ -44,11 +44,16 @@ def make_programme(world, *, commune=None, year=2026, auditors=(), audit_month=5
     commune = commune or world.commune_a
     iso = getattr(world, f"iso_{suffix_of(commune, world)}")
     return services.create_programme(
-        acting_user=iso, commune=commune, year=year, title=f"Chương trình đánh giá nội bộ năm {year}",
+        acting_user=iso,
+        commune=commune,
+        year=year,
+        title=f"Chương trình đánh giá nội bộ năm {year}",
         objectives="Đánh giá sự phù hợp và hiệu lực của HTQLCL theo TCVN ISO 9001:2015.",
         scope="Các quy trình giải quyết TTHC thuộc thẩm quyền của UBND xã.",
         criteria="TCVN ISO 9001:2015; các quy trình nội bộ đã ban hành.",
-        audit_month=audit_month, clauses=clauses("7.5", "8.5.1", "9.2", "10.2"), auditors=list(auditors),
+        audit_month=audit_month,
+        clauses=clauses("7.5", "8.5.1", "9.2", "10.2"),
+        auditors=list(auditors),
     )
 
 
@@ -60,34 +65,58 @@ def make_audit(world, *, commune=None, year=2026):
     lead = make_auditor(world, getattr(world, f"auditor_{suffix}"), VANPHONG, commune)
     programme = make_programme(world, commune=commune, year=year, auditors=[lead])
     plan = services.create_plan(
-        acting_user=iso, programme=programme, title=f"Đánh giá nội bộ lần 1 năm {year}",
-        planned_start=datetime.date(year, 5, 11), planned_end=datetime.date(year, 5, 13), lead_auditor=lead,
-        team=[lead], clauses=clauses("7.5", "8.5.1", "9.2", "10.2"), document_number="12",
+        acting_user=iso,
+        programme=programme,
+        title=f"Đánh giá nội bộ lần 1 năm {year}",
+        planned_start=datetime.date(year, 5, 11),
+        planned_end=datetime.date(year, 5, 13),
+        lead_auditor=lead,
+        team=[lead],
+        clauses=clauses("7.5", "8.5.1", "9.2", "10.2"),
+        document_number="12",
     )
     services.set_plan_scope(
-        acting_user=iso, plan=plan,
+        acting_user=iso,
+        plan=plan,
         processes=[
             services.ProcessInput(
-                title="Đăng ký khai sinh", document_code="QT-01/HT", issue_number=2, responsible_unit=HOTICH,
-                auditor=lead, auditee="Nguyễn Văn Hộ – công chức tư pháp", responsible_users=[iso],
+                title="Đăng ký khai sinh",
+                document_code="QT-01/HT",
+                issue_number=2,
+                responsible_unit=HOTICH,
+                auditor=lead,
+                auditee="Nguyễn Văn Hộ – công chức tư pháp",
+                responsible_users=[iso],
             ),
             services.ProcessInput(
-                title="Cấp giấy phép xây dựng", document_code="QT-07/ĐC", issue_number=1, responsible_unit=DIACHINH,
-                auditor=lead, auditee="Trần Văn Đất – công chức địa chính",
+                title="Cấp giấy phép xây dựng",
+                document_code="QT-07/ĐC",
+                issue_number=1,
+                responsible_unit=DIACHINH,
+                auditor=lead,
+                auditee="Trần Văn Đất – công chức địa chính",
             ),
         ],
     )
     return plan
 
 
-def raise_nc(world, plan, *, kind=FindingKind.MINOR_NC, due=None, description="Hồ sơ khai sinh trễ hạn không có phiếu xin lỗi."):
+def raise_nc(
+    world, plan, *, kind=FindingKind.MINOR_NC, due=None, description="Hồ sơ khai sinh trễ hạn không có phiếu xin lỗi."
+):
     suffix = suffix_of(plan.commune, world)
     process = plan.processes.order_by("order").first()
     return services.raise_finding(
-        acting_user=getattr(world, f"auditor_{suffix}"), plan=plan, kind=kind, clause=clauses("8.5.1")[0],
-        process=process, description=description, requirement="Điều 8.5.1 và quy trình QT-01/HT bước B4.",
+        acting_user=getattr(world, f"auditor_{suffix}"),
+        plan=plan,
+        kind=kind,
+        clause=clauses("8.5.1")[0],
+        process=process,
+        description=description,
+        requirement="Điều 8.5.1 và quy trình QT-01/HT bước B4.",
         evidence="Sổ theo dõi hồ sơ tháng 4: 3 hồ sơ trễ hạn.",
-        owner=getattr(world, f"iso_{suffix}"), due_date=due or datetime.date(plan.programme.year, 6, 30),
+        owner=getattr(world, f"iso_{suffix}"),
+        due_date=due or datetime.date(plan.programme.year, 6, 30),
     )
 
 
@@ -97,35 +126,54 @@ def completed_audit(world):
     services.generate_checklist(acting_user=world.iso_a, plan=plan)
     for item in plan.checklist.all():
         services.record_checklist_result(
-            acting_user=world.auditor_a, item=item, result=ChecklistResult.CONFORMING,
+            acting_user=world.auditor_a,
+            item=item,
+            result=ChecklistResult.CONFORMING,
             evidence=f"Đã xem hồ sơ điều {item.clause.number}.",
         )
     item = plan.checklist.filter(process__isnull=False).first()
     services.record_checklist_result(
-        acting_user=world.auditor_a, item=item, result=ChecklistResult.NONCONFORMING,
-        evidence="Sổ theo dõi thiếu 3 hồ sơ.", files=[jpeg_upload("so-theo-doi-thang-4.jpg")],
+        acting_user=world.auditor_a,
+        item=item,
+        result=ChecklistResult.NONCONFORMING,
+        evidence="Sổ theo dõi thiếu 3 hồ sơ.",
+        files=[jpeg_upload("so-theo-doi-thang-4.jpg")],
     )
     major = raise_nc(world, plan, kind=FindingKind.MAJOR_NC, description="Không lập phiếu kiểm soát quá trình.")
     minor = raise_nc(world, plan, description="Hồ sơ trễ hạn không có văn bản xin lỗi.")
     services.raise_finding(
-        acting_user=world.auditor_a, plan=plan, kind=FindingKind.OBSERVATION, clause=clauses("7.5")[0],
-        description="Danh mục tài liệu chưa ghi ngày hiệu lực.", evidence="Danh mục ngày 02/01/2026.",
+        acting_user=world.auditor_a,
+        plan=plan,
+        kind=FindingKind.OBSERVATION,
+        clause=clauses("7.5")[0],
+        description="Danh mục tài liệu chưa ghi ngày hiệu lực.",
+        evidence="Danh mục ngày 02/01/2026.",
         files=[pdf_upload("danh-muc-tai-lieu.pdf")],
     )
     services.raise_finding(
-        acting_user=world.auditor_a, plan=plan, kind=FindingKind.OPPORTUNITY, clause=clauses("10.2")[0],
+        acting_user=world.auditor_a,
+        plan=plan,
+        kind=FindingKind.OPPORTUNITY,
+        clause=clauses("10.2")[0],
         description="Có thể nhắc hạn tự động qua phần mềm một cửa.",
     )
     action = major.corrective_action
     services.update_action_plan(
-        acting_user=world.iso_a, action=action, immediate_correction="Lập bổ sung phiếu kiểm soát.",
-        root_cause="Công chức mới chưa được hướng dẫn quy trình.", action_plan="Tập huấn lại quy trình QT-01/HT.",
+        acting_user=world.iso_a,
+        action=action,
+        immediate_correction="Lập bổ sung phiếu kiểm soát.",
+        root_cause="Công chức mới chưa được hướng dẫn quy trình.",
+        action_plan="Tập huấn lại quy trình QT-01/HT.",
     )
     services.add_progress(acting_user=world.iso_a, action=action, note="Đã tập huấn ngày 20/5.", percent_done=100)
     services.submit_for_verification(acting_user=world.iso_a, action=action)
-    services.verify_action(acting_user=world.auditor_a, action=action, effective=True, note="Kiểm tra 10 hồ sơ đều có phiếu.")
+    services.verify_action(
+        acting_user=world.auditor_a, action=action, effective=True, note="Kiểm tra 10 hồ sơ đều có phiếu."
+    )
     services.complete_plan(
-        acting_user=world.auditor_a, plan=plan, conclusion="HTQLCL được duy trì phù hợp, cần khắc phục 2 điểm.",
+        acting_user=world.auditor_a,
+        plan=plan,
+        conclusion="HTQLCL được duy trì phù hợp, cần khắc phục 2 điểm.",
         completed_on=datetime.date(2026, 5, 13),
     )
     plan.refresh_from_db()

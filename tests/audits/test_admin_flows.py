@@ -26,14 +26,36 @@ def test_corrective_action_cycle_through_the_admin(client, world):
     action = raise_nc(world, plan).corrective_action
     client.force_login(world.iso_a)
     token = open_form(client, reverse("audits_actions:edit", args=[action.pk]), "title")["version_token"][0]
-    assert _post(client, world.iso_a, "audits_actions:edit", action.pk, {
-        "title": action.title, "immediate_correction": "Gửi văn bản xin lỗi ngay.", "root_cause": "Thiếu người.",
-        "action_plan": "Bổ sung người trực một cửa.", "owner": world.iso_a.pk, "due_date": "05/06/2026",
-        "version_token": token,
-    }).status_code == 302
+    assert (
+        _post(
+            client,
+            world.iso_a,
+            "audits_actions:edit",
+            action.pk,
+            {
+                "title": action.title,
+                "immediate_correction": "Gửi văn bản xin lỗi ngay.",
+                "root_cause": "Thiếu người.",
+                "action_plan": "Bổ sung người trực một cửa.",
+                "owner": world.iso_a.pk,
+                "due_date": "05/06/2026",
+                "version_token": token,
+            },
+        ).status_code
+        == 302
+    )
     action.refresh_from_db()
     assert action.due_date == datetime.date(2026, 6, 5)  # typed day first
-    assert _post(client, world.iso_a, "audits_admin:action_progress", action.pk, {"note": "Đã bổ sung 1 người.", "percent_done": 50}).status_code == 302
+    assert (
+        _post(
+            client,
+            world.iso_a,
+            "audits_admin:action_progress",
+            action.pk,
+            {"note": "Đã bổ sung 1 người.", "percent_done": 50},
+        ).status_code
+        == 302
+    )
     assert _post(client, world.iso_a, "audits_admin:action_submit", action.pk).status_code == 302
     verify = {"effectiveness": "not_effective", "note": "Vẫn còn hồ sơ trễ."}
     assert _post(client, world.auditor_a, "audits_admin:action_verify", action.pk, verify).status_code == 302
@@ -41,7 +63,13 @@ def test_corrective_action_cycle_through_the_admin(client, world):
     assert action.status == ActionStatus.REOPENED
     # closing needs a new round and a verification that finds it effective
     _post(client, world.iso_a, "audits_admin:action_submit", action.pk)
-    _post(client, world.auditor_a, "audits_admin:action_verify", action.pk, {"effectiveness": "effective", "note": "Đúng hạn 100%."})
+    _post(
+        client,
+        world.auditor_a,
+        "audits_admin:action_verify",
+        action.pk,
+        {"effectiveness": "effective", "note": "Đúng hạn 100%."},
+    )
     action.refresh_from_db()
     assert action.status == ActionStatus.CLOSED and action.verified_by == world.auditor_a
 
@@ -81,7 +109,9 @@ def test_start_next_years_programme_copies_scope_and_team_and_resets_results(cli
     new_plan = copy.plans.get()
     assert new_plan.status == PlanStatus.DRAFT and new_plan.planned_start == datetime.date(2027, 5, 11)
     assert new_plan.title == "Đánh giá nội bộ lần 1 năm 2027"
-    assert [p.title for p in new_plan.processes.order_by("order")] == [p.title for p in plan.processes.order_by("order")]
+    assert [p.title for p in new_plan.processes.order_by("order")] == [
+        p.title for p in plan.processes.order_by("order")
+    ]
     assert new_plan.lead_auditor == plan.lead_auditor and set(new_plan.team.all()) == set(plan.team.all())
     assert not ChecklistItem.objects.filter(plan=new_plan).exists()
     assert not Finding.objects.filter(plan=new_plan).exists()
@@ -111,7 +141,12 @@ def test_notifications_list_shows_only_the_users_own_and_marks_them_read(client,
 
 def _findings(world, plan, n: int) -> None:
     for i in range(n):
-        raise_nc(world, plan, kind=FindingKind.MINOR_NC if i % 2 else FindingKind.OBSERVATION, description=f"Phát hiện số {i}")
+        raise_nc(
+            world,
+            plan,
+            kind=FindingKind.MINOR_NC if i % 2 else FindingKind.OBSERVATION,
+            description=f"Phát hiện số {i}",
+        )
 
 
 @pytest.mark.django_db

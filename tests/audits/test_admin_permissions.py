@@ -38,24 +38,44 @@ def _build_records(world):
     services.generate_checklist(acting_user=world.iso_a, plan=plan)
     finding = raise_nc(world, plan)
     review = services.create_review(
-        acting_user=world.leader_a, commune=world.commune_a, year=2026, title="Xem xét của lãnh đạo năm 2026",
-        planned_on=datetime.date(2026, 12, 15), chair=world.leader_a,
+        acting_user=world.leader_a,
+        commune=world.commune_a,
+        year=2026,
+        title="Xem xét của lãnh đạo năm 2026",
+        planned_on=datetime.date(2026, 12, 15),
+        chair=world.leader_a,
     )
     decision = services.add_decision(
-        acting_user=world.leader_a, review=review, topic=DecisionTopic.RESOURCES, text="Bổ sung máy quét hồ sơ.",
-        owner=world.iso_a, due_date=datetime.date(2027, 3, 31),
+        acting_user=world.leader_a,
+        review=review,
+        topic=DecisionTopic.RESOURCES,
+        text="Bổ sung máy quét hồ sơ.",
+        owner=world.iso_a,
+        due_date=datetime.date(2027, 3, 31),
     )
     training = services.save_training(
-        acting_user=world.iso_a, auditor=plan.lead_auditor, course="Đánh giá viên nội bộ ISO 9001:2015",
-        issued_on=datetime.date(2024, 8, 1), issuer="Trung tâm Năng suất Việt Nam",
+        acting_user=world.iso_a,
+        auditor=plan.lead_auditor,
+        course="Đánh giá viên nội bộ ISO 9001:2015",
+        issued_on=datetime.date(2024, 8, 1),
+        issuer="Trung tâm Năng suất Việt Nam",
     )
     objective = services.save_objective(
-        acting_user=world.iso_a, commune=world.commune_a, year=2026, statement="Giải quyết TTHC đúng hạn",
+        acting_user=world.iso_a,
+        commune=world.commune_a,
+        year=2026,
+        statement="Giải quyết TTHC đúng hạn",
         target="≥ 98% hồ sơ",
     )
     return {
-        "programme": plan.programme, "plan": plan, "finding": finding, "action": finding.corrective_action,
-        "review": review, "decision": decision, "auditor": plan.lead_auditor, "training": training,
+        "programme": plan.programme,
+        "plan": plan,
+        "finding": finding,
+        "action": finding.corrective_action,
+        "review": review,
+        "decision": decision,
+        "auditor": plan.lead_auditor,
+        "training": training,
         "objective": objective,
     }
 
@@ -92,15 +112,17 @@ VIEWSETS = {
 def _viewset_views() -> dict[str, set[str]]:
     views = {}
     for namespace, (_key, change, delete, add) in VIEWSETS.items():
-        views.update({
-            f"{namespace}:index": READERS,
-            f"{namespace}:inspect": READERS,
-            f"{namespace}:history": READERS,
-            f"{namespace}:edit": change,
-            f"{namespace}:usage": change,
-            f"{namespace}:delete": delete,
-            f"{namespace}:add": add,
-        })
+        views.update(
+            {
+                f"{namespace}:index": READERS,
+                f"{namespace}:inspect": READERS,
+                f"{namespace}:history": READERS,
+                f"{namespace}:edit": change,
+                f"{namespace}:usage": change,
+                f"{namespace}:delete": delete,
+                f"{namespace}:add": add,
+            }
+        )
     return views
 
 
@@ -151,7 +173,14 @@ class TestAuditsMatrix(WithRecords):
             url, marker = reverse(cell.view, args=[obj.pk]), str(obj)
         hidden = None if view in ("index", "add") else 404
         check_cell(
-            client, world, cell, url, refused=ADMIN_HOME, hidden=hidden, marker=marker, listing=view == "index",
+            client,
+            world,
+            cell,
+            url,
+            refused=ADMIN_HOME,
+            hidden=hidden,
+            marker=marker,
+            listing=view == "index",
         )
 
     @pytest.mark.parametrize("cell", OBJECT_CELLS, ids=[cell_id(c) for c in OBJECT_CELLS])
@@ -159,7 +188,13 @@ class TestAuditsMatrix(WithRecords):
         obj = records[OBJECT_VIEWS[cell.view][0]]
         marker = None if cell.view.endswith("docx") else str(obj)
         response = check_cell(
-            client, world, cell, reverse(cell.view, args=[obj.pk]), refused=ADMIN_HOME, hidden=404, marker=marker,
+            client,
+            world,
+            cell,
+            reverse(cell.view, args=[obj.pk]),
+            refused=ADMIN_HOME,
+            hidden=404,
+            marker=marker,
         )
         if cell.allowed and cell.view.endswith("docx"):
             assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -211,8 +246,11 @@ class TestWrites(WithRecords):
         response = client.post(
             reverse("audits_plans:add"),
             {
-                "programme": programme.pk, "title": "Kế hoạch giả mạo", "planned_start": "2026-09-01",
-                "planned_end": "2026-09-02", "lead_auditor": records["auditor"].pk,
+                "programme": programme.pk,
+                "title": "Kế hoạch giả mạo",
+                "planned_start": "2026-09-01",
+                "planned_end": "2026-09-02",
+                "lead_auditor": records["auditor"].pk,
                 "clauses": [c.pk for c in records["plan"].clauses.all()],
             },
         )

@@ -26,12 +26,25 @@ def test_checklist_fields_have_labels(client, world):
 def test_finding_form_offers_only_the_processes_of_its_audit(client, world):
     plan = make_audit(world)
     other = services.create_plan(
-        acting_user=world.iso_a, programme=plan.programme, title="Đánh giá bổ sung", planned_start=plan.planned_start,
-        planned_end=plan.planned_end, lead_auditor=plan.lead_auditor,
+        acting_user=world.iso_a,
+        programme=plan.programme,
+        title="Đánh giá bổ sung",
+        planned_start=plan.planned_start,
+        planned_end=plan.planned_end,
+        lead_auditor=plan.lead_auditor,
     )
-    services.set_plan_scope(acting_user=world.iso_a, plan=other, processes=[services.ProcessInput(
-        title="Đăng ký khai sinh", document_code="QT-01/HT", responsible_unit="Bộ phận Địa chính", auditor=plan.lead_auditor,
-    )])
+    services.set_plan_scope(
+        acting_user=world.iso_a,
+        plan=other,
+        processes=[
+            services.ProcessInput(
+                title="Đăng ký khai sinh",
+                document_code="QT-01/HT",
+                responsible_unit="Bộ phận Địa chính",
+                auditor=plan.lead_auditor,
+            )
+        ],
+    )
     client.force_login(world.auditor_a)
     body = client.get(reverse("audits_findings:add") + f"?plan={plan.pk}").content.decode()
     select = re.search(r'<select name="process".*?</select>', body, re.S).group(0)

@@ -20,8 +20,11 @@ def action(world):
 
 def _plan_it(world, action):
     return services.update_action_plan(
-        acting_user=world.iso_a, action=action, immediate_correction="Gửi phiếu xin lỗi cho 3 hồ sơ trễ hạn.",
-        root_cause="Chưa phân công người theo dõi hạn trả kết quả.", action_plan="Phân công và kiểm tra hằng tuần.",
+        acting_user=world.iso_a,
+        action=action,
+        immediate_correction="Gửi phiếu xin lỗi cho 3 hồ sơ trễ hạn.",
+        root_cause="Chưa phân công người theo dõi hạn trả kết quả.",
+        action_plan="Phân công và kiểm tra hằng tuần.",
     )
 
 
@@ -30,7 +33,10 @@ def test_every_nonconformity_opens_a_corrective_action_request(world):
     plan = make_audit(world)
     nc = raise_nc(world, plan)
     observation = services.raise_finding(
-        acting_user=world.auditor_a, plan=plan, kind=FindingKind.OBSERVATION, clause=nc.clause,
+        acting_user=world.auditor_a,
+        plan=plan,
+        kind=FindingKind.OBSERVATION,
+        clause=nc.clause,
         description="Bảng niêm yết TTHC đã cũ.",
     )
     assert nc.corrective_action.status == ActionStatus.OPEN
@@ -43,7 +49,10 @@ def test_nonconformity_without_owner_is_refused_and_nothing_saved(world):
     plan = make_audit(world)
     with pytest.raises(ValidationError) as refused:
         services.raise_finding(
-            acting_user=world.auditor_a, plan=plan, kind=FindingKind.MAJOR_NC, clause=plan.clauses.first(),
+            acting_user=world.auditor_a,
+            plan=plan,
+            kind=FindingKind.MAJOR_NC,
+            clause=plan.clauses.first(),
             description="Không có hồ sơ.",
         )
     assert "người chịu trách nhiệm" in " ".join(refused.value.messages)
@@ -68,7 +77,9 @@ def test_cannot_close_without_an_effectiveness_verification(world, action):
         services.verify_action(acting_user=world.auditor_a, action=action, effective=True, note="ok")
     assert "Đang thực hiện" in " ".join(too_early.value.messages)
     services.submit_for_verification(acting_user=world.iso_a, action=action)
-    services.verify_action(acting_user=world.auditor_a, action=action, effective=True, note="3 tháng không còn hồ sơ trễ.")
+    services.verify_action(
+        acting_user=world.auditor_a, action=action, effective=True, note="3 tháng không còn hồ sơ trễ."
+    )
     action.refresh_from_db()
     assert action.status == ActionStatus.CLOSED
     assert action.verification_result == Effectiveness.EFFECTIVE

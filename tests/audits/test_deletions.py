@@ -22,7 +22,11 @@ def _objective(world, year=2026):
 
 def _training(world, auditor, course="Đánh giá viên nội bộ ISO 9001:2015"):
     return services.save_training(
-        acting_user=world.iso_a, auditor=auditor, course=course, issued_on=datetime.date(2025, 3, 1), issuer="Chi cục TĐC"
+        acting_user=world.iso_a,
+        auditor=auditor,
+        course=course,
+        issued_on=datetime.date(2025, 3, 1),
+        issuer="Chi cục TĐC",
     )
 
 
@@ -42,10 +46,17 @@ def test_objective_deleted_with_audit_record_and_history_user(world):
 def test_objective_assessed_by_a_held_review_is_kept(world):
     objective = _objective(world)
     review = services.create_review(
-        acting_user=world.leader_a, commune=world.commune_a, year=2026, title="Xem xét của lãnh đạo năm 2026",
-        planned_on=datetime.date(2026, 12, 15), chair=world.leader_a, secretary=world.iso_a,
+        acting_user=world.leader_a,
+        commune=world.commune_a,
+        year=2026,
+        title="Xem xét của lãnh đạo năm 2026",
+        planned_on=datetime.date(2026, 12, 15),
+        chair=world.leader_a,
+        secretary=world.iso_a,
     )
-    services.hold_review(acting_user=world.leader_a, review=review, held_on=datetime.date(2026, 12, 15), conclusions="Phù hợp.")
+    services.hold_review(
+        acting_user=world.leader_a, review=review, held_on=datetime.date(2026, 12, 15), conclusions="Phù hợp."
+    )
     with pytest.raises(ValidationError) as refused:
         services.delete_objective(acting_user=world.iso_a, objective=objective)
     assert refused.value.messages == [
@@ -72,8 +83,10 @@ def test_training_deleted_with_audit_record_and_history_user(world):
 REFUSALS = {
     "objective": (QualityObjective, _objective, services.delete_objective, "audits.objective.delete"),
     "training": (
-        AuditorTraining, lambda world: _training(world, make_auditor(world, world.auditor_a, VANPHONG)),
-        services.delete_training, "audits.training.delete",
+        AuditorTraining,
+        lambda world: _training(world, make_auditor(world, world.auditor_a, VANPHONG)),
+        services.delete_training,
+        "audits.training.delete",
     ),
 }
 

@@ -29,8 +29,13 @@ def test_demo_fills_lam_once(world):
     assert plan.status == PlanStatus.COMPLETED and not plan.checklist.filter(result="pending").exists()
     assert plan.findings.count() == len(demo.FINDINGS)
     states = set(CorrectiveAction.objects.filter(commune=lam).values_list("status", flat=True))
-    assert {ActionStatus.CLOSED, ActionStatus.REOPENED, ActionStatus.AWAITING_VERIFICATION, ActionStatus.IN_PROGRESS,
-            ActionStatus.OPEN} <= states
+    assert {
+        ActionStatus.CLOSED,
+        ActionStatus.REOPENED,
+        ActionStatus.AWAITING_VERIFICATION,
+        ActionStatus.IN_PROGRESS,
+        ActionStatus.OPEN,
+    } <= states
     review = ManagementReview.objects.get(commune=lam)
     assert review.status == "held" and review.inputs["audit_results"]["completed"] == 1
     assert review.decisions.filter(action__isnull=False).exists()

@@ -27,7 +27,9 @@ def test_finding_export_writes_formula_text_as_text(client, world):
 
     response = client.get(reverse("audits_findings:index") + "?export=xlsx")
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content)).active
+    sheet = load_workbook(
+        io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content)
+    ).active
     values = [cell for row in sheet.iter_rows(min_row=2) for cell in row]
     described = [cell for cell in values if cell.value == HOSTILE]
     assert described and all(cell.data_type == "s" for cell in described)

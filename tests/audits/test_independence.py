@@ -33,7 +33,8 @@ def test_auditor_responsible_for_the_process_is_refused(world):
     lead = plan.lead_auditor
     with pytest.raises(ValidationError) as refused:
         services.set_plan_scope(
-            acting_user=world.iso_a, plan=plan,
+            acting_user=world.iso_a,
+            plan=plan,
             processes=[_row(lead, responsible_unit="Bộ phận Một cửa", responsible_users=[world.auditor_a])],
         )
     message = " ".join(refused.value.messages)
@@ -70,7 +71,9 @@ def test_independent_auditor_is_accepted(world):
     lan = second_auditor(world)
     services.update_plan(acting_user=world.iso_a, plan=plan, team=[plan.lead_auditor, lan])
     saved = services.set_plan_scope(
-        acting_user=world.iso_a, plan=plan, processes=[_row(lan, title="Cấp phép xây dựng", responsible_unit="Địa chính")]
+        acting_user=world.iso_a,
+        plan=plan,
+        processes=[_row(lan, title="Cấp phép xây dựng", responsible_unit="Địa chính")],
     )
     assert [p.auditor for p in saved] == [lan]
 

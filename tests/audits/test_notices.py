@@ -23,8 +23,12 @@ def test_assignment_and_submission_for_verification(client, world):
     assert "30/06/2026" in assigned.message
     assert assigned.link == reverse("audits_actions:inspect", args=[action.pk])
 
-    services.update_action_plan(acting_user=world.iso_a, action=action, root_cause="Chưa có mẫu phiếu.",
-                                action_plan="Ban hành mẫu phiếu xin lỗi.")
+    services.update_action_plan(
+        acting_user=world.iso_a,
+        action=action,
+        root_cause="Chưa có mẫu phiếu.",
+        action_plan="Ban hành mẫu phiếu xin lỗi.",
+    )
     client.force_login(world.iso_a)
     submit_url = reverse("audits_admin:action_submit", args=[action.pk])
     assert client.post(submit_url, fill(open_form(client, submit_url, "csrfmiddlewaretoken"))).status_code == 302

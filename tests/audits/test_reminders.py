@@ -39,7 +39,9 @@ def _reminders():
 
 
 def _kinds(user) -> list[str]:
-    return sorted(kind.removeprefix("audits.") for kind in _reminders().filter(recipient=user).values_list("kind", flat=True))
+    return sorted(
+        kind.removeprefix("audits.") for kind in _reminders().filter(recipient=user).values_list("kind", flat=True)
+    )
 
 
 def _mails() -> list:
@@ -151,12 +153,21 @@ def test_sending_happens_in_chunks(people, plan):
 @pytest.mark.django_db
 def test_tracked_review_decisions_are_reminded_too(people):
     review = services.create_review(
-        acting_user=people.leader_a, commune=people.commune_a, year=2026, title="Xem xét của lãnh đạo năm 2026",
-        planned_on=TODAY, chair=people.leader_a,
+        acting_user=people.leader_a,
+        commune=people.commune_a,
+        year=2026,
+        title="Xem xét của lãnh đạo năm 2026",
+        planned_on=TODAY,
+        chair=people.leader_a,
     )
     services.add_decision(
-        acting_user=people.leader_a, review=review, topic=DecisionTopic.RESOURCES,
-        text="Bổ sung máy scan cho bộ phận một cửa.", owner=people.iso_a, due_date=days(7), track=True,
+        acting_user=people.leader_a,
+        review=review,
+        topic=DecisionTopic.RESOURCES,
+        text="Bổ sung máy scan cho bộ phận một cửa.",
+        owner=people.iso_a,
+        due_date=days(7),
+        track=True,
     )
     _run(today=TODAY)
     assert _kinds(people.iso_a) == [ReminderKind.DUE_IN_7_DAYS]
@@ -184,10 +195,16 @@ def test_audit_due_this_year_but_not_planned_reminds_the_iso_secretary(people):
 
 
 def make_audit_for(world, programme):
-    auditor = services.save_auditor(acting_user=world.iso_a, commune=world.commune_a, user=world.auditor_a, home_unit="Văn phòng")
+    auditor = services.save_auditor(
+        acting_user=world.iso_a, commune=world.commune_a, user=world.auditor_a, home_unit="Văn phòng"
+    )
     return services.create_plan(
-        acting_user=world.iso_a, programme=programme, title="Đánh giá nội bộ năm 2026",
-        planned_start=datetime.date(2026, 6, 8), planned_end=datetime.date(2026, 6, 9), lead_auditor=auditor,
+        acting_user=world.iso_a,
+        programme=programme,
+        title="Đánh giá nội bộ năm 2026",
+        planned_start=datetime.date(2026, 6, 8),
+        planned_end=datetime.date(2026, 6, 9),
+        lead_auditor=auditor,
     )
 
 

@@ -23,8 +23,13 @@ REVIEW_DAY = datetime.date(2026, 12, 15)
 
 def _review(world, *, planned_on=REVIEW_DAY, title="Xem xét của lãnh đạo năm 2026"):
     return services.create_review(
-        acting_user=world.leader_a, commune=world.commune_a, year=planned_on.year, title=title,
-        planned_on=planned_on, chair=world.leader_a, secretary=world.iso_a,
+        acting_user=world.leader_a,
+        commune=world.commune_a,
+        year=planned_on.year,
+        title=title,
+        planned_on=planned_on,
+        chair=world.leader_a,
+        secretary=world.iso_a,
     )
 
 
@@ -33,20 +38,41 @@ def reviewed(world):
     """A previous review (held in January, one tracked decision), a completed audit, objectives; and noise in B."""
     previous = _review(world, planned_on=datetime.date(2026, 1, 20), title="Xem xét của lãnh đạo tháng 1/2026")
     services.add_decision(
-        acting_user=world.leader_a, review=previous, topic=DecisionTopic.RESOURCES, text="Mua máy scan cho bộ phận một cửa.",
-        owner=world.iso_a, due_date=datetime.date(2026, 4, 30), track=True,
+        acting_user=world.leader_a,
+        review=previous,
+        topic=DecisionTopic.RESOURCES,
+        text="Mua máy scan cho bộ phận một cửa.",
+        owner=world.iso_a,
+        due_date=datetime.date(2026, 4, 30),
+        track=True,
     )
-    services.hold_review(acting_user=world.leader_a, review=previous, held_on=datetime.date(2026, 1, 20), conclusions="Duy trì.")
+    services.hold_review(
+        acting_user=world.leader_a, review=previous, held_on=datetime.date(2026, 1, 20), conclusions="Duy trì."
+    )
     plan, major, minor = completed_audit(world)
     services.save_training(
-        acting_user=world.iso_a, auditor=plan.lead_auditor, course="Đánh giá viên nội bộ", issued_on=datetime.date(2025, 3, 1),
+        acting_user=world.iso_a,
+        auditor=plan.lead_auditor,
+        course="Đánh giá viên nội bộ",
+        issued_on=datetime.date(2025, 3, 1),
         issuer="Chi cục TĐC",
     )
-    for statement, achieved in (("Hồ sơ đúng hạn ≥ 98%", True), ("Không có khiếu nại", True), ("100% hồ sơ trực tuyến", False)):
+    for statement, achieved in (
+        ("Hồ sơ đúng hạn ≥ 98%", True),
+        ("Không có khiếu nại", True),
+        ("100% hồ sơ trực tuyến", False),
+    ):
         services.save_objective(
-            acting_user=world.iso_a, commune=world.commune_a, year=2026, statement=statement, target="x", achieved=achieved,
+            acting_user=world.iso_a,
+            commune=world.commune_a,
+            year=2026,
+            statement=statement,
+            target="x",
+            achieved=achieved,
         )
-    services.save_objective(acting_user=world.iso_a, commune=world.commune_a, year=2025, statement="Cũ", target="x", achieved=False)
+    services.save_objective(
+        acting_user=world.iso_a, commune=world.commune_a, year=2025, statement="Cũ", target="x", achieved=False
+    )
     other = make_audit(world, commune=world.commune_b)
     raise_nc(world, other, kind=FindingKind.MAJOR_NC)
     return plan, major, minor
@@ -87,10 +113,17 @@ def test_inputs_match_the_data(world, reviewed):
     assert "effective_documents" in inputs["process_performance"]
 
     objectives = inputs["quality_objectives"]
-    assert [o["statement"] for o in objectives["items"]] == ["Hồ sơ đúng hạn ≥ 98%", "Không có khiếu nại", "100% hồ sơ trực tuyến"]
+    assert [o["statement"] for o in objectives["items"]] == [
+        "Hồ sơ đúng hạn ≥ 98%",
+        "Không có khiếu nại",
+        "100% hồ sơ trực tuyến",
+    ]
     assert (objectives["achieved"], objectives["not_achieved"]) == (2, 1)
     assert inputs["resources"] == {"auditors": 1, "trained_auditors": 1}
-    assert {o["kind"] for o in inputs["improvement_opportunities"]} == {FindingKind.OBSERVATION, FindingKind.OPPORTUNITY}
+    assert {o["kind"] for o in inputs["improvement_opportunities"]} == {
+        FindingKind.OBSERVATION,
+        FindingKind.OPPORTUNITY,
+    }
 
 
 @pytest.mark.django_db
@@ -124,12 +157,21 @@ def test_decision_recorded_in_the_admin_becomes_a_tracked_action(client, world, 
     client.force_login(world.leader_a)
     response = client.post(
         reverse("audits_admin:review_decision", args=[review.pk]),
-        {"topic": DecisionTopic.CHANGE, "text": "Sửa quy trình cấp phép xây dựng.", "owner": world.iso_a.pk,
-         "due_date": "2027-02-28", "track": "on"},
+        {
+            "topic": DecisionTopic.CHANGE,
+            "text": "Sửa quy trình cấp phép xây dựng.",
+            "owner": world.iso_a.pk,
+            "due_date": "2027-02-28",
+            "track": "on",
+        },
     )
     assert response.status_code == 302
     action = CorrectiveAction.objects.get(decision__review=review)
-    assert (action.owner, action.due_date, action.status) == (world.iso_a, datetime.date(2027, 2, 28), ActionStatus.OPEN)
+    assert (action.owner, action.due_date, action.status) == (
+        world.iso_a,
+        datetime.date(2027, 2, 28),
+        ActionStatus.OPEN,
+    )
     assert action.title == "Sửa quy trình cấp phép xây dựng."
     # the next review lists it among the previous review's actions once this one is held
     services.hold_review(acting_user=world.leader_a, review=review, held_on=REVIEW_DAY, conclusions="Phù hợp.")
@@ -141,7 +183,9 @@ def test_decision_recorded_in_the_admin_becomes_a_tracked_action(client, world, 
 @pytest.mark.django_db
 def test_tracking_needs_owner_and_due_date_and_happens_once(client, world):
     review = _review(world)
-    decision = services.add_decision(acting_user=world.leader_a, review=review, topic=DecisionTopic.IMPROVEMENT, text="Cải tiến.")
+    decision = services.add_decision(
+        acting_user=world.leader_a, review=review, topic=DecisionTopic.IMPROVEMENT, text="Cải tiến."
+    )
     client.force_login(world.leader_a)
     response = client.post(reverse("audits_admin:decision_track", args=[decision.pk]))
     assert response.status_code == 200

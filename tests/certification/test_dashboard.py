@@ -119,25 +119,39 @@ def grow_district(district, count: int, *, start: int = 0):
     """``count`` more communes beneath ``district``, at varied stages, through the services."""
     units = AdministrativeUnit.objects.bulk_create(
         AdministrativeUnit(
-            era=district.era, level=Level.COMMUNE, code=f"8{start + i:04d}", name=f"Số {start + i}",
-            full_name=f"Xã Số {start + i}", parent=district,
+            era=district.era,
+            level=Level.COMMUNE,
+            code=f"8{start + i:04d}",
+            name=f"Số {start + i}",
+            full_name=f"Xã Số {start + i}",
+            parent=district,
         )
         for i in range(count)
     )
     communes = Commune.objects.bulk_create(
-        Commune(unit=u, name=u.full_name, slug=f"{u.era}-{u.code}", agency_name=f"ỦY BAN NHÂN DÂN {u.full_name.upper()}")
+        Commune(
+            unit=u, name=u.full_name, slug=f"{u.era}-{u.code}", agency_name=f"ỦY BAN NHÂN DÂN {u.full_name.upper()}"
+        )
         for u in units
     )
     for i, commune in enumerate(communes):
         if i % 3 == 1:
             services.add_evidence(
-                commune=commune, kind=EvidenceKind.STEERING_BOARD, title="QĐ Ban chỉ đạo", reference=f"{i}/QĐ-UBND",
-                issued_on=date(2024, 1, 1), acting_user=None,
+                commune=commune,
+                kind=EvidenceKind.STEERING_BOARD,
+                title="QĐ Ban chỉ đạo",
+                reference=f"{i}/QĐ-UBND",
+                issued_on=date(2024, 1, 1),
+                acting_user=None,
             )
         elif i % 3 == 2:
             services.record_announcement(
-                commune=commune, number=str(i), signed_on=date(2024, 6, 1) if i % 2 else date(2025, 3, 1),
-                file=pdf(), scope=PAPER_SCOPE, acting_user=None,
+                commune=commune,
+                number=str(i),
+                signed_on=date(2024, 6, 1) if i % 2 else date(2025, 3, 1),
+                file=pdf(),
+                scope=PAPER_SCOPE,
+                acting_user=None,
             )
         else:
             services.refresh_commune_progress(commune_id=commune.pk)
@@ -205,7 +219,9 @@ def test_the_chart_is_drawn_offline_from_the_vendored_library_and_fits_a_phone(c
     scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
     assert any(src.endswith("certification/vendor/chartjs/chart.umd.min.js") for src in scripts)
     assert not [src for src in scripts if src.startswith(("http:", "https:", "//"))]
-    assert "Chart.js v4" in open(finders.find("certification/vendor/chartjs/chart.umd.min.js"), encoding="utf-8").read(200)
+    assert "Chart.js v4" in open(finders.find("certification/vendor/chartjs/chart.umd.min.js"), encoding="utf-8").read(
+        200
+    )
     chart = json.loads(re.search(r'id="qms-progress-chart-data"[^>]*>(.*?)</script>', html, re.S).group(1))
     assert chart["cumulative"][-1] == 1 and len(chart["labels"]) == len(chart["cumulative"])
     assert 'name="viewport"' in html and "width=device-width" in html

@@ -31,7 +31,9 @@ def draft_url(commune, **params):
 
 
 @pytest.mark.django_db
-def test_the_announcement_decision_has_the_national_title_the_number_and_every_procedure(client, documented, procedures):
+def test_the_announcement_decision_has_the_national_title_the_number_and_every_procedure(
+    client, documented, procedures
+):
     client.force_login(documented.iso)
     response = client.get(draft_url(documented.commune, number="45", signed_on="15/11/2026", signer_name="Lê Văn Tâm"))
     assert response.status_code == 200
@@ -74,8 +76,12 @@ class TestDecisionDraftAndRemindersMatrix(SharedWorld):
             procedure = make_procedure()
             make_effective(world.commune_a, procedure, world.iso_a, world.leader_a)
             Notification.objects.create(
-                recipient=world.iso_a, commune=world.commune_a, kind="certification.late_item", dedup_key="late:test",
-                subject=REMINDER, message="- Đánh giá nội bộ năm 2024",
+                recipient=world.iso_a,
+                commune=world.commune_a,
+                kind="certification.late_item",
+                dedup_key="late:test",
+                subject=REMINDER,
+                message="- Đánh giá nội bộ năm 2024",
             )
         return procedure
 
@@ -86,7 +92,9 @@ class TestDecisionDraftAndRemindersMatrix(SharedWorld):
             if cell.allowed:
                 assert class_procedure.name in document_text(response.content)
             return
-        check_cell(client, world, cell, reverse("notifications:inbox"), refused=ADMIN_HOME, marker=REMINDER, listing=True)
+        check_cell(
+            client, world, cell, reverse("notifications:inbox"), refused=ADMIN_HOME, marker=REMINDER, listing=True
+        )
 
 
 @pytest.mark.django_db
@@ -112,10 +120,16 @@ def test_no_draft_without_an_effective_process_document(client, today_world):
 @pytest.fixture
 def district_figures(world, a_records, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.set_target(unit=world.district_unit, percent=100, target_date=date(2024, 12, 31), acting_user=world.province)
+        services.set_target(
+            unit=world.district_unit, percent=100, target_date=date(2024, 12, 31), acting_user=world.province
+        )
     services.add_evidence(
-        commune=world.commune_b, kind=EvidenceKind.STEERING_BOARD, title="QĐ Ban chỉ đạo ISO", reference="4/QĐ-UBND",
-        issued_on=days_ago(300), acting_user=world.iso_b,
+        commune=world.commune_b,
+        kind=EvidenceKind.STEERING_BOARD,
+        title="QĐ Ban chỉ đạo ISO",
+        reference="4/QĐ-UBND",
+        issued_on=days_ago(300),
+        acting_user=world.iso_b,
     )
     return world
 

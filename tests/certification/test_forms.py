@@ -23,8 +23,13 @@ def test_recording_the_signed_decision_through_the_form_announces_the_commune(cl
     assert procedures[0].name in form_page and procedures[1].name in form_page  # the scope to be announced
     response = client.post(
         url("announcement_add", world.commune_a.pk),
-        {"number": "45", "symbol": "QĐ-UBND", "signed_on": days_ago(2).strftime("%d/%m/%Y"),
-         "signer_name": "Lê Văn Tâm", "file": pdf()},
+        {
+            "number": "45",
+            "symbol": "QĐ-UBND",
+            "signed_on": days_ago(2).strftime("%d/%m/%Y"),
+            "signer_name": "Lê Văn Tâm",
+            "file": pdf(),
+        },
     )
     assert response.status_code == 302
     announcement = Announcement.objects.get()
@@ -47,7 +52,9 @@ def test_a_bad_decision_form_is_refused_and_writes_nothing(client, world, proced
     make_effective(world.commune_a, procedures[0], world.iso_a, world.leader_a)
     client.force_login(world.iso_a)
     data = {"number": "45", "symbol": "QĐ-UBND", "signed_on": days_ago(2).strftime("%d/%m/%Y"), "file": pdf()} | changes
-    response = client.post(url("announcement_add", world.commune_a.pk), {k: v for k, v in data.items() if v is not None})
+    response = client.post(
+        url("announcement_add", world.commune_a.pk), {k: v for k, v in data.items() if v is not None}
+    )
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Announcement.objects.exists()
@@ -58,8 +65,13 @@ def test_evidence_added_through_the_form_shows_on_the_checklist(client, world):
     client.force_login(world.iso_a)
     response = client.post(
         url("evidence_add", world.commune_a.pk),
-        {"kind": "steering_board", "title": "Quyết định thành lập Ban chỉ đạo ISO", "reference": "08/QĐ-UBND",
-         "issued_on": days_ago(30).strftime("%d/%m/%Y"), "file": pdf("bcd.pdf")},
+        {
+            "kind": "steering_board",
+            "title": "Quyết định thành lập Ban chỉ đạo ISO",
+            "reference": "08/QĐ-UBND",
+            "issued_on": days_ago(30).strftime("%d/%m/%Y"),
+            "file": pdf("bcd.pdf"),
+        },
     )
     assert response.status_code == 302
     record = client.get(url("commune", world.commune_a.pk)).content.decode()
@@ -80,10 +92,14 @@ def test_the_province_records_an_inspection_and_the_commune_answers_it(client, w
     response = client.post(
         url("inspection_add", world.commune_a.pk),
         {
-            "inspected_on": inspected.strftime("%d/%m/%Y"), "method": "on_site", "agency": "Sở KH&CN tỉnh Thử Nghiệm",
-            "conclusions-TOTAL_FORMS": "2", "conclusions-INITIAL_FORMS": "0",
+            "inspected_on": inspected.strftime("%d/%m/%Y"),
+            "method": "on_site",
+            "agency": "Sở KH&CN tỉnh Thử Nghiệm",
+            "conclusions-TOTAL_FORMS": "2",
+            "conclusions-INITIAL_FORMS": "0",
             "conclusions-0-text": "Đã áp dụng đầy đủ.",
-            "conclusions-1-text": "Chưa cập nhật quy trình khai sinh.", "conclusions-1-needs_action": "on",
+            "conclusions-1-text": "Chưa cập nhật quy trình khai sinh.",
+            "conclusions-1-needs_action": "on",
         },
     )
     assert response.status_code == 302
@@ -107,7 +123,9 @@ def test_the_province_sets_the_target_and_bad_input_is_refused(client, world):
     token = {"version_token": open_form(client, url("target", world.district_unit.pk), "percent")["version_token"]}
     bad = client.post(url("target", world.district_unit.pk), {"percent": "120", "target_date": "31/12/2021", **token})
     assert bad.status_code == 200 and not ProgressTarget.objects.exists()
-    response = client.post(url("target", world.district_unit.pk), {"percent": "100", "target_date": "31/12/2021", **token})
+    response = client.post(
+        url("target", world.district_unit.pk), {"percent": "100", "target_date": "31/12/2021", **token}
+    )
     assert response.status_code == 302
     dashboard = client.get(response["Location"]).content.decode()
     assert "100% đến ngày 31/12/2021" in dashboard

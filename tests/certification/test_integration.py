@@ -26,9 +26,15 @@ def complete_audit(world, year: int, completed_on: date):
     lead = Auditor.objects.filter(commune=world.commune_a, user=world.auditor_a).first()
     lead = lead or make_auditor(world, world.auditor_a, VANPHONG)
     plan = audit_services.create_plan(
-        acting_user=world.iso_a, programme=make_programme(world, year=year, auditors=[lead]),
-        title=f"Đánh giá nội bộ năm {year}", planned_start=date(year, 5, 11), planned_end=date(year, 5, 13),
-        lead_auditor=lead, team=[lead], clauses=clauses("7.5", "9.2"), document_number=str(year % 100),
+        acting_user=world.iso_a,
+        programme=make_programme(world, year=year, auditors=[lead]),
+        title=f"Đánh giá nội bộ năm {year}",
+        planned_start=date(year, 5, 11),
+        planned_end=date(year, 5, 13),
+        lead_auditor=lead,
+        team=[lead],
+        clauses=clauses("7.5", "9.2"),
+        document_number=str(year % 100),
     )
     audit_services.generate_checklist(acting_user=world.iso_a, plan=plan)
     for item in plan.checklist.all():
@@ -42,8 +48,14 @@ def complete_audit(world, year: int, completed_on: date):
 
 def hold_review(world, year: int, held_on: date):
     review = audit_services.create_review(
-        acting_user=world.leader_a, commune=world.commune_a, year=year, title=f"Họp xem xét của lãnh đạo năm {year}",
-        planned_on=held_on, chair=world.leader_a, secretary=world.iso_a, location="Hội trường UBND",
+        acting_user=world.leader_a,
+        commune=world.commune_a,
+        year=year,
+        title=f"Họp xem xét của lãnh đạo năm {year}",
+        planned_on=held_on,
+        chair=world.leader_a,
+        secretary=world.iso_a,
+        location="Hội trường UBND",
     )
     return audit_services.hold_review(
         acting_user=world.leader_a, review=review, held_on=held_on, conclusions="HTQLCL phù hợp và hiệu lực."
@@ -113,7 +125,9 @@ def test_a_commune_needs_reannouncement_when_its_effective_scope_changes(
     assert (row.stage, row.stage_since, row.scope_size) == (Stage.REANNOUNCE, timezone.localdate(), 2)
 
     with django_capture_on_commit_callbacks(execute=True):
-        second = services.record_announcement(commune=commune, number="31", signed_on=days_ago(0), file=pdf(), acting_user=iso)
+        second = services.record_announcement(
+            commune=commune, number="31", signed_on=days_ago(0), file=pdf(), acting_user=iso
+        )
     assert second.is_reannouncement and second.scope_codes == {"1.001193", "1.000894"}
     assert progress(commune).stage == Stage.ANNOUNCED
 
@@ -168,15 +182,20 @@ def test_a_document_not_updated_within_three_months_of_a_legal_change_is_late(
         content.fees = [FeeItem("Miễn lệ phí đăng ký khai sinh đúng hạn.")]
         legal = days_ago(150)
         process_services.save_draft_from_content(
-            document=model, content=content, acting_user=editor,
-            legal_change_effective_date=legal, change_request="Nghị định sửa đổi lệ phí hộ tịch",
+            document=model,
+            content=content,
+            acting_user=editor,
+            legal_change_effective_date=legal,
+            change_request="Nghị định sửa đổi lệ phí hộ tịch",
         )
         approve_directly(model, editor, editor)
     row = progress(commune)
     [item] = [i for i in row.late_items if i["kind"] == "legal_update"]
     deadline = add_months(legal, 3)
     assert (item["ref"], item["deadline"], item["days_late"]) == (
-        copy.code, deadline.isoformat(), (timezone.localdate() - deadline).days
+        copy.code,
+        deadline.isoformat(),
+        (timezone.localdate() - deadline).days,
     )
 
     with django_capture_on_commit_callbacks(execute=True):

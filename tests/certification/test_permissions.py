@@ -103,7 +103,9 @@ class TestCertificationMatrix(SharedWorld):
     @pytest.mark.parametrize("cell", CELLS, ids=[cell_id(c) for c in CELLS])
     def test_cell(self, client, world, class_records, cell):
         records = copy.deepcopy(class_records)
-        check_cell(client, world, cell, _url(cell.view, world, records), marker=MARKERS.get(cell.view), **_refusals(cell.view))
+        check_cell(
+            client, world, cell, _url(cell.view, world, records), marker=MARKERS.get(cell.view), **_refusals(cell.view)
+        )
 
 
 @pytest.mark.django_db
@@ -155,7 +157,9 @@ def test_a_commune_user_is_refused_another_commune_and_the_district_dashboard(cl
 @pytest.mark.django_db
 def test_the_menu_entry_sends_each_user_to_their_view(client, world):
     client.force_login(world.iso_a)
-    assert client.get(reverse("certification:home"))["Location"] == reverse("certification:commune", args=[world.commune_a.pk])
+    assert client.get(reverse("certification:home"))["Location"] == reverse(
+        "certification:commune", args=[world.commune_a.pk]
+    )
     client.force_login(world.district)
     assert client.get(reverse("certification:home"))["Location"] == reverse("certification:dashboard")
     response = client.get(reverse("certification:dashboard"), {"era": "pre2025"})

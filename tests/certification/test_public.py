@@ -14,7 +14,12 @@ def test_a_citizen_sees_the_announcement_decision_and_its_scope(client, world):
     before = client.get(page.url).content.decode()
     assert "Xã chưa công bố Hệ thống quản lý chất lượng." in before.split('id="announcement"', 1)[1]
     announcement = services.record_announcement(
-        commune=world.commune_a, number="45", signed_on=days_ago(3), file=pdf(), scope=PAPER_SCOPE, acting_user=world.iso_a
+        commune=world.commune_a,
+        number="45",
+        signed_on=days_ago(3),
+        file=pdf(),
+        scope=PAPER_SCOPE,
+        acting_user=world.iso_a,
     )
     body = client.get(page.url).content.decode()
     section = body.split('id="announcement"', 1)[1]

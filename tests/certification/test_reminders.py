@@ -16,16 +16,25 @@ from .conftest import days_ago
 def late_world(today_world, django_capture_on_commit_callbacks):
     """Both communes missed the province's target; Đông Hòa also left an inspection conclusion unanswered."""
     with django_capture_on_commit_callbacks(execute=True):
-        services.set_target(unit=today_world.province, percent=100, target_date=days_ago(10), acting_user=today_world.follower)
+        services.set_target(
+            unit=today_world.province, percent=100, target_date=days_ago(10), acting_user=today_world.follower
+        )
     services.record_inspection(
-        commune=today_world.commune, inspected_on=days_ago(90), method="documents", agency="Sở KH&CN",
-        conclusions=[("Chưa niêm yết phạm vi áp dụng.", True)], acting_user=today_world.follower,
+        commune=today_world.commune,
+        inspected_on=days_ago(90),
+        method="documents",
+        agency="Sở KH&CN",
+        conclusions=[("Chưa niêm yết phạm vi áp dụng.", True)],
+        acting_user=today_world.follower,
     )
     return today_world
 
 
 def notifications_of(user):
-    return [(kind.removeprefix("certification."), commune) for kind, commune in Notification.objects.filter(recipient=user).values_list("kind", "commune__name")]
+    return [
+        (kind.removeprefix("certification."), commune)
+        for kind, commune in Notification.objects.filter(recipient=user).values_list("kind", "commune__name")
+    ]
 
 
 @pytest.mark.django_db
@@ -58,7 +67,9 @@ def test_an_answered_item_is_cleared_and_the_officer_reads_the_reminders(client,
     w = late_world
     services.flag_late_items()
     conclusion = w.commune.qms_inspections.get().conclusions.get()
-    services.record_corrective_report(conclusion=conclusion, reported_on=days_ago(1), note="Đã niêm yết.", acting_user=w.iso)
+    services.record_corrective_report(
+        conclusion=conclusion, reported_on=days_ago(1), note="Đã niêm yết.", acting_user=w.iso
+    )
     services.flag_late_items()
     assert LateItemFlag.objects.filter(commune=w.commune, kind="inspection_report").get().cleared_on is not None
     client.force_login(w.iso)

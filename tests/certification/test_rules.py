@@ -140,7 +140,9 @@ def test_a_commune_that_ended_in_2025_is_evaluated_up_to_its_last_day():
     assert years[2024] == MaintenanceStatus.FAILED
     assert years[2025] == MaintenanceStatus.NOT_APPLICABLE
     assert max(years) == 2025
-    assert [c.days_late for c in result.late if c.kind == rules.AUDIT] == [(date(2025, 6, 30) - date(2024, 12, 31)).days]
+    assert [c.days_late for c in result.late if c.kind == rules.AUDIT] == [
+        (date(2025, 6, 30) - date(2024, 12, 31)).days
+    ]
 
 
 def test_audits_after_a_commune_ended_do_not_make_it_maintaining():

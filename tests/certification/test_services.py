@@ -32,13 +32,21 @@ def progress(commune):
 def test_stages_move_with_the_evidence_and_keep_a_dated_history(world):
     commune, iso = world.commune_a, world.iso_a
     services.add_evidence(
-        commune=commune, kind=EvidenceKind.STEERING_BOARD, title="QĐ thành lập Ban chỉ đạo ISO",
-        reference="05/QĐ-UBND", issued_on=date(2024, 3, 4), acting_user=iso,
+        commune=commune,
+        kind=EvidenceKind.STEERING_BOARD,
+        title="QĐ thành lập Ban chỉ đạo ISO",
+        reference="05/QĐ-UBND",
+        issued_on=date(2024, 3, 4),
+        acting_user=iso,
     )
     assert progress(commune).stage == Stage.BUILDING
     services.add_evidence(
-        commune=commune, kind=EvidenceKind.PROCESS_DOCUMENTS, title="QĐ ban hành quy trình",
-        reference="20/QĐ-UBND", issued_on=date(2024, 9, 1), acting_user=iso,
+        commune=commune,
+        kind=EvidenceKind.PROCESS_DOCUMENTS,
+        title="QĐ ban hành quy trình",
+        reference="20/QĐ-UBND",
+        issued_on=date(2024, 9, 1),
+        acting_user=iso,
     )
     assert (progress(commune).stage, progress(commune).stage_since) == (Stage.APPLYING, date(2024, 9, 1))
     services.record_announcement(
@@ -59,7 +67,12 @@ def test_stages_move_with_the_evidence_and_keep_a_dated_history(world):
 @pytest.mark.django_db
 def test_recording_the_signed_decision_stores_the_scope_snapshot_and_an_audit_record(world):
     announcement = services.record_announcement(
-        commune=world.commune_a, number="45", signed_on=days_ago(3), file=pdf(), scope=PAPER_SCOPE, acting_user=world.iso_a
+        commune=world.commune_a,
+        number="45",
+        signed_on=days_ago(3),
+        file=pdf(),
+        scope=PAPER_SCOPE,
+        acting_user=world.iso_a,
     )
     assert announcement.scope_codes == {"1.001193", "1.000894", "2.000815"}
     assert announcement.history.first().history_user == world.iso_a
@@ -78,13 +91,22 @@ def test_recording_the_signed_decision_stores_the_scope_snapshot_and_an_audit_re
         ({"symbol": "qđ ubnd"}, "QĐ-UBND"),
         ({"signed_on": timezone.localdate() + timedelta(days=2)}, "tương lai"),
         ({"file": pdf("virus.exe")}, "Tệp không đúng định dạng cho phép"),
-        ({"file": pdf("quyet-dinh.pdf", b"<html><script>alert(1)</script></html>")}, "Tệp không đúng định dạng cho phép"),
+        (
+            {"file": pdf("quyet-dinh.pdf", b"<html><script>alert(1)</script></html>")},
+            "Tệp không đúng định dạng cho phép",
+        ),
         ({"file": pdf("trong.pdf", b"")}, "trống"),
         ({"scope": []}, "không có thủ tục"),
     ],
 )
 def test_a_bad_announcement_is_refused_in_vietnamese_and_writes_nothing(world, changes, message):
-    data = {"number": "45", "symbol": "QĐ-UBND", "signed_on": days_ago(3), "file": pdf(), "scope": PAPER_SCOPE} | changes
+    data = {
+        "number": "45",
+        "symbol": "QĐ-UBND",
+        "signed_on": days_ago(3),
+        "file": pdf(),
+        "scope": PAPER_SCOPE,
+    } | changes
     with pytest.raises(ValidationError) as excinfo:
         services.record_announcement(commune=world.commune_a, acting_user=world.iso_a, **data)
     assert message in " ".join(excinfo.value.messages)
@@ -95,11 +117,20 @@ def test_a_bad_announcement_is_refused_in_vietnamese_and_writes_nothing(world, c
 @pytest.mark.django_db
 def test_the_same_decision_number_cannot_be_recorded_twice_in_a_year(world):
     services.record_announcement(
-        commune=world.commune_a, number="45", signed_on=days_ago(10), file=pdf(), scope=PAPER_SCOPE, acting_user=world.iso_a
+        commune=world.commune_a,
+        number="45",
+        signed_on=days_ago(10),
+        file=pdf(),
+        scope=PAPER_SCOPE,
+        acting_user=world.iso_a,
     )
     with pytest.raises(ValidationError, match="đã được ghi nhận"):
         services.record_announcement(
-            commune=world.commune_a, number="45", signed_on=days_ago(5), file=pdf(), scope=PAPER_SCOPE,
+            commune=world.commune_a,
+            number="45",
+            signed_on=days_ago(5),
+            file=pdf(),
+            scope=PAPER_SCOPE,
             acting_user=world.iso_a,
         )
     assert Announcement.objects.count() == 1
@@ -108,10 +139,20 @@ def test_the_same_decision_number_cannot_be_recorded_twice_in_a_year(world):
 @pytest.mark.django_db
 def test_a_second_decision_is_a_reannouncement(world):
     services.record_announcement(
-        commune=world.commune_a, number="45", signed_on=days_ago(400), file=pdf(), scope=PAPER_SCOPE, acting_user=world.iso_a
+        commune=world.commune_a,
+        number="45",
+        signed_on=days_ago(400),
+        file=pdf(),
+        scope=PAPER_SCOPE,
+        acting_user=world.iso_a,
     )
     second = services.record_announcement(
-        commune=world.commune_a, number="12", signed_on=days_ago(5), file=pdf(), scope=PAPER_SCOPE[:2], acting_user=world.iso_a
+        commune=world.commune_a,
+        number="12",
+        signed_on=days_ago(5),
+        file=pdf(),
+        scope=PAPER_SCOPE[:2],
+        acting_user=world.iso_a,
     )
     assert second.is_reannouncement
     assert progress(world.commune_a).announcement_number == "12/QĐ-UBND"
@@ -122,12 +163,21 @@ def test_only_the_iso_officer_of_the_commune_records_evidence_and_decisions(worl
     for user in (world.iso_b, world.leader_a, world.district):
         with pytest.raises(PermissionDenied):
             services.add_evidence(
-                commune=world.commune_a, kind=EvidenceKind.PLAN, title="Kế hoạch", reference="1/KH",
-                issued_on=days_ago(1), acting_user=user,
+                commune=world.commune_a,
+                kind=EvidenceKind.PLAN,
+                title="Kế hoạch",
+                reference="1/KH",
+                issued_on=days_ago(1),
+                acting_user=user,
             )
         with pytest.raises(PermissionDenied):
             services.record_announcement(
-                commune=world.commune_a, number="1", signed_on=days_ago(1), file=pdf(), scope=PAPER_SCOPE, acting_user=user
+                commune=world.commune_a,
+                number="1",
+                signed_on=days_ago(1),
+                file=pdf(),
+                scope=PAPER_SCOPE,
+                acting_user=user,
             )
     assert not Evidence.objects.exists()
 
@@ -136,7 +186,11 @@ def test_only_the_iso_officer_of_the_commune_records_evidence_and_decisions(worl
 def test_evidence_needs_a_number_or_a_file(world):
     with pytest.raises(ValidationError, match="số hiệu văn bản"):
         services.add_evidence(
-            commune=world.commune_a, kind=EvidenceKind.PLAN, title="Kế hoạch", issued_on=days_ago(1), acting_user=world.iso_a
+            commune=world.commune_a,
+            kind=EvidenceKind.PLAN,
+            title="Kế hoạch",
+            issued_on=days_ago(1),
+            acting_user=world.iso_a,
         )
     assert not Evidence.objects.exists()
 
@@ -144,8 +198,12 @@ def test_evidence_needs_a_number_or_a_file(world):
 @pytest.mark.django_db
 def test_deleting_evidence_moves_the_stage_back_and_is_audited(world):
     evidence = services.add_evidence(
-        commune=world.commune_a, kind=EvidenceKind.STEERING_BOARD, title="QĐ Ban chỉ đạo", reference="3/QĐ-UBND",
-        issued_on=days_ago(30), acting_user=world.iso_a,
+        commune=world.commune_a,
+        kind=EvidenceKind.STEERING_BOARD,
+        title="QĐ Ban chỉ đạo",
+        reference="3/QĐ-UBND",
+        issued_on=days_ago(30),
+        acting_user=world.iso_a,
     )
     assert progress(world.commune_a).stage == Stage.BUILDING
     services.delete_evidence(evidence=evidence, acting_user=world.iso_a)
@@ -157,7 +215,10 @@ def test_deleting_evidence_moves_the_stage_back_and_is_audited(world):
 def test_inspection_conclusions_needing_action_are_due_in_two_months(world):
     inspected = date(2026, 8, 31)
     inspection = services.record_inspection(
-        commune=world.commune_a, inspected_on=inspected, method="on_site", agency="Sở KH&CN",
+        commune=world.commune_a,
+        inspected_on=inspected,
+        method="on_site",
+        agency="Sở KH&CN",
         conclusions=[("Đạt yêu cầu.", False), ("Chưa đánh giá nội bộ.", True), ("", True)],
         acting_user=world.province,
     )
@@ -172,13 +233,21 @@ def test_only_the_province_records_inspections(world):
     for user in (world.district, world.iso_a):
         with pytest.raises(PermissionDenied):
             services.record_inspection(
-                commune=world.commune_a, inspected_on=days_ago(1), method="documents", agency="Sở",
-                conclusions=[("x", True)], acting_user=user,
+                commune=world.commune_a,
+                inspected_on=days_ago(1),
+                method="documents",
+                agency="Sở",
+                conclusions=[("x", True)],
+                acting_user=user,
             )
     with pytest.raises(ValidationError, match="ít nhất một kết luận"):
         services.record_inspection(
-            commune=world.commune_a, inspected_on=days_ago(1), method="documents", agency="Sở",
-            conclusions=[("  ", True)], acting_user=world.province,
+            commune=world.commune_a,
+            inspected_on=days_ago(1),
+            method="documents",
+            agency="Sở",
+            conclusions=[("  ", True)],
+            acting_user=world.province,
         )
 
 
@@ -186,8 +255,12 @@ def test_only_the_province_records_inspections(world):
 def test_an_unanswered_conclusion_becomes_late_and_the_report_closes_it(today_world):
     commune, iso = today_world.commune, today_world.iso
     inspection = services.record_inspection(
-        commune=commune, inspected_on=days_ago(90), method="documents", agency="Sở KH&CN",
-        conclusions=[("Chưa cập nhật quy trình.", True)], acting_user=today_world.follower,
+        commune=commune,
+        inspected_on=days_ago(90),
+        method="documents",
+        agency="Sở KH&CN",
+        conclusions=[("Chưa cập nhật quy trình.", True)],
+        acting_user=today_world.follower,
     )
     row = progress(commune)
     assert [i["kind"] for i in row.late_items] == ["inspection_report"]
@@ -199,7 +272,9 @@ def test_an_unanswered_conclusion_becomes_late_and_the_report_closes_it(today_wo
         services.record_corrective_report(
             conclusion=conclusion, reported_on=days_ago(1), note="x", acting_user=today_world.iso_other
         )
-    services.record_corrective_report(conclusion=conclusion, reported_on=days_ago(1), note="Đã cập nhật.", acting_user=iso)
+    services.record_corrective_report(
+        conclusion=conclusion, reported_on=days_ago(1), note="Đã cập nhật.", acting_user=iso
+    )
     assert progress(commune).late_count == 0
     assert progress(commune).open_reports == 0
     with pytest.raises(ValidationError, match="đã được trả lời"):
@@ -210,7 +285,9 @@ def test_an_unanswered_conclusion_becomes_late_and_the_report_closes_it(today_wo
 @pytest.mark.django_db
 def test_a_pre_2025_commune_is_evaluated_up_to_the_end_of_its_era(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.set_target(unit=world.district_unit, percent=100, target_date=date(2024, 12, 31), acting_user=world.province)
+        services.set_target(
+            unit=world.district_unit, percent=100, target_date=date(2024, 12, 31), acting_user=world.province
+        )
     row = progress(world.commune_a)
     assert [(i["kind"], i["days_late"]) for i in row.late_items] == [("announcement", 181)]  # to 30/06/2025
 
@@ -231,8 +308,12 @@ def test_a_full_target_makes_unannounced_communes_late(today_world, django_captu
 @pytest.mark.django_db
 def test_rebuild_progress_command_rebuilds_every_summary(world):
     services.add_evidence(
-        commune=world.commune_b, kind=EvidenceKind.STEERING_BOARD, title="QĐ", reference="1/QĐ-UBND",
-        issued_on=days_ago(5), acting_user=world.iso_b,
+        commune=world.commune_b,
+        kind=EvidenceKind.STEERING_BOARD,
+        title="QĐ",
+        reference="1/QĐ-UBND",
+        issued_on=days_ago(5),
+        acting_user=world.iso_b,
     )
     CommuneProgress.objects.all().delete()
     call_command("rebuild_progress", "--unit", world.district_unit.code, "--era", world.district_unit.era)
@@ -243,8 +324,12 @@ def test_rebuild_progress_command_rebuilds_every_summary(world):
 @pytest.mark.django_db
 def test_a_data_changed_signal_refreshes_that_commune(world):
     evidence = services.add_evidence(
-        commune=world.commune_a, kind=EvidenceKind.STEERING_BOARD, title="QĐ", reference="1/QĐ-UBND",
-        issued_on=days_ago(5), acting_user=world.iso_a,
+        commune=world.commune_a,
+        kind=EvidenceKind.STEERING_BOARD,
+        title="QĐ",
+        reference="1/QĐ-UBND",
+        issued_on=days_ago(5),
+        acting_user=world.iso_a,
     )
     Evidence.objects.filter(pk=evidence.pk).delete()  # behind the services' back
     assert progress(world.commune_a).stage == Stage.BUILDING

@@ -16,17 +16,27 @@ def test_worker_rebuilds_the_summaries_and_flags_late_items(celery_worker_proces
 
     world = build_world()
     services.add_evidence(
-        commune=world.commune_b, kind=EvidenceKind.STEERING_BOARD, title="QĐ Ban chỉ đạo ISO", reference="2/QĐ-UBND",
-        issued_on=days_ago(400), acting_user=world.iso_b,
+        commune=world.commune_b,
+        kind=EvidenceKind.STEERING_BOARD,
+        title="QĐ Ban chỉ đạo ISO",
+        reference="2/QĐ-UBND",
+        issued_on=days_ago(400),
+        acting_user=world.iso_b,
     )
     services.record_inspection(
-        commune=world.commune_a, inspected_on=days_ago(600), method="on_site", agency="Sở KH&CN",
-        conclusions=[("Chưa cập nhật quy trình.", True)], acting_user=world.province,
+        commune=world.commune_a,
+        inspected_on=days_ago(600),
+        method="on_site",
+        agency="Sở KH&CN",
+        conclusions=[("Chưa cập nhật quy trình.", True)],
+        acting_user=world.province,
     )
     CommuneProgress.objects.all().delete()
     assert rebuild_progress_task.delay().get(timeout=90) == 2
     stages = dict(CommuneProgress.objects.values_list("commune_id", "stage"))
     assert stages == {world.commune_a.pk: Stage.NOT_STARTED, world.commune_b.pk: Stage.BUILDING}
     assert flag_late_items_task.delay().get(timeout=90)["notifications"] == 1
-    assert list(Notification.objects.values_list("recipient__username", "kind")) == [("iso_a", "certification.late_item")]
+    assert list(Notification.objects.values_list("recipient__username", "kind")) == [
+        ("iso_a", "certification.late_item")
+    ]
     assert flag_late_items_task.delay().get(timeout=90)["notifications"] == 0

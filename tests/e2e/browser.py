@@ -41,8 +41,17 @@ ARTIFACTS = ROOT / "var" / "e2e-artifacts"
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 #: Titles of error pages, in Vietnamese and English (Django, Wagtail and the project's own).
 ERROR_TITLES = (
-    "Server Error", "Server error", "Not Found", "Page not found", "Permission denied", "Forbidden",
-    "Lỗi", "Không tìm thấy", "Không có quyền", "Bị cấm", "Access denied",
+    "Server Error",
+    "Server error",
+    "Not Found",
+    "Page not found",
+    "Permission denied",
+    "Forbidden",
+    "Lỗi",
+    "Không tìm thấy",
+    "Không có quyền",
+    "Bị cấm",
+    "Access denied",
 )
 #: English words of the interface that a Vietnamese page never shows.
 ENGLISH_UI_WORDS = ("Dashboard", "Search", "Sign in", "Log out", "Settings", "Reports", "Help")
@@ -101,10 +110,14 @@ class LiveServer:
         self.proc: subprocess.Popen | None = None
         drop = {"DATABASE_URL", "CELERY_BROKER_URL", "PYTEST_XDIST_WORKER", "QMS_TEST_QUEUE", "QMS_TEST_DB_NAME"}
         self.env = {k: v for k, v in os.environ.items() if k not in drop}
-        self.env.update({
-            "QMS_DATA_DIR": str(data_dir), "QMS_PORT": str(self.port), "DJANGO_SETTINGS_MODULE": "qms.settings.test",
-            "QMS_TEST_EMAIL_FILES": "1",
-        })
+        self.env.update(
+            {
+                "QMS_DATA_DIR": str(data_dir),
+                "QMS_PORT": str(self.port),
+                "DJANGO_SETTINGS_MODULE": "qms.settings.test",
+                "QMS_TEST_EMAIL_FILES": "1",
+            }
+        )
 
     def query(self, sql: str) -> list[tuple]:
         """Read the server's database (to find ids no link shows, for refusals)."""
@@ -125,10 +138,16 @@ class LiveServer:
     def _manage(self, *args: str) -> None:
         with (self.data_dir / "setup.log").open("a") as log:
             result = subprocess.run(
-                [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                [sys.executable, "manage.py", *args],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         if result.returncode:
-            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n" + (self.data_dir / "setup.log").read_text()[-4000:])
+            raise RuntimeError(
+                f"manage.py {' '.join(args)} failed:\n" + (self.data_dir / "setup.log").read_text()[-4000:]
+            )
 
     def start(self) -> None:
         self._manage("migrate", "--noinput", "-v", "0")
@@ -136,7 +155,11 @@ class LiveServer:
         self._manage("collectstatic", "--noinput", "-v", "0")
         self.proc = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{self.port}"],
-            cwd=ROOT, env=self.env, stdout=self.log_path.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log_path.open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -229,7 +252,10 @@ class Journey:
     def menu(self, group: str, item: str) -> None:
         """Open a group of the admin sidebar and follow one of its items."""
         button = WebDriverWait(self.driver, 10).until(
-            lambda d: next((b for b in d.find_elements(By.CSS_SELECTOR, "aside button, nav button") if b.text.strip() == group), None)
+            lambda d: next(
+                (b for b in d.find_elements(By.CSS_SELECTOR, "aside button, nav button") if b.text.strip() == group),
+                None,
+            )
         )
         button.click()
         self.click_link_text(item)
@@ -245,10 +271,15 @@ class Journey:
 
     def open_inbox(self) -> dict[str, bool]:
         """Follow "Thông báo" in the sidebar; the notices shown (subject and message → unread?)."""
-        link = next(a for a in self.find_all("aside a, nav a") if a.get_attribute("href").endswith("/admin/notifications/"))
+        link = next(
+            a for a in self.find_all("aside a, nav a") if a.get_attribute("href").endswith("/admin/notifications/")
+        )
         self.follow(link)
-        return {row.find_element(By.CSS_SELECTOR, "td:nth-child(3)").text: "unread" in (row.get_attribute("class") or "")
-                for row in self.find_all("main table.listing tbody tr") if len(row.find_elements(By.TAG_NAME, "td")) > 1}
+        return {
+            row.find_element(By.CSS_SELECTOR, "td:nth-child(3)").text: "unread" in (row.get_attribute("class") or "")
+            for row in self.find_all("main table.listing tbody tr")
+            if len(row.find_elements(By.TAG_NAME, "td")) > 1
+        }
 
     def open_notice(self, words: str) -> None:
         """In the inbox, "Xem chi tiết" of the first notice that shows ``words``."""
@@ -317,7 +348,10 @@ class Journey:
             bad = [t for t in ERROR_TITLES if t.lower() in title.lower()]
             if bad:
                 raise PageProblem(f"{url}: error page, title {title!r}")
-            if "You're seeing this error because you have <code>DEBUG = True</code>" in html or 'id="traceback"' in html:
+            if (
+                "You're seeing this error because you have <code>DEBUG = True</code>" in html
+                or 'id="traceback"' in html
+            ):
                 raise PageProblem(f"{url}: Django debug page")
         lang = self.driver.find_element(By.TAG_NAME, "html").get_attribute("lang")
         if lang != "vi":
@@ -341,7 +375,9 @@ class Journey:
         results = self.axe.run(options=json.dumps(AXE_OPTIONS))
         serious = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
         if serious:
-            raise PageProblem(f"{self.driver.current_url}: accessibility (WCAG 2.1 A/AA):\n" + format_violations(serious))
+            raise PageProblem(
+                f"{self.driver.current_url}: accessibility (WCAG 2.1 A/AA):\n" + format_violations(serious)
+            )
 
     # -- browser logs -----------------------------------------------------
     def _drain_logs(self) -> None:
@@ -373,7 +409,9 @@ def format_violations(violations: list[dict]) -> str:
     for v in violations:
         lines.append(f"- [{v['impact']}] {v['id']}: {v['help']}")
         for node in v["nodes"][:5]:
-            lines.append(f"    {', '.join(map(str, node['target']))}: {node.get('failureSummary', '').replace(chr(10), ' ')}")
+            lines.append(
+                f"    {', '.join(map(str, node['target']))}: {node.get('failureSummary', '').replace(chr(10), ' ')}"
+            )
         if len(v["nodes"]) > 5:
             lines.append(f"    … and {len(v['nodes']) - 5} more elements")
     return "\n".join(lines)

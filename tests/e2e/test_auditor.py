@@ -25,6 +25,7 @@ DESCRIPTION = "Sổ theo dõi hồ sơ không ghi ngày trả kết quả thực
 
 def _png() -> bytes:
     """A real 2×2 PNG image (a photo of the register, as far as the test is concerned)."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
@@ -37,8 +38,6 @@ def _open_follow_up_plan(journey) -> None:
     journey.menu("Đánh giá nội bộ", "Kế hoạch đánh giá")
     journey.click_link_text(FOLLOW_UP_TITLE)
     assert FOLLOW_UP_TITLE in journey.find("h1").text or FOLLOW_UP_TITLE in journey.text()
-
-
 
 
 def _save_button(journey):
@@ -59,7 +58,12 @@ def _other_commune_review(server) -> int:
         "print(review.pk)\n"
     )
     result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=server.env, capture_output=True, text=True, check=True,
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=server.env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return int(result.stdout.strip().splitlines()[-1])
 

@@ -38,7 +38,9 @@ def _look_at_commune_table(journey, shown_total: int) -> None:
     assert len(rows) == shown_total
     Select(journey.find(".qms-filter select[name=stage]")).select_by_visible_text("Chưa triển khai")
     journey.submit(journey.find(".qms-filter button[type=submit]"))
-    stages = {row.find_element(By.CSS_SELECTOR, ".qms-stage").text for row in journey.find_all("#qms-children tbody tr")}
+    stages = {
+        row.find_element(By.CSS_SELECTOR, ".qms-stage").text for row in journey.find_all("#qms-children tbody tr")
+    }
     assert stages == {"Chưa triển khai"}
     assert journey.find("#qms-children-count").text.startswith("Đang hiển thị ")
     journey.click_link_text("Hiện tất cả")
@@ -70,7 +72,9 @@ def test_official_follows_progress_and_downloads_the_reports(journey, live_demo_
 
     if role == "district":
         _look_at_commune_table(journey, total)
-        legend = {li.text.rsplit(":", 1)[0]: int(li.text.rsplit(":", 1)[1]) for li in journey.find_all("#qms-stages li")}
+        legend = {
+            li.text.rsplit(":", 1)[0]: int(li.text.rsplit(":", 1)[1]) for li in journey.find_all("#qms-stages li")
+        }
         assert sum(legend.values()) == total
 
     # The late list: its first commune, under the same name as in the table and on its record.

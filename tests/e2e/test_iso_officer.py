@@ -72,7 +72,9 @@ def _workflow_action(journey, name: str) -> None:
     toggle = journey.find("footer [data-w-dropdown-target=toggle]")
     journey.scroll(toggle)
     toggle.click()
-    button = WebDriverWait(driver, 10).until(EC.element_to_be_clickable((By.CSS_SELECTOR, f"footer button[name={name}]")))
+    button = WebDriverWait(driver, 10).until(
+        EC.element_to_be_clickable((By.CSS_SELECTOR, f"footer button[name={name}]"))
+    )
     journey.submit(button)
 
 
@@ -174,10 +176,15 @@ def test_officer_downloads_compares_and_imports_word(journey, tmp_path):
     code, name = APPROVED
     _open_versions(journey, code)
     rows = journey.find_all("table.process-versions tbody tr")
-    assert [r.find_element(By.CSS_SELECTOR, "td").text for r in rows] == ["02", "01"] or len(rows) >= 2, [r.text for r in rows]
+    assert [r.find_element(By.CSS_SELECTOR, "td").text for r in rows] == ["02", "01"] or len(rows) >= 2, [
+        r.text for r in rows
+    ]
 
     # Download Word of both approved versions.
-    links = {r.find_element(By.CSS_SELECTOR, "td").text: r.find_element(By.LINK_TEXT, "Tải Word").get_attribute("href") for r in rows}
+    links = {
+        r.find_element(By.CSS_SELECTOR, "td").text: r.find_element(By.LINK_TEXT, "Tải Word").get_attribute("href")
+        for r in rows
+    }
     current = _download(journey, links["02"])
     text = _all_text(current)
     assert "QUY TRÌNH" in text.upper() and code in text and name in text, text[:500]
@@ -249,7 +256,11 @@ def test_officer_keeps_the_checklist_and_prepares_the_announcement(journey, live
     journey.submit(journey.find("main form button[type=submit]"))
     assert journey.driver.current_url == record_url
     assert journey.message(), journey.text()[:500]
-    kept = next(li for li in journey.find_all("#qms-checklist > ul > li") if li.find_element(By.CSS_SELECTOR, "strong").text == label)
+    kept = next(
+        li
+        for li in journey.find_all("#qms-checklist > ul > li")
+        if li.find_element(By.CSS_SELECTOR, "strong").text == label
+    )
     assert title in kept.text and "15/QĐ-UBND" in kept.text and "02/03/2026" in kept.text
 
     # The announcement decision, generated as Word.

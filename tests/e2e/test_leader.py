@@ -38,7 +38,9 @@ def _workflow_action(journey, label: str, *, comment: str | None = None) -> None
         return
     journey._drain_logs()
     button.click()
-    field = WebDriverWait(driver, 20).until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".modal textarea[name=comment]")))
+    field = WebDriverWait(driver, 20).until(
+        EC.visibility_of_element_located((By.CSS_SELECTOR, ".modal textarea[name=comment]"))
+    )
     journey.check_accessibility()
     field.send_keys(comment)
     journey.submit(journey.find(".modal form button[type=submit]"))
@@ -150,7 +152,9 @@ def _officer_is_told(journey, server) -> None:
     journey.login(*OFFICER)
     unread = [text for text, is_unread in journey.open_inbox().items() if is_unread]
     assert any(f"Quy trình {APPROVED[0]} đã được phê duyệt" in text for text in unread), unread
-    assert any(f"Quy trình {REJECTED[0]} cần sửa" in text and f"Ý kiến: {REJECT_COMMENT}" in text for text in unread), unread
+    assert any(f"Quy trình {REJECTED[0]} cần sửa" in text and f"Ý kiến: {REJECT_COMMENT}" in text for text in unread), (
+        unread
+    )
     journey.open_notice(f"Quy trình {REJECTED[0]} cần sửa")
     assert REJECTED[0] in journey.find("h1").text
 
@@ -194,7 +198,10 @@ def test_leader_reviews_documents_approves_programme_and_holds_review(journey, l
 
     # A quy trình of another commune does not exist for the leader.
     pk, other = _other_commune_document(live_demo_server)
-    for path in (f"/admin/snippets/processes/processdocument/edit/{pk}/", f"/admin/snippets/processes/processdocument/inspect/{pk}/"):
+    for path in (
+        f"/admin/snippets/processes/processdocument/edit/{pk}/",
+        f"/admin/snippets/processes/processdocument/inspect/{pk}/",
+    ):
         journey.visit(path, expect_status=404)
         assert "404" in journey.find("h1").text
         assert other not in journey.text()

@@ -19,13 +19,13 @@ LEGAL_CHANGE = datetime.date(2027, 1, 1)
 DEADLINE = "01/04/2027"  # three months after the legal change
 
 
-
-
 def _footer_action(journey, css: str) -> None:
     """Press a button of the editor's footer action menu (opening its dropdown if needed)."""
     button = next(b for b in journey.find_all(f"footer {css}"))
     if not button.is_displayed():
-        toggle = button.find_element(By.XPATH, "ancestor::*[@data-controller='w-dropdown'][1]//button[@data-w-dropdown-target='toggle']")
+        toggle = button.find_element(
+            By.XPATH, "ancestor::*[@data-controller='w-dropdown'][1]//button[@data-w-dropdown-target='toggle']"
+        )
         toggle.click()
         WebDriverWait(journey.driver, 10).until(lambda d: button.is_displayed())
     journey.submit(button)
@@ -35,13 +35,17 @@ def _versions(journey, code: str) -> None:
     """The list of Quy trình ISO → the document's row → "Các phiên bản"."""
     journey.menu("Quy trình ISO", "Quy trình ISO")
     row = _row(journey, code)
-    links = [a for a in row.find_elements(By.TAG_NAME, "a") if a.get_attribute("textContent").strip() == "Các phiên bản"]
+    links = [
+        a for a in row.find_elements(By.TAG_NAME, "a") if a.get_attribute("textContent").strip() == "Các phiên bản"
+    ]
     if not (links and links[0].is_displayed()):
         toggle = row.find_element(By.CSS_SELECTOR, "button[data-w-dropdown-target='toggle']")
         journey.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", toggle)
         toggle.click()
         WebDriverWait(journey.driver, 10).until(
-            lambda d: [a for a in row.find_elements(By.TAG_NAME, "a") if a.text.strip() == "Các phiên bản" and a.is_displayed()]
+            lambda d: [
+                a for a in row.find_elements(By.TAG_NAME, "a") if a.text.strip() == "Các phiên bản" and a.is_displayed()
+            ]
         )
     journey.click_link_text("Các phiên bản", within=row)
 
@@ -72,7 +76,11 @@ def _open_document(journey, code: str) -> None:
 
 
 def _issues(journey) -> list[int]:
-    return [int(cell.text) for cell in journey.find_all("table.process-versions tbody tr td:first-child") if cell.text.isdigit()]
+    return [
+        int(cell.text)
+        for cell in journey.find_all("table.process-versions tbody tr td:first-child")
+        if cell.text.isdigit()
+    ]
 
 
 def test_editor_republishes_a_model_and_the_officer_takes_the_change(journey, live_demo_server):
@@ -128,14 +136,20 @@ def test_editor_republishes_a_model_and_the_officer_takes_the_change(journey, li
     assert f"Hạn cập nhật: {DEADLINE}." in journey.text()
     journey.click_link_text("Thay đổi của quy trình mẫu")
     assert DEADLINE in journey.text() and new_time in journey.text()
-    journey.submit(journey.driver.find_element(By.XPATH, "//button[normalize-space()='Đưa thay đổi của quy trình mẫu vào bản nháp mới']"))
+    journey.submit(
+        journey.driver.find_element(
+            By.XPATH, "//button[normalize-space()='Đưa thay đổi của quy trình mẫu vào bản nháp mới']"
+        )
+    )
     assert "/edit/" in journey.driver.current_url
     _tab(journey, "5. Nội dung quy trình")
     assert journey.find("#id_processing_time").get_attribute("value") == new_time
     _versions(journey, COPY)
     journey.click_link_text("Thay đổi của quy trình mẫu")
     assert "Thay đổi của quy trình mẫu chưa được cập nhật" not in journey.text()
-    assert not journey.driver.find_elements(By.XPATH, "//button[normalize-space()='Đưa thay đổi của quy trình mẫu vào bản nháp mới']")
+    assert not journey.driver.find_elements(
+        By.XPATH, "//button[normalize-space()='Đưa thay đổi của quy trình mẫu vào bản nháp mới']"
+    )
 
     # The officer is refused on the model's edit page (the admin home, with the refusal message).
     [(model_pk,)] = live_demo_server.query(f"SELECT id FROM processes_processdocument WHERE code = '{MODEL}'")

@@ -8,9 +8,16 @@ from django.db.migrations.executor import MigrationExecutor
 
 from tests.factories import build_world
 
-BEFORE = [("notifications", "0001_initial"), ("audits", "0004_auditor_name_order"), ("certification", "0002_private_files")]
-AFTER = [("notifications", "0002_move_old_notifications"), ("audits", "0005_remove_notification"),
-         ("certification", "0003_remove_notification")]
+BEFORE = [
+    ("notifications", "0001_initial"),
+    ("audits", "0004_auditor_name_order"),
+    ("certification", "0002_private_files"),
+]
+AFTER = [
+    ("notifications", "0002_move_old_notifications"),
+    ("audits", "0005_remove_notification"),
+    ("certification", "0003_remove_notification"),
+]
 WHEN = datetime.datetime(2026, 5, 4, 0, 0, tzinfo=datetime.UTC)
 
 
@@ -33,22 +40,43 @@ def test_old_rows_move_with_their_read_and_emailed_state():
         AuditNotification = old.get_model("audits", "Notification")
         CertificationNotification = old.get_model("certification", "Notification")
         read = AuditNotification.objects.create(
-            recipient_id=world.iso_a.pk, commune_id=world.commune_a.pk, kind="overdue", content_type=commune_ct,
-            object_id=world.commune_a.pk, message="Hành động 01/2026 đã quá hạn 3 ngày.", url="/admin/audits/actions/",
+            recipient_id=world.iso_a.pk,
+            commune_id=world.commune_a.pk,
+            kind="overdue",
+            content_type=commune_ct,
+            object_id=world.commune_a.pk,
+            message="Hành động 01/2026 đã quá hạn 3 ngày.",
+            url="/admin/audits/actions/",
             read_at=WHEN,
         )
         AuditNotification.objects.filter(pk=read.pk).update(created_at=WHEN)
         AuditNotification.objects.create(
-            recipient_id=world.leader_a.pk, commune_id=world.commune_a.pk, kind="escalation", content_type=commune_ct,
-            object_id=world.commune_a.pk, message="Leo thang: hành động 01/2026.",
+            recipient_id=world.leader_a.pk,
+            commune_id=world.commune_a.pk,
+            kind="escalation",
+            content_type=commune_ct,
+            object_id=world.commune_a.pk,
+            message="Leo thang: hành động 01/2026.",
         )
         CertificationNotification.objects.create(
-            user_id=world.iso_a.pk, commune_id=world.commune_a.pk, kind="late_item", dedup_key="late:1:2026-05-04",
-            subject="Xã An Bình: 1 việc chậm hạn", body="- Đánh giá nội bộ", url="/admin/certification/", emailed=True,
+            user_id=world.iso_a.pk,
+            commune_id=world.commune_a.pk,
+            kind="late_item",
+            dedup_key="late:1:2026-05-04",
+            subject="Xã An Bình: 1 việc chậm hạn",
+            body="- Đánh giá nội bộ",
+            url="/admin/certification/",
+            emailed=True,
         )
         CertificationNotification.objects.create(
-            user_id=world.district.pk, commune_id=world.commune_a.pk, kind="escalation", dedup_key="escalation:1",
-            subject="Xã An Bình có 2 việc chậm hạn", body="- …", emailed=False, read_at=WHEN,
+            user_id=world.district.pk,
+            commune_id=world.commune_a.pk,
+            kind="escalation",
+            dedup_key="escalation:1",
+            subject="Xã An Bình có 2 việc chậm hạn",
+            body="- …",
+            emailed=False,
+            read_at=WHEN,
         )
     finally:
         new = _migrate(AFTER)
@@ -63,7 +91,10 @@ def test_old_rows_move_with_their_read_and_emailed_state():
     assert escalation.read_at is None and escalation.emailed_at is None and escalation.mail_done  # no address
     late = Notification.objects.get(kind="certification.late_item")
     assert (late.subject, late.message, late.link, late.dedup_key) == (
-        "Xã An Bình: 1 việc chậm hạn", "- Đánh giá nội bộ", "/admin/certification/", "late:1:2026-05-04"
+        "Xã An Bình: 1 việc chậm hạn",
+        "- Đánh giá nội bộ",
+        "/admin/certification/",
+        "late:1:2026-05-04",
     )
     assert late.emailed_at is not None and late.read_at is None
     followed = Notification.objects.get(kind="certification.escalation")

@@ -40,8 +40,14 @@ def _menu(client) -> str:
 def _notify(world, recipients, key="hello:1", subject="Quy trình QT-01/HT chờ anh/chị xử lý", **extra):
     extra.setdefault("acting_user", world.province)
     return services.notify(
-        recipients=recipients, kind=KIND, subject=subject, message="Bà Nguyễn Thị Hoa đã trình quy trình.",
-        commune=world.commune_a, link="/admin/notifications/", dedup_key=key, **extra,
+        recipients=recipients,
+        kind=KIND,
+        subject=subject,
+        message="Bà Nguyễn Thị Hoa đã trình quy trình.",
+        commune=world.commune_a,
+        link="/admin/notifications/",
+        dedup_key=key,
+        **extra,
     )
 
 
@@ -59,21 +65,29 @@ def test_notify_is_idempotent_by_dedup_key_and_audit_logged(world):
 
 
 def test_nobody_is_told_of_their_own_act(world):
-    assert [n.recipient for n in _notify(world, [world.iso_a, world.leader_a], acting_user=world.iso_a)] == [world.leader_a]
+    assert [n.recipient for n in _notify(world, [world.iso_a, world.leader_a], acting_user=world.iso_a)] == [
+        world.leader_a
+    ]
 
 
 def test_resolving_marks_the_notices_of_finished_work_read_for_everyone(world):
     _notify(world, [world.leader_a, world.auditor_a], obj=world.commune_a)
     _notify(world, [world.leader_a], key="hello:2", obj=world.commune_a)
-    assert services.resolve(acting_user=world.leader_a, obj=world.commune_a, kinds=[KIND], keep_dedup_key="hello:2") == 2
-    assert {(n.dedup_key, n.read_at is None) for n in Notification.objects.all()} == {("hello:1", False), ("hello:2", True)}
+    assert (
+        services.resolve(acting_user=world.leader_a, obj=world.commune_a, kinds=[KIND], keep_dedup_key="hello:2") == 2
+    )
+    assert {(n.dedup_key, n.read_at is None) for n in Notification.objects.all()} == {
+        ("hello:1", False),
+        ("hello:2", True),
+    }
     assert any(e.action == "notifications.resolve" and e.user == world.leader_a for e in entries_for(world.commune_a))
 
 
 def test_an_unregistered_kind_is_refused(world):
     with pytest.raises(ValueError):
-        services.notify(recipients=[world.iso_a], kind="nobody.knows", subject="x", message="", dedup_key="k",
-                        acting_user=None)
+        services.notify(
+            recipients=[world.iso_a], kind="nobody.knows", subject="x", message="", dedup_key="k", acting_user=None
+        )
     assert not Notification.objects.exists()
 
 
@@ -161,7 +175,12 @@ def test_development_mail_is_a_readable_eml_file(world, tmp_path):
 
 
 def test_links_in_development_follow_qms_port(tmp_path):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "qms.settings.dev", "QMS_PORT": "8765", "QMS_DATA_DIR": str(tmp_path)}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "qms.settings.dev",
+        "QMS_PORT": "8765",
+        "QMS_DATA_DIR": str(tmp_path),
+    }
     env.pop("WAGTAILADMIN_BASE_URL", None)
     code = "import django; django.setup(); from qms.links import absolute_url; print(absolute_url('/admin/x/'))"
     out = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True)

@@ -43,7 +43,9 @@ def start_document(world, procedure, commune=None, user=None) -> ProcessDocument
 
 
 def _rows(items, block, names):
-    return streamfield([(block, {n: "" if getattr(item, n) is None else _plain(getattr(item, n)) for n in names}) for item in items])
+    return streamfield(
+        [(block, {n: "" if getattr(item, n) is None else _plain(getattr(item, n)) for n in names}) for item in items]
+    )
 
 
 def _plain(value):
@@ -63,7 +65,9 @@ def edit_form_data(document: ProcessDocument, **overrides) -> dict:
         "effective_date": _plain(draft.effective_date) if draft.effective_date else "",
         "change_request": draft.change_request,
         "change_summary": draft.change_summary,
-        "legal_change_effective_date": _plain(draft.legal_change_effective_date) if draft.legal_change_effective_date else "",
+        "legal_change_effective_date": _plain(draft.legal_change_effective_date)
+        if draft.legal_change_effective_date
+        else "",
         "purpose": content.purpose,
         "scope": content.scope,
         "references": content.references,
@@ -85,7 +89,10 @@ def edit_form_data(document: ProcessDocument, **overrides) -> dict:
         data[f"{prefix}_position"] = person.position
         data[f"{prefix}_on"] = _plain(person.signed_on) if person.signed_on else ""
     if isinstance(overrides.get("fees"), str):
-        overrides = {**overrides, "fees": _rows(fee_rows_from_text(overrides["fees"]), "fee", ["item", "amount", "notes"])}
+        overrides = {
+            **overrides,
+            "fees": _rows(fee_rows_from_text(overrides["fees"]), "fee", ["item", "amount", "notes"]),
+        }
     data.update(overrides)
     data = nested_form_data(data)
     latest = ProcessDocument.objects.get(pk=document.pk).latest_revision

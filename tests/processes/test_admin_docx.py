@@ -27,7 +27,14 @@ def docx_upload(name: str = "hand_written_khai_sinh.docx", data: bytes | None = 
 def body_text(data: bytes) -> str:
     document = docx.Document(BytesIO(data))
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    header = [p.text for section in document.sections for t in section.header.tables for r in t.rows for c in r.cells for p in c.paragraphs]
+    header = [
+        p.text
+        for section in document.sections
+        for t in section.header.tables
+        for r in t.rows
+        for c in r.cells
+        for p in c.paragraphs
+    ]
     return "\n".join([p.text for p in document.paragraphs] + cells + header)
 
 
@@ -149,7 +156,12 @@ def test_import_command_refuses_a_corrupt_file(world, khai_sinh):
 def test_export_command_without_an_effective_version(tmp_path, world, khai_sinh):
     start_document(world, khai_sinh)
     with pytest.raises(CommandError):
-        call_command("export_process_docx", commune=world.commune_a.slug, procedure=khai_sinh.code, output=str(tmp_path / "x.docx"))
+        call_command(
+            "export_process_docx",
+            commune=world.commune_a.slug,
+            procedure=khai_sinh.code,
+            output=str(tmp_path / "x.docx"),
+        )
 
 
 def test_an_officer_of_one_commune_finds_it_chosen_on_upload_and_start(client, world, khai_sinh):

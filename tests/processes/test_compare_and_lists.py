@@ -39,7 +39,9 @@ def test_differences_are_listed_per_step_and_column(two_issues):
     assert found[("Lệ phí", "Dòng 1 · Nội dung")] == ("Trực tiếp", "Lệ phí", "changed")
     assert found[("Lệ phí", "Dòng 1 · Mức thu")] == ("Miễn phí", "8.000 đồng", "changed")
     assert found[("Quy trình xử lý công việc", "B2 · Trách nhiệm")] == (
-        "Công chức chuyên môn", "Công chức Tư pháp - Hộ tịch", "changed"
+        "Công chức chuyên môn",
+        "Công chức Tư pháp - Hộ tịch",
+        "changed",
     )
     assert found[("Quy trình xử lý công việc", "B2 · Thời gian")][2] == "added"
     assert found[("Quy trình xử lý công việc", "B5")][2] == "added"
@@ -109,7 +111,9 @@ def test_effective_scope_lists_effective_documents_by_field_then_code(world, kha
     start_document(world, make_procedure(code="1.000656", name="Thủ tục đăng ký khai tử"))  # draft only
     scope = selectors.effective_scope(commune_id=world.commune_a.pk)
     assert [(s.field, s.procedure_code) for s in scope] == [
-        ("Chứng thực", "2.000815"), ("Hộ tịch", "1.000894"), ("Hộ tịch", "1.001193")
+        ("Chứng thực", "2.000815"),
+        ("Hộ tịch", "1.000894"),
+        ("Hộ tịch", "1.001193"),
     ]
     item = scope[-1]
     assert isinstance(item, selectors.ScopeItem) and item.procedure_name == khai_sinh.name

@@ -46,10 +46,21 @@ def rich_content(**overrides) -> ProcessContent:
             FeeItem("Phí cấp bản sao Giấy khai sinh", "8.000 đồng/bản"),
         ],
         steps=[
-            Step("B1", "Tiếp nhận, kiểm tra hồ sơ\n- Đủ: lập Giấy tiếp nhận\n- Thiếu: hướng dẫn bổ sung",
-                 "Công chức một cửa", "0,5 giờ", "Mẫu 01, 02, 03", "Hồ sơ điện tử"),  # fmt: skip
-            Step("B2", "Ghi Sổ hộ tịch; cập nhật CSDL hộ tịch và CSDL dân cư", "Công chức tư pháp - hộ tịch",
-                 "2 giờ", "Mẫu 05"),  # fmt: skip
+            Step(
+                "B1",
+                "Tiếp nhận, kiểm tra hồ sơ\n- Đủ: lập Giấy tiếp nhận\n- Thiếu: hướng dẫn bổ sung",
+                "Công chức một cửa",
+                "0,5 giờ",
+                "Mẫu 01, 02, 03",
+                "Hồ sơ điện tử",
+            ),  # fmt: skip
+            Step(
+                "B2",
+                "Ghi Sổ hộ tịch; cập nhật CSDL hộ tịch và CSDL dân cư",
+                "Công chức tư pháp - hộ tịch",
+                "2 giờ",
+                "Mẫu 05",
+            ),  # fmt: skip
             Step("B3", "Ký Giấy khai sinh", "Chủ tịch/PCT UBND xã", "1 giờ"),
             Step("B4", "Trả kết quả; ký Sổ hộ tịch", "Một cửa / hộ tịch", "0,5 giờ", "Mẫu 06", "Trong ngày"),
         ],
@@ -197,7 +208,9 @@ def test_fees_are_a_table_under_their_section():
         ["2", "Phí cấp bản sao Giấy khai sinh", "8.000 đồng/bản", ""],
     ]
     body = list(document.element.body.iterchildren())
-    heading = next(i for i, e in enumerate(body) if e.tag == qn("w:p") and "".join(e.itertext()).strip().endswith("Lệ phí"))
+    heading = next(
+        i for i, e in enumerate(body) if e.tag == qn("w:p") and "".join(e.itertext()).strip().endswith("Lệ phí")
+    )
     assert body[heading + 1] is fee_tables[0]._tbl
 
 

@@ -149,8 +149,13 @@ def random_content(rng: random.Random) -> ProcessContent:
         reviewed=random_person(rng),
         approved=random_person(rng),
         changes=[
-            ChangeRow(random_text(rng), maybe(rng, str(rng.randint(1, 9))), random_text(rng, lines=2), random_date(rng),
-                      rng.choice([None, 0, 1, 3]))  # fmt: skip
+            ChangeRow(
+                random_text(rng),
+                maybe(rng, str(rng.randint(1, 9))),
+                random_text(rng, lines=2),
+                random_date(rng),
+                rng.choice([None, 0, 1, 3]),
+            )  # fmt: skip
             for _ in range(rng.randint(0, 3))
         ],
     )
@@ -233,8 +238,11 @@ def test_hand_written_sample_tables_people_and_forms():
         FormItem("Mẫu 06", "Sổ theo dõi hồ sơ"),
     ]
     assert [(r.name, r.keeper, r.retention) for r in content.records] == [
-        ("Hồ sơ đăng ký khai sinh (tờ khai, giấy chứng sinh, Phiếu kiểm soát quá trình)",
-         "Công chức Tư pháp - Hộ tịch", "05 năm"),  # fmt: skip
+        (
+            "Hồ sơ đăng ký khai sinh (tờ khai, giấy chứng sinh, Phiếu kiểm soát quá trình)",
+            "Công chức Tư pháp - Hộ tịch",
+            "05 năm",
+        ),  # fmt: skip
         ("Sổ đăng ký khai sinh (Sổ hộ tịch)", "Công chức Tư pháp - Hộ tịch", "Vĩnh viễn"),
         ("Sổ theo dõi hồ sơ (Mẫu 06)", "Công chức Bộ phận Một cửa", "05 năm"),
     ]

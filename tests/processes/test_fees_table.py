@@ -40,7 +40,8 @@ def test_text_lines_become_rows_and_a_sentence_one_row():
     sentence = "Miễn lệ phí đối với trường hợp đăng ký khai sinh đúng hạn."
     assert fee_rows_from_text(sentence) == [FeeItem(sentence)]
     assert fee_rows_from_text("Trực tiếp: Miễn phí; Trực tuyến: 5.000 đồng") == [
-        FeeItem("Trực tiếp", "Miễn phí"), FeeItem("Trực tuyến", "5.000 đồng")
+        FeeItem("Trực tiếp", "Miễn phí"),
+        FeeItem("Trực tuyến", "5.000 đồng"),
     ]
     assert migration.text_from_rows(migration.rows_from_text(OLD_TEXT)) == OLD_TEXT
 
@@ -106,10 +107,15 @@ def test_the_editor_saves_two_rows_and_compare_lists_the_change(client, world, k
     document = start_document(world, khai_sinh)
     before = document_content(document.get_latest_revision_as_object())
     client.force_login(world.iso_a)
-    rows = streamfield([
-        ("fee", {"item": "Lệ phí đăng ký khai sinh đúng hạn", "amount": "Miễn lệ phí", "notes": "Luật Hộ tịch 2014"}),
-        ("fee", {"item": "Phí cấp bản sao Giấy khai sinh", "amount": "8.000 đồng/bản", "notes": ""}),
-    ])
+    rows = streamfield(
+        [
+            (
+                "fee",
+                {"item": "Lệ phí đăng ký khai sinh đúng hạn", "amount": "Miễn lệ phí", "notes": "Luật Hộ tịch 2014"},
+            ),
+            ("fee", {"item": "Phí cấp bản sao Giấy khai sinh", "amount": "8.000 đồng/bản", "notes": ""}),
+        ]
+    )
     response = client.post(url("edit", document.pk), page_data(client, document, rows))
     assert response.status_code == 302, response.content[:3000]
     after = document_content(ProcessDocument.objects.get(pk=document.pk).get_latest_revision_as_object())

@@ -11,14 +11,19 @@ from processes.models import CommuneProcedure
 
 
 def _entry(world, procedure, note=""):
-    return services.add_handled_procedures(commune=world.commune_a, procedures=[procedure], note=note, acting_user=world.iso_a)[0]
+    return services.add_handled_procedures(
+        commune=world.commune_a, procedures=[procedure], note=note, acting_user=world.iso_a
+    )[0]
 
 
 @pytest.mark.django_db
 def test_note_edited_with_audit_record_and_history_user(world, khai_sinh, ket_hon):
     entry = _entry(world, khai_sinh)
     services.update_handled_procedure(
-        entry=CommuneProcedure.objects.get(pk=entry.pk), procedure=ket_hon, note="Liên thông với cấp huyện", acting_user=world.iso_a
+        entry=CommuneProcedure.objects.get(pk=entry.pk),
+        procedure=ket_hon,
+        note="Liên thông với cấp huyện",
+        acting_user=world.iso_a,
     )
     entry.refresh_from_db()
     assert (entry.procedure, entry.note) == (ket_hon, "Liên thông với cấp huyện")
@@ -48,12 +53,13 @@ def test_a_procedure_listed_twice_or_a_move_is_refused_in_vietnamese(world, khai
     assert twice.value.messages == ["Xã đã có thủ tục này trong danh mục."]
     with pytest.raises(ValidationError) as moved:
         services.update_handled_procedure(
-            entry=CommuneProcedure.objects.get(pk=entry.pk), commune=world.commune_b, procedure=khai_sinh, note="",
+            entry=CommuneProcedure.objects.get(pk=entry.pk),
+            commune=world.commune_b,
+            procedure=khai_sinh,
+            note="",
             acting_user=world.iso_a,
         )
-    assert moved.value.messages == [
-        "Không thể chuyển mục này sang xã khác: hãy thêm thủ tục vào danh mục của xã đó."
-    ]
+    assert moved.value.messages == ["Không thể chuyển mục này sang xã khác: hãy thêm thủ tục vào danh mục của xã đó."]
     entry.refresh_from_db()
     assert (entry.procedure, entry.note, entry.commune) == (khai_sinh, "Một cửa", world.commune_a)
     assert not ModelLogEntry.objects.filter(action="processes.handled.update").exists()

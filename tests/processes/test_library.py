@@ -64,7 +64,9 @@ def test_republishing_flags_exactly_the_derived_copies_with_the_deadline(
     other_model = approved_model(client, world, editor, ket_hon)
     other_copy = services.adopt_model(model=other_model, commune=world.commune_b, acting_user=world.iso_b)
     received = []
-    qms_data_changed.connect(lambda sender, commune_id, kind, **kw: received.append(commune_id), weak=False, dispatch_uid="t-flag")
+    qms_data_changed.connect(
+        lambda sender, commune_id, kind, **kw: received.append(commune_id), weak=False, dispatch_uid="t-flag"
+    )
     try:
         with django_capture_on_commit_callbacks(execute=True):
             republish(client, world, editor, model, legal=date(2026, 7, 1), fees="Lệ phí 8.000 đồng/trường hợp.")
@@ -76,7 +78,10 @@ def test_republishing_flags_exactly_the_derived_copies_with_the_deadline(
         assert flag.legal_effective_date == date(2026, 7, 1)
         assert flag.deadline == date(2026, 10, 1)
         assert flag.raised_on == timezone.localdate() and flag.resolved_on is None
-        assert any(change["field"] == "fees" and change["after"] == "Lệ phí 8.000 đồng/trường hợp." for change in flag.upstream_changes)
+        assert any(
+            change["field"] == "fees" and change["after"] == "Lệ phí 8.000 đồng/trường hợp."
+            for change in flag.upstream_changes
+        )
     assert ProcessDocument.objects.get(pk=copy_a.pk).status == DocumentStatus.NEEDS_UPDATE
     assert ProcessDocument.objects.get(pk=own_a.pk).status == DocumentStatus.DRAFT
     assert not other_copy.update_flags.exists()
@@ -94,7 +99,10 @@ def test_contract_update_flags_lists_open_and_resolved_flags(client, world, edit
     republish(client, world, editor, model, legal=date(2026, 9, 15), purpose="Mục đích mới.")
     [flag] = selectors.update_flags(commune_id=world.commune_a.pk)
     assert (flag.document_id, flag.document_code, flag.deadline, flag.resolved_on) == (
-        copy_a.pk, copy_a.code, date(2026, 12, 15), None
+        copy_a.pk,
+        copy_a.code,
+        date(2026, 12, 15),
+        None,
     )
     assert selectors.update_flags(commune_id=world.commune_b.pk) == []
 
@@ -127,8 +135,11 @@ def test_adoption_list_shows_adopted_pending_and_late_communes(client, world, ed
     third = provision_commune(unit=make_unit(level=Level.COMMUNE, name="Cẩm Thủy", parent=world.district_unit))
     copies = {
         commune: approve_through_workflow(
-            client, world, services.adopt_model(model=model, commune=commune, acting_user=world.admin),
-            officer=world.admin, leader=world.admin,
+            client,
+            world,
+            services.adopt_model(model=model, commune=commune, acting_user=world.admin),
+            officer=world.admin,
+            leader=world.admin,
         )
         for commune in (world.commune_a, world.commune_b, third)
     }
@@ -153,7 +164,10 @@ def test_only_the_library_editors_maintain_models(client, world, editor, khai_si
     model = services.create_process_document(procedure=khai_sinh, owner_unit=world.province_unit, acting_user=editor)
     client.force_login(world.province)  # a follower of the province: read-only
     # Wagtail answers a refused admin view with a redirect to the admin home and a message.
-    for refused in (client.get(url("edit", model.pk)), client.post(url("edit", model.pk), edit_form_data(model, title="Sửa trái phép"))):
+    for refused in (
+        client.get(url("edit", model.pk)),
+        client.post(url("edit", model.pk), edit_form_data(model, title="Sửa trái phép")),
+    ):
         assert (refused.status_code, refused["Location"]) == (302, "/admin/")
     assert ProcessDocument.objects.get(pk=model.pk).get_latest_revision_as_object().title != "Sửa trái phép"
     client.force_login(world.iso_a)
@@ -190,4 +204,7 @@ def test_upstream_page_shows_what_changed_in_the_model(client, world, editor, mo
     assert "01/10/2026" in body
     response = client.post(url("update_from_model", copy_a.pk))
     assert response.status_code == 302
-    assert fees_of(ProcessDocument.objects.get(pk=copy_a.pk).get_latest_revision_as_object()) == "- Lệ phí 8.000 đồng/trường hợp."
+    assert (
+        fees_of(ProcessDocument.objects.get(pk=copy_a.pk).get_latest_revision_as_object())
+        == "- Lệ phí 8.000 đồng/trường hợp."
+    )

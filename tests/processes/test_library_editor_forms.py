@@ -21,6 +21,7 @@ def page_data(client, document, **values) -> dict:
     data.update({name: [value] for name, value in streams.items() if name.split("-")[0] in STREAMS})
     return fill(data, **values)
 
+
 pytestmark = pytest.mark.django_db
 
 
@@ -56,9 +57,16 @@ def test_the_officer_sees_the_models_without_edit_or_delete_and_is_refused_on_th
     assert f'href="{url("edit", own.pk)}"' in body and url("delete", own.pk) in body
     inspect = client.get(url("inspect", model.pk))
     assert inspect.status_code == 200
-    assert url("edit", model.pk) not in inspect.content.decode() and url("delete", model.pk) not in inspect.content.decode()
+    assert (
+        url("edit", model.pk) not in inspect.content.decode()
+        and url("delete", model.pk) not in inspect.content.decode()
+    )
     # Wagtail answers a refused admin view with a redirect to the admin home (tests/processes/test_library.py).
-    for refused in (client.get(url("edit", model.pk)), client.get(url("delete", model.pk)), client.post(url("delete", model.pk))):
+    for refused in (
+        client.get(url("edit", model.pk)),
+        client.get(url("delete", model.pk)),
+        client.post(url("delete", model.pk)),
+    ):
         assert (refused.status_code, refused["Location"]) == (302, "/admin/")
     assert ProcessDocument.objects.filter(pk=model.pk).exists()
 

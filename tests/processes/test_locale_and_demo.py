@@ -30,7 +30,10 @@ def test_every_message_of_the_app_has_a_vietnamese_translation(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(settings.BASE_DIR), "DJANGO_SETTINGS_MODULE": "qms.settings.test"}
     subprocess.run(
         [str(django_admin), "makemessages", "-l", "vi", "--no-obsolete", "--no-location"],
-        cwd=tmp_path, env=env, check=True, capture_output=True,
+        cwd=tmp_path,
+        env=env,
+        check=True,
+        capture_output=True,
     )
     refreshed = polib.pofile(str(tmp_path / "processes" / "locale" / "vi" / "LC_MESSAGES" / "django.po"))
     assert [entry.msgid for entry in refreshed.untranslated_entries()] == []
@@ -61,7 +64,9 @@ def test_demo_loads_lam_documents_and_a_second_run_adds_nothing(reference_units)
     from qms.units.services import add_commune_member, provision_commune
     from tests.factories import make_user
 
-    units = AdministrativeUnit.objects.filter(era="pre2025", level="commune", parent__code="360", abolished_on__isnull=True)
+    units = AdministrativeUnit.objects.filter(
+        era="pre2025", level="commune", parent__code="360", abolished_on__isnull=True
+    )
     communes = [provision_commune(unit=unit) for unit in units.order_by("code")[:3]]
     lam = provision_commune(unit=units.get(code="13795"))
     communes.append(lam)

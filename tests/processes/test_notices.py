@@ -57,4 +57,3 @@ def test_the_review_notice_is_read_once_the_review_is_done(client, world, khai_s
     assert [n.read_at is not None for n in _notices(world.leader_a, "processes.submitted")] == [True]
     client.force_login(world.leader_a)
     assert 'class="unread"' not in client.get("/admin/notifications/").content.decode()
-

@@ -72,7 +72,6 @@ def _compare_url(document):
     return url("revisions_compare", document.pk, revision_ids[0], revision_ids[-1])
 
 
-
 GLOBAL_VIEWS = {
     "add": (OFFICERS, "add"),
     "start": (OFFICERS, "start"),
@@ -81,7 +80,13 @@ GLOBAL_VIEWS = {
 }
 GLOBAL_CELLS = cells({name: spec[0] for name, spec in GLOBAL_VIEWS.items()})
 
-CATALOGUE_VIEWS = {"list": ANYONE_WITH_A_ROLE, "inspect": ANYONE_WITH_A_ROLE, "edit": set(), "add": set(), "delete": set()}
+CATALOGUE_VIEWS = {
+    "list": ANYONE_WITH_A_ROLE,
+    "inspect": ANYONE_WITH_A_ROLE,
+    "edit": set(),
+    "add": set(),
+    "delete": set(),
+}
 CATALOGUE_CELLS = cells(CATALOGUE_VIEWS)
 
 
@@ -120,7 +125,13 @@ class TestDocumentMatrix(WithDocument):
         allowed, build_url, marker_kind = DOCUMENT_VIEWS[cell.view]
         marker = {"code": document.code, "draft": DRAFT_PURPOSE, None: None}[marker_kind]
         response = check_cell(
-            client, world, cell, build_url(document), refused=ADMIN_HOME, hidden=404, marker=marker,
+            client,
+            world,
+            cell,
+            build_url(document),
+            refused=ADMIN_HOME,
+            hidden=404,
+            marker=marker,
             listing=cell.view == "list",
         )
         if cell.allowed and cell.view.endswith("docx"):
@@ -241,7 +252,11 @@ def test_only_an_officer_of_the_commune_imports_into_it(client, world, khai_sinh
 
 
 def _handled_url(view, entry):
-    return reverse("handled_procedures:index") if view == "list" else reverse(f"handled_procedures:{view}", args=[entry.pk])
+    return (
+        reverse("handled_procedures:index")
+        if view == "list"
+        else reverse(f"handled_procedures:{view}", args=[entry.pk])
+    )
 
 
 HANDLED_VIEWS = {"list": VIEWERS, "inspect": VIEWERS, "edit": OFFICER, "history": OFFICER, "delete": OFFICER}
@@ -262,7 +277,13 @@ class TestHandledProceduresMatrix(SharedWorld):
     @pytest.mark.parametrize("cell", HANDLED_CELLS, ids=[cell_id(c) for c in HANDLED_CELLS])
     def test_cell(self, client, world, class_entry, cell):
         check_cell(
-            client, world, cell, _handled_url(cell.view, class_entry), refused=ADMIN_HOME, hidden=404, marker="1.004222",
+            client,
+            world,
+            cell,
+            _handled_url(cell.view, class_entry),
+            refused=ADMIN_HOME,
+            hidden=404,
+            marker="1.004222",
             listing=cell.view == "list",
         )
 
@@ -272,7 +293,9 @@ def test_only_the_officer_adds_to_the_communes_tthc_list(client, world, persona)
     procedure = make_procedure(code="1.004222", name="Đăng ký thường trú", field="Cư trú")
     if persona != "anonymous":
         client.force_login(getattr(world, persona))
-    client.post(reverse("handled_procedures:add"), {"commune": world.commune_a.pk, "procedure": procedure.pk, "note": ""})
+    client.post(
+        reverse("handled_procedures:add"), {"commune": world.commune_a.pk, "procedure": procedure.pk, "note": ""}
+    )
     assert CommuneProcedure.objects.filter(commune=world.commune_a).exists() == (persona == "iso_a")
 
 
@@ -284,7 +307,13 @@ def _with_fees(document, fees):
     return content
 
 
-FLAG_VIEWS = {"list": VIEWERS, "inspect": VIEWERS, "edit": set(), "delete": set(), "upstream": REVIEWERS | {"auditor_a", "district", "province"}}
+FLAG_VIEWS = {
+    "list": VIEWERS,
+    "inspect": VIEWERS,
+    "edit": set(),
+    "delete": set(),
+    "upstream": REVIEWERS | {"auditor_a", "district", "province"},
+}
 FLAG_CELLS = cells(FLAG_VIEWS)
 ADOPTION_CELLS = cells({"adoption": {"province"}})
 
@@ -299,13 +328,19 @@ class TestUpdateFlagMatrix(SharedWorld):
             khai_sinh = make_procedure()
             editor = make_user("tinh_iso")
             services.add_library_editor(unit=world.province_unit, user=editor)
-            model = services.create_process_document(procedure=khai_sinh, owner_unit=world.province_unit, acting_user=editor)
+            model = services.create_process_document(
+                procedure=khai_sinh, owner_unit=world.province_unit, acting_user=editor
+            )
             model = approve_directly(model, editor, editor)
             copy_ = approve_directly(
-                services.adopt_model(model=model, commune=world.commune_a, acting_user=world.iso_a), world.iso_a, world.leader_a
+                services.adopt_model(model=model, commune=world.commune_a, acting_user=world.iso_a),
+                world.iso_a,
+                world.leader_a,
             )
             services.save_draft_from_content(
-                document=model, content=_with_fees(model, "Lệ phí mới"), acting_user=editor,
+                document=model,
+                content=_with_fees(model, "Lệ phí mới"),
+                acting_user=editor,
                 legal_change_effective_date=date(2026, 7, 1),
             )
             approve_directly(model, editor, editor)
@@ -321,7 +356,14 @@ class TestUpdateFlagMatrix(SharedWorld):
         else:
             target = reverse(f"update_flags:{cell.view}", args=[flag.pk])
         check_cell(
-            client, world, cell, target, refused=ADMIN_HOME, hidden=404, marker=flag.document.code, listing=cell.view == "list"
+            client,
+            world,
+            cell,
+            target,
+            refused=ADMIN_HOME,
+            hidden=404,
+            marker=flag.document.code,
+            listing=cell.view == "list",
         )
 
     @pytest.mark.parametrize("cell", ADOPTION_CELLS, ids=[cell_id(c) for c in ADOPTION_CELLS])

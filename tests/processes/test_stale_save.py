@@ -21,7 +21,9 @@ from .helpers import current_task_state, edit_form_data, start_document, submit,
 
 pytestmark = pytest.mark.django_db
 
-STALE = "Quy trình này đã được Nguyễn Văn An lưu lúc {time} sau khi bạn mở. Hãy tải lại trang để xem thay đổi rồi sửa lại."
+STALE = (
+    "Quy trình này đã được Nguyễn Văn An lưu lúc {time} sau khi bạn mở. Hãy tải lại trang để xem thay đổi rồi sửa lại."
+)
 MISSING = "Không thể lưu vì biểu mẫu không cho biết bạn đã mở phiên bản nào. Hãy tải lại trang rồi sửa lại."
 LOADED = ("loaded_revision_id", "loaded_revision_created_at")
 
@@ -138,7 +140,10 @@ def test_a_workflow_action_from_a_stale_editor_is_refused(world, khai_sinh):
     assert post_from(leader_a, document, opened_a, purpose="Lãnh đạo An sửa khi soát xét").status_code == 302
     state = current_task_state(document)
 
-    for action in ({"action-workflow-action": "true", "workflow-action-name": "approve"}, {"action-cancel-workflow": "true"}):
+    for action in (
+        {"action-workflow-action": "true", "workflow-action-name": "approve"},
+        {"action-cancel-workflow": "true"},
+    ):
         data = edit_form_data(document, purpose="Bản cũ")
         data.update(opened_b, **action)
         response = leader_b.post(url("edit", document.pk), data)
@@ -149,7 +154,9 @@ def test_a_workflow_action_from_a_stale_editor_is_refused(world, khai_sinh):
         assert latest_purpose(document) == "Lãnh đạo An sửa khi soát xét"
 
     data = edit_form_data(document)
-    data.update(open_editor(leader_b, document), **{"action-workflow-action": "true", "workflow-action-name": "approve"})
+    data.update(
+        open_editor(leader_b, document), **{"action-workflow-action": "true", "workflow-action-name": "approve"}
+    )
     assert leader_b.post(url("edit", document.pk), data).status_code == 302
     state.refresh_from_db()
     assert state.status == TaskState.STATUS_APPROVED

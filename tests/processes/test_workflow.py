@@ -45,7 +45,11 @@ def test_full_approval_issues_the_first_version(client, world, khai_sinh, django
     try:
         with django_capture_on_commit_callbacks(execute=True):
             document = approve_through_workflow(
-                client, world, document, drafted_position="Công chức Tư pháp - Hộ tịch", approved_position="Chủ tịch UBND xã"
+                client,
+                world,
+                document,
+                drafted_position="Công chức Tư pháp - Hộ tịch",
+                approved_position="Chủ tịch UBND xã",
             )
     finally:
         qms_data_changed.disconnect(dispatch_uid="t-approve")
@@ -110,7 +114,9 @@ def test_officer_cannot_approve_own_submission(client, world, khai_sinh):
 def test_request_changes_returns_the_draft_to_the_officer_with_the_comment(client, world, khai_sinh):
     document = start_document(world, khai_sinh)
     submit(client, world.iso_a, document)
-    workflow_action(client, world.leader_a, document, "reject", comment="Bổ sung Nghị định 118/2025/NĐ-CP vào căn cứ pháp lý.")
+    workflow_action(
+        client, world.leader_a, document, "reject", comment="Bổ sung Nghị định 118/2025/NĐ-CP vào căn cứ pháp lý."
+    )
     document.refresh_from_db()
     assert document.current_workflow_state.status == WorkflowState.STATUS_NEEDS_CHANGES
     assert document.status == DocumentStatus.DRAFT

@@ -120,4 +120,3 @@ def test_users_who_may_not_change_the_document_get_404(client, world, drafts, pe
     assert not _names(own, response.content.decode())
     assert client.post(bulk_url("delete", own.pk)).status_code == 404
     assert ProcessDocument.objects.filter(pk=own.pk).exists()
-

@@ -26,7 +26,13 @@ class TestCommuneAdminMatrix(SharedWorld):
     def test_cell(self, client, world, cell):
         marker = world.commune_a.name
         check_cell(
-            client, world, cell, _url(cell.view, world.commune_a), refused=ADMIN_HOME, hidden=404, marker=marker,
+            client,
+            world,
+            cell,
+            _url(cell.view, world.commune_a),
+            refused=ADMIN_HOME,
+            hidden=404,
+            marker=marker,
             listing=cell.view == "list",
         )
 

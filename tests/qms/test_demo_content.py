@@ -44,7 +44,9 @@ def test_demo_quy_trinh_read_as_the_commune_issues_them(client, reference_units)
     assert len(set(steps.values())) == len(steps)
     first_fee = contents["2.000815"].fees[0]
     assert (first_fee.item, first_fee.amount, first_fee.notes) == (
-        "Trang thứ nhất và trang thứ hai", "2.000 đồng/trang", "Thông tư số 226/2016/TT-BTC"
+        "Trang thứ nhất và trang thứ hai",
+        "2.000 đồng/trang",
+        "Thông tư số 226/2016/TT-BTC",
     )
 
     adopted = [d for d in documents if d.source_model_id]

@@ -654,7 +654,12 @@ def test_change_table():
         ["2", "Soát xét định kỳ", "5", "Bổ sung bước 4", "", ""],
     ]
     assert row_texts(table)[0] == [
-        "STT", "Yêu cầu sửa đổi", "Trang", "Nội dung sửa đổi", "Ngày sửa đổi", "Lần ban hành"
+        "STT",
+        "Yêu cầu sửa đổi",
+        "Trang",
+        "Nội dung sửa đổi",
+        "Ngày sửa đổi",
+        "Lần ban hành",
     ]
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
 

@@ -36,7 +36,9 @@ def scene(world):
     a = _new_draft(a, world.iso_a, "Mục đích của xã A, bản sửa.")
     a.get_workflow().start(a, world.iso_a)
 
-    b = start_document(world, make_procedure(code="1.000894", name="Thủ tục đăng ký kết hôn"), world.commune_b, world.iso_b)
+    b = start_document(
+        world, make_procedure(code="1.000894", name="Thủ tục đăng ký kết hôn"), world.commune_b, world.iso_b
+    )
     b = approve_directly(b, world.iso_b, world.leader_b)
     b = approve_directly(_new_draft(b, world.iso_b, "Mục đích của xã B, lần 2."), world.iso_b, world.leader_b)
     b = _new_draft(b, world.iso_b, "Mục đích của xã B, lần 3.")
@@ -52,11 +54,22 @@ def snapshot(document) -> dict:
     document = ProcessDocument.objects.get(pk=document.pk)
     state = document.current_workflow_state
     return {
-        "document": (document.status, document.live, document.issue_number, document.latest_revision_id,
-                     document.live_revision_id, document.approved_name, document.purpose),
+        "document": (
+            document.status,
+            document.live,
+            document.issue_number,
+            document.latest_revision_id,
+            document.live_revision_id,
+            document.approved_name,
+            document.purpose,
+        ),
         "revisions": list(Revision.objects.for_instance(document).values_list("pk", "approved_go_live_at")),
-        "versions": list(ProcessVersion.objects.filter(document=document).values_list("pk", "approved_by", "obsoleted_at")),
-        "workflow": list(WorkflowState.objects.for_instance(document).values_list("pk", "status", "current_task_state")),
+        "versions": list(
+            ProcessVersion.objects.filter(document=document).values_list("pk", "approved_by", "obsoleted_at")
+        ),
+        "workflow": list(
+            WorkflowState.objects.for_instance(document).values_list("pk", "status", "current_task_state")
+        ),
         "tasks": list(TaskState.objects.for_instance(document).values_list("pk", "status", "finished_by", "comment")),
         "current": state.pk if state else None,
     }
@@ -94,7 +107,10 @@ def test_leaders_still_act_on_their_own_task_states(client, world, scene):
     a_state.refresh_from_db()
     assert a_state.status == TaskState.STATUS_APPROVED and a_state.finished_by == world.leader_a
     client.force_login(world.leader_b)
-    assert client.post(url("workflow_action", b.pk, "approve", current_task_state(b).pk), {"comment": ""}).status_code == 302
+    assert (
+        client.post(url("workflow_action", b.pk, "approve", current_task_state(b).pk), {"comment": ""}).status_code
+        == 302
+    )
     b.refresh_from_db()
     assert b.status == DocumentStatus.EFFECTIVE and b.issue_number == 3
     assert ProcessVersion.objects.get(document=b, issue_number=3).approved_by == world.leader_b
@@ -145,7 +161,9 @@ def project_admin_patterns() -> list[AdminPattern]:
         model = getattr(callback, "view_initkwargs", {}).get("model") or getattr(view_class, "model", None)
         module = getattr(view_class or callback, "__module__", "")
         if _is_project_model(model) or module.split(".")[0] in PROJECT_PACKAGES:
-            found.append(AdminPattern(name, route, tuple(dict.fromkeys(kwargs)), model if _is_project_model(model) else None))
+            found.append(
+                AdminPattern(name, route, tuple(dict.fromkeys(kwargs)), model if _is_project_model(model) else None)
+            )
     return found
 
 
@@ -176,9 +194,18 @@ PERSONAS = {ProcessDocument: "leader_a"}
 
 def test_the_enumeration_finds_the_known_multi_id_urls():
     names = {p.name.rsplit(":", 1)[1] for p in multi_id_patterns()}
-    assert {"workflow_action", "collect_workflow_action_data", "workflow_preview", "workflow_history_detail",
-            "revisions_view", "revisions_revert", "revisions_compare", "revisions_unschedule",
-            "version", "version_docx"} <= names
+    assert {
+        "workflow_action",
+        "collect_workflow_action_data",
+        "workflow_preview",
+        "workflow_history_detail",
+        "revisions_view",
+        "revisions_revert",
+        "revisions_compare",
+        "revisions_unschedule",
+        "version",
+        "version_docx",
+    } <= names
 
 
 def test_every_multi_id_url_is_known_to_this_test():

@@ -103,7 +103,7 @@ def test_auditor_pool_lists_by_given_name_and_inspect_shows_the_name(client, nam
 def test_person_choices_in_forms_are_sorted_by_given_name(client, named):
     client.force_login(named.leader_a)
     body = client.get(reverse("audits_reviews:add")).content.decode()
-    chair = body[body.index('name="chair"'):]
+    chair = body[body.index('name="chair"') :]
     chair = chair[: chair.index("</select>")]
     assert_natural(chair, BINH, HOA, TUAN)
     assert positions(chair, BINH, HOA, TUAN) == sorted(positions(chair, BINH, HOA, TUAN))

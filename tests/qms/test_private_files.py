@@ -67,33 +67,54 @@ def records(world):
     """Commune A's records of every kind that holds a file, each uploaded through the services."""
     iso, commune = world.iso_a, world.commune_a
     evidence = cert_services.add_evidence(
-        commune=commune, kind=EvidenceKind.STEERING_BOARD, title="Quyết định thành lập Ban chỉ đạo ISO",
-        reference="12/QĐ-UBND", issued_on=days_ago(400), file=docx_upload("Quyết định Ban chỉ đạo.docx"), acting_user=iso,
+        commune=commune,
+        kind=EvidenceKind.STEERING_BOARD,
+        title="Quyết định thành lập Ban chỉ đạo ISO",
+        reference="12/QĐ-UBND",
+        issued_on=days_ago(400),
+        file=docx_upload("Quyết định Ban chỉ đạo.docx"),
+        acting_user=iso,
     )
     announcement = cert_services.record_announcement(
-        commune=commune, number="45", signed_on=days_ago(200), file=pdf_upload("quyet-dinh-cong-bo.pdf"), scope=SCOPE,
+        commune=commune,
+        number="45",
+        signed_on=days_ago(200),
+        file=pdf_upload("quyet-dinh-cong-bo.pdf"),
+        scope=SCOPE,
         acting_user=iso,
     )
     inspection = cert_services.record_inspection(
-        commune=commune, inspected_on=days_ago(100), method=InspectionMethod.ON_SITE,
+        commune=commune,
+        inspected_on=days_ago(100),
+        method=InspectionMethod.ON_SITE,
         agency="Sở Khoa học và Công nghệ tỉnh Thử Nghiệm",
         conclusions=[("Chưa niêm yết quyết định công bố.", True), ("Chưa cập nhật quy trình khai sinh.", True)],
         acting_user=world.province,
     )
     answered, open_one = inspection.conclusions.order_by("pk")
     cert_services.record_corrective_report(
-        conclusion=answered, reported_on=days_ago(60), note="Đã niêm yết.", file=pdf_upload("bao-cao-khac-phuc.pdf"),
+        conclusion=answered,
+        reported_on=days_ago(60),
+        note="Đã niêm yết.",
+        file=pdf_upload("bao-cao-khac-phuc.pdf"),
         acting_user=iso,
     )
     plan = make_audit(world)
     training = audit_services.save_training(
-        acting_user=iso, auditor=plan.lead_auditor, course="Đánh giá viên nội bộ ISO 9001:2015",
-        issued_on=datetime.date(2024, 8, 1), issuer="Trung tâm Năng suất Việt Nam", certificate_file=jpeg_upload("chung-chi.jpg"),
+        acting_user=iso,
+        auditor=plan.lead_auditor,
+        course="Đánh giá viên nội bộ ISO 9001:2015",
+        issued_on=datetime.date(2024, 8, 1),
+        issuer="Trung tâm Năng suất Việt Nam",
+        certificate_file=jpeg_upload("chung-chi.jpg"),
     )
     audit_services.generate_checklist(acting_user=iso, plan=plan)
     item = audit_selectors.plan_checklist(plan)[0]
     audit_services.record_checklist_result(
-        acting_user=world.auditor_a, item=item, result=ChecklistResult.CONFORMING, evidence="Đã xem sổ theo dõi.",
+        acting_user=world.auditor_a,
+        item=item,
+        result=ChecklistResult.CONFORMING,
+        evidence="Đã xem sổ theo dõi.",
         files=[pdf_upload("so-theo-doi.pdf")],
     )
     return {
@@ -284,8 +305,12 @@ def test_wagtail_documents_are_not_public(client, world):
 
 def _checklist_data(plan, file):
     items = audit_selectors.plan_checklist(plan)
-    data = {"items-TOTAL_FORMS": len(items), "items-INITIAL_FORMS": len(items), "items-MIN_NUM_FORMS": 0,
-            "items-MAX_NUM_FORMS": 1000}
+    data = {
+        "items-TOTAL_FORMS": len(items),
+        "items-INITIAL_FORMS": len(items),
+        "items-MIN_NUM_FORMS": 0,
+        "items-MAX_NUM_FORMS": 1000,
+    }
     for index, item in enumerate(items):
         data[f"items-{index}-result"] = item.result
         data[f"items-{index}-evidence"] = item.evidence
@@ -298,26 +323,63 @@ def _form(records, world, name):
     commune, plan = world.commune_a, records["plan"]
     if name == "evidence":
         data = {"kind": "plan", "title": "Kế hoạch xây dựng HTQLCL", "issued_on": days_ago(5).strftime("%d/%m/%Y")}
-        return world.iso_a, reverse("certification:evidence_add", args=[commune.pk]), data, "file", lambda: Evidence.objects.count()
+        return (
+            world.iso_a,
+            reverse("certification:evidence_add", args=[commune.pk]),
+            data,
+            "file",
+            lambda: Evidence.objects.count(),
+        )
     if name == "announcement":
         data = {"number": "46", "symbol": "QĐ-UBND", "signed_on": days_ago(2).strftime("%d/%m/%Y")}
-        return world.iso_a, reverse("certification:announcement_add", args=[commune.pk]), data, "file", lambda: Announcement.objects.count()
+        return (
+            world.iso_a,
+            reverse("certification:announcement_add", args=[commune.pk]),
+            data,
+            "file",
+            lambda: Announcement.objects.count(),
+        )
     if name == "report":
         data = {"reported_on": days_ago(1).strftime("%d/%m/%Y"), "reference": "15/BC-UBND", "note": ""}
         url = reverse("certification:report_add", args=[records["open_conclusion"].pk])
         return world.iso_a, url, data, "file", lambda: InspectionConclusion.objects.exclude(report_file="").count()
     if name == "finding":
-        data = {"plan": plan.pk, "kind": "observation", "clause": IsoClause.objects.get(number="7.5").pk, "process": "",
-                "description": "Danh mục tài liệu chưa ghi ngày hiệu lực.", "requirement": "", "evidence": "",
-                "owner": "", "due_date": ""}
-        return world.auditor_a, reverse("audits_findings:add"), data, "evidence_file", lambda: (Finding.objects.count(), EvidenceFile.objects.count())
+        data = {
+            "plan": plan.pk,
+            "kind": "observation",
+            "clause": IsoClause.objects.get(number="7.5").pk,
+            "process": "",
+            "description": "Danh mục tài liệu chưa ghi ngày hiệu lực.",
+            "requirement": "",
+            "evidence": "",
+            "owner": "",
+            "due_date": "",
+        }
+        return (
+            world.auditor_a,
+            reverse("audits_findings:add"),
+            data,
+            "evidence_file",
+            lambda: (Finding.objects.count(), EvidenceFile.objects.count()),
+        )
     if name == "checklist":
         url = reverse("audits_admin:plan_checklist", args=[plan.pk])
         return world.auditor_a, url, None, "items-1-file", lambda: EvidenceFile.objects.count()
     if name == "training":
-        data = {"auditor": plan.lead_auditor.pk, "course": "Đánh giá viên trưởng", "certificate_number": "CC-01",
-                "issued_on": "01/08/2025", "issuer": "Viện Năng suất Việt Nam"}
-        return world.iso_a, reverse("audits_trainings:add"), data, "certificate_file", lambda: AuditorTraining.objects.count()
+        data = {
+            "auditor": plan.lead_auditor.pk,
+            "course": "Đánh giá viên trưởng",
+            "certificate_number": "CC-01",
+            "issued_on": "01/08/2025",
+            "issuer": "Viện Năng suất Việt Nam",
+        }
+        return (
+            world.iso_a,
+            reverse("audits_trainings:add"),
+            data,
+            "certificate_file",
+            lambda: AuditorTraining.objects.count(),
+        )
     if name == "word_import":
         data = {"commune": commune.pk}
         return world.iso_a, process_url("import_docx"), data, "file", lambda: ProcessDocument.objects.count()
@@ -355,13 +417,17 @@ FORMS = ["evidence", "announcement", "report", "finding", "checklist", "training
 @override_settings(QMS_UPLOAD_MAX_BYTES=SMALL_LIMIT)
 @pytest.mark.parametrize("hostile", ["html", "html_as_pdf", "exe", "too_large"])
 @pytest.mark.parametrize("form", FORMS)
-def test_every_upload_form_refuses_a_dangerous_file_in_vietnamese_and_saves_nothing(client, world, records, form, hostile):
+def test_every_upload_form_refuses_a_dangerous_file_in_vietnamese_and_saves_nothing(
+    client, world, records, form, hostile
+):
     file = hostile_uploads(SMALL_LIMIT)[hostile]
     _, _, _, _, count = _form(records, world, form)
     before_count, before_files = count(), stored_files()
     response, _ = _post(client, records, world, form, file)
     assert response.status_code == 200
-    expected = SIZE_MESSAGE if hostile == "too_large" else (WORD_TYPE_MESSAGE if form == "word_import" else TYPE_MESSAGE)
+    expected = (
+        SIZE_MESSAGE if hostile == "too_large" else (WORD_TYPE_MESSAGE if form == "word_import" else TYPE_MESSAGE)
+    )
     assert expected in response.content.decode()
     assert count() == before_count
     assert stored_files() == before_files
@@ -422,8 +488,12 @@ def test_office_files_are_checked_inside(client, world, name, data, accepted):
     client.force_login(world.iso_a)
     response = client.post(
         reverse("certification:evidence_add", args=[world.commune_a.pk]),
-        {"kind": "plan", "title": "Kế hoạch", "issued_on": days_ago(3).strftime("%d/%m/%Y"),
-         "file": upload(name, data, XLSX_MIME)},
+        {
+            "kind": "plan",
+            "title": "Kế hoạch",
+            "issued_on": days_ago(3).strftime("%d/%m/%Y"),
+            "file": upload(name, data, XLSX_MIME),
+        },
     )
     assert (response.status_code == 302) is accepted
     assert Evidence.objects.count() == (1 if accepted else 0)

@@ -18,12 +18,15 @@ def test_load_reference_data_loads_the_catalogues_and_creates_no_account(referen
         call_command("load_reference_data")
     assert get_user_model().objects.count() == 0
     assert set(CatalogueImport.objects.values_list("source_name", flat=True)) == {
-        "tthc_cap_xa_dvcqg_2026-06.csv", "tthc_cap_xa_core_2026-06.json",
+        "tthc_cap_xa_dvcqg_2026-06.csv",
+        "tthc_cap_xa_core_2026-06.json",
     }
     assert Procedure.objects.filter(code="1.001193").exists()
     assert IsoClause.objects.filter(number="9.2").exists()
     assert set(PeriodicTask.objects.values_list("task", flat=True)) >= {
-        "audits.send_daily_reminders", "certification.flag_late_items", "certification.rebuild_progress",
+        "audits.send_daily_reminders",
+        "certification.flag_late_items",
+        "certification.rebuild_progress",
     }
     site = Site.objects.get(is_default_site=True)
     assert (site.hostname, site.port, site.root_url) == ("iso.namdinh.gov.vn", 443, "https://iso.namdinh.gov.vn")
@@ -31,7 +34,12 @@ def test_load_reference_data_loads_the_catalogues_and_creates_no_account(referen
 
     counts = (Procedure.objects.count(), IsoClause.objects.count(), PeriodicTask.objects.count(), Site.objects.count())
     call_command("load_reference_data")
-    assert (Procedure.objects.count(), IsoClause.objects.count(), PeriodicTask.objects.count(), Site.objects.count()) == counts
+    assert (
+        Procedure.objects.count(),
+        IsoClause.objects.count(),
+        PeriodicTask.objects.count(),
+        Site.objects.count(),
+    ) == counts
     assert CatalogueImport.objects.count() == 2
 
 

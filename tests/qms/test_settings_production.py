@@ -28,7 +28,10 @@ def _load(code=None, **overrides):
     env.update(GOOD)
     env.update(overrides)
     env = {k: v for k, v in env.items() if v is not None}
-    code = code or "import django; django.setup(); from django.conf import settings; print(settings.DEBUG, settings.DATABASES['default']['ENGINE'])"
+    code = (
+        code
+        or "import django; django.setup(); from django.conf import settings; print(settings.DEBUG, settings.DATABASES['default']['ENGINE'])"
+    )
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
@@ -83,7 +86,13 @@ def _settings(**overrides) -> dict:
 
 
 def test_production_settings_from_the_environment():
-    shown = _settings(EMAIL_PORT="587", EMAIL_USE_TLS="1", EMAIL_HOST_USER="htqlcl", EMAIL_HOST_PASSWORD="secret", SENDFILE_BACKEND="nginx")
+    shown = _settings(
+        EMAIL_PORT="587",
+        EMAIL_USE_TLS="1",
+        EMAIL_HOST_USER="htqlcl",
+        EMAIL_HOST_PASSWORD="secret",
+        SENDFILE_BACKEND="nginx",
+    )
     assert shown == {
         "postgres_app": True,
         "base_url": "https://qms.example.gov.vn",
@@ -128,8 +137,19 @@ def test_no_proxy_header_trusted_without_a_proxy():
         ({"QMS_LOG_FORMAT": "xml"}, "QMS_LOG_FORMAT must be json or text"),
     ],
     ids=[
-        "no-base-url", "http-base-url", "base-url-with-path", "base-url-not-allowed", "no-proxy-count", "sqlite",
-        "no-smtp-host", "no-sender", "password-in-clear", "tls-and-ssl", "no-admins", "short-secret", "dev-sendfile",
+        "no-base-url",
+        "http-base-url",
+        "base-url-with-path",
+        "base-url-not-allowed",
+        "no-proxy-count",
+        "sqlite",
+        "no-smtp-host",
+        "no-sender",
+        "password-in-clear",
+        "tls-and-ssl",
+        "no-admins",
+        "short-secret",
+        "dev-sendfile",
         "bad-log-format",
     ],
 )
@@ -142,7 +162,11 @@ def test_production_refuses_half_configured_settings(overrides, message):
 def _check_deploy(*extra: str, **overrides):
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING", *extra],
-        cwd=ROOT, env={**_env(**overrides)}, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        env={**_env(**overrides)},
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 

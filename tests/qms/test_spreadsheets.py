@@ -63,7 +63,9 @@ def test_the_district_excel_export_shows_imported_and_edited_names_as_text(clien
     call_command("import_units", str(path), stdout=StringIO())
     assert AdministrativeUnit.objects.get(pk=world.commune_b.unit.pk).full_name == unit_name  # stored as written
     Commune.objects.filter(pk=world.commune_a.pk).update(name=commune_name)
-    certification.set_target(unit=world.district_unit, percent=100, target_date=date(2024, 12, 31), acting_user=world.province)
+    certification.set_target(
+        unit=world.district_unit, percent=100, target_date=date(2024, 12, 31), acting_user=world.province
+    )
     certification.rebuild_progress(unit=world.district_unit)
 
     client.force_login(world.district)

@@ -83,15 +83,22 @@ def action(world):
 
 def review(world):
     obj = audit_services.create_review(
-        acting_user=world.leader_a, commune=world.commune_a, year=2026, title="Xem xét của lãnh đạo năm 2026",
-        planned_on=datetime.date(2026, 12, 15), chair=world.leader_a,
+        acting_user=world.leader_a,
+        commune=world.commune_a,
+        year=2026,
+        title="Xem xét của lãnh đạo năm 2026",
+        planned_on=datetime.date(2026, 12, 15),
+        chair=world.leader_a,
     )
     return reverse("audits_reviews:edit", args=[obj.pk]), lambda: type(obj).objects.get(pk=obj.pk).location
 
 
 def objective(world):
     obj = audit_services.save_objective(
-        acting_user=world.iso_a, commune=world.commune_a, year=2026, statement="Giải quyết TTHC đúng hạn",
+        acting_user=world.iso_a,
+        commune=world.commune_a,
+        year=2026,
+        statement="Giải quyết TTHC đúng hạn",
         target="≥ 98% hồ sơ",
     )
     return reverse("audits_objectives:edit", args=[obj.pk]), lambda: type(obj).objects.get(pk=obj.pk).target
@@ -104,8 +111,11 @@ def auditor(world):
 
 def training(world):
     obj = audit_services.save_training(
-        acting_user=world.iso_a, auditor=make_audit(world).lead_auditor, course="Đánh giá viên nội bộ ISO 9001:2015",
-        issued_on=datetime.date(2024, 8, 1), issuer="Trung tâm Năng suất Việt Nam",
+        acting_user=world.iso_a,
+        auditor=make_audit(world).lead_auditor,
+        course="Đánh giá viên nội bộ ISO 9001:2015",
+        issued_on=datetime.date(2024, 8, 1),
+        issuer="Trung tâm Năng suất Việt Nam",
     )
     return reverse("audits_trainings:edit", args=[obj.pk]), lambda: type(obj).objects.get(pk=obj.pk).issuer
 
@@ -118,7 +128,9 @@ def scope(world):
 
 def checklist(world):
     obj = _plan(world)
-    return reverse("audits_admin:plan_checklist", args=[obj.pk]), lambda: audit_selectors.plan_checklist(obj)[0].evidence
+    return reverse(
+        "audits_admin:plan_checklist", args=[obj.pk]
+    ), lambda: audit_selectors.plan_checklist(obj)[0].evidence
 
 
 def commune(world):
@@ -144,8 +156,9 @@ def target(world):
 
 
 def _text(field, a, b, role=Role.ISO_OFFICER, **extra):
-    return Case(field=field, role=role, first={field: a}, second={field: b}, expected_first=a,
-                expected_second=b, **extra)
+    return Case(
+        field=field, role=role, first={field: a}, second={field: b}, expected_first=a, expected_second=b, **extra
+    )
 
 
 #: view → (``f(world) -> (url, read)``, where ``read()`` gives the stored value; the change made)
@@ -161,13 +174,20 @@ CASES = {
     "audits_admin:plan_scope": (scope, _text("scope-0-auditee", "Lê Văn Hộ", "Phạm Thị Tịch")),
     "audits_admin:plan_checklist": (
         checklist,
-        Case(field="items-0-evidence", role=Role.AUDITOR,
-             first={"items-0-result": "conforming", "items-0-evidence": "Đã xem 10 hồ sơ"},
-             second={"items-0-result": "observation", "items-0-evidence": "Thiếu chữ ký"},
-             expected_first="Đã xem 10 hồ sơ", expected_second="Thiếu chữ ký"),
+        Case(
+            field="items-0-evidence",
+            role=Role.AUDITOR,
+            first={"items-0-result": "conforming", "items-0-evidence": "Đã xem 10 hồ sơ"},
+            second={"items-0-result": "observation", "items-0-evidence": "Thiếu chữ ký"},
+            expected_first="Đã xem 10 hồ sơ",
+            expected_second="Thiếu chữ ký",
+        ),
     ),
     "communes:edit": (commune, _text("place_name", "Thôn Đông, An Bình", "Xã An Bình cũ")),
-    "handled_procedures:edit": (handled_procedure, _text("note", "Tiếp nhận tại bộ phận một cửa", "Chỉ nhận trực tuyến")),
+    "handled_procedures:edit": (
+        handled_procedure,
+        _text("note", "Tiếp nhận tại bộ phận một cửa", "Chỉ nhận trực tuyến"),
+    ),
     "certification:target": (target, _text("note", "Theo Kế hoạch 12/KH-UBND", "Theo Chỉ thị 05/CT-UBND", "province")),
 }
 
@@ -223,7 +243,9 @@ def test_a_save_based_on_a_stale_page_is_refused(world, view):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("view", ["audits_actions:edit", "communes:edit", "audits_admin:plan_scope", "certification:target"])
+@pytest.mark.parametrize(
+    "view", ["audits_actions:edit", "communes:edit", "audits_admin:plan_scope", "certification:target"]
+)
 def test_a_post_without_the_version_token_is_refused(world, view):
     build, case = CASES[view]
     url, stored = build(world)

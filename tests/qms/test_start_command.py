@@ -15,6 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 VOLATILE_PREFIXES = ("django_celery_results_", "django_celery_beat_", "django_session", "sqlite_")
 
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -94,7 +95,11 @@ def test_start_serves_runs_tasks_and_loads_nothing_twice(tmp_path):
             assert "Đăng nhập" in response.read().decode()
         check = subprocess.run(
             [sys.executable, "manage.py", "check_worker", "--timeout", "120"],
-            cwd=ROOT, env=_env(tmp_path, port), capture_output=True, text=True, timeout=180,
+            cwd=ROOT,
+            env=_env(tmp_path, port),
+            capture_output=True,
+            text=True,
+            timeout=180,
         )
         assert check.returncode == 0, check.stdout + check.stderr
         assert "worker ok" in check.stdout

@@ -48,7 +48,9 @@ def test_import_reports_added_then_changed_and_never_duplicates(tmp_path):
     assert sorted(report.added) == ["98", "98001", "98002"]
     assert AdministrativeUnit.objects.filter(era=Era.Y2025, code__startswith="98").count() == 3
 
-    second = _write(tmp_path, "v2.json", _release([_ward("98001", "Một Mới"), _ward("98002", "Hai"), _ward("98003", "Ba")]))
+    second = _write(
+        tmp_path, "v2.json", _release([_ward("98001", "Một Mới"), _ward("98002", "Hai"), _ward("98003", "Ba")])
+    )
     report = import_units(path=second)
     assert report.added == ["98003"]
     assert report.changed == [
@@ -91,7 +93,9 @@ def test_broken_file_changes_nothing(tmp_path, content):
         import_units(path=bad)
     with pytest.raises(CommandError, match="Không có dữ liệu nào được nhập|Nothing was imported"):
         call_command("import_units", str(bad))
-    assert list(AdministrativeUnit.objects.filter(code__startswith="98").values_list("era", "code", "full_name")) == before
+    assert (
+        list(AdministrativeUnit.objects.filter(code__startswith="98").values_list("era", "code", "full_name")) == before
+    )
     assert UnitImport.objects.count() == imports
 
 

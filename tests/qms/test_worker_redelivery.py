@@ -79,8 +79,12 @@ def test_a_task_of_a_killed_worker_runs_to_completion_once_on_a_new_worker():
 
     world = build_world()
     services.add_evidence(
-        commune=world.commune_b, kind=EvidenceKind.STEERING_BOARD, title="QĐ Ban chỉ đạo ISO", reference="2/QĐ-UBND",
-        issued_on=timezone.localdate() - timedelta(days=400), acting_user=world.iso_b,
+        commune=world.commune_b,
+        kind=EvidenceKind.STEERING_BOARD,
+        title="QĐ Ban chỉ đạo ISO",
+        reference="2/QĐ-UBND",
+        issued_on=timezone.localdate() - timedelta(days=400),
+        acting_user=world.iso_b,
     )
     CommuneProgress.objects.all().delete()
 

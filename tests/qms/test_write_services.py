@@ -99,10 +99,13 @@ def test_catalogue_is_changed_only_by_an_administrator(world):
 
 
 def test_catalogue_edits_are_recorded_under_the_administrator(world):
-    procedure = process_services.create_procedure(acting_user=world.admin, code="1.000894", name="Kết hôn", field="Hộ tịch")
+    procedure = process_services.create_procedure(
+        acting_user=world.admin, code="1.000894", name="Kết hôn", field="Hộ tịch"
+    )
     process_services.update_procedure(procedure=procedure, acting_user=world.admin, fees="Miễn phí")
     assert actions_of(procedure) == [
-        ("processes.procedure.update", world.admin.pk), ("processes.procedure.create", world.admin.pk)
+        ("processes.procedure.update", world.admin.pk),
+        ("processes.procedure.create", world.admin.pk),
     ]
 
 
@@ -122,13 +125,17 @@ def test_a_procedure_a_commune_handles_is_not_deleted_and_the_refusal_is_vietnam
 
 def test_a_quy_trinh_for_another_commune_is_refused_and_not_saved(world):
     with pytest.raises(PermissionDenied):
-        process_services.create_process_document(procedure=make_procedure(), commune=world.commune_a, acting_user=world.iso_b)
+        process_services.create_process_document(
+            procedure=make_procedure(), commune=world.commune_a, acting_user=world.iso_b
+        )
     assert not ProcessDocument.objects.exists()
 
 
 def test_a_started_quy_trinh_is_recorded_under_the_officer(world):
     document = process_services.create_process_document(
-        procedure=make_procedure(), commune=world.commune_a, acting_user=world.iso_a,
+        procedure=make_procedure(),
+        commune=world.commune_a,
+        acting_user=world.iso_a,
         fields={"change_request": "Theo Quyết định 163/QĐ-BTP"},
     )
     assert document.latest_revision.user_id == world.iso_a.pk

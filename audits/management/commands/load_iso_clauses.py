@@ -12,4 +12,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         created, updated = load_clauses(IsoClause)
-        self.stdout.write(self.style.SUCCESS(_("%(created)d clauses added, %(updated)d updated.") % {"created": created, "updated": updated}))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("%(created)d clauses added, %(updated)d updated.") % {"created": created, "updated": updated}
+            )
+        )

@@ -32,7 +32,8 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if run.dry_run:
             summary = _("%(date)s (dry run): %(count)d reminders would be sent.") % {
-                "date": run.today.isoformat(), "count": len(run.lines)
+                "date": run.today.isoformat(),
+                "count": len(run.lines),
             }
         else:
             summary = _("%(date)s: %(sent)d reminders sent.") % {"date": run.today.isoformat(), "sent": run.sent}

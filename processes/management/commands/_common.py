@@ -26,7 +26,10 @@ def resolve_commune(code: str, era: str | None = None) -> Commune:
         raise CommandError(_("No commune has the code %(code)s.") % {"code": code})
     if len(communes) > 1:
         slugs = ", ".join(c.slug for c in communes)
-        raise CommandError(_("The code %(code)s exists in several eras; use --era or one of: %(slugs)s.") % {"code": code, "slugs": slugs})
+        raise CommandError(
+            _("The code %(code)s exists in several eras; use --era or one of: %(slugs)s.")
+            % {"code": code, "slugs": slugs}
+        )
     return communes[0]
 
 

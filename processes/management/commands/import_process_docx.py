@@ -31,8 +31,14 @@ class Command(BaseCommand):
                 raise CommandError(_("No TTHC has the code %(code)s.") % {"code": procedure})
         try:
             document = import_process_docx(
-                commune=target, data=path.read_bytes(), acting_user=resolve_user(user), procedure=chosen, source_name=path.name
+                commune=target,
+                data=path.read_bytes(),
+                acting_user=resolve_user(user),
+                procedure=chosen,
+                source_name=path.name,
             )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
-        self.stdout.write(_("Imported %(file)s as a draft of %(document)s.") % {"file": path.name, "document": document})
+        self.stdout.write(
+            _("Imported %(file)s as a draft of %(document)s.") % {"file": path.name, "document": document}
+        )

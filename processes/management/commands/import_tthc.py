@@ -30,7 +30,11 @@ class Command(BaseCommand):
                 raise CommandError(_("File not found: %(name)s") % {"name": name})
             try:
                 report = import_catalogue(
-                    name=path.name, data=path.read_bytes(), acting_user=acting_user, retrieved_on=retrieved_on, dry_run=dry_run
+                    name=path.name,
+                    data=path.read_bytes(),
+                    acting_user=acting_user,
+                    retrieved_on=retrieved_on,
+                    dry_run=dry_run,
                 )
             except CatalogueFileError as exc:
                 for line in exc.format_lines():

@@ -37,8 +37,18 @@ class Command(BaseCommand):
         commands = {
             "web": [python, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
             "worker": [python, "-m", "celery", "-A", "qms", "worker", "-P", pool, "-l", "INFO"],
-            "beat": [python, "-m", "celery", "-A", "qms", "beat", "-l", "INFO",
-                     "-s", str(settings.DATA_DIR / "celerybeat-schedule")],
+            "beat": [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "qms",
+                "beat",
+                "-l",
+                "INFO",
+                "-s",
+                str(settings.DATA_DIR / "celerybeat-schedule"),
+            ],
         }
         children = {name: subprocess.Popen(cmd, cwd=settings.BASE_DIR) for name, cmd in commands.items()}
         stopping = {"flag": False}

@@ -25,6 +25,8 @@ class Command(BaseCommand):
             details = ", ".join(f"{k}: {v[0]!r} → {v[1]!r}" for k, v in item["changes"].items())
             self.stdout.write(f"  ~ {item['code']}: {details}")
         if report.missing:
-            self.stdout.write(_("Units no longer in the file (kept): %(codes)s") % {"codes": ", ".join(report.missing[:50])})
+            self.stdout.write(
+                _("Units no longer in the file (kept): %(codes)s") % {"codes": ", ".join(report.missing[:50])}
+            )
         if dry_run:
             self.stdout.write(_("Dry run: nothing was saved."))
