@@ -1,4 +1,7 @@
-"""Commune-scoped permissions: the ONLY module that imports django-guardian.
+"""Commune-scoped permissions: the ONLY module that uses django-guardian.
+
+(Its direct-FK permission tables are declared beside the commune, in
+``qms/units/models.py``; nothing else imports guardian.)
 
 Django groups per commune role are the single source of truth. Each group
 holds guardian object permissions on its ``Commune`` row (direct-FK tables, so
