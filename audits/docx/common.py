@@ -38,8 +38,12 @@ def document_language():
         yield
 
 
-def administrative_header(doc, *, commune, number: str, symbol: str, doc_date: datetime.date | None, year: int) -> None:
-    """NĐ 30/2020 header of a document issued by the commune's People's Committee."""
+def new_administrative_document(
+    *, commune, number: str, symbol: str, doc_date: datetime.date | None, year: int, doc_type: str, subject: str
+):
+    """A document issued by the commune's People's Committee: page numbers, the NĐ 30/2020 header and the title."""
+    doc = vn.new_document()
+    vn.add_page_number_header(doc)
     vn.add_national_header(
         doc,
         agency=commune.agency_name,
@@ -49,11 +53,7 @@ def administrative_header(doc, *, commune, number: str, symbol: str, doc_date: d
         doc_date=doc_date,
         year=year,
     )
-
-
-def new_administrative_document():
-    doc = vn.new_document()
-    vn.add_page_number_header(doc)
+    vn.add_document_title(doc, doc_type=doc_type, subject=subject)
     return doc
 
 

@@ -8,7 +8,6 @@ from qms import docx as vn
 
 from . import labels
 from .common import (
-    administrative_header,
     document_language,
     field_table,
     filename,
@@ -61,33 +60,37 @@ def plan_facts(plan) -> list[tuple[str, object]]:
     ]
 
 
+def team_grid(doc, plan):
+    """The audit team as a table: name, role in the audit, position, home unit."""
+    return grid(
+        doc,
+        [_("No."), _("Full name"), _("Role"), _("Position"), _("Home unit")],
+        team_rows(plan),
+        [10, 40, 30, 40, 45],
+    )
+
+
 def clause_list(plan) -> str:
     return "; ".join(str(c) for c in plan.clauses.order_by("sort_key"))
 
 
 def build_plan_docx(plan):
     with document_language():
-        doc = new_administrative_document()
-        administrative_header(
-            doc,
+        doc = new_administrative_document(
             commune=plan.commune,
             number=plan.document_number,
             symbol=labels.SYMBOL_PLAN,
             doc_date=None,
             year=plan.planned_start.year,
+            doc_type=labels.KE_HOACH,
+            subject=plan.title,
         )
-        vn.add_document_title(doc, doc_type=labels.KE_HOACH, subject=plan.title)
         vn.add_heading(doc, _("1. Objectives"))
         paragraphs(doc, plan.objectives or plan.programme.objectives)
         vn.add_heading(doc, _("2. Scope, criteria and dates"))
         field_table(doc, [*plan_facts(plan), (_("ISO clauses"), clause_list(plan))])
         vn.add_heading(doc, _("3. Audit team"))
-        grid(
-            doc,
-            [_("No."), _("Full name"), _("Role"), _("Position"), _("Home unit")],
-            team_rows(plan),
-            [10, 40, 30, 40, 45],
-        )
+        team_grid(doc, plan)
         vn.add_heading(doc, _("4. Audit schedule"))
         numbers = ", ".join(plan.clauses.order_by("sort_key").values_list("number", flat=True))
         grid(

@@ -9,7 +9,6 @@ from qms.people import name_order
 
 from . import labels
 from .common import (
-    administrative_header,
     document_language,
     field_table,
     filename,
@@ -57,17 +56,16 @@ def build_programme_docx(programme):
     """The programme as a Word document (python-docx ``Document``)."""
     with document_language():
         commune = programme.commune
-        doc = new_administrative_document()
         approved_on = programme.approved_at.date() if programme.approved_at else None
-        administrative_header(
-            doc,
+        doc = new_administrative_document(
             commune=commune,
             number=programme.document_number,
             symbol=labels.SYMBOL_PROGRAMME,
             doc_date=approved_on,
             year=programme.year,
+            doc_type=labels.CHUONG_TRINH,
+            subject=programme.title,
         )
-        vn.add_document_title(doc, doc_type=labels.CHUONG_TRINH, subject=programme.title)
         vn.add_heading(doc, _("1. Objectives"))
         paragraphs(doc, programme.objectives)
         vn.add_heading(doc, _("2. Scope and criteria"))

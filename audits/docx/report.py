@@ -13,7 +13,6 @@ from .. import selectors
 from ..models import ChecklistResult
 from . import labels
 from .common import (
-    administrative_header,
     document_language,
     field_table,
     filename,
@@ -24,7 +23,7 @@ from .common import (
     recipients,
     short_date,
 )
-from .plan import clause_list, plan_facts, team_rows
+from .plan import clause_list, plan_facts, team_grid
 
 
 def _evidence_reference(text: str, files) -> str:
@@ -94,16 +93,15 @@ def _summary(items) -> str:
 
 def build_report_docx(plan):
     with document_language():
-        doc = new_administrative_document()
-        administrative_header(
-            doc,
+        doc = new_administrative_document(
             commune=plan.commune,
             number=plan.report_number,
             symbol=labels.SYMBOL_REPORT,
             doc_date=plan.completed_on,
             year=plan.planned_start.year,
+            doc_type=labels.BAO_CAO,
+            subject=_("Results of %(audit)s") % {"audit": plan.title},
         )
-        vn.add_document_title(doc, doc_type=labels.BAO_CAO, subject=_("Results of %(audit)s") % {"audit": plan.title})
         findings = selectors.plan_findings(plan)
         items = list(selectors.plan_checklist(plan))
         vn.add_heading(doc, _("1. General information"))
@@ -117,12 +115,7 @@ def build_report_docx(plan):
             ],
         )
         vn.add_heading(doc, _("Audit team"), level=2)
-        grid(
-            doc,
-            [_("No."), _("Full name"), _("Role"), _("Position"), _("Home unit")],
-            team_rows(plan),
-            [10, 40, 30, 40, 45],
-        )
+        team_grid(doc, plan)
         vn.add_heading(doc, _("2. Checklist results"))
         vn.add_body_paragraph(doc, _summary(items))
         grid(

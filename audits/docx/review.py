@@ -10,7 +10,6 @@ from qms import docx as vn
 from ..models import FindingKind
 from . import labels
 from .common import (
-    administrative_header,
     document_language,
     field_table,
     filename,
@@ -153,16 +152,15 @@ def _decision_rows(review) -> list[list]:
 
 def build_review_docx(review):
     with document_language():
-        doc = new_administrative_document()
-        administrative_header(
-            doc,
+        doc = new_administrative_document(
             commune=review.commune,
             number=review.document_number,
             symbol=labels.SYMBOL_MINUTES,
             doc_date=review.held_on,
             year=review.year,
+            doc_type=labels.BIEN_BAN,
+            subject=review.title,
         )
-        vn.add_document_title(doc, doc_type=labels.BIEN_BAN, subject=review.title)
         field_table(
             doc,
             [

@@ -674,30 +674,39 @@ def _count(number: int) -> str:
     return f"{number:,}".replace(",", ".")
 
 
+def _refuse_over(count: int, limit: int, message: str) -> None:
+    """ProcessDocxError with ``message`` (naming ``count`` and ``limit``) when ``count`` is over ``limit``."""
+    if count > limit:
+        raise ProcessDocxError(message % {"count": _count(count), "limit": _count(limit)})
+
+
 def check_size(doc: Document) -> None:
     """ProcessDocxError when the body has more paragraphs or table rows than a quy trình ever has."""
     body = doc.element.body
-    paragraphs = sum(1 for _element in body.iter(qn("w:p")))
-    if paragraphs > MAX_PARAGRAPHS:
-        message = _(
+    _refuse_over(
+        sum(1 for _element in body.iter(qn("w:p"))),
+        MAX_PARAGRAPHS,
+        _(
             "The document has %(count)s paragraphs; a quy trình has at most %(limit)s. "
             "Check that this is the right file."
-        )
-        raise ProcessDocxError(message % {"count": _count(paragraphs), "limit": _count(MAX_PARAGRAPHS)})
-    rows = sum(1 for _element in body.iter(qn("w:tr")))
-    if rows > MAX_TABLE_ROWS:
-        message = _(
+        ),
+    )
+    _refuse_over(
+        sum(1 for _element in body.iter(qn("w:tr"))),
+        MAX_TABLE_ROWS,
+        _(
             "The document's tables have %(count)s rows; a quy trình has at most %(limit)s. "
             "Check that this is the right file."
-        )
-        raise ProcessDocxError(message % {"count": _count(rows), "limit": _count(MAX_TABLE_ROWS)})
-    longest = max((sum(len(t.text or "") for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p"))), default=0)
-    if longest > MAX_PARAGRAPH_CHARS:
-        message = _(
+        ),
+    )
+    _refuse_over(
+        max((sum(len(t.text or "") for t in p.iter(qn("w:t"))) for p in body.iter(qn("w:p"))), default=0),
+        MAX_PARAGRAPH_CHARS,
+        _(
             "A paragraph of the document has %(count)s characters; a quy trình has none longer than %(limit)s. "
             "Check that this is the right file."
-        )
-        raise ProcessDocxError(message % {"count": _count(longest), "limit": _count(MAX_PARAGRAPH_CHARS)})
+        ),
+    )
 
 
 def legacy_fonts(doc: Document) -> list[str]:

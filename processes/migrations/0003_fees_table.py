@@ -93,49 +93,68 @@ def forwards(apps, schema_editor):
 
 def convert_revisions(apps):
     """Revisions and version snapshots that still hold the fees as text."""
-    ProcessVersion = apps.get_model("processes", "ProcessVersion")
+    _convert_revisions(
+        apps,
+        lambda value: value is not None and not _is_stream(value),
+        lambda value: json.dumps(stream(rows_from_text(value))),
+    )
+    _convert_snapshots(apps, str, rows_from_text)
+
+
+def _convert_revisions(apps, needs, convert):
+    """Revisions whose fees ``needs`` a change: ``convert`` them."""
     for revision in _revisions(apps).iterator():
         content = revision.content or {}
-        value = content.get("fees")
-        if value is None or _is_stream(value):
-            continue
-        content["fees"] = json.dumps(stream(rows_from_text(value)))
-        revision.content = content
-        revision.save(update_fields=["content"])
+        if needs(content.get("fees")):
+            content["fees"] = convert(content["fees"])
+            revision.content = content
+            revision.save(update_fields=["content"])
+
+
+def _convert_snapshots(apps, kind, convert):
+    """Version snapshots whose fees are a ``kind``: ``convert`` them."""
+    ProcessVersion = apps.get_model("processes", "ProcessVersion")
     for version in ProcessVersion.objects.iterator():
         snapshot = version.snapshot or {}
-        if isinstance(snapshot.get("fees"), str):
-            snapshot["fees"] = rows_from_text(snapshot["fees"])
+        if isinstance(snapshot.get("fees"), kind):
+            snapshot["fees"] = convert(snapshot["fees"])
             ProcessVersion.objects.filter(pk=version.pk).update(snapshot=snapshot)
 
 
 def backwards(apps, schema_editor):
     ProcessDocument = apps.get_model("processes", "ProcessDocument")
-    ProcessVersion = apps.get_model("processes", "ProcessVersion")
     for document in ProcessDocument.objects.all():
         rows = [block.value for block in document.fees if block.block_type == "fee"]
         text = text_from_rows([dict(row) for row in rows])
         ProcessDocument.objects.filter(pk=document.pk).update(fees_text=text)
-    for revision in _revisions(apps).iterator():
-        content = revision.content or {}
-        if "fees" in content and _is_stream(content["fees"]):
-            content["fees"] = text_from_rows(_stream_rows(content["fees"]))
-            revision.content = content
-            revision.save(update_fields=["content"])
-    for version in ProcessVersion.objects.iterator():
-        snapshot = version.snapshot or {}
-        if isinstance(snapshot.get("fees"), list):
-            snapshot["fees"] = text_from_rows(snapshot["fees"])
-            ProcessVersion.objects.filter(pk=version.pk).update(snapshot=snapshot)
+    _convert_revisions(apps, _is_stream, lambda value: text_from_rows(_stream_rows(value)))
+    _convert_snapshots(apps, list, text_from_rows)
 
 
 FEE_FIELD = wagtail.fields.StreamField(
     [("fee", 3)],
     blank=True,
     block_lookup={
-        0: ("wagtail.blocks.TextBlock", (), {"help_text": "What the fee or charge is for, e.g. “Fee for a copy of the birth certificate”.", "label": "Fee for", "max_length": 1000, "rows": 2}),
-        1: ("wagtail.blocks.CharBlock", (), {"help_text": "E.g. “8.000 đồng/bản” or “Miễn”.", "label": "Amount", "max_length": 255, "required": False}),
-        2: ("wagtail.blocks.TextBlock", (), {"label": "Legal basis / notes", "max_length": 1000, "required": False, "rows": 2}),
+        0: (
+            "wagtail.blocks.TextBlock",
+            (),
+            {
+                "help_text": "What the fee or charge is for, e.g. “Fee for a copy of the birth certificate”.",
+                "label": "Fee for",
+                "max_length": 1000,
+                "rows": 2,
+            },
+        ),
+        1: (
+            "wagtail.blocks.CharBlock",
+            (),
+            {"help_text": "E.g. “8.000 đồng/bản” or “Miễn”.", "label": "Amount", "max_length": 255, "required": False},
+        ),
+        2: (
+            "wagtail.blocks.TextBlock",
+            (),
+            {"label": "Legal basis / notes", "max_length": 1000, "required": False, "rows": 2},
+        ),
         3: ("wagtail.blocks.StructBlock", [[("item", 0), ("amount", 1), ("notes", 2)]], {}),
     },
     verbose_name="fees",
@@ -143,7 +162,6 @@ FEE_FIELD = wagtail.fields.StreamField(
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("processes", "0002_process_workflow"),
         ("contenttypes", "0002_remove_content_type_name"),

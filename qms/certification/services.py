@@ -619,34 +619,34 @@ def flag_late_items(*, today: date | None = None) -> dict[str, int]:
     created = []
     with translation.override(settings.LANGUAGE_CODE):
         for commune_id, items in newly.items():
-            url = reverse("certification:commune", args=[commune_id])
-            subject = _("%(commune)s: %(count)d QMS item(s) became late") % {
-                "commune": names[commune_id],
-                "count": len(items),
-            }
-            created += notify(
-                recipients=officers.get(commune_id, []),
-                kind=KIND_LATE_ITEM,
-                subject=subject,
-                message=_item_lines(items),
-                commune=commune_id,
-                link=url,
-                dedup_key=f"late:{commune_id}:{today}",
-                acting_user=SYSTEM,
-            )
+            sends = [
+                (
+                    officers,
+                    KIND_LATE_ITEM,
+                    _("%(commune)s: %(count)d QMS item(s) became late"),
+                    len(items),
+                    f"late:{commune_id}:{today}",
+                )
+            ]
             if late_counts.get(commune_id, 0) > 1:
-                subject = _("%(commune)s has %(count)d late QMS items") % {
-                    "commune": names[commune_id],
-                    "count": late_counts[commune_id],
-                }
+                sends.append(
+                    (
+                        followers,
+                        KIND_ESCALATION,
+                        _("%(commune)s has %(count)d late QMS items"),
+                        late_counts[commune_id],
+                        f"escalation:{commune_id}:{today}",
+                    )
+                )
+            for recipients, kind, subject, count, dedup_key in sends:
                 created += notify(
-                    recipients=followers.get(commune_id, []),
-                    kind=KIND_ESCALATION,
-                    subject=subject,
+                    recipients=recipients.get(commune_id, []),
+                    kind=kind,
+                    subject=subject % {"commune": names[commune_id], "count": count},
                     message=_item_lines(items),
                     commune=commune_id,
-                    link=url,
-                    dedup_key=f"escalation:{commune_id}:{today}",
+                    link=reverse("certification:commune", args=[commune_id]),
+                    dedup_key=dedup_key,
                     acting_user=SYSTEM,
                 )
     return {"communes": len(newly), "items": sum(map(len, newly.values())), "notifications": len(created)}

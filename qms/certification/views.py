@@ -279,11 +279,19 @@ class CommuneRecordView(AdminPage):
         return None
 
 
-class ServiceFormView(WagtailAdminTemplateMixin, FormView):
-    """A form on one commune's record whose valid input goes to a service."""
+class FormPage(WagtailAdminTemplateMixin, FormView):
+    """A form of the QMS progress pages, in the admin's frame without breadcrumbs."""
 
     template_name = "certification/form.html"
     header_icon = "form"
+
+    def get_breadcrumbs_items(self):
+        return []
+
+
+class ServiceFormView(FormPage):
+    """A form on one commune's record whose valid input goes to a service."""
+
     success_message = ""
 
     def check(self, user, obj) -> bool:
@@ -295,9 +303,6 @@ class ServiceFormView(WagtailAdminTemplateMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         self.commune = self.get_commune()
         return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return []
 
     def get_page_subtitle(self):
         return self.commune.name
@@ -400,10 +405,8 @@ class ReportAddView(ServiceFormView):
         )
 
 
-class TargetEditView(WagtailAdminTemplateMixin, FormView):
-    template_name = "certification/form.html"
+class TargetEditView(FormPage):
     form_class = TargetForm
-    header_icon = "form"
     page_title = gettext_lazy("Set the announcement target")
 
     def dispatch(self, request, *args, pk, **kwargs):
@@ -411,9 +414,6 @@ class TargetEditView(WagtailAdminTemplateMixin, FormView):
         if self.unit.level == Level.COMMUNE or not access.acts_for_province(request.user, self.unit):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return []
 
     def get_page_subtitle(self):
         return self.unit.full_name

@@ -120,6 +120,19 @@ def raise_nc(
     )
 
 
+def make_review(world, **extra):
+    """The management review of commune A for 2026, planned for 15/12/2026 and chaired by its leader."""
+    return services.create_review(
+        acting_user=world.leader_a,
+        commune=world.commune_a,
+        year=2026,
+        title="Xem xét của lãnh đạo năm 2026",
+        planned_on=datetime.date(2026, 12, 15),
+        chair=world.leader_a,
+        **extra,
+    )
+
+
 def completed_audit(world):
     """A completed audit with a result per checklist item, four findings and their actions."""
     plan = make_audit(world)

@@ -23,7 +23,7 @@ from tests.permission_matrix import (
     expected_refusal,
 )
 
-from .builders import make_audit, raise_nc
+from .builders import make_audit, make_review, raise_nc
 
 READERS = {"iso_a", "leader_a", "auditor_a", "district", "province"}
 ISO = {"iso_a"}
@@ -37,14 +37,7 @@ def _build_records(world):
     plan = make_audit(world)
     services.generate_checklist(acting_user=world.iso_a, plan=plan)
     finding = raise_nc(world, plan)
-    review = services.create_review(
-        acting_user=world.leader_a,
-        commune=world.commune_a,
-        year=2026,
-        title="Xem xét của lãnh đạo năm 2026",
-        planned_on=datetime.date(2026, 12, 15),
-        chair=world.leader_a,
-    )
+    review = make_review(world)
     decision = services.add_decision(
         acting_user=world.leader_a,
         review=review,

@@ -11,7 +11,7 @@ from wagtail.models import ModelLogEntry
 from audits import services
 from audits.models import AuditorTraining, QualityObjective
 
-from .builders import VANPHONG, make_audit, make_auditor
+from .builders import VANPHONG, make_audit, make_auditor, make_review
 
 
 def _objective(world, year=2026):
@@ -45,15 +45,7 @@ def test_objective_deleted_with_audit_record_and_history_user(world):
 @pytest.mark.django_db
 def test_objective_assessed_by_a_held_review_is_kept(world):
     objective = _objective(world)
-    review = services.create_review(
-        acting_user=world.leader_a,
-        commune=world.commune_a,
-        year=2026,
-        title="Xem xét của lãnh đạo năm 2026",
-        planned_on=datetime.date(2026, 12, 15),
-        chair=world.leader_a,
-        secretary=world.iso_a,
-    )
+    review = make_review(world, secretary=world.iso_a)
     services.hold_review(
         acting_user=world.leader_a, review=review, held_on=datetime.date(2026, 12, 15), conclusions="Phù hợp."
     )

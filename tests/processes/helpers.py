@@ -12,6 +12,7 @@ from processes import services
 from processes.content import document_content
 from processes.fees import fee_rows_from_text, fee_text
 from processes.models import Procedure, ProcessDocument
+from tests.factories import make_user
 
 
 def make_procedure(code: str = "1.001193", name: str = "Thủ tục đăng ký khai sinh", field: str = "Hộ tịch", **extra):
@@ -137,6 +138,19 @@ def approve_through_workflow(client, world, document, *, officer=None, leader=No
         response = workflow_action(client, leader, document, "approve")
         assert response.status_code == 302
     return ProcessDocument.objects.get(pk=document.pk)
+
+
+def library_editor(world, username: str):
+    """A user who edits the province's model library."""
+    user = make_user(username)
+    services.add_library_editor(unit=world.province_unit, user=user)
+    return user
+
+
+def approved_model(client, world, editor, procedure, **overrides) -> ProcessDocument:
+    """A model quy trình of the province's library, approved through the workflow by ``editor``."""
+    model = services.create_process_document(procedure=procedure, owner_unit=world.province_unit, acting_user=editor)
+    return approve_through_workflow(client, world, model, officer=editor, leader=editor, **overrides)
 
 
 def approve_directly(document, officer, leader) -> ProcessDocument:

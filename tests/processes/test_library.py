@@ -12,23 +12,16 @@ from processes.models import DocumentStatus, DocumentUpdateFlag, FlagState, Proc
 from qms.signals import qms_data_changed
 from qms.units.models import Level
 from qms.units.services import provision_commune
-from tests.factories import make_unit, make_user
+from tests.factories import make_unit
 
-from .helpers import approve_through_workflow, edit_form_data, fees_of, url
+from .helpers import approve_through_workflow, approved_model, edit_form_data, fees_of, library_editor, url
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def editor(world):
-    user = make_user("tinh_iso")
-    services.add_library_editor(unit=world.province_unit, user=user)
-    return user
-
-
-def approved_model(client, world, editor, procedure, **overrides) -> ProcessDocument:
-    model = services.create_process_document(procedure=procedure, owner_unit=world.province_unit, acting_user=editor)
-    return approve_through_workflow(client, world, model, officer=editor, leader=editor, **overrides)
+    return library_editor(world, "tinh_iso")
 
 
 @pytest.fixture

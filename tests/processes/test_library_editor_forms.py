@@ -6,9 +6,8 @@ import pytest
 from processes import services
 from processes.models import ProcessDocument
 from tests.browser_forms import fill, open_form
-from tests.factories import make_user
 
-from .helpers import approve_through_workflow, edit_form_data, url
+from .helpers import approved_model, edit_form_data, library_editor, url
 
 STREAMS = ("dossier", "steps", "forms", "records", "changes", "fees")
 
@@ -27,15 +26,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def editor(world):
-    user = make_user("thuvien")
-    services.add_library_editor(unit=world.province_unit, user=user)
-    return user
+    return library_editor(world, "thuvien")
 
 
 @pytest.fixture
 def model(client, world, editor, ket_hon):
-    document = services.create_process_document(procedure=ket_hon, owner_unit=world.province_unit, acting_user=editor)
-    return approve_through_workflow(client, world, document, officer=editor, leader=editor)
+    return approved_model(client, world, editor, ket_hon)
 
 
 def test_editor_saves_a_model_as_the_page_posts_it(client, editor, model):

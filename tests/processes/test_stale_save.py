@@ -3,8 +3,6 @@ editor opened before the other one's save is refused, naming who saved and when.
 
 from __future__ import annotations
 
-import datetime
-
 import lxml.html
 import pytest
 from django.test import Client
@@ -14,8 +12,7 @@ from wagtail.models import TaskState
 from processes.content import document_content
 from processes.models import ProcessDocument
 from qms.units.models import Role
-from qms.units.services import add_commune_member
-from tests.factories import make_user
+from tests.stale_save import MISSING, colleague, logged_in, moments
 
 from .helpers import current_task_state, edit_form_data, start_document, submit, url
 
@@ -24,22 +21,7 @@ pytestmark = pytest.mark.django_db
 STALE = (
     "Quy trình này đã được Nguyễn Văn An lưu lúc {time} sau khi bạn mở. Hãy tải lại trang để xem thay đổi rồi sửa lại."
 )
-MISSING = "Không thể lưu vì biểu mẫu không cho biết bạn đã mở phiên bản nào. Hãy tải lại trang rồi sửa lại."
 LOADED = ("loaded_revision_id", "loaded_revision_created_at")
-
-
-def colleague(world, role=Role.ISO_OFFICER):
-    user = make_user(f"second_{role}")
-    user.last_name, user.first_name = "Nguyễn Văn", "An"
-    user.save()
-    add_commune_member(commune=world.commune_a, user=user, role=role)
-    return user
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def open_editor(client, document) -> dict:
@@ -60,15 +42,6 @@ def post_from(client, document, opened: dict, **changes):
 
 def latest_purpose(document) -> str:
     return document_content(ProcessDocument.objects.get(pk=document.pk).get_latest_revision_as_object()).purpose
-
-
-def moments(start, end) -> set[str]:
-    moment = timezone.localtime(start).replace(second=0, microsecond=0)
-    found = set()
-    while moment <= timezone.localtime(end):
-        found.add(moment.strftime("%H:%M %d/%m/%Y"))
-        moment += datetime.timedelta(minutes=1)
-    return found
 
 
 def test_wagtail_keeps_the_revision_fields_in_the_editor(world, khai_sinh):

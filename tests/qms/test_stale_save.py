@@ -20,26 +20,12 @@ from qms.certification import services as certification_services
 from qms.certification.models import ProgressTarget
 from qms.concurrency import TOKEN_FIELD
 from qms.units.models import Commune, Role
-from qms.units.services import add_commune_member, add_unit_follower
-from tests.audits.builders import make_audit, raise_nc
+from tests.audits.builders import make_audit, make_review, raise_nc
 from tests.browser_forms import fill, open_form
-from tests.factories import make_user
 from tests.processes.helpers import make_procedure
+from tests.stale_save import MISSING, colleague, logged_in, moments
 
 STALE = "đã được Nguyễn Văn An lưu lúc {time} sau khi bạn mở. Hãy tải lại trang để xem thay đổi rồi sửa lại."
-MISSING = "Không thể lưu vì biểu mẫu không cho biết bạn đã mở phiên bản nào. Hãy tải lại trang rồi sửa lại."
-
-
-def colleague(world, role: str, *, province: bool = False):
-    """Nguyễn Văn An, a second holder of ``role`` in commune A (or a second provincial official)."""
-    user = make_user(f"second_{role}")
-    user.last_name, user.first_name = "Nguyễn Văn", "An"
-    user.save()
-    if province:
-        add_unit_follower(unit=world.province_unit, user=user)
-    else:
-        add_commune_member(commune=world.commune_a, user=user, role=role)
-    return user
 
 
 @dataclass
@@ -55,6 +41,11 @@ class Case:
     success: int = 302
 
 
+def _edit_page(url_name: str, obj, field: str):
+    """The edit page of ``obj`` and a reader of the stored ``field``."""
+    return reverse(url_name, args=[obj.pk]), lambda: getattr(type(obj).objects.get(pk=obj.pk), field)
+
+
 def _plan(world):
     plan = make_audit(world)
     audit_services.generate_checklist(acting_user=world.iso_a, plan=plan)
@@ -63,34 +54,27 @@ def _plan(world):
 
 def programme(world):
     obj = make_audit(world).programme
-    return reverse("audits_programmes:edit", args=[obj.pk]), lambda: type(obj).objects.get(pk=obj.pk).title
+    return _edit_page("audits_programmes:edit", obj, "title")
 
 
 def plan(world):
     obj = make_audit(world)
-    return reverse("audits_plans:edit", args=[obj.pk]), lambda: type(obj).objects.get(pk=obj.pk).title
+    return _edit_page("audits_plans:edit", obj, "title")
 
 
 def finding(world):
     obj = raise_nc(world, make_audit(world))
-    return reverse("audits_findings:edit", args=[obj.pk]), lambda: type(obj).objects.get(pk=obj.pk).description
+    return _edit_page("audits_findings:edit", obj, "description")
 
 
 def action(world):
     obj = raise_nc(world, make_audit(world)).corrective_action
-    return reverse("audits_actions:edit", args=[obj.pk]), lambda: type(obj).objects.get(pk=obj.pk).root_cause
+    return _edit_page("audits_actions:edit", obj, "root_cause")
 
 
 def review(world):
-    obj = audit_services.create_review(
-        acting_user=world.leader_a,
-        commune=world.commune_a,
-        year=2026,
-        title="Xem xét của lãnh đạo năm 2026",
-        planned_on=datetime.date(2026, 12, 15),
-        chair=world.leader_a,
-    )
-    return reverse("audits_reviews:edit", args=[obj.pk]), lambda: type(obj).objects.get(pk=obj.pk).location
+    obj = make_review(world)
+    return _edit_page("audits_reviews:edit", obj, "location")
 
 
 def objective(world):
@@ -101,12 +85,12 @@ def objective(world):
         statement="Giải quyết TTHC đúng hạn",
         target="≥ 98% hồ sơ",
     )
-    return reverse("audits_objectives:edit", args=[obj.pk]), lambda: type(obj).objects.get(pk=obj.pk).target
+    return _edit_page("audits_objectives:edit", obj, "target")
 
 
 def auditor(world):
     obj = make_audit(world).lead_auditor
-    return reverse("audits_auditors:edit", args=[obj.pk]), lambda: type(obj).objects.get(pk=obj.pk).position
+    return _edit_page("audits_auditors:edit", obj, "position")
 
 
 def training(world):
@@ -117,7 +101,7 @@ def training(world):
         issued_on=datetime.date(2024, 8, 1),
         issuer="Trung tâm Năng suất Việt Nam",
     )
-    return reverse("audits_trainings:edit", args=[obj.pk]), lambda: type(obj).objects.get(pk=obj.pk).issuer
+    return _edit_page("audits_trainings:edit", obj, "issuer")
 
 
 def scope(world):
@@ -142,7 +126,7 @@ def handled_procedure(world):
     (obj,) = process_services.add_handled_procedures(
         commune=world.commune_a, procedures=[make_procedure()], note="", acting_user=world.iso_a
     )
-    return reverse("handled_procedures:edit", args=[obj.pk]), lambda: type(obj).objects.get(pk=obj.pk).note
+    return _edit_page("handled_procedures:edit", obj, "note")
 
 
 def target(world):
@@ -198,20 +182,7 @@ def _clients(world, role):
     else:
         first_user = colleague(world, role)
         second_user = {Role.ISO_OFFICER: world.iso_a, Role.AUDITOR: world.auditor_a, Role.LEADER: world.leader_a}[role]
-    first, second = Client(), Client()
-    first.force_login(first_user)
-    second.force_login(second_user)
-    return first, second
-
-
-def _moments(start, end) -> set[str]:
-    """Every "HH:MM dd/mm/YYYY" between two instants (the save happened in between)."""
-    moment = timezone.localtime(start).replace(second=0, microsecond=0)
-    found = set()
-    while moment <= timezone.localtime(end):
-        found.add(moment.strftime("%H:%M %d/%m/%Y"))
-        moment += datetime.timedelta(minutes=1)
-    return found
+    return logged_in(first_user), logged_in(second_user)
 
 
 @pytest.mark.django_db
@@ -233,7 +204,7 @@ def test_a_save_based_on_a_stale_page_is_refused(world, view):
     response = officer_b.post(url, fill(page_b, **case.second))
     assert response.status_code == 200
     body = response.content.decode()
-    assert any(STALE.format(time=moment) in body for moment in _moments(before, after)), body
+    assert any(STALE.format(time=moment) in body for moment in moments(before, after)), body
     assert stored() == case.expected_first
 
     fresh = open_form(officer_b, url, case.field)

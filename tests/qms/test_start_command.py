@@ -3,7 +3,6 @@
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
@@ -12,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.sqlite_files import row_counts
+
 ROOT = Path(__file__).resolve().parents[2]
-VOLATILE_PREFIXES = ("django_celery_results_", "django_celery_beat_", "django_session", "sqlite_")
 
 
 def _free_port() -> int:
@@ -59,16 +59,6 @@ def _stop_like_ctrl_c(proc: subprocess.Popen) -> None:
     pytest.fail("some of web/worker/beat survived Ctrl-C")
 
 
-def _row_counts(db: Path) -> dict:
-    with sqlite3.connect(db) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        return {
-            t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0]
-            for t in tables
-            if not t.startswith(VOLATILE_PREFIXES)
-        }
-
-
 def _run(data_dir: Path, port: int, log: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [str(ROOT / "start.sh")],
@@ -105,7 +95,7 @@ def test_start_serves_runs_tasks_and_loads_nothing_twice(tmp_path):
         assert "worker ok" in check.stdout
     finally:
         _stop_like_ctrl_c(proc)
-    first = _row_counts(tmp_path / "qms.sqlite3")
+    first = row_counts(tmp_path / "qms.sqlite3")
     assert first["units_commune"] == 120
     assert first["units_administrativeunit"] == 34 + 3321 + 63 + 696 + 10035 + 9
 
@@ -115,5 +105,5 @@ def test_start_serves_runs_tasks_and_loads_nothing_twice(tmp_path):
         _wait_healthy(f"http://127.0.0.1:{port}/healthz", proc, log2)
     finally:
         _stop_like_ctrl_c(proc)
-    second = _row_counts(tmp_path / "qms.sqlite3")
+    second = row_counts(tmp_path / "qms.sqlite3")
     assert {t: n for t, n in second.items() if n != first.get(t)} == {}

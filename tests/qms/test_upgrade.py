@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.qms.test_start_command import _row_counts
+from tests.sqlite_files import row_counts
 
 ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOT = ROOT / "fixtures" / "legacy" / "qms-3a67b16.sqlite3.gz"
@@ -46,7 +46,7 @@ def _manage(data_dir: Path, *args: str) -> str:
 
 
 def _counts(db: Path) -> dict:
-    return {t: n for t, n in _row_counts(db).items() if not t.startswith("axes_")}
+    return {t: n for t, n in row_counts(db).items() if not t.startswith("axes_")}
 
 
 def _rows(db: Path, table: str, columns: list[str] | None = None) -> list[tuple]:
