@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -15,6 +18,119 @@ from django.db import transaction
 from tests.factories import build_world
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config):
+    if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
+        # The xdist controller names the run, so it can drop the run's template database at the end.
+        if config.getoption("testrunuid", None) is None:
+            config.option.testrunuid = uuid.uuid4().hex
+
+
+def pytest_unconfigure(config):
+    run = getattr(config.option, "testrunuid", None)
+    if run and not hasattr(config, "workerinput"):
+        _drop_template(run)
+
+
+def _template_files(run: str) -> tuple[Path, Path]:
+    """The lock file of the run's template database and the file saying it is ready."""
+    base = Path(tempfile.gettempdir()) / f"qms-test-template-{run}"
+    return base.with_suffix(".lock"), base.with_suffix(".ready")
+
+
+def _template_name(connection, run: str) -> str:
+    if connection.vendor == "sqlite":
+        return str(Path(settings.DATA_DIR) / f"test-template-{run[:12]}.sqlite3")
+    return f"test_{connection.settings_dict['NAME']}"[:40] + f"_tpl_{run[:12]}"
+
+
+def _drop_template(run: str) -> None:
+    lock, ready = _template_files(run)
+    if ready.exists():
+        from django.db import connections
+
+        name = ready.read_text()
+        connection = connections["default"]
+        with contextlib.suppress(Exception):
+            connection.creation._destroy_test_db(name, verbosity=0)
+        ready.unlink()
+    lock.unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-django's test database, migrated once per run when xdist runs several workers.
+
+    The first worker to need a database migrates a template (under a file lock);
+    every worker then works on its own copy (a file copy on SQLite, ``CREATE
+    DATABASE … TEMPLATE`` on PostgreSQL: Django's ``clone_test_db``). The xdist
+    controller drops the template at the end. Without xdist, with ``--reuse-db``
+    or ``--nomigrations``, this is pytest-django's own setup.
+    """
+    from django.db import connections
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    workerinput = getattr(request.config, "workerinput", None)
+    keepdb = django_db_keepdb and not django_db_createdb
+    if workerinput is None or keepdb or not django_db_use_migrations or set(aliases) - {"default"}:
+        if not django_db_use_migrations:
+            _disable_migrations()
+        with django_db_blocker.unblock():
+            db_cfg = setup_databases(
+                verbosity=request.config.option.verbose,
+                interactive=False,
+                aliases=aliases,
+                serialized_aliases=serialized_aliases,
+                keepdb=keepdb,
+            )
+        yield
+        if not django_db_keepdb:
+            with django_db_blocker.unblock():
+                teardown_databases(db_cfg, verbosity=request.config.option.verbose)
+        return
+
+    if not aliases:
+        yield
+        return
+    run, worker = workerinput["testrunuid"], workerinput["workerid"]
+    lock_path, ready = _template_files(run)
+    connection = connections["default"]
+    original_name = connection.settings_dict["NAME"]
+    template = _template_name(connection, run)
+    with django_db_blocker.unblock():
+        with open(lock_path, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                if ready.exists():
+                    connection.settings_dict["NAME"] = template
+                else:
+                    connection.settings_dict["TEST"]["NAME"] = template
+                    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+                    connection.close()
+                    ready.write_text(template)
+                connection.creation.clone_test_db(suffix=worker, verbosity=0)
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+        clone = connection.creation.get_test_db_clone_settings(worker)["NAME"]
+        connection.close()
+        connection.settings_dict["NAME"] = settings.DATABASES["default"]["NAME"] = clone
+        connection.ensure_connection()
+        if "default" in serialized_aliases:
+            connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+    yield
+    with django_db_blocker.unblock():
+        connection.creation.destroy_test_db(old_database_name=original_name, verbosity=0)
 
 
 @pytest.fixture
