@@ -34,85 +34,89 @@ def visible_figures(html: str) -> dict:
     return {"headline": headline, "stages": stages, "late": late}
 
 
-@pytest.fixture
-def y_yen(reference_units, db):
-    """The demo: Ý Yên's 31 communes of 2024 as the 2021 report describes them."""
-    from qms.demo import load_demo
+class TestTheYYenDemo:
+    """The demo, loaded once for the class; each test runs in a savepoint of the class's transaction."""
 
-    load_demo()
-    return AdministrativeUnit.objects.select_related("parent").get(era="pre2025", code="360")
+    @pytest.fixture(scope="class")
+    @classmethod
+    def demo(cls, reference_units, class_db):
+        from qms.demo import load_demo
 
+        with class_db.unblock():
+            load_demo()
 
-@pytest.mark.django_db
-def test_y_yen_demo_shows_15_of_31_announced_against_the_2021_target(client, y_yen):
-    from django.contrib.auth import get_user_model
+    @pytest.fixture
+    def y_yen(self, demo, db):
+        """The demo: Ý Yên's 31 communes of 2024 as the 2021 report describes them."""
+        return AdministrativeUnit.objects.select_related("parent").get(era="pre2025", code="360")
 
-    client.force_login(get_user_model().objects.get(username="huyen.yyen"))
-    response = client.get(reverse("certification:dashboard"), {"era": "pre2025"})
-    assert response.status_code == 200
-    report = response.context["report"]
-    assert report.unit == y_yen
-    stages = report.totals.stages
-    assert (report.totals.total, report.totals.announced, report.totals.percent) == (31, 15, 48)
-    assert stages[Stage.NOT_STARTED] + stages[Stage.BUILDING] + stages[Stage.APPLYING] == 16
-    assert stages[Stage.ANNOUNCED] + stages[Stage.MAINTAINING] + stages[Stage.REANNOUNCE] == 15
-    assert (stages[Stage.BUILDING], stages[Stage.APPLYING]) == (6, 6)
-    html = response.content.decode()
-    assert "15/31 đã công bố (48%)" in html
-    assert "100% đến ngày 31/12/2021" in html
-    assert report.target.overdue and report.target.missing == 16
-    assert [t["cumulative"] for t in report.timeline][-1] == 15
-    assert report.timeline[0]["month"].startswith("2019") and report.timeline[-1]["month"].startswith("2021")
-    late_kinds = {item["kind"] for row in report.late for item in row.items}
-    assert "announcement" in late_kinds
-    lam = Commune.objects.get(unit__era="pre2025", unit__code="13795")
-    assert reverse("certification:commune", args=[lam.pk]) in html
+    @pytest.mark.django_db
+    def test_y_yen_demo_shows_15_of_31_announced_against_the_2021_target(self, client, y_yen):
+        from django.contrib.auth import get_user_model
 
+        client.force_login(get_user_model().objects.get(username="huyen.yyen"))
+        response = client.get(reverse("certification:dashboard"), {"era": "pre2025"})
+        assert response.status_code == 200
+        report = response.context["report"]
+        assert report.unit == y_yen
+        stages = report.totals.stages
+        assert (report.totals.total, report.totals.announced, report.totals.percent) == (31, 15, 48)
+        assert stages[Stage.NOT_STARTED] + stages[Stage.BUILDING] + stages[Stage.APPLYING] == 16
+        assert stages[Stage.ANNOUNCED] + stages[Stage.MAINTAINING] + stages[Stage.REANNOUNCE] == 15
+        assert (stages[Stage.BUILDING], stages[Stage.APPLYING]) == (6, 6)
+        html = response.content.decode()
+        assert "15/31 đã công bố (48%)" in html
+        assert "100% đến ngày 31/12/2021" in html
+        assert report.target.overdue and report.target.missing == 16
+        assert [t["cumulative"] for t in report.timeline][-1] == 15
+        assert report.timeline[0]["month"].startswith("2019") and report.timeline[-1]["month"].startswith("2021")
+        late_kinds = {item["kind"] for row in report.late for item in row.items}
+        assert "announcement" in late_kinds
+        lam = Commune.objects.get(unit__era="pre2025", unit__code="13795")
+        assert reverse("certification:commune", args=[lam.pk]) in html
 
-@pytest.mark.django_db
-def test_the_2025_province_view_and_the_history_of_a_merged_commune(client, y_yen):
-    from django.contrib.auth import get_user_model
+    @pytest.mark.django_db
+    def test_the_2025_province_view_and_the_history_of_a_merged_commune(self, client, y_yen):
+        from django.contrib.auth import get_user_model
 
-    client.force_login(get_user_model().objects.get(username="tinh.namdinh"))
-    response = client.get(reverse("certification:dashboard"), {"era": "2025"})
-    report = response.context["report"]
-    assert (report.unit.era, report.unit.level) == ("2025", Level.PROVINCE)
-    assert report.children_level == Level.COMMUNE
-    xa_y_yen = Commune.objects.get(unit__era="2025", unit__code="13795")
-    row = next(r for r in report.children if r.commune_id == xa_y_yen.pk)
-    assert row.stage == Stage.BUILDING
-    record = client.get(reverse("certification:commune", args=[xa_y_yen.pk])).content.decode()
-    assert "Thị trấn Lâm" in record and "60/QĐ-UBND" in record  # the predecessor's announcement
+        client.force_login(get_user_model().objects.get(username="tinh.namdinh"))
+        response = client.get(reverse("certification:dashboard"), {"era": "2025"})
+        report = response.context["report"]
+        assert (report.unit.era, report.unit.level) == ("2025", Level.PROVINCE)
+        assert report.children_level == Level.COMMUNE
+        xa_y_yen = Commune.objects.get(unit__era="2025", unit__code="13795")
+        row = next(r for r in report.children if r.commune_id == xa_y_yen.pk)
+        assert row.stage == Stage.BUILDING
+        record = client.get(reverse("certification:commune", args=[xa_y_yen.pk])).content.decode()
+        assert "Thị trấn Lâm" in record and "60/QĐ-UBND" in record  # the predecessor's announcement
 
+    @pytest.mark.django_db
+    def test_loading_the_demo_again_adds_nothing(self, y_yen):
+        from django.apps import apps
 
-@pytest.mark.django_db
-def test_loading_the_demo_again_adds_nothing(y_yen):
-    from django.apps import apps
+        from qms.demo import load_demo
 
-    from qms.demo import load_demo
+        models = list(apps.get_app_config("certification").get_models())
+        before = {m._meta.label: m.objects.count() for m in models}
+        load_demo()
+        assert {m._meta.label: m.objects.count() for m in models} == before
+        assert before["certification.Announcement"] == 15
 
-    models = list(apps.get_app_config("certification").get_models())
-    before = {m._meta.label: m.objects.count() for m in models}
-    load_demo()
-    assert {m._meta.label: m.objects.count() for m in models} == before
-    assert before["certification.Announcement"] == 15
+    @pytest.mark.django_db
+    def test_the_api_json_matches_the_dashboard(self, client, y_yen):
+        from django.contrib.auth import get_user_model
 
-
-@pytest.mark.django_db
-def test_the_api_json_matches_the_dashboard(client, y_yen):
-    from django.contrib.auth import get_user_model
-
-    client.force_login(get_user_model().objects.get(username="tinh.namdinh"))
-    for unit in (y_yen, y_yen.parent):
-        html = client.get(dashboard_url(unit)).content.decode()
-        data = client.get(api_url(unit)).json()
-        seen = visible_figures(html)
-        assert seen["headline"] == f"{data['announced']}/{data['total']} đã công bố ({data['percent']}%)"
-        assert seen["stages"] == data["stages"]
-        assert seen["late"] == data["late_communes"]
-        assert data["unit"] == {"code": unit.code, "name": unit.full_name, "level": unit.level, "era": "pre2025"}
-    district = next(c for c in data["children"] if c["code"] == "360")
-    assert (district["total"], district["announced"], district["percent"]) == (31, 15, 48)
+        client.force_login(get_user_model().objects.get(username="tinh.namdinh"))
+        for unit in (y_yen, y_yen.parent):
+            html = client.get(dashboard_url(unit)).content.decode()
+            data = client.get(api_url(unit)).json()
+            seen = visible_figures(html)
+            assert seen["headline"] == f"{data['announced']}/{data['total']} đã công bố ({data['percent']}%)"
+            assert seen["stages"] == data["stages"]
+            assert seen["late"] == data["late_communes"]
+            assert data["unit"] == {"code": unit.code, "name": unit.full_name, "level": unit.level, "era": "pre2025"}
+        district = next(c for c in data["children"] if c["code"] == "360")
+        assert (district["total"], district["announced"], district["percent"]) == (31, 15, 48)
 
 
 def grow_district(district, count: int, *, start: int = 0):
