@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def pytest_configure(config):
+    config.addinivalue_line("markers", "xdist_group(name): run in the same xdist worker as the group")
     if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
         # The xdist controller names the run, so it can drop the run's template database at the end.
         if config.getoption("testrunuid", None) is None:

@@ -34,8 +34,10 @@ def visible_figures(html: str) -> dict:
     return {"headline": headline, "stages": stages, "late": late}
 
 
+@pytest.mark.xdist_group("y_yen_demo")
 class TestTheYYenDemo:
-    """The demo, loaded once for the class; each test runs in a savepoint of the class's transaction."""
+    """The demo, loaded once for the class (one xdist worker under ``--dist loadgroup``);
+    each test runs in a savepoint of the class's transaction."""
 
     @pytest.fixture(scope="class")
     @classmethod
