@@ -18,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from qms.people import split_full_name
+from qms.signals import data_changes_batched
 from qms.units.models import AdministrativeUnit, Commune, Era, Level, Role
 from qms.units.services import add_commune_member, add_unit_follower, provision_commune
 
@@ -121,7 +122,8 @@ def load_demo(*, acting_user=None) -> dict:
     add_unit_follower(unit=yy.parent, user=users["tinh.namdinh"], acting_user=acting_user)
     ninh_binh = new_units["13795"].parent  # Xã Ý Yên now belongs to Ninh Bình
     add_unit_follower(unit=ninh_binh, user=users["tinh.namdinh"], acting_user=acting_user)
-    _load_feature_demos(acting_user=users["admin"], communes=list(provisioned.values()))
+    with data_changes_batched():
+        _load_feature_demos(acting_user=users["admin"], communes=list(provisioned.values()))
     return {"communes": len(provisioned), "users": len(users)}
 
 

@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 
-from tests.factories import build_world
+from tests.factories import World, build_world, load_world
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -134,10 +134,67 @@ def django_db_setup(
         connection.creation.destroy_test_db(old_database_name=original_name, verbosity=0)
 
 
+#: Fixtures that need data committed for real (another process reads it, or the test flushes).
+COMMITTING_FIXTURES = {"transactional_db", "live_server", "django_db_serialized_rollback", "celery_worker_process"}
+
+
+def _commits(item) -> bool:
+    if COMMITTING_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("serialized_rollback")))
+
+
+@pytest.fixture(scope="module")
+def module_world(request, django_db_setup, django_db_blocker):
+    """The rows of ``world`` built once for a test module, in a transaction rolled back at its end.
+
+    Each test still runs in a savepoint of its own (pytest-django's ``db``), so its
+    writes never reach the next test, and ``world`` hands it fresh instances.
+    Not shared (``None``) when a test of the module commits for real or a
+    transaction is already open (a class-scoped world).
+    """
+    from django.db import connection
+
+    items = [item for item in request.session.items if item.module is request.module]
+    if any(_commits(item) for item in items):
+        yield None
+        return
+    if any("reference_units" in getattr(item, "fixturenames", ()) for item in items):
+        request.getfixturevalue("reference_units")  # loaded (committed) before the module's transaction opens
+    with django_db_blocker.unblock():
+        if connection.in_atomic_block:
+            yield None
+            return
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            built = build_world()
+            keys = World(
+                province_unit=built.province_unit.pk,
+                district_unit=built.district_unit.pk,
+                commune_a=built.commune_a.pk,
+                commune_b=built.commune_b.pk,
+                users={key: user.pk for key, user in built.users.items()},
+            )
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield keys
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def world(db):
-    """Two communes of one district with a user for every persona."""
-    return build_world()
+def world(module_world, db):
+    """Two communes of one district with a user for every persona (rows shared by the module)."""
+    if module_world is None:
+        return build_world()
+    return load_world(module_world)
 
 
 @pytest.fixture(scope="class")
@@ -160,10 +217,10 @@ def class_db(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="class")
-def class_world(class_db):
-    """The ``world`` built once for a test class (see ``tests.permission_matrix.SharedWorld``)."""
+def class_world(module_world, class_db):
+    """The ``world`` of a test class (see ``tests.permission_matrix.SharedWorld``): the module's, or built once."""
     with class_db.unblock():
-        return build_world()
+        return build_world() if module_world is None else load_world(module_world)
 
 
 @pytest.fixture(scope="session")

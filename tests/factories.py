@@ -80,5 +80,20 @@ def build_world() -> World:
     world.users["province"] = make_user("province")
     add_unit_follower(unit=province, user=world.users["province"])
     world.users["outsider"] = make_user("outsider")
-    world.users["admin"] = make_user("admin", superuser=True)
+    world.users["admin"] = make_user("superuser", superuser=True)
     return world
+
+
+def load_world(keys: World) -> World:
+    """Fresh instances of a world whose rows exist (``keys`` holds primary keys in place of objects)."""
+    User = get_user_model()
+    units = AdministrativeUnit.objects.in_bulk([keys.province_unit, keys.district_unit])
+    communes = Commune.objects.select_related("unit").in_bulk([keys.commune_a, keys.commune_b])
+    users = User.objects.in_bulk(list(keys.users.values()))
+    return World(
+        province_unit=units[keys.province_unit],
+        district_unit=units[keys.district_unit],
+        commune_a=communes[keys.commune_a],
+        commune_b=communes[keys.commune_b],
+        users={key: users[pk] for key, pk in keys.users.items()},
+    )

@@ -26,6 +26,7 @@ from qms.actors import SYSTEM
 from qms.audit_log import define_action, log
 from qms.notifications.registry import register_kind
 from qms.notifications.services import notify
+from qms.signals import batching, send_data_changed
 from qms.units.models import AdministrativeUnit, Commune, CommuneRoleGroup, Era, Role
 
 from . import access, rules, sources
@@ -275,6 +276,14 @@ def refresh_commune_progress(*, commune_id: int, today: date | None = None, acti
     return _save_progress(commune, result)
 
 
+def _refresh(*, commune: Commune, acting_user) -> None:
+    """Refresh after a write here; inside a bulk load (``data_changes_batched``), once at its end."""
+    if batching():
+        send_data_changed(sender=Commune, commune_id=commune.pk, kind="certification")
+        return
+    refresh_commune_progress(commune_id=commune.pk, acting_user=acting_user)
+
+
 def rebuild_progress(*, unit: AdministrativeUnit | None = None, today: date | None = None, acting_user=None) -> int:
     """Refresh every commune's summary (beneath ``unit`` when given); returns how many."""
     communes = Commune.objects.all()
@@ -318,7 +327,7 @@ def add_evidence(
         evidence.file = file
     _save(evidence, acting_user)
     log(instance=evidence, action=ACTION_EVIDENCE_ADD, user=acting_user, data={"commune_id": commune.pk, "kind": kind})
-    refresh_commune_progress(commune_id=commune.pk, acting_user=acting_user)
+    _refresh(commune=commune, acting_user=acting_user)
     return evidence
 
 
@@ -334,7 +343,7 @@ def delete_evidence(*, evidence: Evidence, acting_user) -> None:
     )
     evidence._history_user = acting_user
     evidence.delete()
-    refresh_commune_progress(commune_id=commune.pk, acting_user=acting_user)
+    _refresh(commune=commune, acting_user=acting_user)
 
 
 # -- announcements --------------------------------------------------------------------------------
@@ -412,7 +421,7 @@ def record_announcement(
         user=acting_user,
         data={"commune_id": commune.pk, "number": announcement.display_number, "scope": len(entries)},
     )
-    refresh_commune_progress(commune_id=commune.pk, acting_user=acting_user)
+    _refresh(commune=commune, acting_user=acting_user)
     return announcement
 
 
@@ -459,7 +468,7 @@ def record_inspection(
         user=acting_user,
         data={"commune_id": commune.pk, "conclusions": len(items), "actions": sum(n for _t, n in items)},
     )
-    refresh_commune_progress(commune_id=commune.pk, acting_user=acting_user)
+    _refresh(commune=commune, acting_user=acting_user)
     return inspection
 
 
@@ -490,7 +499,7 @@ def record_corrective_report(
         user=acting_user,
         data={"commune_id": commune.pk, "on_time": reported_on <= conclusion.due_on},
     )
-    refresh_commune_progress(commune_id=commune.pk, acting_user=acting_user)
+    _refresh(commune=commune, acting_user=acting_user)
     return conclusion
 
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from audits import demo
 from audits.models import ActionStatus, AuditPlan, AuditProgramme, CorrectiveAction, ManagementReview, PlanStatus
-from qms.units.models import Level, Role
+from qms.units.models import AdministrativeUnit, Era, Level, Role
 from qms.units.services import add_commune_member, provision_commune
 from tests.factories import make_unit, make_user
 
@@ -17,7 +17,10 @@ def _counts() -> dict[str, int]:
 
 @pytest.mark.django_db
 def test_demo_fills_lam_once(world):
-    lam = provision_commune(unit=make_unit(level=Level.COMMUNE, name="Lâm", parent=world.district_unit, code="13795"))
+    lam_unit = AdministrativeUnit.objects.filter(era=Era.PRE_2025, code="13795").first()  # the real one, if loaded
+    lam = provision_commune(
+        unit=lam_unit or make_unit(level=Level.COMMUNE, name="Lâm", parent=world.district_unit, code="13795")
+    )
     for username, role in (("iso.lam", Role.ISO_OFFICER), ("lanhdao.lam", Role.LEADER), ("danhgia.lam", Role.AUDITOR)):
         add_commune_member(commune=lam, user=make_user(username), role=role)
     demo.load_demo(acting_user=world.admin, communes=[world.commune_a, lam])
