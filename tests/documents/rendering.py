@@ -145,31 +145,33 @@ def broken_tokens(pdf, regex: str) -> list[str]:
     broken = []
     for number, page in enumerate(pdf.pages, start=1):
         words = page.extract_words()
-
-        def below(word):
-            height = word["bottom"] - word["top"]
-            return [
-                w
-                for w in words
-                if 0.5 * height < w["top"] - word["top"] < 1.8 * height
-                and word["x0"] - 80 * PT_PER_MM <= w["x0"] <= word["x0"] + 1
-            ]
-
-        def chains(word, pieces):
-            if len(pieces) > 1 and pattern.fullmatch("".join(p["text"] for p in pieces)):
-                yield pieces
-                return
-            if len(pieces) < 5:
-                for following in below(word):
-                    yield from chains(following, [*pieces, following])
-
         for first in words:
             if pattern.search(first["text"]):
                 continue
-            for pieces in chains(first, [first]):
+            for pieces in _chains(words, [first], pattern):
                 if not any(pattern.search(p["text"]) for p in pieces):
                     broken.append(f"p{number}: " + "|".join(p["text"] for p in pieces))
     return broken
+
+
+def _below(words, word):
+    """Words of the next line that start at or left of ``word`` (its cell or paragraph continuing)."""
+    height = word["bottom"] - word["top"]
+    return [
+        w
+        for w in words
+        if 0.5 * height < w["top"] - word["top"] < 1.8 * height
+        and word["x0"] - 80 * PT_PER_MM <= w["x0"] <= word["x0"] + 1
+    ]
+
+
+def _chains(words, pieces, pattern):
+    if len(pieces) > 1 and pattern.fullmatch("".join(p["text"] for p in pieces)):
+        yield pieces
+        return
+    if len(pieces) < 5:
+        for following in _below(words, pieces[-1]):
+            yield from _chains(words, [*pieces, following], pattern)
 
 
 def has_draft_mark(pdf) -> bool:
