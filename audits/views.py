@@ -33,9 +33,10 @@ from qms import docx as vn
 from qms import permissions
 from qms.concurrency import VersionForm
 from qms.display import deadline_html, display_value
+from qms.docx.pdf import pdf_available
 from qms.files import PrivateFieldFile
 from qms.files.policy import DOCX
-from qms.files.serving import file_response
+from qms.files.serving import file_response, offers_pdf, pdf_url
 from qms.people import full_name
 from qms.permissions import APPROVE, AUDIT, MANAGE, VIEW
 
@@ -195,6 +196,10 @@ class AuditInspectView(generic.InspectView):
     def button(self, label, name: str, *, condition: bool = True) -> list[dict]:
         return [{"label": label, "url": admin_url(name, self.object)}] if condition else []
 
+    def pdf_button(self, label, name: str) -> list[dict]:
+        """The PDF beside the Word download ``name``, when LibreOffice can make it."""
+        return [{"label": label, "url": pdf_url(admin_url(name, self.object))}] if pdf_available() else []
+
 
 class ProgrammeInspectView(AuditInspectView):
     related_template = "audits/admin/related/programme.html"
@@ -213,6 +218,7 @@ class ProgrammeInspectView(AuditInspectView):
                 condition=has_perm(user, p, MANAGE),
             ),
             *self.button(_("Download Word"), "audits_admin:programme_docx"),
+            *self.pdf_button(_("Download PDF"), "audits_admin:programme_docx"),
         ]
 
     def related_context(self):
@@ -246,7 +252,9 @@ class PlanInspectView(AuditInspectView):
             ),
             *self.button(_("Cancel audit"), "audits_admin:plan_cancel", condition=open_ and manage),
             *self.button(_("Download plan (Word)"), "audits_admin:plan_docx"),
+            *self.pdf_button(_("Download plan (PDF)"), "audits_admin:plan_docx"),
             *self.button(_("Download report (Word)"), "audits_admin:report_docx"),
+            *self.pdf_button(_("Download report (PDF)"), "audits_admin:report_docx"),
         ]
 
     def related_context(self):
@@ -309,6 +317,7 @@ class ActionInspectView(AuditInspectView):
                 condition=action.status in ActionStatus.unfinished() and has_perm(user, action, MANAGE, APPROVE),
             ),
             *self.button(_("Download Word"), "audits_admin:action_docx"),
+            *self.pdf_button(_("Download PDF"), "audits_admin:action_docx"),
         ]
 
     def related_context(self):
@@ -336,6 +345,7 @@ class ReviewInspectView(AuditInspectView):
                 condition=planned and has_perm(user, review, APPROVE),
             ),
             *self.button(_("Download minutes (Word)"), "audits_admin:review_docx"),
+            *self.pdf_button(_("Download minutes (PDF)"), "audits_admin:review_docx"),
         ]
 
     def related_context(self):
@@ -790,7 +800,7 @@ class DocxView(CommuneObjectMixin, View):
 
 
 def docx_view(model, builder, filename):
-    return DocxView.as_view(model=model, builder=staticmethod(builder), filename=staticmethod(filename))
+    return offers_pdf(DocxView.as_view(model=model, builder=staticmethod(builder), filename=staticmethod(filename)))
 
 
 programme_docx = docx_view(AuditProgramme, audit_docx.build_programme_docx, audit_docx.programme_filename)

@@ -24,8 +24,9 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
 from qms import permissions
+from qms.docx.pdf import pdf_available
 from qms.files.policy import DOCX
-from qms.files.serving import file_response
+from qms.files.serving import file_response, pdf_url
 
 from . import selectors, services
 from .compare import CONTENT_FIELDS, diff_contents, differences_from_json
@@ -467,4 +468,6 @@ class DocumentListButtonsMixin:
         if instance.live:
             url = reverse(f"{namespace}:current_docx", args=[instance.pk])
             buttons.append(MenuItem(_("Download Word"), url=url, icon_name="download", priority=16))
+            if pdf_available():
+                buttons.append(MenuItem(_("Download PDF"), url=pdf_url(url), icon_name="download", priority=17))
         return buttons

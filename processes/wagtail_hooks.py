@@ -46,6 +46,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet  # noqa: E402
 
 from qms.concurrency import missing_version_message, stale_revision_message, with_version_token  # noqa: E402
 from qms.display import DeadlineColumn, ReadableIndexMixin, ValueColumn  # noqa: E402
+from qms.docx.pdf import pdf_available  # noqa: E402
+from qms.files.serving import offers_pdf, pdf_url  # noqa: E402
 from qms.object_scope import register_owned_kwarg  # noqa: E402
 from qms.permissions import CommuneScopedViewSetMixin  # noqa: E402
 from qms.service_views import ServiceViewSetMixin  # noqa: E402
@@ -168,6 +170,9 @@ class ProcessEditView(StaleRevisionGuard, ReviewerEditorAccess, NoDirectPublishM
             buttons.append(
                 HeaderButton(label, url=reverse(f"{namespace}:{name}", args=[self.object.pk]), icon_name=icon)
             )
+        if pdf_available():
+            url = pdf_url(reverse(f"{namespace}:draft_docx", args=[self.object.pk]))
+            buttons.append(HeaderButton(_("Download draft (PDF)"), url=url, icon_name="download"))
         return buttons
 
     def get_success_message(self, instance=None):
@@ -455,7 +460,11 @@ class ProcessDocumentViewSet(CommuneScopedViewSetMixin, SnippetViewSet):
             ("start/", views.StartView, "start"),
             ("library/", views.LibraryView, "library"),
         ]
-        return super().get_urlpatterns() + [path(route, self.page_view(cls), name=name) for route, cls, name in extra]
+        downloads = {"version_docx", "current_docx", "draft_docx"}
+        return super().get_urlpatterns() + [
+            path(route, offers_pdf(self.page_view(cls)) if name in downloads else self.page_view(cls), name=name)
+            for route, cls, name in extra
+        ]
 
 
 # -- the catalogue, the commune's TTHC list and the update flags -------------------------------------

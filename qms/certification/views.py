@@ -24,7 +24,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from qms import docx as qd
 from qms.files.policy import DOCX, XLSX
-from qms.files.serving import file_response
+from qms.files.serving import file_response, offers_pdf
 from qms.units.models import AdministrativeUnit, Commune, Era, Level
 from qms.units.services import user_roles
 
@@ -216,6 +216,7 @@ def export_xlsx(request):
     return file_response(progress_workbook(report), filename=name, kind=XLSX)
 
 
+@offers_pdf
 def report_docx(request):
     unit = resolve_unit(request)
     report = progress_report(unit=unit)
@@ -454,6 +455,7 @@ def evidence_delete(request, pk: int):
     return redirect("certification:commune", commune.pk)
 
 
+@offers_pdf
 def decision_draft(request, pk: int):
     """The announcement decision as Word, with the commune's effective scope."""
     commune = get_commune(request, pk, access.can_prepare_decision)

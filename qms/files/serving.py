@@ -8,17 +8,22 @@ has a public URL.
 
 from __future__ import annotations
 
+from functools import wraps
+
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views import View
 from django_sendfile import sendfile
 
 from qms import permissions
+from qms.docx.pdf import PdfConversionError, docx_to_pdf
 
-from .policy import Kind, detect_kind
+from .policy import DOCX, PDF, Kind, detect_kind
 
 OCTET_STREAM = "application/octet-stream"
 
@@ -27,7 +32,45 @@ def file_response(content: bytes, *, filename: str, kind: Kind) -> HttpResponse:
     """A generated file (``DOCX``, ``XLSX``, ``PDF`` of ``qms.files.policy``) downloaded as ``filename``."""
     response = HttpResponse(content, content_type=kind.mime)
     response["Content-Disposition"] = content_disposition_header(True, filename)
+    response.download_kind = kind
+    response.download_name = filename
     return response
+
+
+#: The query parameter that asks a Word download view for the PDF instead.
+FORMAT_PARAM = "format"
+
+
+def pdf_url(url: str) -> str:
+    """The PDF download beside the Word download at ``url``."""
+    return f"{url}{'&' if '?' in url else '?'}{FORMAT_PARAM}=pdf"
+
+
+def offers_pdf(view):
+    """A Word download view that answers with the PDF of its Word file when asked with ``?format=pdf``.
+
+    The view itself runs first, so the PDF is refused exactly as the Word file is.
+    If the conversion fails (or LibreOffice is missing) the user is sent back with
+    the reason, and the Word download keeps working.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        wanted = request.GET.get(FORMAT_PARAM) == PDF.key
+        if not wanted or getattr(response, "download_kind", None) is not DOCX or response.status_code != 200:
+            return response
+        try:
+            content = docx_to_pdf(response.content)
+        except PdfConversionError as error:
+            messages.error(request, str(error))
+            back = request.headers.get("referer", "")
+            safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure())
+            return HttpResponseRedirect(back if back and safe else reverse("wagtailadmin_home"))
+        stem = response.download_name.removesuffix(f".{DOCX.extension}")
+        return file_response(content, filename=f"{stem}.{PDF.extension}", kind=PDF)
+
+    return wrapped
 
 
 def serve_file(request, field_file, *, download_name: str = "", public: bool = False) -> HttpResponse:

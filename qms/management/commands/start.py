@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from qms.demo import DEMO_ACCOUNTS
+from qms.docx.pdf import libreoffice_path
 
 
 class Command(BaseCommand):
@@ -94,6 +95,7 @@ class Command(BaseCommand):
             f"  Admin       : {url}/admin/",
             f"  Health      : {url}/healthz",
             f"  Data folder : {settings.DATA_DIR}",
+            f"  {pdf_line()}",
         ]
         if not no_demo:
             lines.append("  Demo accounts (username / password — role):")
@@ -101,3 +103,11 @@ class Command(BaseCommand):
         lines += ["  Ctrl-C stops web, worker and beat.", "=" * 68, ""]
         self.stdout.write("\n".join(lines))
         self.stdout.flush()
+
+
+def pdf_line() -> str:
+    """Whether PDF downloads are offered beside the Word ones (LibreOffice found or not)."""
+    soffice = libreoffice_path()
+    if soffice:
+        return f"PDF downloads: on (LibreOffice at {soffice})"
+    return "PDF downloads: off (LibreOffice not found; apt-get install libreoffice-writer-nogui fonts-liberation2)"
