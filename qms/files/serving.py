@@ -8,25 +8,44 @@ has a public URL.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 from django.views import View
 from django_sendfile import sendfile
 
 from qms import permissions
 
+from .names import DownloadName, ascii_slug
 from .policy import Kind, detect_kind
 
 OCTET_STREAM = "application/octet-stream"
 
 
-def file_response(content: bytes, *, filename: str, kind: Kind) -> HttpResponse:
-    """A generated file (``DOCX``, ``XLSX``, ``PDF`` of ``qms.files.policy``) downloaded as ``filename``."""
+def attachment_header(filename: str | DownloadName) -> str:
+    """RFC 6266: ``attachment; filename="ascii"``, plus ``filename*=utf-8''…``
+    (RFC 5987) when the name has a Vietnamese spelling."""
+    if isinstance(filename, str):
+        stem, dot, ext = filename.rpartition(".")
+        if filename.isascii():
+            return content_disposition_header(True, filename)
+        filename = DownloadName(ascii=f"{ascii_slug(stem) or slugify(ext)}{dot}{ext}", display=filename)
+    header = content_disposition_header(True, filename.ascii)
+    if filename.display != filename.ascii:
+        header += f"; filename*=utf-8''{quote(filename.display)}"
+    return header
+
+
+def file_response(content: bytes, *, filename: str | DownloadName, kind: Kind) -> HttpResponse:
+    """A generated file (``DOCX``, ``XLSX``, ``PDF`` of ``qms.files.policy``) downloaded as ``filename``
+    (a :class:`~qms.files.names.DownloadName` or a plain name)."""
     response = HttpResponse(content, content_type=kind.mime)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = attachment_header(filename)
     return response
 
 
