@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.text import slugify
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -24,7 +24,9 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
 from qms import permissions
+from qms.docx import labels as vn_labels
 from qms.docx.pdf import pdf_available
+from qms.files.names import DownloadName, download_name
 from qms.files.policy import DOCX
 from qms.files.serving import file_response, pdf_url
 
@@ -40,12 +42,27 @@ DRAFT = "draft"
 REVIEW_ACTIONS = ["change", "review"]
 
 
-def docx_response(content, *, code: str, suffix: str) -> HttpResponse:
-    """A Word download of ``content`` named after the document code."""
+def is_draft(document) -> bool:
+    """Whether the latest revision of ``document`` is not yet an approved issue
+    (its Word file then carries "DỰ THẢO"); an approved version never is."""
+    return bool(document.has_unpublished_changes or not document.live)
+
+
+def docx_name(content, *, draft: bool = False, on=None) -> DownloadName:
+    """``qt-04-ht-lan-2-2025-03-12.docx``: code, issue and the record's date."""
+    parts = [content.code or vn_labels.QUY_TRINH.lower(), f"lần {content.issue_number}"]
+    if draft:
+        parts.append(vn_labels.DU_THAO.lower())
+    return download_name(*parts, on=on or content.issued_on or content.effective_date)
+
+
+def docx_response(content, *, draft: bool = False, saved_at=None) -> HttpResponse:
+    """A Word download of ``content`` named after its code, issue and date."""
     from .docx.export import export_process_docx_bytes
 
-    name = f"{slugify(code) or 'quy-trinh'}-{suffix}.docx"
-    return file_response(export_process_docx_bytes(content), filename=name, kind=DOCX)
+    data = export_process_docx_bytes(content, draft=draft, saved_at=saved_at)
+    on = timezone.localtime(saved_at).date() if draft and saved_at else None
+    return file_response(data, filename=docx_name(content, draft=draft, on=on), kind=DOCX)
 
 
 class AdminPageView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -159,7 +176,7 @@ class VersionDocxView(VersionMixin, DocumentPageView):
 
     def get(self, request, *args, **kwargs):
         version = self.get_version()
-        return docx_response(version.content, code=self.object.code, suffix=f"lan-{version.issue_number:02d}")
+        return docx_response(version.content)
 
 
 class CurrentDocxView(DocumentPageView):
@@ -169,7 +186,7 @@ class CurrentDocxView(DocumentPageView):
         version = self.object.current_version
         if version is None:
             raise Http404
-        return docx_response(version.content, code=self.object.code, suffix=f"lan-{version.issue_number:02d}")
+        return docx_response(version.content)
 
 
 class DraftDocxView(DocumentPageView):
@@ -180,7 +197,12 @@ class DraftDocxView(DocumentPageView):
 
     def get(self, request, *args, **kwargs):
         draft = self.object.get_latest_revision_as_object()
-        return docx_response(document_content(draft), code=self.object.code, suffix=_("draft"))
+        revision = self.object.latest_revision
+        return docx_response(
+            document_content(draft),
+            draft=is_draft(self.object),
+            saved_at=revision.created_at if revision else None,
+        )
 
 
 class CompareVersionsView(DocumentPageView):

@@ -8,7 +8,7 @@ from django.utils.translation import pgettext
 from qms import docx as vn
 
 from . import labels
-from .common import SMALL, document_language, field_table, filename, grid, person, short_date, signatures
+from .common import SMALL, document_language, field_table, filename, finish, grid, person, short_date, signatures
 
 
 def _header(doc, action) -> None:
@@ -50,6 +50,7 @@ def _source_rows(action) -> list[tuple[str, object]]:
 def build_action_docx(action):
     with document_language():
         doc = vn.new_document()
+        vn.add_page_number_header(doc)
         _header(doc, action)
         vn.add_heading(doc, _("I. Nonconformity") if action.finding_id else _("I. Origin of the action"))
         field_table(doc, _source_rows(action))
@@ -105,8 +106,18 @@ def build_action_docx(action):
                 (_("Verified by"), person(action.verified_by)),
             ],
         )
-        return doc
+        title = labels.PHIEU_YEU_CAU_HDKP if action.finding_id else labels.PHIEU_THEO_DOI_HANH_DONG
+        return finish(
+            doc,
+            "action",
+            action,
+            title=f"{title.capitalize()} {action.number}",
+            subject=action.title,
+            created=action.requested_on,
+            modified=action.updated_at,
+            modified_by=action.verified_by or action.requested_by,
+        )
 
 
-def action_filename(action) -> str:
-    return filename("phieu-hanh-dong-khac-phuc", action.year, action.sequence, action.commune.slug)
+def action_filename(action):
+    return filename("phiếu hành động khắc phục", action.number, action.commune.slug, on=action.requested_on)

@@ -7,12 +7,14 @@ import datetime
 
 from django.conf import settings
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from qms import docx as vn
 from qms.docx.tables import fill_row
+from qms.files.names import DownloadName, download_name
 from qms.people import full_name
+
+from ..models import PlanStatus, ProgrammeStatus, ReviewStatus
 
 SMALL = 11
 LABEL_WIDTHS_MM = (55, 110)
@@ -65,11 +67,13 @@ def field_table(doc, rows: list[tuple[str, object]]):
     return table
 
 
-def grid(doc, headers: list[str], rows: list[list], widths_mm: list[float]):
+def grid(doc, headers: list[str], rows: list[list], widths_mm: list[float], *, date_columns=()):
     """A grid table with a repeated header row, or an "(none)" line when empty."""
     if not rows:
         return vn.add_body_paragraph(doc, _("(none)"), italic=True)
-    return vn.add_table(doc, headers=headers, rows=rows, widths_mm=widths_mm, font_size=SMALL)
+    return vn.add_table(
+        doc, headers=headers, rows=rows, widths_mm=widths_mm, font_size=SMALL, date_columns=tuple(date_columns)
+    )
 
 
 def lines(text: str) -> list[str]:
@@ -83,8 +87,9 @@ def paragraphs(doc, text: str, *, empty: str | None = None) -> None:
 
 
 def signatures(doc, columns: list[tuple[str, str]]):
-    """Borderless table of signature columns: (position, name) each."""
-    width = 165 / len(columns)
+    """Borderless table of signature columns: (position, name) each, kept on
+    one page with what leads into it."""
+    width = vn.body_width_mm(doc) / len(columns)
     table = vn.new_table(doc, 1, len(columns), widths_mm=[width] * len(columns), style=None)
     for cell, (position, name) in zip(table.rows[0].cells, columns, strict=True):
         vn.add_text(cell, position.upper(), bold=True, align="center")
@@ -92,12 +97,42 @@ def signatures(doc, columns: list[tuple[str, str]]):
         for _line in range(4):
             vn.add_text(cell, "")
         vn.add_text(cell, name, bold=True, align="center")
-    return table
+    vn.keep_with_previous(table, count=2)
+    return vn.keep_block_together(table)
 
 
-def filename(*parts) -> str:
-    text = "-".join(str(part) for part in parts if part).replace("đ", "d").replace("Đ", "D")
-    return slugify(text) + ".docx"
+def filename(kind: str, number: str, *parts, on=None) -> DownloadName:
+    """The download name: document kind, its number (or year and sequence), the commune, the record's date."""
+    return download_name(kind, number, *parts, on=on)
+
+
+#: Which documents are drafts ("DỰ THẢO" on every page): the one rule of the audits app.
+#: The corrective-action form is a form, never a draft.
+DRAFT_RULES = {
+    "programme": lambda programme: programme.status != ProgrammeStatus.APPROVED,
+    "plan": lambda plan: plan.status == PlanStatus.DRAFT,
+    "report": lambda plan: plan.status != PlanStatus.COMPLETED,
+    "review": lambda review: review.status != ReviewStatus.HELD,
+    "action": lambda action: False,
+}
+
+
+def is_draft(kind: str, record) -> bool:
+    return DRAFT_RULES[kind](record)
+
+
+def finish(doc, kind: str, record, *, title: str, subject: str = "", created=None, modified=None, modified_by=None):
+    """File properties (the commune's People's Committee as author, the record's dates) and the draft mark."""
+    info = vn.DocumentInfo(
+        title=title,
+        subject=subject,
+        author=record.commune.agency_name,
+        created=created,
+        modified=modified,
+        last_modified_by=person(modified_by) if modified_by else "",
+        draft=is_draft(kind, record),
+    )
+    return vn.finish_document(doc, info)
 
 
 def recipients(*extra: str) -> list[str]:

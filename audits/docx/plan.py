@@ -11,6 +11,7 @@ from .common import (
     document_language,
     field_table,
     filename,
+    finish,
     grid,
     new_administrative_document,
     paragraphs,
@@ -106,6 +107,7 @@ def build_plan_docx(plan):
             ],
             schedule_rows(plan, numbers),
             [9, 40, 28, 24, 24, 18, 22],
+            date_columns=(5,),
         )
         vn.add_heading(doc, _("5. Organisation"))
         vn.add_body_paragraph(
@@ -122,8 +124,16 @@ def build_plan_docx(plan):
             signer_name="",
             recipients=recipients(_("The audit team"), _("The units audited")),
         )
-        return doc
+        return finish(
+            doc,
+            "plan",
+            plan,
+            title=f"{labels.KE_HOACH.capitalize()} {plan.title}",
+            subject=vn.format_document_number(plan.document_number or None, labels.SYMBOL_PLAN),
+            created=plan.created_at,
+        )
 
 
-def plan_filename(plan) -> str:
-    return filename("ke-hoach-danh-gia-noi-bo", plan.programme.year, plan.sequence, plan.commune.slug)
+def plan_filename(plan):
+    number = plan.document_number or f"{plan.programme.year}-{plan.sequence}"
+    return filename("kế hoạch đánh giá nội bộ", number, plan.commune.slug, on=plan.planned_start)

@@ -12,6 +12,7 @@ from .common import (
     document_language,
     field_table,
     filename,
+    finish,
     grid,
     new_administrative_document,
     paragraphs,
@@ -112,8 +113,19 @@ def build_programme_docx(programme):
             signer_name=person(programme.approved_by),
             recipients=recipients(_("The ISO steering committee"), _("The commune's units")),
         )
-        return doc
+        return finish(
+            doc,
+            "programme",
+            programme,
+            title=f"{labels.CHUONG_TRINH.capitalize()} {programme.title}",
+            subject=vn.format_document_number(programme.document_number or None, labels.SYMBOL_PROGRAMME),
+            created=programme.created_at,
+            modified=programme.approved_at,
+            modified_by=programme.approved_by,
+        )
 
 
-def programme_filename(programme) -> str:
-    return filename("chuong-trinh-danh-gia-noi-bo", programme.year, programme.commune.slug)
+def programme_filename(programme):
+    on = programme.approved_at.date() if programme.approved_at else programme.created_at.date()
+    number = programme.document_number or str(programme.year)
+    return filename("chương trình đánh giá nội bộ", number, programme.commune.slug, on=on)

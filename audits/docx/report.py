@@ -16,6 +16,7 @@ from .common import (
     document_language,
     field_table,
     filename,
+    finish,
     grid,
     new_administrative_document,
     paragraphs,
@@ -145,6 +146,7 @@ def build_report_docx(plan):
             ],
             action_rows(findings),
             [16, 12, 45, 24, 18, 22, 28],
+            date_columns=(4,),
         )
         vn.add_heading(doc, _("5. Conclusion"))
         paragraphs(doc, plan.conclusion, empty=_("(not yet concluded)"))
@@ -155,8 +157,17 @@ def build_report_docx(plan):
             signer_name=plan.lead_auditor.name,
             recipients=recipients(_("The Chairperson of the People's Committee"), _("The units audited")),
         )
-        return doc
+        return finish(
+            doc,
+            "report",
+            plan,
+            title=f"{labels.BAO_CAO.capitalize()} " + _("Results of %(audit)s") % {"audit": plan.title},
+            subject=vn.format_document_number(plan.report_number or None, labels.SYMBOL_REPORT),
+            created=plan.completed_on or plan.created_at,
+        )
 
 
-def report_filename(plan) -> str:
-    return filename("bao-cao-danh-gia-noi-bo", plan.programme.year, plan.sequence, plan.commune.slug)
+def report_filename(plan):
+    number = plan.report_number or f"{plan.programme.year}-{plan.sequence}"
+    on = plan.completed_on or plan.planned_end
+    return filename("báo cáo đánh giá nội bộ", number, plan.commune.slug, on=on)

@@ -13,6 +13,7 @@ from .common import (
     document_language,
     field_table,
     filename,
+    finish,
     grid,
     lines,
     new_administrative_document,
@@ -187,8 +188,19 @@ def build_review_docx(review):
         vn.add_heading(doc, _("III. Conclusions"))
         paragraphs(doc, review.conclusions, empty=_("(not yet concluded)"))
         signatures(doc, [(labels.THU_KY, person(review.secretary)), (labels.CHU_TRI, person(review.chair))])
-        return doc
+        return finish(
+            doc,
+            "review",
+            review,
+            title=f"{labels.BIEN_BAN.capitalize()} {review.title}",
+            subject=vn.format_document_number(review.document_number or None, labels.SYMBOL_MINUTES),
+            created=review.planned_on,
+            modified=review.held_on,
+            modified_by=review.secretary,
+        )
 
 
-def review_filename(review) -> str:
-    return filename("bien-ban-xem-xet-cua-lanh-dao", review.year, review.commune.slug)
+def review_filename(review):
+    number = review.document_number or str(review.year)
+    on = review.held_on or review.planned_on
+    return filename("biên bản xem xét của lãnh đạo", number, review.commune.slug, on=on)

@@ -7,11 +7,14 @@ page 2. :mod:`processes.docx.importer` reads the result back unchanged.
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from docx.document import Document
 from docx.enum.text import WD_BREAK
 from docx.shared import Pt
 
 from qms.docx import (
+    DocumentInfo,
     add_approval_block,
     add_body_paragraph,
     add_change_table,
@@ -20,6 +23,7 @@ from qms.docx import (
     add_process_header,
     add_table,
     add_text,
+    finish_document,
     format_short_date,
     new_document,
     to_bytes,
@@ -116,8 +120,29 @@ def _page_break(doc: Document) -> None:
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
-def build_process_docx(content: ProcessContent) -> Document:
-    """The Word document of ``content`` (no database access)."""
+def document_info(content: ProcessContent, *, draft: bool = False, saved_at: date | datetime | None = None):
+    """File properties: the quy trình's name and code, the agency as author,
+    created on its issue date and modified on its approval (``saved_at`` when
+    the content has no date yet, e.g. a draft)."""
+    created = content.issued_on or content.drafted.signed_on or content.effective_date or saved_at
+    modified = content.approved.signed_on or content.effective_date or saved_at or created
+    subject = f"{content.code} – {vn.LAN_BAN_HANH} {two_digits(content.issue_number)}"
+    return DocumentInfo(
+        title=f"{vn.QUY_TRINH.capitalize()} {content.title}".strip(),
+        subject=subject,
+        author=content.agency,
+        created=created,
+        modified=modified,
+        last_modified_by=content.approved.name or content.drafted.name,
+        draft=draft,
+    )
+
+
+def build_process_docx(
+    content: ProcessContent, *, draft: bool = False, saved_at: date | datetime | None = None
+) -> Document:
+    """The Word document of ``content`` (no database access); ``draft`` marks
+    every page "DỰ THẢO" (a quy trình not yet approved)."""
     doc = new_document()
     add_process_header(
         doc,
@@ -134,13 +159,17 @@ def build_process_docx(content: ProcessContent) -> Document:
         reviewed=_person(content.reviewed),
         approved=_person(content.approved),
     )
-    add_text(doc, vn.THEO_DOI_SUA_DOI, bold=True, align="center", space_before=GAP, space_after=Pt(6))
+    add_text(
+        doc, vn.THEO_DOI_SUA_DOI, bold=True, align="center", space_before=GAP, space_after=Pt(6), keep_with_next=True
+    )
     add_change_table(doc, _change_rows(content))
     _page_break(doc)
     for section in layout.SECTIONS:
         _add_section(doc, section, content)
-    return doc
+    return finish_document(doc, document_info(content, draft=draft, saved_at=saved_at))
 
 
-def export_process_docx_bytes(content: ProcessContent) -> bytes:
-    return to_bytes(build_process_docx(content))
+def export_process_docx_bytes(
+    content: ProcessContent, *, draft: bool = False, saved_at: date | datetime | None = None
+) -> bytes:
+    return to_bytes(build_process_docx(content, draft=draft, saved_at=saved_at))

@@ -148,6 +148,12 @@ def _recipients(commune) -> list[str]:
     return recipients
 
 
+def decision_is_draft(*, number, signed_on) -> bool:
+    """The one rule of this app: an announcement decision is a draft ("DỰ THẢO"
+    on every page) until it has its number and signing date, i.e. is issued."""
+    return not (number and signed_on)
+
+
 def _start(*, agency: str, parent_agency: str | None, number, symbol: str, place: str, when: date | None):
     doc = qd.new_document()
     qd.add_page_number_header(doc)
@@ -206,7 +212,15 @@ def build_announcement_decision(
         signer_name=signer_name,
         recipients=_recipients(commune),
     )
-    return doc
+    info = qd.DocumentInfo(
+        title=f"{labels.QUYET_DINH.capitalize()} {SUBJECT_REANNOUNCE if replaces else SUBJECT_ANNOUNCE}",
+        subject=qd.format_document_number(number, SYMBOL_DECISION),
+        author=commune.agency_name,
+        created=signed_on,
+        last_modified_by=signer_name,
+        draft=decision_is_draft(number=number, signed_on=signed_on),
+    )
+    return qd.finish_document(doc, info)
 
 
 # -- yearly report -----------------------------------------------------------------------------------------
@@ -324,4 +338,10 @@ def _yearly_report(report: ProgressReport, year: int, report_date: date | None):
         signer_name="",
         recipients=[DOST.format(province=_in_text(province.full_name)), labels.LUU_VT],
     )
-    return doc
+    info = qd.DocumentInfo(
+        title=f"{labels.BAO_CAO.capitalize()} {REPORT_SUBJECT.format(year=year)}",
+        subject=f"{labels.SO} …/{SYMBOL_REPORT}",
+        author=f"{labels.UY_BAN_NHAN_DAN} {unit.full_name}",
+        created=report_date or report.as_of,
+    )
+    return qd.finish_document(doc, info)

@@ -23,13 +23,14 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from qms import docx as qd
+from qms.files.names import download_name
 from qms.files.policy import DOCX, XLSX
 from qms.files.serving import file_response, offers_pdf
 from qms.units.models import AdministrativeUnit, Commune, Era, Level
 from qms.units.services import user_roles
 
 from . import access, services, sources
-from .docx import build_announcement_decision, build_yearly_report
+from .docx import SYMBOL_DECISION, build_announcement_decision, build_yearly_report, decision_is_draft
 from .exports import progress_workbook
 from .forms import (
     AnnouncementForm,
@@ -224,8 +225,10 @@ def report_docx(request):
         year = int(request.GET.get("year") or report.as_of.year)
     except ValueError:
         raise Http404 from None
-    document = build_yearly_report(report=report, year=year, report_date=timezone.localdate())
-    return file_response(qd.to_bytes(document), filename=f"bao-cao-iso-{unit.era}-{unit.code}-{year}.docx", kind=DOCX)
+    today = timezone.localdate()
+    document = build_yearly_report(report=report, year=year, report_date=today)
+    name = download_name("báo cáo ISO", unit.era, unit.code, f"năm {year}", on=today)
+    return file_response(qd.to_bytes(document), filename=name, kind=DOCX)
 
 
 # -- commune record ---------------------------------------------------------------------------------------------
@@ -465,14 +468,21 @@ def decision_draft(request, pk: int):
     if not scope:
         messages.error(request, _("No process document of this commune is in force: the decision would have no scope."))
         return redirect("certification:commune", commune.pk)
+    number, signed_on = values.get("number") or None, values.get("signed_on")
     document = build_announcement_decision(
         commune=commune,
         scope=scope,
-        number=values.get("number") or None,
-        signed_on=values.get("signed_on"),
+        number=number,
+        signed_on=signed_on,
         signer_name=values.get("signer_name") or "",
         replaces=Announcement.objects.filter(commune=commune).first(),
     )
-    return file_response(
-        qd.to_bytes(document), filename=f"quyet-dinh-cong-bo-{commune.unit.era}-{commune.unit.code}.docx", kind=DOCX
+    name = download_name(
+        "quyết định công bố",
+        qd.format_document_number(number, SYMBOL_DECISION).removeprefix(qd.labels.SO).strip() if number else "",
+        qd.labels.DU_THAO.lower() if decision_is_draft(number=number, signed_on=signed_on) else "",
+        commune.unit.era,
+        commune.unit.code,
+        on=signed_on,
     )
+    return file_response(qd.to_bytes(document), filename=name, kind=DOCX)

@@ -19,6 +19,18 @@ from .blocks import (
     format_legal_ground,
     format_recipients,
 )
+from .frame import (
+    DocumentInfo,
+    add_draft_mark,
+    column_minimum_mm,
+    date_column_mm,
+    finish_document,
+    fit_columns,
+    has_draft_mark,
+    keep_block_together,
+    keep_with_previous,
+    set_core_properties,
+)
 from .page import (
     add_page_number_header,
     add_page_x_of_y,
@@ -41,6 +53,16 @@ from .text import (
 
 __all__ = [
     "labels",
+    "DocumentInfo",
+    "add_draft_mark",
+    "column_minimum_mm",
+    "date_column_mm",
+    "finish_document",
+    "fit_columns",
+    "has_draft_mark",
+    "keep_block_together",
+    "keep_with_previous",
+    "set_core_properties",
     "add_approval_block",
     "add_body_paragraph",
     "add_change_table",

@@ -11,6 +11,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from . import labels
+from .frame import fit_font_size, keep_block_together, keep_with_previous
 from .page import body_width_mm, heading_style, story_parts
 from .tables import add_table, keep_row_together, new_table, set_row_height, set_vertical_alignment
 from .text import (
@@ -60,11 +61,19 @@ def _centred(container, text: str, **fmt) -> Paragraph:
 # -- NĐ 30 blocks -------------------------------------------------------------------
 
 
+#: NĐ 30 allows the agency block and the number line down to these sizes.
+MIN_SIZE_HEADER = 11
+MIN_SIZE_NUMBER = 12
+
+
 def _agency_cell(cell, agency: str, parent_agency: str | None, width_mm: float) -> None:
+    room = width_mm - CELL_PADDING_MM
+    lines = [parent_agency.upper()] if parent_agency else []
+    size = fit_font_size([*lines, agency.upper()], room, SIZE_HEADER, min_size=MIN_SIZE_HEADER, bold=True)
     if parent_agency:
-        _centred(cell, parent_agency.upper(), size=SIZE_HEADER)
-    _centred(cell, agency.upper(), bold=True, size=SIZE_HEADER)
-    _rule_under(cell, agency.upper(), SIZE_HEADER, width_mm - CELL_PADDING_MM, ratio=SHORT_LINE_RATIO)
+        _centred(cell, parent_agency.upper(), size=size)
+    _centred(cell, agency.upper(), bold=True, size=size)
+    _rule_under(cell, agency.upper(), size, room, ratio=SHORT_LINE_RATIO)
 
 
 def _national_cell(cell, width_mm: float) -> None:
@@ -94,7 +103,8 @@ def add_national_header(
     _national_cell(national_cell, right_mm)
     number_cell, date_cell = bottom.cells
     if number_line:
-        _centred(number_cell, number_line, size=SIZE_BODY, space_before=Pt(6))
+        size = fit_font_size([number_line], left_mm - CELL_PADDING_MM, SIZE_BODY, min_size=MIN_SIZE_NUMBER)
+        _centred(number_cell, number_line, size=size, space_before=Pt(6))
     date_line = format_vn_date(doc_date, place=place, year=year)
     _centred(date_cell, date_line, italic=True, size=SIZE_BODY, space_before=Pt(6))
     return table
@@ -175,7 +185,8 @@ def add_signature_block(
     recipients: list[str] | None = None,
 ) -> Table:
     """Borderless table: "Nơi nhận:" list (left; omitted when ``recipients`` is
-    None) | authority, position, room to sign, signer name (right)."""
+    None) | authority, position, room to sign, signer name (right). Kept on
+    one page with the paragraph before it."""
     table = new_table(doc, 1, 2, widths_mm=SIGNATURE_WIDTHS_MM, style=None)
     row = keep_row_together(table.rows[0])
     left, right = row.cells
@@ -188,7 +199,8 @@ def add_signature_block(
             _centred(right, line.upper(), bold=True, size=SIZE_BODY)
     add_blank_lines(right, SIGNATURE_BLANK_LINES, size=SIZE_BODY)
     _centred(right, signer_name or "", bold=True, size=SIZE_BODY)
-    return table
+    keep_with_previous(table)
+    return keep_block_together(table)
 
 
 # -- ISO quy trình blocks ----------------------------------------------------------------
@@ -200,7 +212,9 @@ def _process_header_table(part, *, agency, title, code, issue_number, effective_
     cells = keep_row_together(table.rows[0]).cells
     set_vertical_alignment(cells)
     left, middle, right = cells
-    _centred(left, agency.upper(), bold=True, size=SIZE_HEADER)
+    room = PROCESS_HEADER_WIDTHS_MM[0] - CELL_PADDING_MM
+    size = fit_font_size([agency.upper()], room, SIZE_HEADER, min_size=MIN_SIZE_HEADER, bold=True)
+    _centred(left, agency.upper(), bold=True, size=size)
     _centred(middle, labels.QUY_TRINH, bold=True, size=SIZE_BODY)
     _centred(middle, title.upper(), bold=True, size=SIZE_BODY)
     for label, value in (
@@ -251,7 +265,8 @@ def add_approval_block(doc: Document, *, drafted: dict, reviewed: dict, approved
         first_column_bold=True,
     )
     set_row_height(table.rows[2], SIGNATURE_ROW_MM)
-    return table
+    keep_with_previous(table)
+    return keep_block_together(table)
 
 
 def change_table_row(index: int, row: dict) -> list[str]:

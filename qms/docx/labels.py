@@ -25,6 +25,9 @@ NAM_WORD = "năm"
 #: What stands for an unknown day / month / number in a form left to fill in.
 BLANK = " " * 5
 
+#: The mark of a document not yet approved or signed.
+DU_THAO = "DỰ THẢO"
+
 # -- Tên loại văn bản ---------------------------------------------------------
 QUYET_DINH = "QUYẾT ĐỊNH"
 BAO_CAO = "BÁO CÁO"

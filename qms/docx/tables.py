@@ -14,8 +14,9 @@ from docx.shared import Mm
 from docx.table import Table, _Cell, _Row
 
 from . import labels
+from .frame import column_minimum_mm, date_column_mm, fit_columns
 from .page import body_width_mm
-from .text import add_text
+from .text import SIZE_BODY, add_text
 
 #: A4 width minus the NĐ 30 left/right margins (210 - 30 - 15).
 DEFAULT_TEXT_WIDTH_MM = 165
@@ -108,7 +109,8 @@ def _text_width_mm(container) -> float:
 
 
 def new_table(container, rows: int, cols: int, *, widths_mm, style: str | None = labels.TABLE_STYLE) -> Table:
-    """An empty ``rows`` x ``cols`` table with fixed column widths in mm, centred.
+    """An empty ``rows`` x ``cols`` table with fixed column widths in mm, centred;
+    no row splits across pages.
 
     ``container`` is the document, a header/footer or a cell. ``style=None``
     gives a layout table without borders."""
@@ -125,6 +127,8 @@ def new_table(container, rows: int, cols: int, *, widths_mm, style: str | None =
         set_table_borders(table, "none")
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    for row in table.rows:
+        keep_row_together(row)
     return set_column_widths(table, widths_mm)
 
 
@@ -154,12 +158,23 @@ def add_table(
     header_bold=True,
     column_align: list[str | None] | None = None,
     first_column_bold: bool = False,
+    date_columns: tuple[int, ...] = (),
 ) -> Table:
     """A "Table Grid" table: header row bold, centred and repeated on every
     page; then ``rows`` (values are str()-ed, None -> empty). Widths in mm
-    (default: equal split of the text width)."""
+    (default: equal split of the text width) are fitted to the text width,
+    each column wide enough that no word in it (a date, a code) breaks."""
     cols = len(headers)
+    total_mm = _text_width_mm(doc) if isinstance(doc, Document) else sum(widths_mm or [])
     widths_mm = widths_mm or [_text_width_mm(doc) / cols] * cols
+    size = font_size or SIZE_BODY
+    minimums = [
+        column_minimum_mm([headers[i], *(row[i] for row in rows if i < len(row) and row[i] is not None)], size)
+        for i in range(cols)
+    ]
+    for index in date_columns:
+        minimums[index] = max(minimums[index], date_column_mm(size))
+    widths_mm = fit_columns(widths_mm, total_mm=total_mm or sum(widths_mm), minimums_mm=minimums)
     table = new_table(doc, len(rows) + 1, cols, widths_mm=widths_mm)
     table_rows = iter(table.rows)
     header_row = mark_header_row(next(table_rows))

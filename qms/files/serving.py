@@ -9,6 +9,7 @@ has a public URL.
 from __future__ import annotations
 
 from functools import wraps
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -17,21 +18,38 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.text import slugify
 from django.views import View
 from django_sendfile import sendfile
 
 from qms import permissions
 from qms.docx.pdf import PdfConversionError, docx_to_pdf
 
+from .names import DownloadName, ascii_slug
 from .policy import DOCX, PDF, Kind, detect_kind
 
 OCTET_STREAM = "application/octet-stream"
 
 
-def file_response(content: bytes, *, filename: str, kind: Kind) -> HttpResponse:
-    """A generated file (``DOCX``, ``XLSX``, ``PDF`` of ``qms.files.policy``) downloaded as ``filename``."""
+def attachment_header(filename: str | DownloadName) -> str:
+    """RFC 6266: ``attachment; filename="ascii"``, plus ``filename*=utf-8''…``
+    (RFC 5987) when the name has a Vietnamese spelling."""
+    if isinstance(filename, str):
+        stem, dot, ext = filename.rpartition(".")
+        if filename.isascii():
+            return content_disposition_header(True, filename)
+        filename = DownloadName(ascii=f"{ascii_slug(stem) or slugify(ext)}{dot}{ext}", display=filename)
+    header = content_disposition_header(True, filename.ascii)
+    if filename.display != filename.ascii:
+        header += f"; filename*=utf-8''{quote(filename.display)}"
+    return header
+
+
+def file_response(content: bytes, *, filename: str | DownloadName, kind: Kind) -> HttpResponse:
+    """A generated file (``DOCX``, ``XLSX``, ``PDF`` of ``qms.files.policy``) downloaded as ``filename``
+    (a :class:`~qms.files.names.DownloadName` or a plain name)."""
     response = HttpResponse(content, content_type=kind.mime)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = attachment_header(filename)
     response.download_kind = kind
     response.download_name = filename
     return response
@@ -44,6 +62,13 @@ FORMAT_PARAM = "format"
 def pdf_url(url: str) -> str:
     """The PDF download beside the Word download at ``url``."""
     return f"{url}{'&' if '?' in url else '?'}{FORMAT_PARAM}=pdf"
+
+
+def _as_pdf(name: str | DownloadName) -> str | DownloadName:
+    """The Word file's name with the PDF extension."""
+    if isinstance(name, DownloadName):
+        return DownloadName(ascii=_as_pdf(name.ascii), display=_as_pdf(name.display))
+    return f"{name.removesuffix(f'.{DOCX.extension}')}.{PDF.extension}"
 
 
 def offers_pdf(view):
@@ -67,8 +92,7 @@ def offers_pdf(view):
             back = request.headers.get("referer", "")
             safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure())
             return HttpResponseRedirect(back if back and safe else reverse("wagtailadmin_home"))
-        stem = response.download_name.removesuffix(f".{DOCX.extension}")
-        return file_response(content, filename=f"{stem}.{PDF.extension}", kind=PDF)
+        return file_response(content, filename=_as_pdf(response.download_name), kind=PDF)
 
     return wrapped
 

@@ -3,13 +3,17 @@
 import datetime
 
 import pytest
+from django.urls import reverse
+from docx.oxml.ns import qn
 
 from audits import docx as audit_docx
 from audits import services
 from audits.models import DecisionTopic
-from qms.docx import document_text, open_document, to_bytes
+from qms.docx import date_column_mm, document_text, has_draft_mark, open_document, to_bytes
+from qms.docx.page import story_parts
+from qms.docx.text import field_instructions
 
-from .builders import completed_audit
+from .builders import completed_audit, make_audit
 
 
 def _read(doc):
@@ -174,3 +178,110 @@ def test_management_review_minutes(world, audited):
         "Có thể nhắc hạn tự động qua phần mềm một cửa.",
     ):
         assert expected in text, expected
+
+
+# -- the frame: properties, draft mark, keep-together, widths, page numbers, file names -----------------------
+
+
+def _closing_block(doc):
+    """The last table of the body: the signature block."""
+    return doc.tables[-1]
+
+
+def _keep_flags(table):
+    paragraphs = [p for row in table.rows for cell in row.cells for p in cell.paragraphs]
+    return [p.paragraph_format.keep_together for p in paragraphs], [
+        p.paragraph_format.keep_with_next for p in paragraphs
+    ]
+
+
+@pytest.mark.django_db
+def test_a_draft_audit_report_is_marked_and_the_completed_one_is_not(world):
+    plan = make_audit(world)
+    doc, text = _read(audit_docx.build_report_docx(plan))
+    assert has_draft_mark(doc) and "DỰ THẢO" in text
+    assert all(
+        "DỰ THẢO" in "".join(p.text for p in part.paragraphs[:1]) for part in story_parts(doc.sections[0], "header")
+    )
+    doc, _text = _read(audit_docx.build_plan_docx(plan))
+    assert has_draft_mark(doc)
+
+
+@pytest.mark.django_db
+def test_every_audit_document_has_the_commune_s_properties_and_no_draft_mark_once_approved(world, audited):
+    plan, major, _minor = audited
+    services.approve_programme(acting_user=world.leader_a, programme=plan.programme)
+    plan.programme.refresh_from_db()
+    action = major.corrective_action
+    action.refresh_from_db()
+    built = {
+        "report": audit_docx.build_report_docx(plan),
+        "plan": audit_docx.build_plan_docx(plan),
+        "programme": audit_docx.build_programme_docx(plan.programme),
+        "action": audit_docx.build_action_docx(action),
+    }
+    for kind, document in built.items():
+        doc, _text = _read(document)
+        props = doc.core_properties
+        assert props.author == plan.commune.agency_name, kind
+        assert props.language == "vi-VN" and props.comments == "" and props.title, kind
+        assert props.created.year == 2026 or props.created.date() >= datetime.date(2026, 1, 1), kind
+        assert not has_draft_mark(doc), kind
+    report = open_document(to_bytes(built["report"])).core_properties
+    assert report.created.date() == plan.completed_on
+    assert open_document(to_bytes(built["action"])).core_properties.created.date() == action.requested_on
+
+
+@pytest.mark.django_db
+def test_rows_never_split_and_the_closing_block_stays_together(world, audited):
+    plan, major, _minor = audited
+    action = major.corrective_action
+    for document in (audit_docx.build_report_docx(plan), audit_docx.build_action_docx(action)):
+        doc, _text = _read(document)
+        for table in doc.tables:
+            for row in table.rows:
+                assert row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+        keep_together, keep_with_next = _keep_flags(_closing_block(doc))
+        assert all(keep_together) and all(keep_with_next[:-1])
+        before = _closing_block(doc)._tbl.getprevious()
+        assert before.tag == qn("w:p") and before.pPr is not None and before.pPr.keepNext is not None
+
+
+@pytest.mark.django_db
+def test_tables_fit_the_body_width_and_dates_never_wrap(world, audited):
+    plan, _major, _minor = audited
+    doc, _text = _read(audit_docx.build_report_docx(plan))
+    date_width = date_column_mm(11)
+    headers = {tuple(c.text for c in t.rows[0].cells): t for t in doc.tables}
+    actions = next(t for h, t in headers.items() if "Hạn xử lý" in h or "Thời hạn" in h or "Hạn" in " ".join(h))
+    for table in doc.tables[1:]:
+        widths = [column.width.mm for column in table.columns]
+        assert sum(widths) == pytest.approx(165, abs=0.5)
+    due = [i for i, cell in enumerate(actions.rows[0].cells) if "hạn" in cell.text.lower()][0]
+    assert actions.columns[due].width.mm >= date_width
+    schedule_doc, _ = _read(audit_docx.build_plan_docx(plan))
+    schedule = next(t for t in schedule_doc.tables if t.rows[0].cells[0].text == "STT" and len(t.columns) == 7)
+    assert schedule.columns[5].width.mm >= date_width
+
+
+@pytest.mark.django_db
+def test_the_corrective_action_form_numbers_its_pages_from_page_two(world, audited):
+    _plan, major, _minor = audited
+    doc, _text = _read(audit_docx.build_action_docx(major.corrective_action))
+    section = doc.sections[0]
+    assert section.different_first_page_header_footer
+    assert "PAGE" in field_instructions(section.header._element)
+    assert "PAGE" not in field_instructions(section.first_page_header._element)
+
+
+@pytest.mark.django_db
+def test_audit_downloads_carry_number_and_date_with_the_vietnamese_name(client, world, audited):
+    plan, major, _minor = audited
+    client.force_login(world.iso_a)
+    response = client.get(reverse("audits_admin:report_docx", args=[plan.pk]))
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="bao-cao-danh-gia-noi-bo-')
+    assert plan.completed_on.isoformat() + '.docx"' in disposition
+    assert "filename*=utf-8''b%C3%A1o%20c%C3%A1o" in disposition
+    response = client.get(reverse("audits_admin:action_docx", args=[major.corrective_action.pk]))
+    assert f"-{major.corrective_action.requested_on.isoformat()}.docx" in response["Content-Disposition"]

@@ -7,10 +7,13 @@ import docx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
 
 from processes.docx.importer import parse_process_docx
 from processes.models import ProcessDocument
 from qms.audit_log import entries_for
+from qms.docx import has_draft_mark
 
 from .helpers import approve_directly, effective_with_draft, start_document, url
 
@@ -108,7 +111,14 @@ def test_every_version_downloads_as_word_and_reads_back(client, world, khai_sinh
     first = client.get(url("version_docx", document.pk, 1))
     second = client.get(url("version_docx", document.pk, 2))
     assert first["Content-Type"] == DOCX_MIME and "attachment" in first["Content-Disposition"]
-    assert "lan-01" in first["Content-Disposition"] and "lan-02" in second["Content-Disposition"]
+    code = document.code.lower().replace("/", "-").replace(".", "-")
+    for response, issue in ((first, 1), (second, 2)):
+        version = document.versions.get(issue_number=issue)
+        ascii_name = f'filename="{code}-lan-{issue}-{version.issued_on.isoformat()}.docx"'
+        assert ascii_name in response["Content-Disposition"]
+        assert (
+            "filename*=utf-8''" in response["Content-Disposition"] and "l%E1%BA%A7n" in response["Content-Disposition"]
+        )
     one, two = parse_process_docx(first.content), parse_process_docx(second.content)
     assert (one.issue_number, two.issue_number) == (1, 2)
     assert one.purpose != "Mục đích lần hai" and two.purpose == "Mục đích lần hai"
@@ -132,6 +142,29 @@ def test_draft_downloads_for_the_officer(client, world, khai_sinh):
     client.force_login(world.iso_a)
     response = client.get(url("draft_docx", document.pk))
     assert parse_process_docx(response.content).title == document.title
+    word = docx.Document(BytesIO(response.content))
+    assert has_draft_mark(word)
+    mark = next(p for p in word.sections[0].header.paragraphs if "DỰ THẢO" in p.text)
+    assert mark.runs[0].bold and mark.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert mark.runs[0]._r.rPr.find(qn("w:bdr")) is not None  # boxed
+    assert "-du-thao-" in response["Content-Disposition"]
+    props = word.core_properties
+    assert props.author == world.commune_a.agency_name and props.language == "vi-VN"
+    assert props.created.year >= 2026 and props.title == f"Quy trình {document.title}"
+
+
+def test_an_approved_version_has_no_draft_mark_and_the_record_s_properties(client, world, khai_sinh):
+    document = approve_directly(start_document(world, khai_sinh), world.iso_a, world.leader_a)
+    client.force_login(world.iso_a)
+    version = document.current_version
+    for response in (client.get(url("version_docx", document.pk, 1)), client.get(url("draft_docx", document.pk))):
+        word = docx.Document(BytesIO(response.content))
+        assert not has_draft_mark(word)
+        assert "DỰ THẢO" not in "\n".join(p.text for p in word.sections[0].header.paragraphs)
+    props = docx.Document(BytesIO(client.get(url("version_docx", document.pk, 1)).content)).core_properties
+    assert props.author == world.commune_a.agency_name != "python-docx"
+    assert props.created.date() == version.issued_on and props.subject.startswith(document.code)
+    assert props.last_modified_by and props.comments == ""
 
 
 # -- management commands ----------------------------------------------------------------------------
