@@ -29,7 +29,7 @@ from qms.files.serving import file_response
 
 from . import selectors, services
 from .compare import CONTENT_FIELDS, diff_contents, differences_from_json
-from .content import document_content
+from .content import dated_content, document_content
 from .forms import AdoptForm, CompareForm, DocxUploadForm, StartForm, WithdrawForm
 from .library import library_oversight_unit_ids, library_view_unit_ids
 from .models import ProcessDocument
@@ -158,7 +158,8 @@ class VersionDocxView(VersionMixin, DocumentPageView):
 
     def get(self, request, *args, **kwargs):
         version = self.get_version()
-        return docx_response(version.content, code=self.object.code, suffix=f"lan-{version.issue_number:02d}")
+        content = dated_content(self.object, version.content)
+        return docx_response(content, code=self.object.code, suffix=f"lan-{version.issue_number:02d}")
 
 
 class CurrentDocxView(DocumentPageView):
@@ -168,7 +169,8 @@ class CurrentDocxView(DocumentPageView):
         version = self.object.current_version
         if version is None:
             raise Http404
-        return docx_response(version.content, code=self.object.code, suffix=f"lan-{version.issue_number:02d}")
+        content = dated_content(self.object, version.content)
+        return docx_response(content, code=self.object.code, suffix=f"lan-{version.issue_number:02d}")
 
 
 class DraftDocxView(DocumentPageView):
@@ -179,7 +181,8 @@ class DraftDocxView(DocumentPageView):
 
     def get(self, request, *args, **kwargs):
         draft = self.object.get_latest_revision_as_object()
-        return docx_response(document_content(draft), code=self.object.code, suffix=_("draft"))
+        content = dated_content(self.object, document_content(draft))
+        return docx_response(content, code=self.object.code, suffix=_("draft"))
 
 
 class CompareVersionsView(DocumentPageView):

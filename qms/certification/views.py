@@ -223,7 +223,7 @@ def report_docx(request):
         year = int(request.GET.get("year") or report.as_of.year)
     except ValueError:
         raise Http404 from None
-    document = build_yearly_report(report=report, year=year, report_date=timezone.localdate())
+    document = build_yearly_report(report=report, year=year)
     return file_response(qd.to_bytes(document), filename=f"bao-cao-iso-{unit.era}-{unit.code}-{year}.docx", kind=DOCX)
 
 
