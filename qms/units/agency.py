@@ -25,7 +25,6 @@ from .models import AdministrativeUnit, Commune, Era, Level
 #: The two-tier local government (no districts) starts on this day.
 REFORM_DATE = date(2025, 7, 1)
 UBND = "ỦY BAN NHÂN DÂN"
-SO_KHCN = "SỞ KHOA HỌC VÀ CÔNG NGHỆ"
 
 
 def era_on(day: date | None, default: str = Era.Y2025) -> str:
@@ -164,17 +163,5 @@ def unit_agency(unit: AdministrativeUnit, day: date | None = None) -> Agency:
         unit=unit,
         era=unit.era,
         district=district,
-        province=province,
-    )
-
-
-def province_department(province: AdministrativeUnit) -> Agency:
-    """The province's Department of Science and Technology (Sở KH&CN), under the UBND tỉnh."""
-    return Agency(
-        name=SO_KHCN,
-        parent=committee_name(province),
-        place=province.name,
-        unit=province,
-        era=province.era,
         province=province,
     )
