@@ -92,6 +92,12 @@ def document_content(document) -> ProcessContent:
     return content
 
 
+def dated_content(document, content: ProcessContent) -> ProcessContent:
+    """``content`` as its Word file prints it: issued by the body of its own issue date."""
+    day = content.issued_on or content.effective_date
+    return dataclasses.replace(content, agency=document.agency_on(day) or content.agency)
+
+
 def revision_content(revision) -> ProcessContent:
     return document_content(revision.as_object())
 

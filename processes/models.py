@@ -377,6 +377,16 @@ class ProcessDocument(
             return f"ỦY BAN NHÂN DÂN {self.owner_unit.full_name}".upper()
         return ""
 
+    def agency_on(self, day) -> str:
+        """The issuing body of an issue dated ``day``: the commune (or library unit) of that date."""
+        from qms.units.agency import commune_agency, unit_agency
+
+        if self.commune_id:
+            return commune_agency(self.commune, day).name
+        if self.owner_unit_id:
+            return unit_agency(self.owner_unit, day).name
+        return ""
+
     @property
     def owner_label(self) -> str:
         return str(self.commune if self.commune_id else self.owner_unit)

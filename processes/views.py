@@ -32,7 +32,7 @@ from qms.files.serving import file_response, pdf_url
 
 from . import selectors, services
 from .compare import CONTENT_FIELDS, diff_contents, differences_from_json
-from .content import document_content
+from .content import dated_content, document_content
 from .forms import AdoptForm, CompareForm, DocxUploadForm, StartForm, WithdrawForm
 from .library import library_oversight_unit_ids, library_view_unit_ids
 from .models import ProcessDocument
@@ -176,7 +176,7 @@ class VersionDocxView(VersionMixin, DocumentPageView):
 
     def get(self, request, *args, **kwargs):
         version = self.get_version()
-        return docx_response(version.content)
+        return docx_response(dated_content(self.object, version.content))
 
 
 class CurrentDocxView(DocumentPageView):
@@ -186,7 +186,7 @@ class CurrentDocxView(DocumentPageView):
         version = self.object.current_version
         if version is None:
             raise Http404
-        return docx_response(version.content)
+        return docx_response(dated_content(self.object, version.content))
 
 
 class DraftDocxView(DocumentPageView):
@@ -199,7 +199,7 @@ class DraftDocxView(DocumentPageView):
         draft = self.object.get_latest_revision_as_object()
         revision = self.object.latest_revision
         return docx_response(
-            document_content(draft),
+            dated_content(self.object, document_content(draft)),
             draft=is_draft(self.object),
             saved_at=revision.created_at if revision else None,
         )

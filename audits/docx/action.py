@@ -8,14 +8,22 @@ from django.utils.translation import pgettext
 from qms import docx as vn
 
 from . import labels
-from .common import SMALL, document_language, field_table, filename, finish, grid, person, short_date, signatures
+from .common import (
+    SMALL,
+    add_agency_lines,
+    document_language,
+    field_table,
+    filename,
+    finish,
+    grid,
+    person,
+    short_date,
+    signatures,
+)
 
 
 def _header(doc, action) -> None:
-    commune = action.commune
-    if commune.parent_agency_name:
-        vn.add_text(doc, commune.parent_agency_name.upper(), align="center", size=12)
-    vn.add_text(doc, commune.agency_name.upper(), bold=True, align="center", size=12)
+    add_agency_lines(doc, action.commune, action.requested_on)
     title = labels.PHIEU_YEU_CAU_HDKP if action.finding_id else labels.PHIEU_THEO_DOI_HANH_DONG
     vn.add_document_title(doc, doc_type=title, subject=_("No. %(number)s") % {"number": action.number})
 

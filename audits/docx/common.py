@@ -13,6 +13,7 @@ from qms import docx as vn
 from qms.docx.tables import fill_row
 from qms.files.names import DownloadName, download_name
 from qms.people import full_name
+from qms.units.agency import commune_agency
 
 from ..models import PlanStatus, ProgrammeStatus, ReviewStatus
 
@@ -41,22 +42,42 @@ def document_language():
 
 
 def new_administrative_document(
-    *, commune, number: str, symbol: str, doc_date: datetime.date | None, year: int, doc_type: str, subject: str
+    *,
+    commune,
+    number: str,
+    symbol: str,
+    doc_date: datetime.date | None,
+    year: int,
+    doc_type: str,
+    subject: str,
+    record_date: datetime.date | None = None,
 ):
-    """A document issued by the commune's People's Committee: page numbers, the NĐ 30/2020 header and the title."""
+    """A document issued by the commune's People's Committee: page numbers, the NĐ 30/2020 header and the title.
+
+    The issuing body, its parent and the place are those of ``doc_date`` (else of ``record_date``,
+    the day the record is about): see :func:`qms.units.agency.commune_agency`."""
+    agency = commune_agency(commune, doc_date or record_date)
     doc = vn.new_document()
     vn.add_page_number_header(doc)
     vn.add_national_header(
         doc,
-        agency=commune.agency_name,
-        parent_agency=commune.parent_agency_name or None,
+        agency=agency.name,
+        parent_agency=agency.parent or None,
         number_line=vn.format_document_number(number or None, symbol),
-        place=commune.place_name or commune.name,
+        place=agency.place,
         doc_date=doc_date,
         year=year,
     )
     vn.add_document_title(doc, doc_type=doc_type, subject=subject)
     return doc
+
+
+def add_agency_lines(doc, commune, day: datetime.date | None) -> None:
+    """The agency block alone (parent agency, then the issuing body) of a form dated ``day``."""
+    agency = commune_agency(commune, day)
+    if agency.parent:
+        vn.add_text(doc, agency.parent.upper(), align="center", size=12)
+    vn.add_text(doc, agency.name.upper(), bold=True, align="center", size=12)
 
 
 def field_table(doc, rows: list[tuple[str, object]]):

@@ -83,6 +83,7 @@ def build_plan_docx(plan):
             symbol=labels.SYMBOL_PLAN,
             doc_date=None,
             year=plan.planned_start.year,
+            record_date=plan.planned_start,
             doc_type=labels.KE_HOACH,
             subject=plan.title,
         )

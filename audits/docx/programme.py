@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.utils.translation import gettext as _
 
 from qms import docx as vn
@@ -64,6 +66,7 @@ def build_programme_docx(programme):
             symbol=labels.SYMBOL_PROGRAMME,
             doc_date=approved_on,
             year=programme.year,
+            record_date=datetime.date(programme.year, 1, 1),
             doc_type=labels.CHUONG_TRINH,
             subject=programme.title,
         )

@@ -49,6 +49,13 @@ def _checklist_rows(items) -> list[list]:
     ]
 
 
+def _description(finding) -> str:
+    if not finding.requirement:
+        return finding.description
+    requirement = _("Requirement not met: %(requirement)s") % {"requirement": finding.requirement}
+    return f"{finding.description}\n{requirement}"
+
+
 def finding_rows(findings) -> list[list]:
     return [
         [
@@ -56,7 +63,7 @@ def finding_rows(findings) -> list[list]:
             f.get_kind_display(),
             str(f.clause),
             f.process_reference or (f.process.label if f.process_id else ""),
-            f.description + (f"\n{_('Requirement')}: {f.requirement}" if f.requirement else ""),
+            _description(f),
             _evidence_reference(f.evidence, f.files.all()),
         ]
         for f in findings
@@ -99,7 +106,8 @@ def build_report_docx(plan):
             number=plan.report_number,
             symbol=labels.SYMBOL_REPORT,
             doc_date=plan.completed_on,
-            year=plan.planned_start.year,
+            year=(plan.completed_on or plan.planned_start).year,
+            record_date=plan.planned_start,
             doc_type=labels.BAO_CAO,
             subject=_("Results of %(audit)s") % {"audit": plan.title},
         )

@@ -158,7 +158,8 @@ def build_review_docx(review):
             number=review.document_number,
             symbol=labels.SYMBOL_MINUTES,
             doc_date=review.held_on,
-            year=review.year,
+            year=(review.held_on or review.planned_on).year,
+            record_date=review.planned_on,
             doc_type=labels.BIEN_BAN,
             subject=review.title,
         )

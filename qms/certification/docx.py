@@ -3,8 +3,13 @@
 * :func:`build_announcement_decision` — the quyết định công bố HTQLCL
   (QĐ 19/2014 Art. 4.3, Phụ lục I) in the NĐ 30/2020 layout, with the scope
   (the list of TTHC) as a table in Điều 1.
-* :func:`build_yearly_report` — the yearly report to the Department of Science
-  and Technology (Phụ lục II style) with the figures of a dashboard.
+* :func:`build_yearly_report` — the yearly report with the figures of a
+  dashboard: a province's goes to the Ministry of Science and Technology
+  (Phụ lục II style, with the annex listing every commune's announcement), a
+  district's to the provincial Department of Science and Technology.
+
+Issuing body, parent agency and place are those of the document's own date
+(:mod:`qms.units.agency`).
 
 The sentences below are the prescribed wording of these administrative forms
 (legal layout text, kept in Vietnamese like ``qms.docx.labels``); stage names
@@ -15,17 +20,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.utils import timezone, translation
+from django.utils import translation
 
 from qms import docx as qd
 from qms.docx import labels
+from qms.units.agency import Agency, commune_agency, in_sentence, unit_agency
+from qms.units.models import Era, Level
 
 from .models import Stage
-from .selectors import ProgressReport, late_item_json
+from .selectors import AnnexRow, ProgressReport, announcement_annex, late_item_json
 
 SYMBOL_DECISION = "QĐ-UBND"
 SYMBOL_REPORT = "BC-UBND"
-NEW_LAW_FROM = date(2025, 7, 1)
 
 SUBJECT_ANNOUNCE = "Về việc công bố Hệ thống quản lý chất lượng phù hợp Tiêu chuẩn quốc gia TCVN ISO 9001:2015"
 SUBJECT_REANNOUNCE = "Về việc công bố lại Hệ thống quản lý chất lượng phù hợp Tiêu chuẩn quốc gia TCVN ISO 9001:2015"
@@ -69,6 +75,7 @@ REPLACES = " và thay thế Quyết định số {number} ngày {date}"
 SCOPE_HEADERS = ("STT", "Mã TTHC", "Tên thủ tục hành chính", "Lĩnh vực", "Quy trình")
 SCOPE_WIDTHS_MM = (12, 24, 79, 26, 24)
 DOST = "Sở Khoa học và Công nghệ {province}"
+MOST = "Bộ Khoa học và Công nghệ"
 LIKE_ARTICLE_3 = "Như Điều 3"
 WEBSITE = "Trang thông tin điện tử {agency} (để đăng tải)"
 
@@ -80,9 +87,10 @@ TO = "Kính gửi: {recipient}"
 REPORT_INTRO = (
     "Thực hiện Quyết định số 19/2014/QĐ-TTg ngày 05 tháng 3 năm 2014 của Thủ tướng Chính phủ và Thông tư số "
     "26/2014/TT-BKHCN ngày 10 tháng 10 năm 2014 của Bộ trưởng Bộ Khoa học và Công nghệ, {agency} báo cáo "
-    "tình hình xây dựng, áp dụng, duy trì và cải tiến Hệ thống quản lý chất lượng tại các xã, phường, thị "
-    "trấn trên địa bàn năm {year} (số liệu tính đến ngày {as_of}) như sau:"
+    "tình hình xây dựng, áp dụng, duy trì và cải tiến Hệ thống quản lý chất lượng tại các {communes} trên "
+    "địa bàn năm {year} (số liệu tính đến ngày {as_of}) như sau:"
 )
+COMMUNE_KINDS = {Era.PRE_2025: "xã, phường, thị trấn", Era.Y2025: "xã, phường, đặc khu"}
 SECTION_1 = "I. TÌNH HÌNH XÂY DỰNG, ÁP DỤNG VÀ CÔNG BỐ HỆ THỐNG QUẢN LÝ CHẤT LƯỢNG"
 SECTION_2 = "II. TÌNH HÌNH DUY TRÌ, CẢI TIẾN HỆ THỐNG QUẢN LÝ CHẤT LƯỢNG"
 SECTION_3 = "III. KẾT QUẢ KIỂM TRA"
@@ -112,22 +120,63 @@ UNIT_HEADERS = ("STT", "Đơn vị", "Tổng số xã", "Đã công bố", "Tỷ
 UNIT_WIDTHS_MM = (12, 55, 24, 25, 22, 27)
 LATE_HEADERS = ("STT", "Đơn vị", "Nội dung", "Hạn", "Số ngày chậm")
 LATE_WIDTHS_MM = (12, 38, 75, 22, 18)
-PROPOSALS_BLANK = "…………………………………………………………………………………………"
 NO_LATE = "Không có việc chậm hạn."
+PROPOSE_ANNOUNCE = (
+    "Đề nghị {count} đơn vị cấp xã chưa công bố khẩn trương hoàn thành việc xây dựng, áp dụng và công bố Hệ "
+    "thống quản lý chất lượng{target}."
+)
+PROPOSE_TARGET = " để đạt mục tiêu {percent}% trước ngày {date}"
+PROPOSE_LATE = (
+    "Đề nghị {communes} đơn vị có việc chậm hạn hoàn thành {items} việc chậm hạn (đánh giá nội bộ, xem xét của "
+    "lãnh đạo, cập nhật quy trình) và báo cáo kết quả."
+)
+PROPOSE_MAINTAIN = (
+    "Đề nghị {failed} đơn vị không đạt yêu cầu duy trì hằng năm khắc phục ngay, bảo đảm đánh giá nội bộ và xem "
+    "xét của lãnh đạo ít nhất 01 lần mỗi năm."
+)
+PROPOSE_REPORTS = "Đề nghị các đơn vị được kiểm tra gửi {count} báo cáo khắc phục còn thiếu theo kết luận kiểm tra."
+PROPOSE_NOT_INSPECTED = (
+    "Năm {year} chưa tổ chức kiểm tra việc áp dụng Hệ thống quản lý chất lượng; đề nghị xây dựng kế hoạch kiểm "
+    "tra ít nhất 01 lần mỗi năm theo Điều 12 Quyết định số 19/2014/QĐ-TTg."
+)
+PROPOSE_MINISTRY_2025 = (
+    "Kiến nghị Bộ Khoa học và Công nghệ hướng dẫn việc áp dụng, duy trì Hệ thống quản lý chất lượng tại các đơn "
+    "vị hành chính cấp xã sau sắp xếp (chính quyền địa phương 02 cấp từ ngày 01/7/2025)."
+)
+PROPOSE_NOTHING = "Không có đề xuất, kiến nghị."
+ANNEX = "PHỤ LỤC"
+ANNEX_TITLE = "TÌNH HÌNH CÔNG BỐ HỆ THỐNG QUẢN LÝ CHẤT LƯỢNG CỦA CÁC ĐƠN VỊ CẤP XÃ"
+ANNEX_SUBTITLE = "(Kèm theo Báo cáo số {number} ngày {blank} tháng {blank} năm {year} của {agency})"
+ANNEX_HEADERS = ("STT", "Đơn vị cấp xã", "Tình trạng công bố", "Ngày công bố", "Số quyết định", "Ghi chú")
+ANNEX_WIDTHS_MM = (11, 50, 24, 22, 25, 33)
+ANNEX_DISTRICT_HEADERS = (
+    "STT",
+    "Đơn vị cấp xã",
+    "Huyện",
+    "Tình trạng công bố",
+    "Ngày công bố",
+    "Số quyết định",
+    "Ghi chú",
+)
+ANNEX_DISTRICT_WIDTHS_MM = (10, 36, 26, 22, 21, 22, 28)
+ANNOUNCED = "Đã công bố"
+NOT_ANNOUNCED = "Chưa công bố"
+MERGED = "Đã sắp xếp, sáp nhập ngày {date}"
+LATE_NOTE = "{count} việc chậm hạn"
+ANNEX_TOTAL_CELL = "Tổng cộng: {total} đơn vị"
+ANNEX_TOTAL_LINE = "Tổng số: {total} đơn vị cấp xã; đã công bố: {announced}; chưa công bố: {missing}."
 
 
-def _in_text(name: str) -> str:
-    """ "Xã Yên Trung" -> "xã Yên Trung" (a unit name inside a sentence)."""
-    return name[:1].lower() + name[1:] if name else name
+_in_text = in_sentence
 
 
 def agency_in_text(full_name: str) -> str:
     return f"Ủy ban nhân dân {_in_text(full_name)}"
 
 
-def _grounds(commune, when: date | None) -> list[str]:
-    law = LAW_2025 if (when or timezone.localdate()) >= NEW_LAW_FROM else LAW_2015
-    return [law, QD_19, TT_26, QD_101, PROPOSAL.format(agency=_in_text(commune.unit.full_name))]
+def _grounds(agency: Agency) -> list[str]:
+    law = LAW_2025 if agency.era == Era.Y2025 else LAW_2015
+    return [law, QD_19, TT_26, QD_101, PROPOSAL.format(agency=_in_text(agency.unit_full_name))]
 
 
 def _scope_rows(scope) -> list[list[str]]:
@@ -138,13 +187,13 @@ def _scope_rows(scope) -> list[list[str]]:
     ]
 
 
-def _recipients(commune) -> list[str]:
+def _recipients(agency: Agency) -> list[str]:
     recipients = [LIKE_ARTICLE_3]
-    if commune.province_name:
-        recipients.append(DOST.format(province=_in_text(commune.province_name)))
-    if commune.district_name:
-        recipients.append(agency_in_text(commune.district_name).replace("Ủy ban nhân dân", "UBND"))
-    recipients += [WEBSITE.format(agency=_in_text(commune.unit.full_name)), labels.LUU_VT]
+    if agency.province is not None:
+        recipients.append(DOST.format(province=_in_text(agency.province.full_name)))
+    if agency.district is not None:
+        recipients.append(f"UBND {_in_text(agency.district.full_name)}")
+    recipients += [WEBSITE.format(agency=_in_text(agency.unit_full_name)), labels.LUU_VT]
     return recipients
 
 
@@ -154,16 +203,17 @@ def decision_is_draft(*, number, signed_on) -> bool:
     return not (number and signed_on)
 
 
-def _start(*, agency: str, parent_agency: str | None, number, symbol: str, place: str, when: date | None):
+def _start(*, agency: Agency, number, symbol: str, when: date | None, year: int | None = None):
     doc = qd.new_document()
     qd.add_page_number_header(doc)
     qd.add_national_header(
         doc,
-        agency=agency,
-        parent_agency=parent_agency or None,
+        agency=agency.name,
+        parent_agency=agency.parent or None,
         number_line=qd.format_document_number(number, symbol),
-        place=place,
+        place=agency.place,
         doc_date=when,
+        year=year,
     )
     return doc
 
@@ -177,28 +227,23 @@ def build_announcement_decision(
     signer_name: str = "",
     replaces=None,
 ):
-    """The announcement decision; ``replaces`` (an earlier Announcement) makes it a re-announcement."""
-    agency = _in_text(commune.unit.full_name)
-    doc = _start(
-        agency=commune.agency_name,
-        parent_agency=commune.parent_agency_name,
-        number=number,
-        symbol=SYMBOL_DECISION,
-        place=commune.place_name or commune.unit.name,
-        when=signed_on,
-    )
+    """The announcement decision; ``replaces`` (an earlier Announcement) makes it a re-announcement.
+
+    Issued by the commune of ``signed_on`` (the commune's own when the date is not known yet)."""
+    issuer = commune_agency(commune, signed_on)
+    unit_name = issuer.unit_full_name
+    agency = _in_text(unit_name)
+    doc = _start(agency=issuer, number=number, symbol=SYMBOL_DECISION, when=signed_on)
     qd.add_document_title(doc, doc_type=labels.QUYET_DINH, subject=SUBJECT_REANNOUNCE if replaces else SUBJECT_ANNOUNCE)
-    qd.add_text(doc, commune.agency_name.upper(), bold=True, align="center", size=14)
-    qd.add_legal_grounds(doc, _grounds(commune, signed_on))
+    qd.add_text(doc, issuer.name.upper(), bold=True, align="center", size=14)
+    qd.add_legal_grounds(doc, _grounds(issuer))
     qd.add_text(doc, DECIDES, bold=True, align="center", size=14)
     verb = "Công bố lại" if replaces else "Công bố"
-    qd.add_body_paragraph(
-        doc, ARTICLE_1.format(verb=verb, agency=agency_in_text(commune.unit.full_name), count=len(scope))
-    )
+    qd.add_body_paragraph(doc, ARTICLE_1.format(verb=verb, agency=agency_in_text(unit_name), count=len(scope)))
     qd.add_table(
         doc, headers=list(SCOPE_HEADERS), rows=_scope_rows(scope), widths_mm=list(SCOPE_WIDTHS_MM), font_size=12
     )
-    qd.add_body_paragraph(doc, ARTICLE_2.format(agency=agency_in_text(commune.unit.full_name)))
+    qd.add_body_paragraph(doc, ARTICLE_2.format(agency=agency_in_text(unit_name)))
     replaced = (
         REPLACES.format(number=replaces.display_number, date=replaces.signed_on.strftime("%d/%m/%Y"))
         if replaces
@@ -210,12 +255,12 @@ def build_announcement_decision(
         authority_prefix=labels.TM_UY_BAN_NHAN_DAN,
         position=labels.CHU_TICH,
         signer_name=signer_name,
-        recipients=_recipients(commune),
+        recipients=_recipients(issuer),
     )
     info = qd.DocumentInfo(
         title=f"{labels.QUYET_DINH.capitalize()} {SUBJECT_REANNOUNCE if replaces else SUBJECT_ANNOUNCE}",
         subject=qd.format_document_number(number, SYMBOL_DECISION),
-        author=commune.agency_name,
+        author=issuer.name,
         created=signed_on,
         last_modified_by=signer_name,
         draft=decision_is_draft(number=number, signed_on=signed_on),
@@ -286,29 +331,119 @@ def _target_line(report: ProgressReport) -> str | None:
     )
 
 
+def _proposals(report: ProgressReport, year: int, to_ministry: bool) -> list[str]:
+    """Section VI: what the figures call for."""
+    totals, target = report.totals, report.target
+    lines = []
+    missing = totals.total - totals.announced
+    if missing:
+        aim = ""
+        if target is not None and not target.met:
+            aim = PROPOSE_TARGET.format(percent=target.percent, date=target.target_date.strftime("%d/%m/%Y"))
+        lines.append(PROPOSE_ANNOUNCE.format(count=missing, target=aim))
+    if report.late_items:
+        lines.append(PROPOSE_LATE.format(communes=report.late_communes, items=report.late_items))
+    if report.maintenance.get("failed"):
+        lines.append(PROPOSE_MAINTAIN.format(failed=report.maintenance["failed"]))
+    if report.inspections.get("open_reports"):
+        lines.append(PROPOSE_REPORTS.format(count=report.inspections["open_reports"]))
+    if totals.announced and not report.inspections.get("inspected"):
+        lines.append(PROPOSE_NOT_INSPECTED.format(year=year))
+    if to_ministry and report.era == Era.Y2025:
+        lines.append(PROPOSE_MINISTRY_2025)
+    return lines or [PROPOSE_NOTHING]
+
+
+def _annex_row(index: int, row: AnnexRow, with_district: bool) -> list[str]:
+    if row.announced:
+        status, note = ANNOUNCED, ("" if row.stage == Stage.ANNOUNCED else str(Stage(row.stage).label))
+    else:
+        status, note = NOT_ANNOUNCED, str(Stage(row.stage).label)
+    if row.abolished_on:
+        note = MERGED.format(date=row.abolished_on.strftime("%d/%m/%Y"))
+    elif row.late_count:
+        note = "; ".join(x for x in (note, LATE_NOTE.format(count=row.late_count)) if x)
+    cells = [
+        str(index),
+        row.name,
+        status,
+        row.announced_on.strftime("%d/%m/%Y") if row.announced and row.announced_on else "",
+        row.announcement_number if row.announced else "",
+        note,
+    ]
+    if with_district:
+        cells.insert(2, row.district)
+    return cells
+
+
+def _annex(doc, unit, year: int) -> None:
+    """The Phụ lục the Ministry asks for: every commune of the province, numbered, with totals."""
+    rows = announcement_annex(unit)
+    with_district = any(row.district for row in rows)
+    doc.add_page_break()
+    qd.add_text(doc, ANNEX, bold=True, align="center", size=14)
+    qd.add_text(doc, ANNEX_TITLE, bold=True, align="center", size=14)
+    qd.add_text(
+        doc,
+        ANNEX_SUBTITLE.format(
+            number=f"{labels.BLANK}/{SYMBOL_REPORT}",
+            blank=labels.BLANK,
+            year=year,
+            agency=agency_in_text(unit.full_name),
+        ),
+        italic=True,
+        align="center",
+        size=13,
+    )
+    body = [_annex_row(i, row, with_district) for i, row in enumerate(rows, start=1)]
+    announced = sum(1 for row in rows if row.announced)
+    total = [
+        "",
+        ANNEX_TOTAL_CELL.format(total=len(rows)),
+        f"{ANNOUNCED}: {announced}",
+        "",
+        "",
+        f"{NOT_ANNOUNCED}: {len(rows) - announced}",
+    ]
+    if with_district:
+        total.insert(2, "")
+    body.append(total)
+    headers = ANNEX_DISTRICT_HEADERS if with_district else ANNEX_HEADERS
+    widths = ANNEX_DISTRICT_WIDTHS_MM if with_district else ANNEX_WIDTHS_MM
+    qd.add_table(doc, headers=list(headers), rows=body, widths_mm=list(widths), font_size=11)
+    qd.add_body_paragraph(
+        doc, ANNEX_TOTAL_LINE.format(total=len(rows), announced=announced, missing=len(rows) - announced)
+    )
+
+
 def build_yearly_report(*, report: ProgressReport, year: int | None = None, report_date: date | None = None):
-    """The yearly report of ``report.unit`` to the Department of Science and Technology."""
+    """The yearly report of ``report.unit``: a province's to the Ministry of Science and Technology (with
+    the annex of every commune), a district's to the provincial Department of Science and Technology.
+
+    Dated ``report_date`` when it is signed; otherwise the day is left to fill in, in the report's year.
+    """
     with translation.override("vi"):
         return _yearly_report(report, year or report.as_of.year, report_date)
 
 
 def _yearly_report(report: ProgressReport, year: int, report_date: date | None):
     unit = report.unit
-    province = unit if unit.level == "province" else next((a for a in unit.ancestors() if a.level == "province"), unit)
-    doc = _start(
-        agency=f"{labels.UY_BAN_NHAN_DAN} {unit.full_name}".upper(),
-        parent_agency=None,
-        number=None,
-        symbol=SYMBOL_REPORT,
-        place=unit.name,
-        when=report_date,
-    )
+    issuer = unit_agency(unit)
+    province = issuer.province or unit
+    to_ministry = unit.level == Level.PROVINCE
+    addressee = MOST if to_ministry else DOST.format(province=_in_text(province.full_name))
+    doc = _start(agency=issuer, number=None, symbol=SYMBOL_REPORT, when=report_date, year=year)
     qd.add_document_title(doc, doc_type=labels.BAO_CAO, subject=REPORT_SUBJECT.format(year=year))
-    qd.add_text(doc, TO.format(recipient=DOST.format(province=_in_text(province.full_name))), align="center", size=14)
+    qd.add_text(doc, TO.format(recipient=addressee), align="center", size=14)
     totals = report.totals
     qd.add_body_paragraph(
         doc,
-        REPORT_INTRO.format(agency=agency_in_text(unit.full_name), year=year, as_of=report.as_of.strftime("%d/%m/%Y")),
+        REPORT_INTRO.format(
+            agency=agency_in_text(unit.full_name),
+            communes=COMMUNE_KINDS.get(unit.era, COMMUNE_KINDS[Era.Y2025]),
+            year=year,
+            as_of=report.as_of.strftime("%d/%m/%Y"),
+        ),
     )
     qd.add_heading(doc, SECTION_1)
     qd.add_body_paragraph(
@@ -330,14 +465,18 @@ def _yearly_report(report: ProgressReport, year: int, report_date: date | None):
     qd.add_heading(doc, SECTION_5)
     _late_table(doc, report)
     qd.add_heading(doc, SECTION_6)
-    qd.add_body_paragraph(doc, PROPOSALS_BLANK)
+    for line in _proposals(report, year, to_ministry):
+        qd.add_body_paragraph(doc, line)
+    recipients = [MOST, DOST.format(province=_in_text(province.full_name))] if to_ministry else [addressee]
     qd.add_signature_block(
         doc,
         authority_prefix=labels.TM_UY_BAN_NHAN_DAN,
         position=labels.CHU_TICH,
         signer_name="",
-        recipients=[DOST.format(province=_in_text(province.full_name)), labels.LUU_VT],
+        recipients=[*recipients, labels.LUU_VT],
     )
+    if to_ministry:
+        _annex(doc, unit, year)
     info = qd.DocumentInfo(
         title=f"{labels.BAO_CAO.capitalize()} {REPORT_SUBJECT.format(year=year)}",
         subject=f"{labels.SO} …/{SYMBOL_REPORT}",

@@ -298,6 +298,54 @@ def _commune_children(unit: AdministrativeUnit) -> list[UnitRow]:
     return rows
 
 
+@dataclass
+class AnnexRow:
+    """One commune of the province's yearly report annex (Phụ lục): its announcement status."""
+
+    name: str
+    district: str
+    stage: str
+    announced_on: date | None
+    announcement_number: str
+    late_count: int
+    abolished_on: date | None
+
+    @property
+    def announced(self) -> bool:
+        return self.stage in ANNOUNCED_STAGES
+
+
+def announcement_annex(unit: AdministrativeUnit) -> list[AnnexRow]:
+    """Every commune beneath ``unit`` (by district, then code) with its announcement status; one query."""
+    units = (
+        unit.descendant_communes()
+        .order_by("parent__code", "code")
+        .values(
+            "full_name",
+            "abolished_on",
+            "parent__level",
+            "parent__full_name",
+            "commune__name",
+            "commune__qms_progress__stage",
+            "commune__qms_progress__announced_on",
+            "commune__qms_progress__announcement_number",
+            "commune__qms_progress__late_count",
+        )
+    )
+    return [
+        AnnexRow(
+            name=u["commune__name"] or u["full_name"],
+            district=u["parent__full_name"] if u["parent__level"] == Level.DISTRICT else "",
+            stage=u["commune__qms_progress__stage"] or Stage.NOT_STARTED,
+            announced_on=u["commune__qms_progress__announced_on"],
+            announcement_number=u["commune__qms_progress__announcement_number"] or "",
+            late_count=u["commune__qms_progress__late_count"] or 0,
+            abolished_on=u["abolished_on"],
+        )
+        for u in units
+    ]
+
+
 def _target(unit: AdministrativeUnit, totals: Counts, as_of: date) -> TargetView | None:
     ids = lineage_ids(unit)
     targets = {t.unit_id: t for t in ProgressTarget.objects.filter(unit_id__in=ids).select_related("unit")}

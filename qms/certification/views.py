@@ -225,9 +225,8 @@ def report_docx(request):
         year = int(request.GET.get("year") or report.as_of.year)
     except ValueError:
         raise Http404 from None
-    today = timezone.localdate()
-    document = build_yearly_report(report=report, year=year, report_date=today)
-    name = download_name("báo cáo ISO", unit.era, unit.code, f"năm {year}", on=today)
+    document = build_yearly_report(report=report, year=year)
+    name = download_name("báo cáo ISO", unit.era, unit.code, f"năm {year}", on=report.as_of)
     return file_response(qd.to_bytes(document), filename=name, kind=DOCX)
 
 

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from processes.content import document_content
+from processes.content import dated_content, document_content
 from processes.models import ProcessDocument
 
 from ._common import add_commune_argument, resolve_commune
@@ -34,5 +34,5 @@ class Command(BaseCommand):
             if version is None:
                 raise CommandError(_("No approved version to export; use --draft for the draft."))
             content = version.content
-        Path(output).write_bytes(export_process_docx_bytes(content))
+        Path(output).write_bytes(export_process_docx_bytes(dated_content(document, content)))
         self.stdout.write(_("Wrote %(file)s (%(document)s).") % {"file": output, "document": document})
