@@ -370,13 +370,15 @@ class DocxUploadView(AdminPageView):
                     "file": upload.name,
                     "lines": result.unplaced,
                 }
-                return redirect(self.sibling_url("import_docx"))
+                return redirect(f"{self.sibling_url('import_docx')}?imported={document.pk}")
         return self.render_to_response(self.get_context_data(form=form))
 
     def get(self, request, *args, **kwargs):
         report = request.session.pop(UNPLACED_SESSION_KEY, None)
-        if report:
+        if report and request.GET.get("imported") == str(report["document"]):
             report["edit_url"] = self.sibling_url("edit", report["document"])
+        else:
+            report = None
         return self.render_to_response(self.get_context_data(import_report=report))
 
 
