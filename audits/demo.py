@@ -264,7 +264,7 @@ def _scope(lam, auditor) -> list[services.ProcessInput]:
     if documents:
         return [
             services.ProcessInput(
-                title=d.procedure_name[:255],
+                title=d.procedure_name,
                 document_code=d.document_code,
                 document_id=d.document_id,
                 auditor=auditor,

@@ -11,7 +11,7 @@ from wagtail.admin.widgets import AdminDateInput
 
 from qms import permissions
 from qms.files import UploadField
-from qms.formats import DAY_FIRST_DATE_INPUT_FORMATS
+from qms.formats import DAY_FIRST_DATE_INPUT_FORMATS, NAME_MAX_LENGTH
 from qms.people import full_name, name_order
 from qms.service_views import add_service_errors  # noqa: F401
 from qms.units.models import Commune
@@ -273,7 +273,7 @@ class ProcessRowForm(forms.Form):
     pk = forms.IntegerField(required=False, widget=forms.HiddenInput)
     document_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     document_code = forms.CharField(label=_("document code"), max_length=60, required=False)
-    title = forms.CharField(label=_("process or unit"), max_length=255)
+    title = forms.CharField(label=_("process or unit"), max_length=NAME_MAX_LENGTH)
     issue_number = forms.IntegerField(label=_("issue number"), min_value=1, max_value=99, required=False)
     responsible_unit = forms.CharField(label=_("responsible unit"), max_length=200)
     responsible_users = PeopleChoiceField(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from qms.files import PrivateFileField
+from qms.formats import NAME_MAX_LENGTH
 from qms.people import full_name
 
 USER = settings.AUTH_USER_MODEL
@@ -236,7 +237,7 @@ class AuditedProcess(models.Model):
     )
     document_id = models.PositiveBigIntegerField(_("process document id"), null=True, blank=True)
     document_code = models.CharField(_("document code"), max_length=60, blank=True)
-    title = models.CharField(_("process or unit"), max_length=255)
+    title = models.TextField(_("process or unit"), max_length=NAME_MAX_LENGTH)
     issue_number = models.PositiveSmallIntegerField(_("issue number"), null=True, blank=True)
     responsible_unit = models.CharField(_("responsible unit"), max_length=200)
     responsible_users = models.ManyToManyField(
@@ -362,7 +363,7 @@ class Finding(models.Model):
     )
     process_document_id = models.PositiveBigIntegerField(_("process document id"), null=True, blank=True)
     process_document_code = models.CharField(_("process document code"), max_length=60, blank=True)
-    process_document_title = models.CharField(_("process document title"), max_length=255, blank=True)
+    process_document_title = models.TextField(_("process document title"), max_length=NAME_MAX_LENGTH, blank=True)
     process_document_issue = models.PositiveSmallIntegerField(_("process document issue number"), null=True, blank=True)
     description = models.TextField(_("description"))
     requirement = models.TextField(_("requirement not met"), blank=True)

@@ -550,7 +550,7 @@ class PlanScopeView(PlanView):
                         {
                             "document_id": item.document_id,
                             "document_code": item.document_code,
-                            "title": item.procedure_name[:255],
+                            "title": item.procedure_name,
                         }
                     )
         return rows

@@ -22,7 +22,7 @@ from qms.permissions import (
     has_commune_perm,
 )
 from qms.service_views import ServiceViewSetMixin
-from qms.spreadsheets import InertCsvExportMixin
+from qms.spreadsheets import InertCsvExportMixin, TableXlsxExportMixin
 
 from . import services, views
 from .forms import (
@@ -158,7 +158,7 @@ def delete_objective(user, instance):
 # -- viewsets ------------------------------------------------------------------------------------------
 
 
-class AuditIndexView(ReadableIndexMixin, InertCsvExportMixin, GenericIndexView):
+class AuditIndexView(ReadableIndexMixin, InertCsvExportMixin, TableXlsxExportMixin, GenericIndexView):
     pass
 
 

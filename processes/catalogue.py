@@ -22,6 +22,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from qms.archives import ArchiveTooLarge
+from qms.formats import NAME_MAX_LENGTH
 from qms.spreadsheets import cell_text, open_first_sheet
 
 from .models import TimeUnit
@@ -32,7 +33,14 @@ EXCLUDED_FIELDS = {"hải quan"}
 PREFERRED_CHANNEL = "Trực tiếp"
 UNKNOWN_TIME = {"", "không có thông tin"}
 UNITS = {"ngày làm việc": TimeUnit.WORKING_DAYS, "ngày": TimeUnit.DAYS, "giờ": TimeUnit.HOURS}
-MAX_LENGTHS = {"code": 40, "name": 1000, "field": 200, "level": 200, "decision_number": 120, "procedure_type": 120}
+MAX_LENGTHS = {
+    "code": 40,
+    "name": NAME_MAX_LENGTH,
+    "field": 200,
+    "level": 200,
+    "decision_number": 120,
+    "procedure_type": 120,
+}
 
 #: Column names accepted for each field (snake_case of the shipped CSV, then the portal's headings).
 COLUMNS = {

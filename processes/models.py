@@ -33,6 +33,7 @@ from wagtail.models import (
 from wagtail.search import index
 
 from qms import permissions
+from qms.formats import NAME_MAX_LENGTH
 from qms.units.models import Role
 
 from . import blocks
@@ -49,7 +50,7 @@ class Procedure(models.Model):
     """One administrative procedure (TTHC) of the national catalogue."""
 
     code = models.CharField(_("national code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=1000)
+    name = models.TextField(_("name"), max_length=NAME_MAX_LENGTH)
     field = models.CharField(_("field"), max_length=200, db_index=True)
     level = models.CharField(_("level"), max_length=200, blank=True)
     decision_number = models.CharField(_("publishing decision"), max_length=120, blank=True)
@@ -210,7 +211,7 @@ class ProcessDocument(
     procedure = models.ForeignKey(
         Procedure, verbose_name=_("administrative procedure"), on_delete=models.PROTECT, related_name="documents"
     )
-    title = models.CharField(_("title"), max_length=1000, help_text=_("The name printed after “QUY TRÌNH”."))
+    title = models.TextField(_("title"), max_length=NAME_MAX_LENGTH, help_text=_("The name printed after “QUY TRÌNH”."))
     code = models.CharField(_("document code"), max_length=60, help_text=_("Mã hiệu, e.g. QT-01/HT."))
     issue_number = models.PositiveSmallIntegerField(_("issue number"), default=1)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)

@@ -545,15 +545,33 @@ def import_process_docx(
 ) -> ProcessDocument:
     """Parse a Word quy trình and save it as a draft; a corrupt or foreign file raises
     ``ValidationError`` with the parser's Vietnamese message and writes nothing."""
-    from .docx.importer import ProcessDocxError, parse_process_docx
+    return import_process_docx_report(
+        commune=commune, data=data, acting_user=acting_user, procedure=procedure, source_name=source_name
+    ).document
+
+
+@dataclass
+class DocxImport:
+    document: ProcessDocument
+    #: What the file holds that has no place in a quy trình, one line each, for the officer to check.
+    unplaced: list[str]
+
+
+@transaction.atomic
+def import_process_docx_report(
+    *, commune, data: bytes, acting_user, procedure: Procedure | None = None, source_name: str = ""
+) -> DocxImport:
+    """Like :func:`import_process_docx`, also telling line by line what the import could not place."""
+    from .docx.importer import ProcessDocxError, read_process_docx
 
     try:
-        content = parse_process_docx(data)
+        content, unplaced = read_process_docx(data)
     except ProcessDocxError as exc:
         raise ValidationError(str(exc)) from exc
-    return import_process_document(
+    document = import_process_document(
         commune=commune, content=content, acting_user=acting_user, procedure=procedure, source_name=source_name
     )
+    return DocxImport(document=document, unplaced=unplaced)
 
 
 # -- approval -------------------------------------------------------------------------------------

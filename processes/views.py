@@ -352,6 +352,9 @@ class AdoptView(DocumentPageView):
 # -- pages without a document --------------------------------------------------------------------
 
 
+UNPLACED_SESSION_KEY = "processes_docx_unplaced"
+
+
 class DocxUploadView(AdminPageView):
     """Upload a Word quy trình: a draft with header, sections and steps filled in."""
 
@@ -370,7 +373,7 @@ class DocxUploadView(AdminPageView):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                document = services.import_process_docx(
+                result = services.import_process_docx_report(
                     commune=form.cleaned_data["commune"],
                     data=upload.read(),
                     acting_user=request.user,
@@ -380,9 +383,26 @@ class DocxUploadView(AdminPageView):
             except ValidationError as exc:
                 form.add_error("file", exc)
             else:
+                document = result.document
                 messages.success(request, _("“%(document)s” was imported as a draft.") % {"document": document})
-                return redirect(self.sibling_url("edit", document.pk))
+                if not result.unplaced:
+                    return redirect(self.sibling_url("edit", document.pk))
+                request.session[UNPLACED_SESSION_KEY] = {
+                    "document": document.pk,
+                    "name": str(document),
+                    "file": upload.name,
+                    "lines": result.unplaced,
+                }
+                return redirect(f"{self.sibling_url('import_docx')}?imported={document.pk}")
         return self.render_to_response(self.get_context_data(form=form))
+
+    def get(self, request, *args, **kwargs):
+        report = request.session.pop(UNPLACED_SESSION_KEY, None)
+        if report and request.GET.get("imported") == str(report["document"]):
+            report["edit_url"] = self.sibling_url("edit", report["document"])
+        else:
+            report = None
+        return self.render_to_response(self.get_context_data(import_report=report))
 
 
 def _readable_models(user):

@@ -45,7 +45,7 @@ from wagtail.snippets.views.chooser import SnippetChooserViewSet  # noqa: E402
 from wagtail.snippets.views.snippets import SnippetViewSet  # noqa: E402
 
 from qms.concurrency import missing_version_message, stale_revision_message, with_version_token  # noqa: E402
-from qms.display import DeadlineColumn, ReadableIndexMixin, ValueColumn  # noqa: E402
+from qms.display import DeadlineColumn, ReadableIndexMixin, ShortTextColumn, ValueColumn  # noqa: E402
 from qms.docx.pdf import pdf_available  # noqa: E402
 from qms.files.serving import offers_pdf, pdf_url  # noqa: E402
 from qms.object_scope import register_owned_kwarg  # noqa: E402
@@ -378,7 +378,7 @@ class ProcessDocumentViewSet(CommuneScopedViewSetMixin, SnippetViewSet):
     menu_name = "process-documents"
     list_display = [
         "code",
-        "title",
+        ShortTextColumn("title", label=_("title"), sort_key="title"),
         Column("owner_label", label=_("Commune / library")),
         "status",
         Column("issue_number", label=_("Issue")),
@@ -497,7 +497,13 @@ class ProcedureViewSet(CommuneScopedViewSetMixin, ServiceViewSetMixin, ModelView
     model = Procedure
     icon = "list-ul"
     menu_label = _("TTHC catalogue")
-    list_display = ["code", "name", "field", Column("time_limit_display", label=_("Time limit")), "decision_number"]
+    list_display = [
+        "code",
+        ShortTextColumn("name", label=_("name"), sort_key="name"),
+        "field",
+        Column("time_limit_display", label=_("Time limit")),
+        "decision_number",
+    ]
     search_fields = ["code", "name", "field"]
     inspect_view_enabled = True
     copy_view_enabled = False

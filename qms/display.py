@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.admin.ui.tables import Column, TitleColumn
@@ -88,6 +89,23 @@ class ValueColumn(Column):
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)
         context["value"] = display_value(context["raw_value"])
+        return context
+
+
+class ShortTextColumn(Column):
+    """A list column showing long text (an official TTHC name) cut to ``length`` characters, whole on hover."""
+
+    cell_template_name = "qms/admin/short_text_cell.html"
+
+    def __init__(self, name, *, length: int = 120, **kwargs):
+        super().__init__(name, **kwargs)
+        self.length = length
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        full = str(context["value"] or "")
+        context["full_value"] = full
+        context["value"] = Truncator(full).chars(self.length) if full else EMPTY
         return context
 
 

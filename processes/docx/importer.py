@@ -58,7 +58,21 @@ _PROCEDURE_CODE = re.compile(r"ma\s+(?:so\s+)?(?:tthc|thu tuc hanh chinh|thu tuc
 _NUMBERING_ROW = re.compile(r"^\(?(\d+)\)?$")
 _NATIONAL_HEADER = ("cong hoa xa hoi", "doc lap tu do")
 _TEXT_VALUED_LABELS = {"code", "issued_on", "effective_date", "name", "position", "signed_on"}
-_IGNORED = layout.Section("", "", None, layout.GROUP)  # an unknown heading: its text is skipped
+_IGNORED = layout.Section("", "", None, layout.GROUP)  # an unknown heading: its text is reported, not placed
+#: "Quy trình này có hiệu lực (thi hành) kể từ ngày …" written in a sentence.
+_EFFECTIVE_PHRASE = re.compile(r"hieu luc\s+(?:thi hanh\s+)?(?:ke\s+)?tu\s+ngay")
+
+
+def table_name(kind: str) -> str:
+    names = {
+        "steps": _("steps"),
+        "dossier": _("dossier"),
+        "forms": _("forms"),
+        "records": _("records to keep"),
+        "changes": _("change table"),
+        "fees": _("fees"),
+    }
+    return str(names.get(kind, kind))
 
 
 class ProcessDocxError(ValueError):
@@ -348,9 +362,12 @@ def _person(role: str, values: dict[str, str]) -> Person:
     return Person(name=collapse(values.get("name", "")), position=values.get("position", ""), signed_on=signed_on)
 
 
-def read_approval(rows: list[Row], header: int, mapping: dict[str, int]) -> dict[str, Person]:
+def read_approval(
+    rows: list[Row], header: int, mapping: dict[str, int], unplaced: list[str] | None = None
+) -> dict[str, Person]:
     """Soạn thảo | Soát xét | Phê duyệt: rows labelled in the first column
-    (Họ tên, Chức vụ, Ngày), "Họ tên: …" lines, or else name then position."""
+    (Họ tên, Chức vụ, Ngày), "Họ tên: …" lines, or else name then position.
+    Lines beyond the name and the position go to ``unplaced``."""
     label_column = None if 0 in mapping.values() else 0
     found: dict[str, dict[str, str]] = {role: {} for role in mapping}
     loose: dict[str, list[str]] = {role: [] for role in mapping}
@@ -368,6 +385,12 @@ def read_approval(rows: list[Row], header: int, mapping: dict[str, int]) -> dict
     for role, values in found.items():
         for key, line in zip(("name", "position"), loose[role], strict=False):
             values.setdefault(key, line)
+        taken = sum(1 for key in ("name", "position") if key in values)
+        for line in loose[role][taken:]:
+            if unplaced is not None and line not in values.values():
+                column = rows[header].get(mapping[role])
+                message = _("Approval block, column “%(column)s”: %(text)s")
+                unplaced.append(message % {"column": collapse(column), "text": line})
     return {role: _person(role, values) for role, values in found.items()}
 
 
@@ -388,6 +411,9 @@ class Reader:
         self.lines: dict[str, list[str]] = {}
         self.rows: dict[str, list[dict[str, str]]] = {}
         self.people: dict[str, Person] = {}
+        self.unplaced: list[str] = []  # what was read but has no place in the quy trình, for the officer
+        self.ignored_heading = ""
+        self.dropped_front: list[str] = []  # lines before a table that were not the title block
 
     # -- walking
 
@@ -423,10 +449,15 @@ class Reader:
         if heading := self.heading(paragraph):
             self.section, inline = heading
             lines = [inline] if inline else []
+            if self.section is _IGNORED:
+                self.ignored_heading = collapse(paragraph.text)
         if self.section is None:
             self.front_paragraph(paragraph, [line for line in lines if line])
         elif self.section.field:
             self.lines.setdefault(self.section.field, []).extend(lines)
+        elif self.section is _IGNORED:
+            message = _("Under the heading “%(heading)s”, which is not a section of a quy trình: %(text)s")
+            self.unplaced.extend(message % {"heading": self.ignored_heading, "text": line} for line in lines if line)
 
     def heading(self, paragraph: Paragraph) -> tuple[layout.Section, str] | None:
         """(section, text after a ":") when ``paragraph`` is a section heading."""
@@ -459,12 +490,15 @@ class Reader:
                 self.want_title = not self.body_title
                 agency = [text for text in self.front_lines if not fold(text).startswith(_NATIONAL_HEADER)]
                 self.body_agency = collapse(" ".join(agency))
+            elif self.body_marker and not self.want_title and not _is_boilerplate(line):
+                self.unplaced.append(_("Before the first section: %(text)s") % {"text": line})
             else:
                 self.front_lines.append(line)
 
     def read_table(self, table: Table) -> None:
         rows = table_rows(table)
         self.check_time()
+        self.dropped_front.extend(self.front_lines)
         self.front_lines, self.want_title = [], False
         found = self.classify(rows)
         if found is None:
@@ -472,12 +506,43 @@ class Reader:
                 found = read_title_table(rows, self.labels)
                 found.agency = found.agency or self.title_table.agency  # e.g. from a national header table
                 self.title_table = found
+            else:
+                self.report_table(rows)
             return
         kind, header, mapping = found
         if kind == layout.APPROVAL_TABLE.kind:
-            self.people = self.people or read_approval(rows, header, mapping)
+            if self.people:
+                self.report_table(rows)
+            else:
+                self.people = read_approval(rows, header, mapping, self.unplaced)
         else:
             self.rows.setdefault(kind, []).extend(data_rows(rows, header, mapping))
+            self.report_unmapped(kind, rows, header, mapping)
+
+    def report_table(self, rows: list[Row]) -> None:
+        message = _("A table that is not part of a quy trình, row %(row)d: %(text)s")
+        for number, cells in enumerate(unique_cells(rows), start=1):
+            if text := " | ".join(" ".join(lines) for lines in cells if lines):
+                self.unplaced.append(message % {"row": number, "text": text})
+
+    def report_unmapped(self, kind: str, rows: list[Row], header: int, mapping: dict[str, int]) -> None:
+        """Cells of columns the quy trình has no place for, and rows merged across the table."""
+        placed = set(mapping.values())
+        across = _("Table of %(table)s, row %(row)d across the table: %(text)s")
+        column = _("Table of %(table)s, column “%(column)s”, row %(row)d: %(text)s")
+        for number, row in enumerate(rows[header + 1 :], start=header + 2):
+            if row.empty or row.texts == rows[header].texts or _is_numbering_row(row):
+                continue
+            if row.merged_across:
+                text = collapse(row.texts[0])
+                self.unplaced.append(across % {"table": table_name(kind), "row": number, "text": text})
+                continue
+            mapped_cells = {row.cells[index] for index in placed if index < len(row.cells)}
+            for index, text, tc in row.starts():
+                if text and index not in placed and tc not in mapped_cells and not _NUMBERING_ROW.match(text):
+                    name = collapse(rows[header].get(index)) or str(index + 1)
+                    values = {"table": table_name(kind), "column": name, "row": number, "text": collapse(text)}
+                    self.unplaced.append(column % values)
 
     def classify(self, rows: list[Row]) -> tuple[str, int, dict[str, int]] | None:
         """What a table is, from its column names; the section it is in is tried first."""
@@ -522,6 +587,7 @@ class Reader:
 
     def content(self) -> ProcessContent:
         self.check()
+        self.report_front()
         content = ProcessContent(
             agency=self.agency(),
             title=self.body_title or self.title_table.title,
@@ -536,6 +602,21 @@ class Reader:
             setattr(content, role, self.people.get(role, Person()))
         return content
 
+    def report_front(self) -> None:
+        """Lines before a table at the top that are neither the national header nor the agency."""
+        known = fold(" ".join([self.agency(), self.title_table.title, self.body_title]))
+        message = _("Before the first section: %(text)s")
+        for line in self.dropped_front:
+            folded = fold(line)
+            if folded.startswith(_NATIONAL_HEADER) or folded in known or split_label(line, layout.HEADER_LABELS):
+                continue
+            if _is_boilerplate(line):
+                continue
+            self.unplaced.append(message % {"text": line})
+
+    def all_lines(self) -> list[str]:
+        return [line for lines in self.lines.values() for line in lines]
+
     def agency(self) -> str:
         """The title block's agency as written when it is the title table's one (or there is none)."""
         body, header = self.body_agency, self.title_table.agency
@@ -546,10 +627,25 @@ class Reader:
         content.issue_number = parse_int(get("issue_number", "")) or parse_int(get("revision", "")) or 1
         content.issued_on = parse_date(get("issued_on", ""), field=layout.NGAY_BAN_HANH.rstrip(":"))
         content.effective_date = parse_date(get("effective_date", ""), field=vn.NGAY_HIEU_LUC.rstrip(":"))
+        if content.effective_date is None:
+            content.effective_date = self.effective_date_in_text()
         content.procedure_code = collapse(get("procedure_code", ""))
         if "procedure_code" not in self.labels:
             match = _PROCEDURE_CODE.search(fold(self.text("scope") + "\n" + self.text("purpose")))
             content.procedure_code = match.group(1) if match else ""
+
+    def effective_date_in_text(self) -> date | None:
+        """The date of "… có hiệu lực (thi hành) kể từ ngày 15/01/2026" in a section or before the first one."""
+        labels = {"effective_date": layout.HEADER_LABELS["effective_date"]}
+        for line in self.all_lines() + self.dropped_front + self.front_lines:
+            if (hit := split_label(line, labels)) and (found := parse_date(hit[1], field=vn.NGAY_HIEU_LUC.rstrip(":"))):
+                return found
+            folded = fold(line)
+            if match := _EFFECTIVE_PHRASE.search(folded):
+                found = parse_date("ngay " + folded[match.end() :], field=vn.NGAY_HIEU_LUC.rstrip(":"))
+                if found:
+                    return found
+        return None
 
     def fill_tables(self, content: ProcessContent) -> None:
         rows = self.rows
@@ -612,6 +708,11 @@ def _form_from_line(line: str) -> FormItem:
         if found and code.strip() and len(code) <= 20:
             return FormItem(code=code.strip(), name=name.strip())
     return FormItem(code="", name=line)
+
+
+def _is_boilerplate(line: str) -> bool:
+    """A rule line, or the heading of the change table, which the change table itself holds."""
+    return set(line) <= set("-–_*=. ") or "theo doi sua doi" in normalize(line)
 
 
 def _starts_with_quy_trinh(line: str) -> bool:
@@ -721,13 +822,18 @@ def legacy_fonts(doc: Document) -> list[str]:
 def parse_process_docx(data: bytes) -> ProcessContent:
     """The quy trình in a .docx file (bytes); ProcessDocxError with a message
     for the officer when the file is not a readable quy trình."""
+    return read_process_docx(data)[0]
+
+
+def read_process_docx(data: bytes) -> tuple[ProcessContent, list[str]]:
+    """The quy trình in a .docx file and, line by line, what was read but has no place in it."""
     deadline = time.monotonic() + PARSE_SECONDS
     doc = open_docx(data)
     check_size(doc)
     reader = Reader(deadline=deadline)
     reader.read(doc)
     try:
-        return reader.content()
+        return reader.content(), reader.unplaced
     except ProcessDocxError as exc:
         if fonts := legacy_fonts(doc):
             message = _(

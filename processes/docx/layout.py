@@ -237,6 +237,9 @@ STEP_TABLE = TableLayout(
                 "don vi thuc hien",
                 "bo phan",
                 "nguoi chiu trach nhiem",
+                "vi tri nguoi thuc hien",
+                "vi tri thuc hien",
+                "vi tri",
             ),
         ),
         Column("duration", "Thời gian", 20, "center", ("thoi han",)),
@@ -324,10 +327,26 @@ NGAY_BAN_HANH = "Ngày ban hành:"
 #: Labels of the title block and of the header table: field -> normalised names.
 HEADER_LABELS = {
     "code": (normalize(labels.MA_HIEU), "ma so", "ma quy trinh", "so hieu", "ky hieu"),
-    "issue_number": (normalize(labels.LAN_BAN_HANH), "lan ban hanh so"),
+    "issue_number": (
+        normalize(labels.LAN_BAN_HANH),
+        "lan ban hanh so",
+        "lan ban hanh thu",
+        "ban hanh lan",
+        "ban hanh lan thu",
+        "lan bh",
+    ),
     "revision": ("lan sua doi",),
     "issued_on": (normalize(NGAY_BAN_HANH),),
-    "effective_date": (normalize(labels.NGAY_HIEU_LUC), "ngay co hieu luc", "hieu luc tu ngay", "ngay ap dung"),
+    "effective_date": (
+        normalize(labels.NGAY_HIEU_LUC),
+        "ngay co hieu luc",
+        "hieu luc tu ngay",
+        "co hieu luc tu ngay",
+        "hieu luc ke tu ngay",
+        "ngay hieu luc thi hanh",
+        "ngay ap dung",
+        "hieu luc",
+    ),
     "procedure_code": (normalize(PROCEDURE_CODE), "ma tthc", "ma so tthc", "ma thu tuc", "ma so thu tuc hanh chinh"),
     "page": (normalize(labels.TRANG), "so trang"),
 }

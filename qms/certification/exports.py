@@ -6,31 +6,21 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
-from qms.spreadsheets import workbook_bytes
+from qms.spreadsheets import add_table_sheet, sheet_title, workbook_bytes
+from qms.units.models import Era
 
 from .models import STAGE_ORDER, MaintenanceStatus, Stage
 from .selectors import ProgressReport, late_item_json
 
-BOLD = Font(bold=True)
+
+def stage_heading(stage) -> str:
+    """A stage as a column/row heading: "Stage: Announced", apart from the count of announced communes."""
+    return _("Stage: %(stage)s") % {"stage": Stage(stage).label}
 
 
-def _sheet(workbook: Workbook, title: str, headers: list[str], rows: list[list], *, first: bool = False):
-    sheet = workbook.active if first else workbook.create_sheet()
-    sheet.title = title[:31]
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = BOLD
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for row in rows:
-        sheet.append(row)
-    for index, header in enumerate(headers, start=1):
-        width = max([len(str(header))] + [len(str(r[index - 1] or "")) for r in rows[:200]])
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 60)
-    sheet.freeze_panes = "A2"
-    return sheet
+def era_suffix(era: str) -> str:
+    return _("to 6-2025") if era == Era.PRE_2025 else _("from 7-2025")
 
 
 def _summary_rows(report: ProgressReport) -> list[list]:
@@ -39,10 +29,10 @@ def _summary_rows(report: ProgressReport) -> list[list]:
         [_("Unit"), report.unit.full_name],
         [_("Figures as of"), report.as_of],
         [_("Communes"), totals.total],
-        [_("Announced"), totals.announced],
+        [_("Announced (all with an announcement)"), totals.announced],
         [_("Announced (%)"), totals.percent],
     ]
-    rows += [[str(Stage(stage).label), totals.stages[stage]] for stage in STAGE_ORDER]
+    rows += [[stage_heading(stage), totals.stages[stage]] for stage in STAGE_ORDER]
     if report.target:
         rows += [
             [_("Target (%)"), report.target.percent],
@@ -66,8 +56,8 @@ def _summary_rows(report: ProgressReport) -> list[list]:
 
 
 def _children_rows(report: ProgressReport) -> tuple[list[str], list[list]]:
-    headers = [_("Code"), _("Unit"), _("Communes"), _("Announced"), _("Announced (%)")]
-    headers += [str(Stage(s).label) for s in STAGE_ORDER] + [_("Communes with late items")]
+    headers = [_("Code"), _("Unit"), _("Communes"), _("Announced (all with an announcement)"), _("Announced (%)")]
+    headers += [stage_heading(s) for s in STAGE_ORDER] + [_("Communes with late items")]
     rows = [
         [r.code, r.name, r.counts.total, r.counts.announced, r.counts.percent]
         + [r.counts.stages[s] for s in STAGE_ORDER]
@@ -92,26 +82,32 @@ def _late_rows(report: ProgressReport) -> list[list]:
     ]
 
 
-def progress_workbook(report: ProgressReport) -> bytes:
-    workbook = Workbook()
-    _sheet(workbook, _("Summary"), [_("Figure"), _("Value")], _summary_rows(report), first=True)
+def _add_report(workbook: Workbook, report: ProgressReport, *, suffix: str = "", first: bool = False) -> None:
+    add_table_sheet(
+        workbook, sheet_title(_("Summary"), suffix), [_("Figure"), _("Value")], _summary_rows(report), first=first
+    )
     headers, rows = _children_rows(report)
-    _sheet(workbook, _("Units"), headers, rows)
-    _sheet(
+    add_table_sheet(workbook, sheet_title(_("Units"), suffix), headers, rows)
+    add_table_sheet(
         workbook,
-        _("Late items"),
+        sheet_title(_("Late items"), suffix),
         [_("Code"), _("Commune"), _("District"), _("Deadline missed"), _("Deadline"), _("Days late")],
         _late_rows(report),
     )
-    _sheet(
+    add_table_sheet(
         workbook,
-        _("Announced over time"),
-        [_("Month"), _("Announced"), _("Cumulative")],
-        [[t["month"], t["announced"], t["cumulative"]] for t in report.timeline],
+        sheet_title(_("Announced by month"), suffix),
+        [_("Month"), _("Announced in the month"), _("Announced in total")],
+        [[date.fromisoformat(f"{t['month']}-01"), t["announced"], t["cumulative"]] for t in report.timeline],
+        month_columns=(0,),
     )
-    for sheet in workbook.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, date):
-                    cell.number_format = "DD/MM/YYYY"
+
+
+def progress_workbook(report: ProgressReport, *, other_era: ProgressReport | None = None) -> bytes:
+    """The dashboard's figures; with ``other_era`` (the same person's dashboard of the other era), one set
+    of sheets per era, the earlier era first."""
+    workbook = Workbook()
+    reports = sorted(filter(None, [report, other_era]), key=lambda r: r.unit.era != Era.PRE_2025)
+    for index, item in enumerate(reports):
+        _add_report(workbook, item, suffix=era_suffix(item.unit.era) if len(reports) > 1 else "", first=index == 0)
     return workbook_bytes(workbook)

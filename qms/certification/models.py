@@ -301,7 +301,7 @@ class ScopeGap(models.Model):
 
     commune = models.ForeignKey("units.Commune", on_delete=models.CASCADE, related_name="qms_scope_gaps")
     procedure_code = models.CharField(_("procedure code"), max_length=40)
-    procedure_name = models.CharField(_("procedure"), max_length=500, blank=True)
+    procedure_name = models.TextField(_("procedure"), blank=True)
     detected_on = models.DateField(_("detected on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
 

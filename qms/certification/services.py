@@ -153,7 +153,7 @@ def _sync_gaps(commune_id: int, missing: dict[str, str], today: date) -> list[ru
     if closed:
         ScopeGap.objects.filter(pk__in=closed).update(closed_on=today)
     new = [
-        ScopeGap(commune_id=commune_id, procedure_code=code, procedure_name=name[:500], detected_on=today)
+        ScopeGap(commune_id=commune_id, procedure_code=code, procedure_name=name, detected_on=today)
         for code, name in missing.items()
         if code not in open_gaps
     ]

@@ -214,7 +214,19 @@ def export_xlsx(request):
     unit = resolve_unit(request)
     report = progress_report(unit=unit)
     name = f"tien-do-iso-{unit.era}-{unit.code}-{report.as_of:%Y%m%d}.xlsx"
-    return file_response(progress_workbook(report), filename=name, kind=XLSX)
+    return file_response(
+        progress_workbook(report, other_era=other_era_report(request.user, unit)), filename=name, kind=XLSX
+    )
+
+
+def other_era_report(user, unit):
+    """The user's own dashboard of the other era, when it holds any commune (None otherwise)."""
+    other = next(era for era in Era.values if era != unit.era)
+    units = access.home_units(user, other)
+    if not units:
+        return None
+    report = progress_report(unit=units[0])
+    return report if report.totals.total else None
 
 
 @offers_pdf

@@ -86,6 +86,20 @@ class ImportReport:
         }
 
 
+def change_rows(added, changed, missing) -> list[tuple[str, str, str, str, str]]:
+    """Every change of an import, one line per unit field: (change, code, field, before, after)."""
+    rows = [(_("added"), code, "", "", "") for code in added]
+    for item in changed:
+        for name, (before, after) in item["changes"].items():
+            rows.append((_("changed"), item["code"], name, "" if before is None else before, after or ""))
+    rows += [(_("no longer in the file"), code, "", "", "") for code in missing]
+    return rows
+
+
+def report_rows(report: ImportReport) -> list[tuple[str, str, str, str, str]]:
+    return change_rows(report.added, report.changed, report.missing)
+
+
 UNIT_FIELDS = ("level", "name", "full_name", "name_en", "unit_type", "code_name")
 
 
@@ -158,7 +172,7 @@ def import_units(*, path: str | Path, acting_user=None, dry_run: bool = False) -
         added=len(report.added),
         changed=len(report.changed),
         unchanged=report.unchanged,
-        details={"added": report.added[:500], "changed": report.changed[:500], "missing": report.missing[:500]},
+        details={"added": report.added, "changed": report.changed, "missing": report.missing},
         imported_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
     )
     log(instance=record, action=ACTION_UNITS_IMPORT, user=acting_user, data={"summary": report.summary()})

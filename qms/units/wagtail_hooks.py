@@ -1,5 +1,7 @@
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -13,6 +15,7 @@ from qms.service_views import ServiceViewSetMixin
 
 from . import services
 from .models import AdministrativeUnit, Commune, CommuneRoleGroup, UnitViewerGroup
+from .views import UnitImportChangesView, UnitImportListView
 
 # Access to a commune row follows the guardian permissions on that row.
 register_permission_policy(
@@ -117,3 +120,22 @@ class MyUnitsPanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_my_units_panel(request, panels):
     panels.insert(0, MyUnitsPanel(request.user))
+
+
+class SuperuserMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.is_superuser
+
+
+@hooks.register("register_admin_urls")
+def register_unit_import_urls():
+    urls = [
+        path("", UnitImportListView.as_view(), name="index"),
+        path("<int:pk>/", UnitImportChangesView.as_view(), name="changes"),
+    ]
+    return [path("unit-imports/", include((urls, "unit_imports"), namespace="unit_imports"))]
+
+
+@hooks.register("register_settings_menu_item")
+def register_unit_imports_menu_item():
+    return SuperuserMenuItem(_("Unit list imports"), reverse("unit_imports:index"), icon_name="site", order=610)

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from processes.models import Procedure
-from processes.services import import_process_docx
+from processes.services import import_process_docx_report
 
 from ._common import add_commune_argument, resolve_commune, resolve_user
 
@@ -30,7 +30,7 @@ class Command(BaseCommand):
             if chosen is None:
                 raise CommandError(_("No TTHC has the code %(code)s.") % {"code": procedure})
         try:
-            document = import_process_docx(
+            result = import_process_docx_report(
                 commune=target,
                 data=path.read_bytes(),
                 acting_user=resolve_user(user),
@@ -40,5 +40,9 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         self.stdout.write(
-            _("Imported %(file)s as a draft of %(document)s.") % {"file": path.name, "document": document}
+            _("Imported %(file)s as a draft of %(document)s.") % {"file": path.name, "document": result.document}
         )
+        if result.unplaced:
+            self.stdout.write(_("Not imported (no place in the quy trình):"))
+            for line in result.unplaced:
+                self.stdout.write(f"  - {line}")
