@@ -129,6 +129,8 @@ def django_db_setup(
         connection.ensure_connection()
         if "default" in serialized_aliases:
             connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+    if connection.vendor == "sqlite":
+        request.config.qms_migrated_sqlite = Path(template)
     yield
     with django_db_blocker.unblock():
         connection.creation.destroy_test_db(old_database_name=original_name, verbosity=0)
@@ -187,6 +189,15 @@ def module_world(request, django_db_setup, django_db_blocker):
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_file(request, django_db_setup) -> Path | None:
+    """A SQLite file holding a freshly migrated database (the run's template), if this run has one.
+
+    A server started in another process copies it instead of migrating again.
+    """
+    return getattr(request.config, "qms_migrated_sqlite", None)
 
 
 @pytest.fixture
