@@ -46,7 +46,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet  # noqa: E402
 
 from qms.concurrency import missing_version_message, stale_revision_message, with_version_token  # noqa: E402
 from qms.display import DeadlineColumn, ReadableIndexMixin, ShortTextColumn, ValueColumn  # noqa: E402
-from qms.docx.pdf import pdf_available  # noqa: E402
+from qms.files.pdf import pdf_available  # noqa: E402
 from qms.files.serving import offers_pdf, pdf_url  # noqa: E402
 from qms.object_scope import register_owned_kwarg  # noqa: E402
 from qms.permissions import CommuneScopedViewSetMixin  # noqa: E402

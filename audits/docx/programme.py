@@ -33,7 +33,7 @@ def _plan_rows(programme) -> list[list]:
                 str(index),
                 plan.title,
                 f"{short_date(plan.planned_start)} – {short_date(plan.planned_end)}",
-                "; ".join(p.label for p in plan.processes.all()),
+                "\n".join(p.label for p in plan.processes.all()),  # one per line: a code never wraps at its hyphen
                 ", ".join(c.number for c in plan.clauses.all()),
                 plan.lead_auditor.name,
                 ", ".join(a.name for a in plan.team.all() if a.pk != plan.lead_auditor_id),

@@ -58,15 +58,24 @@ def _drop(element, tag: str) -> None:
         element.remove(child)
 
 
+#: The longest text the OOXML core properties take (the page keeps the whole text).
+PROPERTY_MAX_LENGTH = 255
+
+
+def _property(text: str | None) -> str:
+    text = text or ""
+    return text if len(text) <= PROPERTY_MAX_LENGTH else text[: PROPERTY_MAX_LENGTH - 1].rstrip() + "…"
+
+
 def set_core_properties(doc: Document, info: DocumentInfo) -> None:
     """Title, subject, author (the issuing unit), last modified by, created and
     modified from the record (left out when the record has no date), language
     vi-VN; nothing of python-docx's own template remains."""
     props = doc.core_properties
-    props.title = info.title
-    props.subject = info.subject
-    props.author = info.author
-    props.last_modified_by = info.last_modified_by or info.author
+    props.title = _property(info.title)
+    props.subject = _property(info.subject)
+    props.author = _property(info.author)
+    props.last_modified_by = _property(info.last_modified_by or info.author)
     props.language = labels.LANGUAGE
     props.comments = ""
     props.keywords = ""

@@ -23,7 +23,7 @@ from django.views import View
 from django_sendfile import sendfile
 
 from qms import permissions
-from qms.docx.pdf import PdfConversionError, docx_to_pdf
+from qms.files.pdf import PdfConversionError, docx_to_pdf
 
 from .names import DownloadName, ascii_slug
 from .policy import DOCX, PDF, Kind, detect_kind

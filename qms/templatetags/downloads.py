@@ -1,6 +1,6 @@
 from django import template
 
-from qms.docx.pdf import pdf_available
+from qms.files.pdf import pdf_available
 from qms.files.serving import pdf_url as _pdf_url
 
 register = template.Library()

@@ -17,7 +17,7 @@ import pypdf
 import pytest
 from django.conf import settings
 
-from qms.docx.pdf import docx_files_to_pdf, libreoffice_path
+from qms.files.pdf import docx_files_to_pdf, libreoffice_path
 
 PT_PER_MM = 72 / 25.4
 A4_MM = (210.0, 297.0)
@@ -70,25 +70,35 @@ def lines(page) -> list[str]:
     return [line["text"].strip() for line in page.extract_text_lines() if line["text"].strip()]
 
 
-def _page_number_lines(page) -> list[dict]:
-    """Lines holding only a page number ("2", "Trang 2/5") in the top or bottom margin."""
+def _without_mark(text: str) -> str:
+    return text.replace(DRAFT_MARK, "").strip()
+
+
+def _margin_lines(page) -> list[dict]:
+    """Lines in the top or bottom margin (the header and footer)."""
     top_band, bottom_band = MARGINS_MM["top"] * PT_PER_MM, page.height - MARGINS_MM["bottom"] * PT_PER_MM
-    return [
-        line
-        for line in page.extract_text_lines()
-        if PAGE_NUMBER.match(line["text"].strip()) and (line["bottom"] <= top_band or line["top"] >= bottom_band)
-    ]
+    return [line for line in page.extract_text_lines() if line["top"] < top_band or line["bottom"] > bottom_band]
+
+
+def _page_number_lines(page) -> list[dict]:
+    """Lines of the header or footer holding only a page number ("2", "Trang 2/5"), beside the draft mark if any."""
+    return [line for line in _margin_lines(page) if PAGE_NUMBER.match(_without_mark(line["text"]))]
+
+
+def _header_mark_lines(page) -> list[dict]:
+    """Header/footer lines holding a page number or only the draft mark: they belong in the margin."""
+    return [line for line in _margin_lines(page) if not _without_mark(line["text"]) or line in _page_number_lines(page)]
 
 
 def page_number_on(page) -> int | None:
     """The page number printed in the header or footer margin of ``page``, or None."""
     found = _page_number_lines(page)
-    return int(PAGE_NUMBER.match(found[0]["text"].strip()).group(1)) if found else None
+    return int(PAGE_NUMBER.match(_without_mark(found[0]["text"])).group(1)) if found else None
 
 
 def text_box_margins_mm(page) -> dict[str, float]:
-    """Distance from each page edge to the nearest text (the page number aside), in mm."""
-    numbers = [(line["top"], line["x0"]) for line in _page_number_lines(page)]
+    """Distance from each page edge to the nearest text (page number and draft mark aside), in mm."""
+    numbers = [(line["top"], line["x0"]) for line in _header_mark_lines(page)]
     chars = [
         c
         for c in page.chars

@@ -1,5 +1,6 @@
 """Every document type of the demo, both eras, as printed: A4, NĐ 30 margins, page numbers
-from page 2, Vietnamese text intact and the PDF/A-2b marker.
+from page 2, Vietnamese text intact, the PDF/A-2b marker, no closing block alone on the
+last page, no date or code broken over two lines, and "DỰ THẢO" on drafts only.
 
 The demo is loaded once for the class; every Word file is downloaded as the
 administrator through its own view and all are converted by ONE LibreOffice process.
@@ -75,8 +76,9 @@ NO_TOP_MARGIN_CHECK = {
 }
 NO_PAGE_NUMBER_CHECK = {
     "process",  # prints "Trang x/y" inside its header table, not a lone number
-    "action",  # defect: corrective-action forms have no page numbers (issue 13, document frame)
 }
+#: The demo's documents not yet approved or signed: the announcement decision before its number and date.
+DRAFTS = {"decision-pre2025"}
 NATIONAL_MARKERS = ("cộng hòa xã hội chủ nghĩa việt nam", "ủy ban nhân dân")
 
 
@@ -137,3 +139,15 @@ class TestTheDemoDocumentsAsPrinted:
     def test_vietnamese_text_is_extractable_with_its_diacritics(self, rendered, kind, era):
         text = r.text_of(rendered["pdf"][f"{kind}-{era}"]).casefold()
         assert any(marker in text for marker in NATIONAL_MARKERS), text[:300]
+
+    @pytest.mark.parametrize(("kind", "era"), CASES)
+    def test_the_closing_block_never_stands_alone_on_the_last_page(self, rendered, kind, era):
+        assert not r.only_signature_on_last_page(rendered["pdf"][f"{kind}-{era}"], "")
+
+    @pytest.mark.parametrize(("kind", "era"), CASES)
+    def test_no_date_or_code_is_broken_over_two_lines(self, rendered, kind, era):
+        pdf = rendered["pdf"][f"{kind}-{era}"]
+        assert r.broken_tokens(pdf, r.DATE) == [] and r.broken_tokens(pdf, r.CODE) == []
+
+    def test_the_draft_mark_is_printed_on_drafts_only(self, rendered):
+        assert {name for name, pdf in rendered["pdf"].items() if r.has_draft_mark(pdf)} == DRAFTS

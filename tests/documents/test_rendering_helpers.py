@@ -73,8 +73,12 @@ def stranded_signature():
 
 
 def narrow_columns():
+    """Columns too narrow for a date and a code (built cell by cell: ``add_table`` would widen them)."""
     doc = qd.new_document()
-    qd.add_table(doc, headers=["Ngày", "Mã"], rows=[["12/03/2025", "QT-04/HT"]], widths_mm=[14, 10])
+    table = qd.new_table(doc, 2, 2, widths_mm=[14, 10])
+    for row, values in zip(table.rows, (["Ngày", "Mã"], ["12/03/2025", "QT-04/HT"]), strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            qd.write_cell(cell, value)
     return doc
 
 

@@ -89,7 +89,8 @@ def test_official_follows_progress_and_downloads_the_reports(journey, live_demo_
         journey.driver.back()
 
     files = _downloads(journey)
-    assert set(files) == {"Excel", "Báo cáo năm (Word)", "JSON"}
+    assert set(files) == {"Excel", "Báo cáo năm (Word)", "Báo cáo năm (PDF)", "JSON"}  # PDF: LibreOffice is there
+    assert files["Báo cáo năm (PDF)"].content.startswith(b"%PDF")
     workbook = openpyxl.load_workbook(io.BytesIO(files["Excel"].content), read_only=True)
     cells = {str(c) for ws in workbook.worksheets for row in ws.iter_rows(values_only=True) for c in row if c}
     assert late_commune is None or late_commune in cells

@@ -13,6 +13,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 
 OFFICER = ("iso.lam", "iso-demo-2026")
 COMMUNE = "Thị trấn Lâm"
+SUCCESSOR_AGENCY = "ỦY BAN NHÂN DÂN XÃ Ý YÊN"
 MODEL = ("1.004873", "QTM-03/HT", "Cấp Giấy xác nhận tình trạng hôn nhân")
 NEW_CODE = "QT-05/HT"
 APPROVED = ("QT-03/HT", "Đăng ký khai tử")
@@ -269,12 +270,15 @@ def test_officer_keeps_the_checklist_and_prepares_the_announcement(journey, live
     journey.scroll(signer)
     signer.clear()
     signer.send_keys("Trần Văn Bình")
+    signed_on = form.find_element(By.CSS_SELECTOR, "input[name=signed_on]")
+    journey.driver.execute_script("arguments[0].value = arguments[1]", signed_on, date(2026, 3, 10).isoformat())
     query = journey.driver.execute_script("return new URLSearchParams(new FormData(arguments[0])).toString()", form)
     response = journey.http_session().get(f"{form.get_attribute('action')}?{query}", timeout=60)
     assert response.status_code == 200, response.status_code
     text = _all_text(Document(io.BytesIO(response.content)))
-    assert "QUYẾT ĐỊNH" in text and "công bố" in text.lower() and COMMUNE.casefold() in text.casefold(), text[:800]
-    assert "Trần Văn Bình" in text
+    # Signed in 2026, after Thị trấn Lâm merged into Xã Ý Yên (01/07/2025): the successor issues it.
+    assert "QUYẾT ĐỊNH" in text and "công bố" in text.lower() and SUCCESSOR_AGENCY in text, text[:800]
+    assert "ngày 10 tháng 3 năm 2026" in text and "Trần Văn Bình" in text
 
 
 def test_officer_is_refused_another_communes_document(journey, live_demo_server):

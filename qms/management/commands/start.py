@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from qms.demo import DEMO_ACCOUNTS
-from qms.docx.pdf import libreoffice_path
+from qms.files.pdf import libreoffice_path
 
 
 class Command(BaseCommand):
