@@ -33,8 +33,8 @@ from qms import docx as vn
 from qms import permissions
 from qms.concurrency import VersionForm
 from qms.display import deadline_html, display_value
-from qms.files.pdf import pdf_available
 from qms.files import PrivateFieldFile
+from qms.files.pdf import pdf_available
 from qms.files.policy import DOCX
 from qms.files.serving import file_response, offers_pdf, pdf_url
 from qms.people import full_name

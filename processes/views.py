@@ -25,8 +25,8 @@ from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 
 from qms import permissions
 from qms.docx import labels as vn_labels
-from qms.files.pdf import pdf_available
 from qms.files.names import DownloadName, download_name
+from qms.files.pdf import pdf_available
 from qms.files.policy import DOCX
 from qms.files.serving import file_response, pdf_url
 
