@@ -15,6 +15,12 @@ if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
 else
   echo "Browser journeys: SKIPPED, /usr/bin/chromium or /usr/bin/chromedriver is missing (apt-get install chromium chromium-driver)."
 fi
+# Rendered-page tests (tests/documents) convert Word files with LibreOffice Writer.
+if command -v soffice >/dev/null 2>&1; then
+  echo "Rendered-page tests: LibreOffice found, tests/documents renders every document type."
+else
+  echo "Rendered-page tests: SKIPPED, soffice is missing (apt-get install libreoffice-writer-nogui fonts-liberation2)."
+fi
 dist=()
 [ "$workers" != "0" ] && dist=(--dist loadgroup)
 exec .venv/bin/python -m pytest -n "$workers" "${dist[@]}" "$@"
