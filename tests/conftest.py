@@ -234,6 +234,15 @@ def class_world(module_world, class_db):
         return build_world() if module_world is None else load_world(module_world)
 
 
+@pytest.fixture(scope="class")
+def class_demo(reference_units, class_db):
+    """The demo (``setup_demo``'s data) loaded once for a test class; each test runs in a savepoint."""
+    from qms.demo import load_demo
+
+    with class_db.unblock():
+        load_demo()
+
+
 @pytest.fixture(scope="session")
 def reference_units(django_db_setup, django_db_blocker):
     """Both eras of administrative units, loaded once per test session."""

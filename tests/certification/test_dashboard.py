@@ -39,16 +39,8 @@ class TestTheYYenDemo:
     """The demo, loaded once for the class (one xdist worker under ``--dist loadgroup``);
     each test runs in a savepoint of the class's transaction."""
 
-    @pytest.fixture(scope="class")
-    @classmethod
-    def demo(cls, reference_units, class_db):
-        from qms.demo import load_demo
-
-        with class_db.unblock():
-            load_demo()
-
     @pytest.fixture
-    def y_yen(self, demo, db):
+    def y_yen(self, class_demo, db):
         """The demo: Ý Yên's 31 communes of 2024 as the 2021 report describes them."""
         return AdministrativeUnit.objects.select_related("parent").get(era="pre2025", code="360")
 

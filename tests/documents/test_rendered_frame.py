@@ -95,11 +95,8 @@ NATIONAL_MARKERS = ("cộng hòa xã hội chủ nghĩa việt nam", "ủy ban n
 
 
 @pytest.fixture(scope="class")
-def rendered(reference_units, class_db, tmp_path_factory):
-    from qms.demo import load_demo
-
+def rendered(class_demo, class_db, tmp_path_factory):
     with class_db.unblock():
-        load_demo()
         client = Client()
         client.force_login(get_user_model().objects.get(username="admin"))
         documents, missing = {}, []

@@ -51,16 +51,8 @@ def assert_readable(text: str) -> None:
 class TestTheDemoDocuments:
     """The demo, loaded once for the class; each test in a savepoint of the class's transaction."""
 
-    @pytest.fixture(scope="class")
-    @classmethod
-    def demo(cls, reference_units, class_db):
-        from qms.demo import load_demo
-
-        with class_db.unblock():
-            load_demo()
-
     @pytest.fixture
-    def lam(self, demo, db):
+    def lam(self, class_demo, db):
         return Commune.objects.get(unit__era="pre2025", unit__code="13795")
 
     @pytest.mark.django_db
