@@ -87,7 +87,8 @@ def _page_number_lines(page) -> list[dict]:
 
 def _header_mark_lines(page) -> list[dict]:
     """Header/footer lines holding a page number or only the draft mark: they belong in the margin."""
-    return [line for line in _margin_lines(page) if not _without_mark(line["text"]) or line in _page_number_lines(page)]
+    marks = ((line, _without_mark(line["text"])) for line in _margin_lines(page))
+    return [line for line, rest in marks if not rest or PAGE_NUMBER.match(rest)]
 
 
 def page_number_on(page) -> int | None:
