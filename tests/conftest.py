@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 
+from tests import demo_database
 from tests.factories import World, build_world, load_world
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,6 +56,8 @@ def _drop_template(run: str) -> None:
         connection = connections["default"]
         with contextlib.suppress(Exception):
             connection.creation._destroy_test_db(name, verbosity=0)
+        if connection.vendor == "sqlite":
+            demo_database.remove(Path(name))
         ready.unlink()
     lock.unlink(missing_ok=True)
 
@@ -200,6 +203,12 @@ def migrated_sqlite_file(request, django_db_setup) -> Path | None:
     return getattr(request.config, "qms_migrated_sqlite", None)
 
 
+@pytest.fixture(scope="session")
+def demo_folder(migrated_sqlite_file) -> Path | None:
+    """The run's demo database (``setup_demo`` run once per run on a copy of the template), if this run has one."""
+    return demo_database.prepared(migrated_sqlite_file) if migrated_sqlite_file else None
+
+
 @pytest.fixture
 def world(module_world, db):
     """Two communes of one district with a user for every persona (rows shared by the module)."""
@@ -235,12 +244,40 @@ def class_world(module_world, class_db):
 
 
 @pytest.fixture(scope="class")
-def class_demo(reference_units, class_db):
-    """The demo (``setup_demo``'s data) loaded once for a test class; each test runs in a savepoint."""
+def class_demo(request, reference_units, django_db_blocker):
+    """The demo (``setup_demo``'s data) for a test class, in a transaction rolled back after it.
+
+    Each test runs in a savepoint of its own. On SQLite the run's demo database
+    is copied in (``tests.demo_database``) and the previous content put back
+    after the class; otherwise the demo is loaded in the class's transaction.
+    Class fixtures that write (``with class_demo.unblock():``) do so in that transaction.
+    """
+    from django.db import connection
+
     from qms.demo import load_demo
 
-    with class_db.unblock():
-        load_demo()
+    with contextlib.ExitStack() as stack:
+        with django_db_blocker.unblock():
+            folder = request.getfixturevalue("demo_folder") if connection.vendor == "sqlite" else None
+            swapped = bool(folder) and not connection.in_atomic_block
+            if swapped:
+                stack.enter_context(demo_database.swapped_in(folder))
+            outer = transaction.atomic()
+            outer.__enter__()
+            try:
+                if not swapped:
+                    load_demo()
+            except BaseException:
+                transaction.set_rollback(True)
+                outer.__exit__(None, None, None)
+                raise
+        try:
+            yield django_db_blocker
+        finally:
+            with django_db_blocker.unblock():
+                transaction.set_rollback(True)
+                outer.__exit__(None, None, None)
+                stack.close()
 
 
 @pytest.fixture(scope="session")

@@ -27,7 +27,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="qms-test-media-"))
+# A folder of its own per process, unless the caller names one (the run's prepared demo and its copies).
+MEDIA_ROOT = Path(os.environ.get("QMS_TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="qms-test-media-"))
 SENDFILE_ROOT = str(MEDIA_ROOT)
 WHITENOISE_AUTOREFRESH = True
 ALLOWED_HOSTS = ["*"]

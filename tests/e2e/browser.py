@@ -34,11 +34,19 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests import demo_database
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ARTIFACTS = ROOT / "var" / "e2e-artifacts"
 
+#: The kinds of message, error and dialog a page shows (part of its shape for axe).
+PAGE_SHAPE_JS = """
+return Array.from(document.querySelectorAll(
+  '.messages li, .help-critical, .error-message, .w-field--error, .errorlist, [role=alert], [role=dialog]:not([hidden])'
+)).map(e => e.tagName + '.' + e.className).filter((v, i, a) => a.indexOf(v) === i).sort();
+"""
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 #: Titles of error pages, in Vietnamese and English (Django, Wagtail and the project's own).
 ERROR_TITLES = (
@@ -109,16 +117,7 @@ class LiveServer:
         self.log_path = data_dir / "server.log"
         self.db_path = data_dir / "qms.sqlite3"
         self.proc: subprocess.Popen | None = None
-        drop = {"DATABASE_URL", "CELERY_BROKER_URL", "PYTEST_XDIST_WORKER", "QMS_TEST_QUEUE", "QMS_TEST_DB_NAME"}
-        self.env = {k: v for k, v in os.environ.items() if k not in drop}
-        self.env.update(
-            {
-                "QMS_DATA_DIR": str(data_dir),
-                "QMS_PORT": str(self.port),
-                "DJANGO_SETTINGS_MODULE": "qms.settings.test",
-                "QMS_TEST_EMAIL_FILES": "1",
-            }
-        )
+        self.env = demo_database.child_env(data_dir, QMS_PORT=str(self.port), QMS_TEST_EMAIL_FILES="1")
 
     def query(self, sql: str) -> list[tuple]:
         """Read the server's database (to find ids no link shows, for refusals)."""
@@ -137,25 +136,18 @@ class LiveServer:
         return self.data_dir / "mail"
 
     def _manage(self, *args: str) -> None:
-        with (self.data_dir / "setup.log").open("a") as log:
-            result = subprocess.run(
-                [sys.executable, "manage.py", *args],
-                cwd=ROOT,
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        if result.returncode:
-            raise RuntimeError(
-                f"manage.py {' '.join(args)} failed:\n" + (self.data_dir / "setup.log").read_text()[-4000:]
-            )
+        demo_database.manage(self.data_dir, *args, env=self.env)
 
-    def start(self, *, migrated: Path | None = None) -> None:
-        """Migrate (from a copy of ``migrated``, an already migrated SQLite file, when given), load the demo, serve."""
-        if migrated is not None:
-            shutil.copyfile(migrated, self.db_path)
-        self._manage("migrate", "--noinput", "-v", "0")
-        self._manage("setup_demo")
+    def start(self, *, migrated: Path | None = None, demo: Path | None = None) -> None:
+        """Serve the demo: a copy of ``demo`` (the run's demo database) when given, else migrate
+        (from a copy of ``migrated``, an already migrated SQLite file, when given) and load it."""
+        if demo is not None:
+            demo_database.copy_to(demo, self.data_dir)
+        else:
+            if migrated is not None:
+                shutil.copyfile(migrated, self.db_path)
+            self._manage("migrate", "--noinput", "-v", "0")
+            self._manage("setup_demo")
         self._manage("collectstatic", "--noinput", "-v", "0")
         self.proc = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{self.port}"],
@@ -217,6 +209,7 @@ class Journey:
         self.base_url = base_url
         self.axe = Axe(driver)
         self.pages: list[str] = []
+        self.accessibility_checked: set[tuple] = set()
 
     # -- navigation -------------------------------------------------------
     def visit(self, path: str, *, expect_status: int = 200) -> None:
@@ -372,7 +365,22 @@ class Journey:
             raise PageProblem(f"{url}: heading levels skip: " + "; ".join(skips))
         self.check_accessibility()
 
+    def page_shape(self) -> tuple:
+        """What makes two pages of a journey the same page to axe: the route (numbers left out),
+        the query's names, and the messages and form errors shown."""
+        parts = urlparse(self.driver.current_url)
+        route = re.sub(r"/\d+(?=/|$)", "/<id>", parts.path)
+        names = tuple(sorted({pair.split("=", 1)[0] for pair in parts.query.split("&") if pair}))
+        shown = self.driver.execute_script(PAGE_SHAPE_JS)
+        return route, names, tuple(shown)
+
     def check_accessibility(self) -> None:
+        """axe-core on the page, once per page shape within a journey (a list seen again after a save
+        is the same page; the same list with a message or an error in it is not)."""
+        shape = self.page_shape()
+        if shape in self.accessibility_checked:
+            return
+        self.accessibility_checked.add(shape)
         # Contrast is judged on what a person sees once the page settles (Wagtail fades its messages in).
         self.driver.execute_async_script(SETTLE_ANIMATIONS_JS)
         self.axe.inject()

@@ -73,7 +73,7 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(scope="session")
-def live_demo_server(migrated_sqlite_file):
+def live_demo_server(migrated_sqlite_file, demo_folder):
     if os.environ.get("QMS_E2E_URL"):  # a server already running with the demo data (while writing journeys)
         server = LiveServer(Path(os.environ["QMS_E2E_DATA_DIR"]))
         server.url = os.environ["QMS_E2E_URL"].rstrip("/")
@@ -82,7 +82,7 @@ def live_demo_server(migrated_sqlite_file):
     data_dir = Path(tempfile.mkdtemp(prefix="qms-e2e-"))
     server = LiveServer(data_dir)
     try:
-        server.start(migrated=migrated_sqlite_file)
+        server.start(migrated=migrated_sqlite_file, demo=demo_folder)
         yield server
     finally:
         server.stop()

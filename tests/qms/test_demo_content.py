@@ -20,14 +20,13 @@ def _counts() -> dict:
 
 
 @pytest.mark.django_db
-def test_demo_quy_trinh_read_as_the_commune_issues_them(client, reference_units):
+def test_demo_quy_trinh_read_as_the_commune_issues_them(client, class_demo):
     from qms.demo import load_demo
     from tests.processes.helpers import url
     from tests.processes.test_stale_save import open_editor
 
-    load_demo()
     counts = _counts()
-    load_demo()
+    load_demo()  # again: adds nothing
     assert _counts() == counts
 
     lam = Commune.objects.get(unit__era="pre2025", unit__code="13795")
