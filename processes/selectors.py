@@ -143,6 +143,11 @@ def public_document(*, commune, code: str) -> ProcessDocument | None:
     return effective_documents().filter(commune=commune, code=code).select_related("procedure", "commune").first()
 
 
+def effective_document(*, commune_id: int, document_id: int) -> ProcessDocument | None:
+    """One effective quy trình of the commune (for its download), or None."""
+    return effective_documents().filter(commune_id=commune_id, pk=document_id).select_related("procedure").first()
+
+
 def search_public(*, query: str, commune=None) -> list[ProcessDocument]:
     """Full-text search over effective procedures (optionally of one commune);
     every word must match."""

@@ -17,7 +17,7 @@ urlpatterns = [
 urlpatterns += [
     path("", include("processes.urls")),
     path("", include("audits.urls")),
-    path("", include("qms.certification.urls")),
+    path("", include("qms.api.urls_root")),
     path("", include("qms.certification.file_urls")),
     path("", include("audits.file_urls")),
 ]

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "qms.units",
     "qms.public",
     "qms.certification",
+    "qms.api",
     "qms.notifications",
     "processes",
     "audits",
@@ -62,6 +63,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
     "simple_history",
     "guardian",
     "django_celery_beat",
@@ -306,3 +309,18 @@ AXES_IPWARE_PROXY_ORDER = "right-most"  # the address the trusted proxy appended
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 )
+
+# The read-only API for other systems (qms.api): its views set their own authentication, scopes,
+# paging and throttling, so Wagtail's admin API keeps DRF's defaults.
+REST_FRAMEWORK = {
+    "DEFAULT_THROTTLE_RATES": {"organisation": env("QMS_API_RATE", "1000/hour")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": _("HTQLCL API for other systems"),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_URLCONF": "qms.api.urls_root",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}

@@ -1,0 +1,1 @@
+from .urls import root_patterns as urlpatterns  # noqa: F401

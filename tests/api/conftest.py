@@ -1,0 +1,1 @@
+from tests.certification.conftest import a_records, procedures  # noqa: F401
