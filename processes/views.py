@@ -29,7 +29,6 @@ from qms.files.names import DownloadName, download_name
 from qms.files.pdf import pdf_available
 from qms.files.policy import DOCX
 from qms.files.serving import file_response, pdf_url
-
 from qms.signatures import selectors as signature_selectors
 
 from . import selectors, services, signing

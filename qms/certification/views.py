@@ -26,10 +26,9 @@ from qms import docx as qd
 from qms.files.names import download_name
 from qms.files.policy import DOCX, XLSX
 from qms.files.serving import file_response, offers_pdf
+from qms.signatures import selectors as signature_selectors
 from qms.units.models import AdministrativeUnit, Commune, Era, Level
 from qms.units.services import user_roles
-
-from qms.signatures import selectors as signature_selectors
 
 from . import access, services, signing, sources
 from .docx import SYMBOL_DECISION, build_announcement_decision, build_yearly_report, decision_is_draft
