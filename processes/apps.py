@@ -13,10 +13,11 @@ class ProcessesConfig(AppConfig):
         from qms.public.sections import register_section
         from qms.reference import register_reference
 
-        from . import demo, handlers, notices, reference
+        from . import demo, handlers, notices, reference, signing
         from .public import procedures_section_context
 
         handlers.connect()
+        signing.register()
         notices.register_kinds()
         register_demo(demo.load_demo, order=10)
         register_reference(reference.load_reference, order=10)

@@ -29,8 +29,9 @@ from qms.files.names import DownloadName, download_name
 from qms.files.pdf import pdf_available
 from qms.files.policy import DOCX
 from qms.files.serving import file_response, pdf_url
+from qms.signatures import selectors as signature_selectors
 
-from . import selectors, services
+from . import selectors, services, signing
 from .compare import CONTENT_FIELDS, diff_contents, differences_from_json
 from .content import dated_content, document_content
 from .forms import AdoptForm, CompareForm, DocxUploadForm, StartForm, WithdrawForm
@@ -168,6 +169,9 @@ class VersionDetailView(VersionMixin, DocumentPageView):
         version = self.get_version()
         context.update(version=version, content=version.content)
         context["docx_url"] = self.sibling_url("version_docx", self.object.pk, version.issue_number)
+        if self.object.commune_id:
+            context["signature_url"] = reverse("signatures:record", args=[signing.RECORD_TYPE, version.pk])
+            context["signature"] = signature_selectors.signed_record(version)
         return context
 
 

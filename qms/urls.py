@@ -20,6 +20,7 @@ urlpatterns += [
     path("", include("qms.api.urls_root")),
     path("", include("qms.certification.file_urls")),
     path("", include("audits.file_urls")),
+    path("", include("qms.signatures.file_urls")),
 ]
 
 urlpatterns.append(path("", include(wagtail_urls)))

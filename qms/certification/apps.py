@@ -13,9 +13,10 @@ class CertificationConfig(AppConfig):
         from qms.public.sections import register_section
         from qms.signals import qms_data_changed
 
-        from . import demo, public, services
+        from . import demo, public, services, signing
 
         register_demo(demo.load_demo, order=30)
+        signing.register()
         qms_data_changed.connect(services.on_data_changed, dispatch_uid="certification.refresh_on_data_changed")
         register_section(
             "announcement",

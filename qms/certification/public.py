@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from qms.signatures.selectors import signed_record
+
 from .models import ANNOUNCED_STAGES, Announcement, CommuneProgress
 
 
@@ -17,8 +19,10 @@ def announcement_context(commune, request) -> dict:
     predecessors = list(commune.predecessors.order_by("name"))
     latest = _latest([commune.pk, *(p.pk for p in predecessors)])
     progress = CommuneProgress.objects.filter(commune=commune).only("stage").first()
+    current = latest.get(commune.pk)
     return {
-        "announcement": latest.get(commune.pk),
+        "announcement": current,
+        "signature": signed_record(current) if current else None,
         "announced": bool(progress and progress.stage in ANNOUNCED_STAGES),
         "reannounce_needed": bool(progress and progress.stage == "reannounce"),
         "predecessors": [(p, latest.get(p.pk)) for p in predecessors],

@@ -26,10 +26,11 @@ from qms import docx as qd
 from qms.files.names import download_name
 from qms.files.policy import DOCX, XLSX
 from qms.files.serving import file_response, offers_pdf
+from qms.signatures import selectors as signature_selectors
 from qms.units.models import AdministrativeUnit, Commune, Era, Level
 from qms.units.services import user_roles
 
-from . import access, services, sources
+from . import access, services, signing, sources
 from .docx import SYMBOL_DECISION, build_announcement_decision, build_yearly_report, decision_is_draft
 from .exports import progress_workbook
 from .forms import (
@@ -274,6 +275,9 @@ class CommuneRecordView(AdminPage):
     def get_context_data(self, **kwargs):
         user, commune = self.request.user, self.commune
         record = commune_record(commune)
+        signed = signature_selectors.signed_records(signing.RECORD_TYPE, [a.pk for a in record.announcements])
+        for announcement in record.announcements:
+            announcement.signature = signed.get(announcement.pk)
         return super().get_context_data(
             record=record,
             commune=commune,

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "qms.certification",
     "qms.api",
     "qms.notifications",
+    "qms.signatures",
     "processes",
     "audits",
     "wagtail.contrib.forms",
@@ -175,6 +176,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 #: Largest accepted upload (qms.files.policy): PDF, JPG/PNG, .docx, .xlsx, recognised by content.
 QMS_UPLOAD_MAX_BYTES = int(env("QMS_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+#: Signed PDFs (qms.signatures): PEM/DER files of the certification authorities a signature must chain to.
+QMS_SIGNATURE_TRUST_ROOTS = env_list("QMS_SIGNATURE_TRUST_ROOTS")
+#: Secret the stored signing certificates are encrypted with (SECRET_KEY when empty).
+QMS_SIGNING_KEY = env("QMS_SIGNING_KEY", "")
 # Uploaded files have no public URL: permission-checked views hand them to
 # django-sendfile2. SENDFILE_BACKEND=simple streams from Django; =nginx answers
 # with X-Accel-Redirect to SENDFILE_URL, an nginx `internal` location whose

@@ -1,0 +1,52 @@
+"""The announcement decision as a record that can be signed (qms.signatures)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from qms import docx as qd
+from qms.files.pdf import docx_to_pdf
+from qms.signatures.registry import RecordType, register_record_type
+
+RECORD_TYPE = "announcement"
+
+
+def decision_pdf(announcement) -> bytes:
+    from .docx import build_announcement_decision
+    from .models import Announcement
+
+    earlier = (
+        Announcement.objects.filter(commune_id=announcement.commune_id, signed_on__lte=announcement.signed_on)
+        .exclude(pk=announcement.pk)
+        .order_by("-signed_on", "-id")
+        .first()
+    )
+    document = build_announcement_decision(
+        commune=announcement.commune,
+        scope=announcement.scope,
+        number=announcement.number,
+        signed_on=announcement.signed_on,
+        signer_name=announcement.signer_name,
+        replaces=earlier if announcement.is_reannouncement else None,
+    )
+    return docx_to_pdf(qd.to_bytes(document))
+
+
+def register() -> None:
+    register_record_type(
+        RecordType(
+            key=RECORD_TYPE,
+            model="certification.Announcement",
+            label=_("announcement decision"),
+            build_pdf=decision_pdf,
+            commune_id=lambda announcement: announcement.commune_id,
+            is_approved=lambda announcement: bool(announcement.number and announcement.signed_on),
+            title=lambda announcement: f"{_('Decision')} {announcement.display_number}",
+            admin_url=lambda announcement: (
+                reverse("certification:commune", args=[announcement.commune_id]) + "#qms-announcement"
+            ),
+            public=True,
+            file_stem=lambda announcement: f"quyet dinh cong bo {announcement.number} {announcement.commune_id}",
+        )
+    )

@@ -1,0 +1,125 @@
+"""The unit's signing certificate and the signed PDF of each approved record."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from qms.files import PrivateFileField
+
+from . import pades
+
+
+def upload_frozen(instance, filename: str) -> str:
+    return f"signatures/approved/{instance.commune_id}/{filename}"
+
+
+def upload_signed(instance, filename: str) -> str:
+    return f"signatures/signed/{instance.commune_id}/{filename}"
+
+
+class SigningCertificate(models.Model):
+    """A commune's PKCS#12 signing certificate, encrypted at rest; never served back."""
+
+    commune = models.OneToOneField(
+        "units.Commune", verbose_name=_("commune"), on_delete=models.CASCADE, related_name="signing_certificate"
+    )
+    encrypted_pkcs12 = models.BinaryField(editable=False)
+    encrypted_password = models.BinaryField(editable=False)
+    subject = models.CharField(_("subject"), max_length=500)
+    common_name = models.CharField(_("holder"), max_length=255)
+    issuer = models.CharField(_("issuer"), max_length=500)
+    serial = models.CharField(_("serial number"), max_length=80)
+    valid_from = models.DateTimeField(_("valid from"))
+    valid_until = models.DateTimeField(_("valid until"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["encrypted_pkcs12", "encrypted_password"])
+
+    class Meta:
+        verbose_name = _("signing certificate")
+        verbose_name_plural = _("signing certificates")
+
+    def __str__(self) -> str:
+        return self.common_name
+
+
+class SigningMethod(models.TextChoices):
+    SERVER = "server", _("Signed on the server")
+    EXTERNAL = "external", _("Signed outside and uploaded")
+
+
+class SignedRecord(models.Model):
+    """The approved PDF of one record, frozen with its SHA-256, and its signed PDF."""
+
+    record_type = models.CharField(_("record type"), max_length=40)
+    object_id = models.PositiveBigIntegerField(_("record"))
+    commune = models.ForeignKey(
+        "units.Commune", verbose_name=_("commune"), on_delete=models.CASCADE, related_name="signed_records"
+    )
+    frozen_pdf = PrivateFileField(
+        _("approved PDF"), upload_to=upload_frozen, download_url_name="signature_files:frozen"
+    )
+    frozen_sha256 = models.CharField(_("SHA-256 of the approved PDF"), max_length=64)
+    frozen_at = models.DateTimeField(_("frozen at"), auto_now_add=True)
+    signed_pdf = PrivateFileField(
+        _("signed PDF"), upload_to=upload_signed, download_url_name="signature_files:signed", blank=True
+    )
+    method = models.CharField(_("method"), max_length=20, choices=SigningMethod.choices, blank=True)
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("signed by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    is_valid = models.BooleanField(_("signature valid"), null=True)
+    verification = models.JSONField(_("verification details"), default=dict, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("signed record")
+        verbose_name_plural = _("signed records")
+        constraints = [
+            models.UniqueConstraint(fields=["record_type", "object_id"], name="signed_record_one_per_record"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_type} #{self.object_id}"
+
+    @property
+    def is_signed(self) -> bool:
+        return bool(self.signed_pdf)
+
+    @property
+    def reason_messages(self) -> list[str]:
+        return [str(REASON_MESSAGES.get(code, code)) for code in self.verification.get("reasons", [])]
+
+    @property
+    def signer_name(self) -> str:
+        return self.verification.get("signer", "")
+
+    @property
+    def signing_time(self):
+        from django.utils.dateparse import parse_datetime
+
+        value = self.verification.get("signing_time")
+        return parse_datetime(value) if value else None
+
+
+REASON_MESSAGES = {
+    pades.NOT_PDF: _("The file is not a PDF."),
+    pades.UNREADABLE: _("The PDF cannot be read."),
+    pades.NO_SIGNATURE: _("The PDF carries no digital signature."),
+    pades.NOT_INTACT: _("The signed content has been changed after signing."),
+    pades.BAD_SIGNATURE: _("The signature is not valid."),
+    pades.PARTIAL_COVERAGE: _("The signature does not cover the whole file: something was added after signing."),
+    pades.UNTRUSTED: _("The signer's certificate is not issued by a trusted certification authority."),
+    pades.OUTSIDE_VALIDITY: _("The signing time is outside the validity of the signer's certificate."),
+    pades.NOT_APPROVED_VERSION: _("The signed file is not the approved version of the record."),
+    pades.FROZEN_CHANGED: _("The stored approved PDF no longer matches its recorded fingerprint."),
+}

@@ -1,0 +1,135 @@
+"""Signing and verifying PDFs with pyHanko (PAdES baseline, incremental update)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from io import BytesIO
+
+from django.conf import settings
+from pyhanko.keys import load_certs_from_pemder
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+
+PDF_MAGIC = b"%PDF-"
+
+# Reasons a signed PDF is not valid (stored on the SignedRecord, shown in Vietnamese).
+NOT_PDF = "not_pdf"
+UNREADABLE = "unreadable"
+NO_SIGNATURE = "no_signature"
+NOT_INTACT = "not_intact"
+BAD_SIGNATURE = "bad_signature"
+PARTIAL_COVERAGE = "partial_coverage"
+UNTRUSTED = "untrusted"
+OUTSIDE_VALIDITY = "outside_validity"
+NOT_APPROVED_VERSION = "not_approved_version"
+FROZEN_CHANGED = "frozen_changed"
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sign_pdf(pdf: bytes, *, pkcs12_data: bytes, password: str, reason: str = "", location: str = "") -> bytes:
+    """``pdf`` signed (PAdES B-B) as an incremental update: its bytes stay the prefix of the result."""
+    signer = signers.SimpleSigner.load_pkcs12_data(
+        pkcs12_data, other_certs=[], passphrase=password.encode() if password else None
+    )
+    writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+    meta = signers.PdfSignatureMetadata(
+        field_name="Signature1",
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=reason or None,
+        location=location or None,
+    )
+    output = signers.PdfSigner(meta, signer=signer).sign_pdf(writer)
+    return output.getvalue()
+
+
+def trust_roots() -> list:
+    """The certificates of ``settings.QMS_SIGNATURE_TRUST_ROOTS`` (PEM or DER file paths)."""
+    paths = list(getattr(settings, "QMS_SIGNATURE_TRUST_ROOTS", []) or [])
+    return list(load_certs_from_pemder(paths)) if paths else []
+
+
+@dataclass
+class Verification:
+    valid: bool
+    reasons: list[str] = field(default_factory=list)
+    signer: str = ""
+    signer_subject: str = ""
+    issuer: str = ""
+    signing_time: str = ""
+    signatures: int = 0
+    checked_at: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _name(name) -> str:
+    native = name.native
+    return str(native.get("common_name") or name.human_friendly)
+
+
+def verify_pdf(data: bytes, *, frozen: bytes | None = None, frozen_sha256: str = "") -> Verification:
+    """Check every signature of ``data`` (intact, valid, covering the whole file, chained to a
+    trust root, signed within the certificate's validity) and that the file begins with the
+    approved PDF ``frozen`` whose recorded hash is ``frozen_sha256``."""
+    result = Verification(valid=False, checked_at=datetime.now(UTC).isoformat())
+    reasons = result.reasons
+    if not data.startswith(PDF_MAGIC):
+        reasons.append(NOT_PDF)
+        return result
+    if frozen is not None:
+        if frozen_sha256 and sha256(frozen) != frozen_sha256:
+            reasons.append(FROZEN_CHANGED)
+        if not data.startswith(frozen) or len(data) == len(frozen):
+            reasons.append(NOT_APPROVED_VERSION)
+    try:
+        reader = PdfFileReader(BytesIO(data), strict=False)
+        embedded = list(reader.embedded_regular_signatures)
+    except Exception:  # noqa: BLE001  (any unreadable file is simply not a valid signed PDF)
+        reasons.append(UNREADABLE)
+        return result
+    result.signatures = len(embedded)
+    if not embedded:
+        reasons.append(NO_SIGNATURE)
+        return result
+    roots = trust_roots()
+    for index, signature in enumerate(embedded):
+        context = ValidationContext(trust_roots=roots, allow_fetching=False)
+        try:
+            status = validate_pdf_signature(signature, signer_validation_context=context)
+        except Exception:  # noqa: BLE001
+            reasons.append(BAD_SIGNATURE)
+            continue
+        if not status.intact:
+            reasons.append(NOT_INTACT)
+        elif not status.valid:
+            reasons.append(BAD_SIGNATURE)
+        if status.intact and not status.trusted:
+            reasons.append(UNTRUSTED)
+        if index == len(embedded) - 1 and status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+            reasons.append(PARTIAL_COVERAGE)
+        if status.modification_level is not None and status.docmdp_ok is False:
+            reasons.append(PARTIAL_COVERAGE)
+        cert = status.signing_cert
+        when = status.signer_reported_dt
+        if when is not None:
+            validity = cert["tbs_certificate"]["validity"]
+            if not (validity["not_before"].native <= when <= validity["not_after"].native):
+                reasons.append(OUTSIDE_VALIDITY)
+        result.signer = _name(cert.subject)
+        result.signer_subject = cert.subject.human_friendly
+        result.issuer = cert.issuer.human_friendly
+        result.signing_time = when.isoformat() if when else ""
+    result.reasons = list(dict.fromkeys(reasons))
+    result.valid = not result.reasons
+    return result

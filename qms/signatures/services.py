@@ -1,0 +1,251 @@
+"""Writes of signed PDFs: keyword-only, atomic, checked through qms.permissions, logged."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qms import permissions
+from qms.audit_log import define_action, log
+from qms.files.pdf import PdfConversionError
+from qms.files.policy import max_upload_bytes, size_label
+
+from . import keystore, pades, registry
+from .models import REASON_MESSAGES, SignedRecord, SigningCertificate, SigningMethod
+
+ACTION_CERTIFICATE = define_action(
+    "qms.signatures.certificate",
+    gettext_lazy("Upload signing certificate"),
+    gettext_lazy("Signing certificate uploaded"),
+)
+ACTION_CERTIFICATE_DELETE = define_action(
+    "qms.signatures.certificate_delete",
+    gettext_lazy("Remove signing certificate"),
+    gettext_lazy("Signing certificate removed"),
+)
+ACTION_FREEZE = define_action(
+    "qms.signatures.freeze", gettext_lazy("Freeze approved PDF"), gettext_lazy("Approved PDF frozen for signing")
+)
+ACTION_SIGN = define_action("qms.signatures.sign", gettext_lazy("Sign PDF"), gettext_lazy("PDF signed"))
+ACTION_UPLOAD = define_action(
+    "qms.signatures.upload", gettext_lazy("Upload signed PDF"), gettext_lazy("Signed PDF uploaded")
+)
+ACTION_VERIFY = define_action(
+    "qms.signatures.verify", gettext_lazy("Verify signed PDF"), gettext_lazy("Signed PDF verified")
+)
+
+#: Largest PKCS#12 file accepted.
+PKCS12_MAX_BYTES = 64 * 1024
+
+
+def can_sign(user, commune) -> bool:
+    """Signing is the approving role's (the leader), in their own commune."""
+    return permissions.has_commune_perm(user, commune, permissions.APPROVE)
+
+
+def _require_sign(user, commune_id: int) -> None:
+    permissions.require_commune_perm(user, commune_id, permissions.APPROVE)
+
+
+# -- certificate -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def upload_certificate(*, commune, pkcs12_data: bytes, password: str, acting_user) -> SigningCertificate:
+    """Store the commune's PKCS#12 certificate (and its password) encrypted; replaces the previous one."""
+    _require_sign(acting_user, commune.pk)
+    if not pkcs12_data or len(pkcs12_data) > PKCS12_MAX_BYTES:
+        raise ValidationError({"file": _("The certificate file is empty or too large.")})
+    try:
+        info = keystore.read_pkcs12(pkcs12_data, password)
+    except ValueError as error:
+        raise ValidationError(
+            {"file": _("The file is not a PKCS#12 certificate with its private key, or the password is wrong.")}
+        ) from error
+    if info.valid_until <= timezone.now():
+        raise ValidationError({"file": _("The certificate has expired.")})
+    certificate = SigningCertificate.objects.filter(commune=commune).first() or SigningCertificate(commune=commune)
+    certificate.encrypted_pkcs12 = keystore.encrypt(pkcs12_data)
+    certificate.encrypted_password = keystore.encrypt(password.encode())
+    certificate.subject = info.subject[:500]
+    certificate.common_name = info.common_name[:255]
+    certificate.issuer = info.issuer[:500]
+    certificate.serial = info.serial[:80]
+    certificate.valid_from = info.valid_from
+    certificate.valid_until = info.valid_until
+    certificate.uploaded_by = acting_user
+    certificate.save()
+    log(
+        instance=certificate,
+        action=ACTION_CERTIFICATE,
+        user=acting_user,
+        data={"commune_id": commune.pk, "subject": certificate.subject, "serial": certificate.serial},
+    )
+    return certificate
+
+
+@transaction.atomic
+def delete_certificate(*, certificate: SigningCertificate, acting_user) -> None:
+    _require_sign(acting_user, certificate.commune_id)
+    log(
+        instance=certificate,
+        action=ACTION_CERTIFICATE_DELETE,
+        user=acting_user,
+        data={"commune_id": certificate.commune_id, "serial": certificate.serial},
+    )
+    certificate.delete()
+
+
+# -- the approved PDF ----------------------------------------------------------------------------------
+
+
+def signed_record_of(record) -> SignedRecord | None:
+    entry = registry.type_of(record)
+    return SignedRecord.objects.filter(record_type=entry.key, object_id=record.pk).first()
+
+
+@transaction.atomic
+def freeze_record(*, record, acting_user) -> SignedRecord:
+    """The approved PDF of ``record``, built once and kept with its SHA-256 (idempotent)."""
+    entry = registry.type_of(record)
+    commune_id = entry.commune_id(record)
+    _require_sign(acting_user, commune_id)
+    existing = SignedRecord.objects.select_for_update().filter(record_type=entry.key, object_id=record.pk).first()
+    if existing is not None:
+        return existing
+    if not entry.is_approved(record):
+        raise ValidationError(_("Only an approved record can be signed."))
+    try:
+        pdf = entry.build_pdf(record)
+    except PdfConversionError as error:
+        raise ValidationError(str(error)) from error
+    signed = SignedRecord(record_type=entry.key, object_id=record.pk, commune_id=commune_id)
+    signed.frozen_sha256 = pades.sha256(pdf)
+    signed.frozen_pdf.save("approved.pdf", ContentFile(pdf), save=False)
+    signed.save()
+    log(
+        instance=signed,
+        action=ACTION_FREEZE,
+        user=acting_user,
+        data={"commune_id": commune_id, "record": f"{entry.key}:{record.pk}", "sha256": signed.frozen_sha256},
+    )
+    return signed
+
+
+def frozen_bytes(signed: SignedRecord) -> bytes:
+    with signed.frozen_pdf.open("rb") as stored:
+        return stored.read()
+
+
+def signed_bytes(signed: SignedRecord) -> bytes:
+    with signed.signed_pdf.open("rb") as stored:
+        return stored.read()
+
+
+def _store_result(signed: SignedRecord, result: pades.Verification) -> None:
+    signed.is_valid = result.valid
+    signed.verification = result.as_dict()
+    signed.verified_at = timezone.now()
+
+
+def _store_signed(signed: SignedRecord, data: bytes, *, method: str, acting_user) -> None:
+    old = signed.signed_pdf.name if signed.signed_pdf else ""
+    signed.signed_pdf.save("signed.pdf", ContentFile(data), save=False)
+    signed.method = method
+    signed.signer = acting_user
+    signed.signed_at = timezone.now()
+    signed.save()
+    if old:
+        storage = signed.signed_pdf.storage
+        transaction.on_commit(lambda: storage.delete(old))
+
+
+# -- signing -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sign_on_server(*, record, acting_user) -> SignedRecord:
+    """Sign the approved PDF with the commune's stored certificate (PAdES, incremental update)."""
+    signed = freeze_record(record=record, acting_user=acting_user)
+    certificate = SigningCertificate.objects.filter(commune_id=signed.commune_id).first()
+    if certificate is None:
+        raise ValidationError(_("The commune has no signing certificate: upload one first, or sign outside."))
+    if certificate.valid_until <= timezone.now():
+        raise ValidationError(_("The commune's signing certificate has expired."))
+    try:
+        pkcs12_data = keystore.decrypt(certificate.encrypted_pkcs12)
+        password = keystore.decrypt(certificate.encrypted_password).decode()
+    except keystore.InvalidToken as error:
+        raise ValidationError(
+            _("The stored certificate cannot be opened with this server's key: upload it again.")
+        ) from error
+    frozen = frozen_bytes(signed)
+    data = pades.sign_pdf(frozen, pkcs12_data=pkcs12_data, password=password, location=signed.commune.name)
+    result = pades.verify_pdf(data, frozen=frozen, frozen_sha256=signed.frozen_sha256)
+    _store_signed(signed, data, method=SigningMethod.SERVER, acting_user=acting_user)
+    _store_result(signed, result)
+    signed.save()
+    log(
+        instance=signed,
+        action=ACTION_SIGN,
+        user=acting_user,
+        data={"commune_id": signed.commune_id, "valid": result.valid, "reasons": result.reasons},
+    )
+    return signed
+
+
+@transaction.atomic
+def upload_signed_pdf(*, record, file, acting_user) -> SignedRecord:
+    """Accept a PDF signed outside (on a token) only if it verifies against the approved PDF."""
+    entry = registry.type_of(record)
+    _require_sign(acting_user, entry.commune_id(record))
+    signed = signed_record_of(record)
+    if signed is None:
+        raise ValidationError(_("Download the PDF for signing first: the signed file must be that PDF."))
+    limit = max_upload_bytes()
+    if file is None or not file.size:
+        raise ValidationError({"file": _("The attached file is empty.")})
+    if file.size > limit:
+        raise ValidationError(
+            {"file": _("The file is larger than the allowed size (%(size)s MB).") % {"size": size_label(limit)}}
+        )
+    data = file.read()
+    if not data.startswith(pades.PDF_MAGIC):
+        raise ValidationError({"file": _("The file is not a PDF.")})
+    frozen = frozen_bytes(signed)
+    result = pades.verify_pdf(data, frozen=frozen, frozen_sha256=signed.frozen_sha256)
+    if not result.valid:
+        messages = [str(REASON_MESSAGES.get(code, code)) for code in result.reasons]
+        raise ValidationError({"file": [_("The signed PDF was refused.")] + messages})
+    _store_signed(signed, data, method=SigningMethod.EXTERNAL, acting_user=acting_user)
+    _store_result(signed, result)
+    signed.save()
+    log(
+        instance=signed,
+        action=ACTION_UPLOAD,
+        user=acting_user,
+        data={"commune_id": signed.commune_id, "signer": result.signer},
+    )
+    return signed
+
+
+@transaction.atomic
+def verify_signed_record(*, signed: SignedRecord, acting_user) -> SignedRecord:
+    """Verify the stored signed PDF again and keep the result."""
+    _require_sign(acting_user, signed.commune_id)
+    if not signed.signed_pdf:
+        raise ValidationError(_("This record has not been signed yet."))
+    result = pades.verify_pdf(signed_bytes(signed), frozen=frozen_bytes(signed), frozen_sha256=signed.frozen_sha256)
+    _store_result(signed, result)
+    signed.save()
+    log(
+        instance=signed,
+        action=ACTION_VERIFY,
+        user=acting_user,
+        data={"commune_id": signed.commune_id, "valid": result.valid, "reasons": result.reasons},
+    )
+    return signed
