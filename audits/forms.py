@@ -27,6 +27,7 @@ from .models import (
     DecisionTopic,
     Effectiveness,
     Finding,
+    FindingKind,
     ManagementReview,
     QualityObjective,
 )
@@ -343,3 +344,20 @@ class DecisionForm(forms.Form):
 class HoldReviewForm(forms.Form):
     held_on = forms.DateField(label=_("held on"), **DATE)
     conclusions = forms.CharField(label=_("conclusions"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class FeedbackNonconformityForm(forms.Form):
+    """Turn a citizen's feedback into a nonconformity and its corrective action request."""
+
+    kind = forms.ChoiceField(
+        label=_("type"),
+        choices=[(k, FindingKind(k).label) for k in FindingKind.nonconformities()],
+        initial=FindingKind.MINOR_NC,
+    )
+    description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 4}))
+    owner = PersonChoiceField(queryset=get_user_model().objects.none(), label=pgettext_lazy("audits", "owner"))
+    due_date = forms.DateField(label=_("due date"), **DATE)
+
+    def __init__(self, *args, commune, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = people_of([commune.pk])

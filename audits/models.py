@@ -338,7 +338,23 @@ class FindingKind(models.TextChoices):
 class Finding(models.Model):
     """An audit finding, tied to a clause and (where relevant) a process document version."""
 
-    plan = models.ForeignKey(AuditPlan, verbose_name=_("audit plan"), on_delete=models.PROTECT, related_name="findings")
+    plan = models.ForeignKey(
+        AuditPlan,
+        verbose_name=_("audit plan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="findings",
+        help_text=_("Empty for a nonconformity raised from a citizen's complaint."),
+    )
+    feedback = models.OneToOneField(
+        "processes.CitizenFeedback",
+        verbose_name=_("citizen feedback"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     commune = models.ForeignKey(
         "units.Commune", verbose_name=_("commune"), on_delete=models.CASCADE, related_name="findings"
     )
@@ -378,7 +394,13 @@ class Finding(models.Model):
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
         ordering = ["plan", "sequence"]
-        constraints = [models.UniqueConstraint(fields=["plan", "sequence"], name="audits_finding_unique_sequence")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "sequence"], name="audits_finding_unique_sequence"),
+            models.CheckConstraint(
+                condition=models.Q(plan__isnull=False) | models.Q(feedback__isnull=False),
+                name="audits_finding_plan_or_feedback",
+            ),
+        ]
         indexes = [models.Index(fields=["commune", "kind"])]
 
     def __str__(self) -> str:
@@ -386,6 +408,8 @@ class Finding(models.Model):
 
     @property
     def code(self) -> str:
+        if self.plan_id is None:
+            return gettext("CF%(number)02d") % {"number": self.sequence}
         return gettext("F%(number)02d") % {"number": self.sequence}
 
     @property

@@ -51,7 +51,8 @@ def verifiers(action) -> list:
     """Who verifies: the auditor who raised the finding and the plan's lead auditor (else who opened the action)."""
     if action.finding_id:
         finding = action.finding
-        return [finding.raised_by, finding.plan.lead_auditor.user]
+        lead = finding.plan.lead_auditor.user if finding.plan_id else None
+        return [finding.raised_by, lead]
     return [action.requested_by]
 
 

@@ -343,4 +343,13 @@ def review_inputs(review: ManagementReview, *, today: datetime.date | None = Non
         "quality_objectives": _quality_objectives(commune_id, review.year),
         "resources": _resources(commune_id),
         "improvement_opportunities": _improvement_opportunities(commune_id, since, until),
+        "customer_feedback": _customer_feedback(commune_id, since, until),
+    }
+
+
+def _customer_feedback(commune_id: int, since, until) -> dict:
+    """Citizens' satisfaction per procedure and their suggestions and complaints with the outcome (9.3.2 c 1)."""
+    return {
+        "satisfaction": process_selectors.satisfaction_by_procedure(commune_id=commune_id, since=since, until=until),
+        "complaints": process_selectors.feedback_outcomes(commune_id=commune_id, since=since, until=until),
     }

@@ -20,6 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from processes import selectors as process_selectors
+from processes import services as process_services
+from processes.models import FeedbackStatus
 from qms import permissions
 from qms.audit_log import define_action, log
 from qms.people import full_name
@@ -39,6 +42,8 @@ from .models import (
     Effectiveness,
     EvidenceFile,
     Finding,
+    FindingKind,
+    IsoClause,
     ManagementReview,
     PlanStatus,
     ProgrammeStatus,
@@ -743,6 +748,10 @@ def raise_finding(*, acting_user, plan, owner=None, due_date=None, files=(), rai
 @transaction.atomic
 def update_finding(*, acting_user, finding, **fields) -> Finding:
     require(acting_user, finding.commune, permissions.AUDIT)
+    if finding.plan_id is None:
+        raise ValidationError(
+            _("A nonconformity raised from citizen feedback is followed up through its corrective action.")
+        )
     _require_open(finding.plan)
     was_nc = finding.is_nonconformity
     changed = _set_fields(finding, fields, FINDING_FIELDS)
@@ -755,6 +764,70 @@ def update_finding(*, acting_user, finding, **fields) -> Finding:
     _copy_process_reference(finding)
     _save(finding, acting_user=acting_user)
     log(instance=finding, action=A_FINDING_UPDATE, user=acting_user, data=_loggable(changed))
+    return finding
+
+
+# -- nonconformities raised from citizen feedback (ISO 9001 9.1.2) --------------------------------------
+
+#: The clause a nonconformity raised from citizen feedback is recorded against (customer satisfaction).
+FEEDBACK_CLAUSE = "9.1.2"
+
+
+@transaction.atomic
+def raise_nonconformity_from_feedback(
+    *, acting_user, feedback, owner, due_date: datetime.date, description: str = "", kind: str = FindingKind.MINOR_NC
+) -> Finding:
+    """Turn a citizen's feedback into a nonconformity with its corrective action request,
+    and mark the feedback as turned into a nonconformity (ISO officer)."""
+    require(acting_user, feedback.commune, permissions.MANAGE)
+    if feedback.status == FeedbackStatus.NONCONFORMITY or Finding.objects.filter(feedback=feedback).exists():
+        raise ValidationError(_("This feedback has already been turned into a nonconformity."))
+    if kind not in FindingKind.nonconformities():
+        raise ValidationError({"kind": _("Choose a major or a minor nonconformity.")})
+    today = timezone.localdate()
+    if due_date < today:
+        raise ValidationError({"due_date": _("The due date cannot be in the past.")})
+    description = description.strip() or feedback.comment.strip()
+    if not description:
+        raise ValidationError({"description": _("Describe the finding.")})
+    received = timezone.localtime(feedback.received_at).strftime("%d/%m/%Y")
+    finding = Finding(
+        plan=None,
+        feedback=feedback,
+        commune_id=feedback.commune_id,
+        kind=kind,
+        clause=IsoClause.objects.get(number=FEEDBACK_CLAUSE),
+        description=description,
+        evidence=_("%(kind)s received on %(date)s about procedure %(code)s: %(comment)s")
+        % {
+            "kind": feedback.get_kind_display(),
+            "date": received,
+            "code": feedback.procedure.code,
+            "comment": feedback.comment or "–",
+        },
+        raised_by=acting_user if _is_user(acting_user) else None,
+        raised_on=today,
+    )
+    document = process_selectors.effective_document(commune_id=feedback.commune_id, procedure_id=feedback.procedure_id)
+    if document is not None:
+        finding.process_document_id = document.pk
+        finding.process_document_code = document.code
+        finding.process_document_title = document.title
+        finding.process_document_issue = document.issue_number
+    previous = Finding.objects.filter(commune_id=feedback.commune_id, plan__isnull=True).aggregate(n=Max("sequence"))
+    finding.sequence = (previous["n"] or 0) + 1
+    _save(finding, acting_user=acting_user)
+    log(instance=finding, action=A_FINDING_RAISE, user=acting_user, data={"kind": kind, "clause": FEEDBACK_CLAUSE})
+    action = _open_action(
+        acting_user=acting_user,
+        commune=feedback.commune,
+        finding=finding,
+        owner=owner,
+        due_date=due_date,
+        title=description[:255],
+        requested_on=today,
+    )
+    process_services.mark_feedback_nonconformity(acting_user=acting_user, feedback=feedback, reference=action.number)
     return finding
 
 

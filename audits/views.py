@@ -29,6 +29,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.history import HistoryView
 
+from processes.models import CitizenFeedback
 from qms import docx as vn
 from qms import permissions
 from qms.concurrency import VersionForm
@@ -47,6 +48,7 @@ from .forms import (
     CompletePlanForm,
     ConfirmForm,
     DecisionForm,
+    FeedbackNonconformityForm,
     HoldReviewForm,
     ProgressForm,
     ReasonForm,
@@ -281,7 +283,7 @@ class FindingInspectView(AuditInspectView):
 
     def object_actions(self):
         finding = self.object
-        editable = finding.plan.is_open and has_perm(self.request.user, finding, AUDIT)
+        editable = finding.plan_id and finding.plan.is_open and has_perm(self.request.user, finding, AUDIT)
         return [{"label": _("Edit"), "url": reverse("audits_findings:edit", args=[finding.pk])}] if editable else []
 
     def related_context(self):
@@ -654,7 +656,7 @@ class CancelPlanView(PlanView):
 
 
 def can_verify(user, action) -> bool:
-    perms = (AUDIT,) if action.finding_id else (AUDIT, APPROVE)
+    perms = (AUDIT,) if action.finding_id and action.finding.plan_id else (AUDIT, APPROVE)
     return user.pk != action.owner_id and has_perm(user, action, *perms)
 
 
@@ -718,6 +720,42 @@ class CancelActionView(ActionView):
     def perform(self, form):
         services.cancel_action(acting_user=self.request.user, action=self.object, reason=form.cleaned_data["reason"])
         return _("The action has been cancelled.")
+
+
+class FeedbackNonconformityView(ObjectFormView):
+    """Turn a citizen's feedback into a nonconformity and its corrective action request (ISO officer)."""
+
+    model = CitizenFeedback
+    perms = (MANAGE,)
+    inspect_url_name = "citizen_feedback:inspect"
+    page_title = gettext_lazy("Turn into a nonconformity")
+    form_class = FeedbackNonconformityForm
+    submit_label = gettext_lazy("Raise the nonconformity")
+    intro = gettext_lazy(
+        "A nonconformity (clause 9.1.2) is recorded from this feedback and a corrective action request "
+        "is sent to the person responsible."
+    )
+
+    def get_queryset(self):
+        return CitizenFeedback.objects.select_related("commune", "procedure")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "commune": self.object.commune}
+
+    def get_initial(self):
+        return {"description": self.object.comment}
+
+    def perform(self, form):
+        self.finding = services.raise_nonconformity_from_feedback(
+            acting_user=self.request.user, feedback=self.object, **form.cleaned_data
+        )
+        return _("Nonconformity %(code)s and corrective action %(number)s have been raised.") % {
+            "code": self.finding.code,
+            "number": self.finding.corrective_action.number,
+        }
+
+    def get_success_url(self):
+        return admin_url("audits_actions:inspect", self.finding.corrective_action)
 
 
 class ReviewView(ObjectFormView):

@@ -7,8 +7,10 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import IndexView as GenericIndexView
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets import Button
 from wagtail.permissions import register_permission_policy
 
+from processes.models import FeedbackStatus
 from qms.concurrency import with_version_token
 from qms.display import DeadlineColumn, ReadableIndexMixin
 from qms.people import full_name
@@ -487,7 +489,22 @@ admin_urlpatterns = [
     path("review/<int:pk>/hold/", views.HoldReviewView.as_view(), name="review_hold"),
     path("review/<int:pk>/docx/", views.review_docx, name="review_docx"),
     path("decision/<int:pk>/track/", views.TrackDecisionView.as_view(), name="decision_track"),
+    path("feedback/<int:pk>/nonconformity/", views.FeedbackNonconformityView.as_view(), name="feedback_nonconformity"),
 ]
+
+
+@hooks.register("register_citizen_feedback_buttons")
+def feedback_nonconformity_button(request, feedback):
+    """On a citizen feedback's pages: turn it into a nonconformity (ISO officer), or open the action it became."""
+    finding = Finding.objects.filter(feedback=feedback).select_related("corrective_action").first()
+    action = getattr(finding, "corrective_action", None) if finding else None
+    if action is not None and has_commune_perm(request.user, feedback.commune_id, VIEW):
+        url = reverse("audits_actions:inspect", args=[action.pk])
+        return [Button(_("Corrective action %(number)s") % {"number": action.number}, url=url, priority=30)]
+    if feedback.status != FeedbackStatus.NONCONFORMITY and has_commune_perm(request.user, feedback.commune_id, MANAGE):
+        url = reverse("audits_admin:feedback_nonconformity", args=[feedback.pk])
+        return [Button(_("Turn into a nonconformity"), url=url, icon_name="warning", priority=30)]
+    return []
 
 
 @hooks.register("register_admin_urls")

@@ -1,8 +1,9 @@
-"""Admin forms of the processes app."""
+"""Admin forms of the processes app and the public citizen-feedback forms."""
 
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
@@ -11,7 +12,7 @@ from qms.files import WORD_KINDS, UploadField
 from qms.units.models import AdministrativeUnit, Commune
 
 from .library import library_unit_ids
-from .models import Procedure, ProcessDocument
+from .models import CitizenFeedback, FeedbackKind, FeedbackStatus, Procedure, ProcessDocument
 
 
 def managed_communes(user):
@@ -131,3 +132,98 @@ class CompareForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["a"].choices = choices
         self.fields["b"].choices = choices
+
+
+# -- the public feedback forms (no account) ---------------------------------------------------------
+
+RATING_CHOICES = [(n, str(n)) for n in range(5, 0, -1)]
+PHONE = RegexValidator(r"^\+?[0-9 .]{8,15}$", _("Enter a phone number of 8 to 15 digits."))
+
+
+class PublicFeedbackForm(forms.Form):
+    """Fields every public form shares: optional contact with consent, and a honeypot."""
+
+    contact_name = forms.CharField(label=_("Your name"), max_length=200, required=False)
+    contact_phone = forms.CharField(label=_("Phone"), max_length=20, required=False, validators=[PHONE])
+    contact_email = forms.EmailField(label=_("E-mail"), required=False)
+    contact_consent = forms.BooleanField(
+        label=_("I agree that the commune keeps these contact details to answer me."), required=False
+    )
+    #: Left empty by people; filled by robots that fill every field.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        contact = any(data.get(name) for name in ("contact_name", "contact_phone", "contact_email"))
+        if contact and not data.get("contact_consent"):
+            self.add_error(
+                "contact_consent",
+                _("Tick the consent box to leave your contact details, or leave them empty."),
+            )
+        return data
+
+    def is_spam(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
+
+    def submission(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "website"}
+
+
+class SatisfactionForm(PublicFeedbackForm):
+    form_name = "satisfaction"
+    rating = forms.TypedChoiceField(
+        label=_("How satisfied are you with how this procedure was handled?"),
+        choices=RATING_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose a rating from 1 to 5 stars."),
+            "invalid_choice": _("Choose a rating from 1 to 5 stars."),
+        },
+    )
+    comment = forms.CharField(label=_("Comment (optional)"), max_length=2000, required=False, widget=forms.Textarea)
+    field_order = ["rating", "comment"]
+
+    def submission(self) -> dict:
+        return {**super().submission(), "kind": FeedbackKind.SATISFACTION}
+
+
+class ComplaintForm(PublicFeedbackForm):
+    form_name = "complaint"
+    kind = forms.ChoiceField(
+        label=_("Type"),
+        choices=[
+            (FeedbackKind.SUGGESTION, FeedbackKind.SUGGESTION.label),
+            (FeedbackKind.COMPLAINT, FeedbackKind.COMPLAINT.label),
+        ],
+        widget=forms.RadioSelect,
+        initial=FeedbackKind.SUGGESTION,
+        error_messages={"required": _("Choose whether this is a suggestion or a complaint.")},
+    )
+    comment = forms.CharField(
+        label=_("Your suggestion or complaint"),
+        max_length=2000,
+        widget=forms.Textarea,
+        error_messages={"required": _("Write your suggestion or complaint.")},
+    )
+    field_order = ["kind", "comment"]
+
+
+class FeedbackAnswerForm(WagtailAdminModelForm):
+    """The officer's answer (the edit form of a feedback; the rest is the citizen's and stays)."""
+
+    close = forms.BooleanField(label=_("The matter is settled: close it"), required=False)
+
+    class Meta:
+        model = CitizenFeedback
+        fields = ["answer"]
+        labels = {"answer": _("Answer given to the citizen")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].required = True
+        self.fields["close"].initial = self.instance.status == FeedbackStatus.CLOSED

@@ -12,9 +12,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Cast
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -600,3 +602,78 @@ class CommuneRoleApprovalTask(Task):
             "Members of the document's commune who hold the chosen role (for model documents: "
             "the model library's editors) act on this step."
         )
+
+
+class FeedbackKind(models.TextChoices):
+    SATISFACTION = "satisfaction", _("Satisfaction rating")
+    SUGGESTION = "suggestion", _("Suggestion")
+    COMPLAINT = "complaint", _("Complaint or report")
+
+
+class FeedbackStatus(models.TextChoices):
+    NEW = "new", _("New")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+    NONCONFORMITY = "nonconformity", _("Turned into a nonconformity")
+
+
+#: The fields holding a citizen's personal data, erased after the retention period.
+FEEDBACK_CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
+
+
+class CitizenFeedback(models.Model):
+    """A citizen's rating, suggestion or complaint about one TTHC of a commune (ISO 9001 9.1.2).
+
+    Contact details are kept only with the citizen's consent and erased after
+    ``QMS_FEEDBACK_CONTACT_RETENTION_MONTHS``; the history does not copy them.
+    """
+
+    commune = models.ForeignKey(
+        "units.Commune", verbose_name=_("commune"), on_delete=models.CASCADE, related_name="citizen_feedback"
+    )
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("administrative procedure"), on_delete=models.PROTECT, related_name="citizen_feedback"
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=FeedbackKind.choices)
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_consent = models.BooleanField(_("consent to be contacted"), default=False)
+    contact_erased_at = models.DateTimeField(_("contact details erased at"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
+    status = models.CharField(_("status"), max_length=20, choices=FeedbackStatus.choices, default=FeedbackStatus.NEW)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    nonconformity_reference = models.CharField(_("corrective action"), max_length=100, blank=True)
+
+    history = HistoricalRecords(excluded_fields=list(FEEDBACK_CONTACT_FIELDS))
+
+    class Meta:
+        verbose_name = _("citizen feedback")
+        verbose_name_plural = _("citizen feedback")
+        ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["commune", "procedure", "kind"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="citizen_feedback_rating_1_5"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.procedure.code} · {timezone.localtime(self.received_at):%d/%m/%Y}"
+
+    @property
+    def has_contact(self) -> bool:
+        return any(getattr(self, name) for name in FEEDBACK_CONTACT_FIELDS)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch
 from django.utils import timezone
 from wagtail.search.backends import get_search_backend
 from wagtail.search.query import PlainText
@@ -17,8 +17,10 @@ from wagtail.search.query import PlainText
 from qms.search import search_words
 
 from .models import (
+    CitizenFeedback,
     CommuneProcedure,
     DocumentUpdateFlag,
+    FeedbackKind,
     FlagState,
     ProcessDocument,
     ProcessVersion,
@@ -60,6 +62,11 @@ def _current_version_exists():
 def effective_documents():
     """Documents with an approved, published, not obsolete version (live rows)."""
     return ProcessDocument.objects.filter(live=True, commune__isnull=False).filter(_current_version_exists())
+
+
+def effective_document(*, commune_id: int, procedure_id: int) -> ProcessDocument | None:
+    """The commune's effective quy trình of one TTHC, if any."""
+    return effective_documents().filter(commune_id=commune_id, procedure_id=procedure_id).first()
 
 
 def effective_scope(*, commune_id: int) -> list[ScopeItem]:
@@ -230,3 +237,73 @@ def adoptable_models(*, commune) -> list[ProcessDocument]:
     ancestors = [u for u in (unit.parent_id, unit.parent.parent_id if unit.parent_id else None) if u]
     taken = set(ProcessDocument.objects.filter(commune=commune).values_list("procedure_id", flat=True))
     return [m for m in library_models(unit_ids=ancestors) if m.procedure_id not in taken]
+
+
+# -- citizen feedback ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    average: float | None
+    count: int
+
+
+def procedure_satisfaction(*, commune, procedure) -> Satisfaction:
+    """The average rating and number of ratings of one TTHC in one commune."""
+    row = CitizenFeedback.objects.filter(
+        commune=commune, procedure=procedure, kind=FeedbackKind.SATISFACTION, rating__isnull=False
+    ).aggregate(average=Avg("rating"), count=Count("pk"))
+    average = round(float(row["average"]), 1) if row["average"] is not None else None
+    return Satisfaction(average=average, count=row["count"])
+
+
+def _received_between(since, until) -> dict:
+    return {"received_at__date__gte": since, "received_at__date__lte": until}
+
+
+def satisfaction_by_procedure(*, commune_id: int, since, until) -> list[dict]:
+    """Ratings per TTHC received in the period: code, name, average (1 decimal), count."""
+    rows = (
+        CitizenFeedback.objects.filter(
+            commune_id=commune_id,
+            kind=FeedbackKind.SATISFACTION,
+            rating__isnull=False,
+            **_received_between(since, until),
+        )
+        .values("procedure__code", "procedure__name")
+        .annotate(average=Avg("rating"), count=Count("pk"))
+        .order_by("procedure__code")
+    )
+    return [
+        {
+            "code": r["procedure__code"],
+            "name": r["procedure__name"],
+            "average": round(float(r["average"]), 1),
+            "count": r["count"],
+        }
+        for r in rows
+    ]
+
+
+def feedback_outcomes(*, commune_id: int, since, until) -> list[dict]:
+    """Suggestions and complaints received in the period with their outcome, oldest first."""
+    rows = (
+        CitizenFeedback.objects.filter(commune_id=commune_id, **_received_between(since, until))
+        .exclude(kind=FeedbackKind.SATISFACTION)
+        .select_related("procedure")
+        .order_by("received_at", "pk")
+    )
+    return [
+        {
+            "received_on": timezone.localtime(f.received_at).date().isoformat(),
+            "kind": f.kind,
+            "kind_label": str(f.get_kind_display()),
+            "procedure": f.procedure.code,
+            "comment": f.comment,
+            "status": f.status,
+            "status_label": str(f.get_status_display()),
+            "answer": f.answer,
+            "reference": f.nonconformity_reference,
+        }
+        for f in rows
+    ]

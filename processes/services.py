@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,7 +29,7 @@ from qms import actors, permissions
 from qms.audit_log import define_action, log
 from qms.people import full_name
 from qms.signals import send_data_changed
-from qms.units.models import Role
+from qms.units.models import Commune, Role
 
 from . import catalogue
 from .compare import CONTENT_FIELDS, changed_fields, diff_contents, differences_to_json, field_label
@@ -38,10 +39,13 @@ from .docx.schema import ChangeRow, ProcessContent
 from .library import forget_library_cache
 from .models import (
     CatalogueImport,
+    CitizenFeedback,
     CommuneProcedure,
     CommuneRoleApprovalTask,
     DocumentStatus,
     DocumentUpdateFlag,
+    FeedbackKind,
+    FeedbackStatus,
     LibraryEditorGroup,
     Procedure,
     ProcessDocument,
@@ -912,3 +916,131 @@ def update_from_model(*, document: ProcessDocument, acting_user) -> ProcessDocum
         data={"model_issue": current.issue_number, "fields": list(changed)},
     )
     return draft
+
+
+# -- citizen feedback (ISO 9001 9.1.2) -------------------------------------------------------------
+
+ACTION_FEEDBACK_RECEIVE = define_action(
+    "processes.feedback.receive", gettext_lazy("Receive citizen feedback"), gettext_lazy("Received citizen feedback")
+)
+ACTION_FEEDBACK_ANSWER = define_action(
+    "processes.feedback.answer", gettext_lazy("Answer citizen feedback"), gettext_lazy("Answered citizen feedback")
+)
+ACTION_FEEDBACK_NONCONFORMITY = define_action(
+    "processes.feedback.nonconformity",
+    gettext_lazy("Turn feedback into a nonconformity"),
+    gettext_lazy("Turned citizen feedback into a nonconformity"),
+)
+ACTION_FEEDBACK_ERASE = define_action(
+    "processes.feedback.erase_contacts",
+    gettext_lazy("Erase expired contact details"),
+    gettext_lazy("Erased citizens' contact details kept past the retention period"),
+)
+
+
+def feedback_retention_months() -> int:
+    return settings.QMS_FEEDBACK_CONTACT_RETENTION_MONTHS
+
+
+@transaction.atomic
+def submit_feedback(
+    *,
+    acting_user=actors.SYSTEM,
+    commune,
+    procedure: Procedure,
+    kind: str,
+    rating: int | None = None,
+    comment: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+    contact_consent: bool = False,
+    received_at=None,
+) -> CitizenFeedback:
+    """Record a citizen's rating, suggestion or complaint (the public form, no account).
+
+    A rating is required for a satisfaction rating, a comment for a suggestion or a
+    complaint; contact details are kept only with the citizen's explicit consent.
+    """
+    comment = comment.strip()
+    contact = {"contact_name": contact_name.strip(), "contact_phone": contact_phone.strip()}
+    contact["contact_email"] = contact_email.strip()
+    errors = {}
+    if kind == FeedbackKind.SATISFACTION and rating is None:
+        errors["rating"] = _("Choose a rating from 1 to 5 stars.")
+    if kind != FeedbackKind.SATISFACTION:
+        rating = None
+        if not comment:
+            errors["comment"] = _("Write your suggestion or complaint.")
+    if any(contact.values()) and not contact_consent:
+        errors["contact_consent"] = _("Tick the consent box to leave your contact details, or leave them empty.")
+    if errors:
+        raise ValidationError(errors)
+    feedback = CitizenFeedback(
+        commune=commune,
+        procedure=procedure,
+        kind=kind,
+        rating=rating,
+        comment=comment,
+        contact_consent=bool(contact_consent and any(contact.values())),
+        received_at=received_at or timezone.now(),
+        **contact,
+    )
+    feedback.full_clean()
+    _set_history_user(feedback, acting_user).save()
+    log(instance=feedback, action=ACTION_FEEDBACK_RECEIVE, user=acting_user, data={"kind": kind, "rating": rating})
+    return feedback
+
+
+def _require_feedback_manager(acting_user, feedback: CitizenFeedback) -> None:
+    if not actors.is_system(acting_user):
+        permissions.require_commune_perm(acting_user, feedback.commune_id, permissions.MANAGE)
+
+
+@transaction.atomic
+def answer_feedback(*, acting_user, feedback: CitizenFeedback, answer: str, close: bool = False) -> CitizenFeedback:
+    """The ISO officer's answer to a citizen; ``close`` marks the matter settled."""
+    _require_feedback_manager(acting_user, feedback)
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError({"answer": _("Write the answer given to the citizen.")})
+    feedback.answer = answer
+    if feedback.status != FeedbackStatus.NONCONFORMITY:
+        feedback.status = FeedbackStatus.CLOSED if close else FeedbackStatus.ANSWERED
+    feedback.answered_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    feedback.answered_at = timezone.now()
+    feedback.full_clean()
+    _set_history_user(feedback, acting_user).save()
+    log(instance=feedback, action=ACTION_FEEDBACK_ANSWER, user=acting_user, data={"status": feedback.status})
+    return feedback
+
+
+@transaction.atomic
+def mark_feedback_nonconformity(*, acting_user, feedback: CitizenFeedback, reference: str) -> CitizenFeedback:
+    """Record that the feedback became a nonconformity (called by the audits conversion)."""
+    _require_feedback_manager(acting_user, feedback)
+    feedback = CitizenFeedback.objects.select_for_update().get(pk=feedback.pk)
+    if feedback.status == FeedbackStatus.NONCONFORMITY:
+        raise ValidationError(_("This feedback has already been turned into a nonconformity."))
+    feedback.status = FeedbackStatus.NONCONFORMITY
+    feedback.nonconformity_reference = reference
+    _set_history_user(feedback, acting_user).save()
+    log(instance=feedback, action=ACTION_FEEDBACK_NONCONFORMITY, user=acting_user, data={"reference": reference})
+    return feedback
+
+
+@transaction.atomic
+def erase_expired_feedback_contacts(*, acting_user=actors.SYSTEM, now=None) -> int:
+    """Erase the contact details of feedback received before the retention period (the daily task)."""
+    now = now or timezone.now()
+    cutoff = now - relativedelta(months=feedback_retention_months())
+    has_contact = Q(contact_name__gt="") | Q(contact_phone__gt="") | Q(contact_email__gt="")
+    expired = CitizenFeedback.objects.filter(has_contact, received_at__lt=cutoff)
+    erased = 0
+    for commune_id in sorted(set(expired.values_list("commune_id", flat=True))):
+        rows = expired.filter(commune_id=commune_id)
+        count = rows.update(contact_name="", contact_phone="", contact_email="", contact_erased_at=now)
+        erased += count
+        commune = Commune.objects.get(pk=commune_id)
+        log(instance=commune, action=ACTION_FEEDBACK_ERASE, user=acting_user, data={"count": count})
+    return erased

@@ -4,13 +4,18 @@ from wagtail.permissions import register_permission_policy
 
 from qms.permissions import CommuneScopedPolicy
 
-from .models import CommuneProcedure, DocumentUpdateFlag, Procedure, ProcessDocument
+from .models import CitizenFeedback, CommuneProcedure, DocumentUpdateFlag, Procedure, ProcessDocument
 from .policies import CatalogueReadPolicy, ProcessDocumentPolicy
 
 # Policies first: every view of these models is checked against them.
 register_permission_policy(ProcessDocument, ProcessDocumentPolicy(ProcessDocument))
 register_permission_policy(Procedure, CatalogueReadPolicy(Procedure))
 register_permission_policy(CommuneProcedure, CommuneScopedPolicy(CommuneProcedure, commune_path="commune"))
+register_permission_policy(
+    CitizenFeedback,
+    # Citizens send feedback on the public page; officers answer it; nothing is deleted.
+    CommuneScopedPolicy(CitizenFeedback, action_perms={"add": None, "delete": None}),
+)
 register_permission_policy(
     DocumentUpdateFlag,
     # Flags are raised and resolved by services only.
@@ -21,10 +26,13 @@ register_permission_policy(
 
 import datetime  # noqa: E402
 
+import django_filters  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.exceptions import PermissionDenied  # noqa: E402
 from django.shortcuts import get_object_or_404  # noqa: E402
 from django.utils.functional import cached_property  # noqa: E402
 from wagtail import hooks  # noqa: E402
+from wagtail.admin.filters import WagtailFilterSet  # noqa: E402
 from wagtail.admin.menu import MenuItem  # noqa: E402
 from wagtail.admin.panels import (  # noqa: E402
     FieldPanel,
@@ -45,16 +53,23 @@ from wagtail.snippets.views.chooser import SnippetChooserViewSet  # noqa: E402
 from wagtail.snippets.views.snippets import SnippetViewSet  # noqa: E402
 
 from qms.concurrency import missing_version_message, stale_revision_message, with_version_token  # noqa: E402
-from qms.display import DeadlineColumn, ReadableIndexMixin, ShortTextColumn, ValueColumn  # noqa: E402
+from qms.display import (  # noqa: E402
+    DeadlineColumn,
+    ReadableIndexMixin,
+    ShortTextColumn,
+    ValueColumn,
+    display_value,  # noqa: E402
+)
 from qms.files.pdf import pdf_available  # noqa: E402
 from qms.files.serving import offers_pdf, pdf_url  # noqa: E402
 from qms.object_scope import register_owned_kwarg  # noqa: E402
+from qms.people import full_name  # noqa: E402
 from qms.permissions import CommuneScopedViewSetMixin  # noqa: E402
-from qms.service_views import ServiceViewSetMixin  # noqa: E402
+from qms.service_views import ServiceEditView, ServiceViewSetMixin  # noqa: E402
 
 from . import services, views  # noqa: E402,F401  (services declares the audit actions)
 from .content import document_content  # noqa: E402
-from .forms import CommuneScopedForm, ProcessDocumentForm  # noqa: E402
+from .forms import CommuneScopedForm, FeedbackAnswerForm, ProcessDocumentForm  # noqa: E402
 from .search import DocumentSearchMixin  # noqa: E402
 
 REVIEW_ACTIONS = views.REVIEW_ACTIONS
@@ -585,6 +600,104 @@ class UpdateFlagViewSet(CommuneScopedViewSetMixin, ModelViewSet):
         return super().get_index_view_kwargs(queryset=queryset, **kwargs)
 
 
+# -- citizen feedback ------------------------------------------------------------------------------
+
+#: Hook: ``fn(request, feedback) -> list[Button]``, buttons other apps add to a feedback's pages
+#: (the audits app's "turn into a nonconformity").
+FEEDBACK_BUTTONS_HOOK = "register_citizen_feedback_buttons"
+
+
+def feedback_buttons(request, feedback) -> list:
+    return [button for fn in hooks.get_hooks(FEEDBACK_BUTTONS_HOOK) for button in fn(request, feedback)]
+
+
+def save_feedback_answer(user, form, instance):
+    return services.answer_feedback(
+        acting_user=user, feedback=instance, answer=form.cleaned_data["answer"], close=form.cleaned_data["close"]
+    )
+
+
+class FeedbackFilterSet(WagtailFilterSet):
+    procedure = django_filters.ModelChoiceFilter(
+        label=_("administrative procedure"),
+        queryset=lambda request: Procedure.objects.filter(
+            pk__in=CommuneScopedPolicy(CitizenFeedback)
+            .instances_user_has_any_permission_for(request.user, ["view"])
+            .values("procedure_id")
+        ).order_by("code"),
+    )
+
+    class Meta:
+        model = CitizenFeedback
+        fields = ["kind", "status", "procedure", "rating"]
+
+
+class FeedbackEditView(ServiceEditView):
+    @cached_property
+    def header_more_buttons(self):
+        return [*super().header_more_buttons, *feedback_buttons(self.request, self.object)]
+
+
+class FeedbackInspectView(generic.InspectView):
+    def get_field_display_value(self, field_name, field):
+        value = super().get_field_display_value(field_name, field)
+        if isinstance(value, get_user_model()):
+            return full_name(value)
+        return display_value(value)
+
+    @cached_property
+    def header_more_buttons(self):
+        return [*super().header_more_buttons, *feedback_buttons(self.request, self.object)]
+
+
+class FeedbackViewSet(CommuneScopedViewSetMixin, ServiceViewSetMixin, ModelViewSet):
+    model = CitizenFeedback
+    icon = "comment"
+    menu_label = _("Citizen feedback")
+    index_view_class = ReadableIndexView
+    edit_view_class = FeedbackEditView
+    inspect_view_class = FeedbackInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_display = [
+        ValueColumn("received_at", label=_("Received at")),
+        "commune",
+        Column("procedure_code", label=_("Procedure code"), accessor="procedure.code"),
+        "kind",
+        "rating",
+        ShortTextColumn("comment", label=_("comment")),
+        "status",
+    ]
+    filterset_class = FeedbackFilterSet
+    search_fields = ["comment", "answer"]
+    save_function = staticmethod(save_feedback_answer)
+    inspect_view_fields = [
+        "commune",
+        "procedure",
+        "kind",
+        "rating",
+        "comment",
+        "received_at",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "contact_consent",
+        "contact_erased_at",
+        "status",
+        "answer",
+        "answered_by",
+        "answered_at",
+        "nonconformity_reference",
+    ]
+
+    def get_form_class(self, for_update=False):
+        return with_version_token(FeedbackAnswerForm)
+
+    def get_index_view_kwargs(self, **kwargs):
+        queryset = CitizenFeedback.objects.select_related("commune", "procedure")
+        return super().get_index_view_kwargs(queryset=queryset, **kwargs)
+
+
 # -- menu -----------------------------------------------------------------------------------------
 
 
@@ -631,6 +744,7 @@ class ProcessesGroup(ViewSetGroup):
         ProcedureViewSet("tthc"),
         CommuneProcedureViewSet("handled_procedures"),
         UpdateFlagViewSet("update_flags"),
+        FeedbackViewSet("citizen_feedback", url_prefix="processes/feedback"),
     )
 
 

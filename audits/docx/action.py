@@ -42,7 +42,9 @@ def _source_rows(action) -> list[tuple[str, object]]:
     if files := [f.filename for f in finding.files.all()]:
         evidence += "\n" + _("Files: %(files)s") % {"files": ", ".join(files)}
     return [
-        (_("Audit"), finding.plan.title),
+        (_("Audit"), finding.plan.title)
+        if finding.plan_id
+        else (_("Source"), _("Citizen feedback received on %(date)s") % {"date": short_date(finding.raised_on)}),
         (_("Finding"), f"{finding.code} – {finding.get_kind_display()}"),
         (_("Clause"), str(finding.clause)),
         (_("Process document"), finding.process_reference),

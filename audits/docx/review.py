@@ -88,6 +88,36 @@ def _inputs(doc, inputs: dict) -> None:
         [[o["code"], o["plan"], o["clause"], o["description"]] for o in inputs.get("improvement_opportunities", [])],
         [15, 50, 20, 80],
     )
+    if "customer_feedback" in inputs:
+        _customer_feedback(doc, inputs["customer_feedback"])
+
+
+def _customer_feedback(doc, data: dict) -> None:
+    vn.add_heading(doc, _("Citizen satisfaction and feedback"), level=2)
+    grid(
+        doc,
+        [_("Procedure"), _("Average rating"), _("Ratings")],
+        [
+            [f"{p['code']} {p['name']}", f"{p['average']:.1f}".replace(".", ","), str(p["count"])]
+            for p in data.get("satisfaction", [])
+        ],
+        [115, 25, 25],
+    )
+    grid(
+        doc,
+        [_("Received on"), _("Type"), _("Procedure"), _("Content"), _("Outcome")],
+        [
+            [
+                short_date(c["received_on"]),
+                c["kind_label"],
+                c["procedure"],
+                c["comment"],
+                " ".join(part for part in (c["status_label"], c["reference"], c["answer"]) if part),
+            ]
+            for c in data.get("complaints", [])
+        ],
+        [22, 25, 25, 50, 43],
+    )
 
 
 def _nonconformities(doc, data: dict) -> None:

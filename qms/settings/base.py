@@ -293,6 +293,17 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+CELERY_BEAT_SCHEDULE["processes-erase-feedback-contacts"] = {
+    "task": "processes.erase_expired_feedback_contacts",
+    "schedule": crontab(hour=2, minute=30),
+}
+
+# Citizen feedback (ISO 9001 9.1.2): a citizen's contact details are erased this
+# many months after the feedback was received (Luật Bảo vệ dữ liệu cá nhân 2025);
+# each address may send QMS_FEEDBACK_RATE forms per procedure.
+QMS_FEEDBACK_CONTACT_RETENTION_MONTHS = int(env("QMS_FEEDBACK_CONTACT_RETENTION_MONTHS", "24"))
+QMS_FEEDBACK_RATE = env("QMS_FEEDBACK_RATE", "5/h")
+
 WAGTAILADMIN_USER_LOGIN_FORM = "qms.forms.LoginForm"
 
 # Sign-in throttling (django-axes): after AXES_FAILURE_LIMIT failures for one user
