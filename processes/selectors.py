@@ -64,9 +64,16 @@ def effective_documents():
     return ProcessDocument.objects.filter(live=True, commune__isnull=False).filter(_current_version_exists())
 
 
-def effective_document(*, commune_id: int, procedure_id: int) -> ProcessDocument | None:
-    """The commune's effective quy trình of one TTHC, if any."""
-    return effective_documents().filter(commune_id=commune_id, procedure_id=procedure_id).first()
+def effective_document(
+    *, commune_id: int, procedure_id: int | None = None, document_id: int | None = None
+) -> ProcessDocument | None:
+    """The commune's effective quy trình of one TTHC (``procedure_id``) or by its id (``document_id``), if any."""
+    documents = effective_documents().filter(commune_id=commune_id)
+    if procedure_id is not None:
+        documents = documents.filter(procedure_id=procedure_id)
+    if document_id is not None:
+        documents = documents.filter(pk=document_id)
+    return documents.select_related("procedure").first()
 
 
 def effective_scope(*, commune_id: int) -> list[ScopeItem]:
@@ -148,11 +155,6 @@ def public_procedures(*, commune) -> list[FieldGroup]:
 
 def public_document(*, commune, code: str) -> ProcessDocument | None:
     return effective_documents().filter(commune=commune, code=code).select_related("procedure", "commune").first()
-
-
-def effective_document(*, commune_id: int, document_id: int) -> ProcessDocument | None:
-    """One effective quy trình of the commune (for its download), or None."""
-    return effective_documents().filter(commune_id=commune_id, pk=document_id).select_related("procedure").first()
 
 
 def search_public(*, query: str, commune=None) -> list[ProcessDocument]:

@@ -23,7 +23,7 @@ from qms.certification.models import Announcement
 from qms.certification.selectors import find_unit, progress_report
 from qms.files.pdf import PdfConversionError, docx_to_pdf
 from qms.files.policy import PDF
-from qms.files.serving import _as_pdf, file_response
+from qms.files.serving import pdf_name, file_response
 from qms.units.models import AdministrativeUnit, Commune, Era
 
 from .authentication import OrganisationTokenAuthentication
@@ -195,7 +195,7 @@ class ProcessDownload(ApiView):
             data = docx_to_pdf(response.content)
         except PdfConversionError as error:
             return JsonResponse({"detail": str(error)}, status=503, json_dumps_params={"ensure_ascii": False})
-        return file_response(data, filename=_as_pdf(docx_name(content)), kind=PDF)
+        return file_response(data, filename=pdf_name(docx_name(content)), kind=PDF)
 
 
 # -- progress figures: the dashboards' JSON twin, for signed-in followers and for tokens -------------------

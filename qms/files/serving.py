@@ -64,10 +64,10 @@ def pdf_url(url: str) -> str:
     return f"{url}{'&' if '?' in url else '?'}{FORMAT_PARAM}=pdf"
 
 
-def _as_pdf(name: str | DownloadName) -> str | DownloadName:
+def pdf_name(name: str | DownloadName) -> str | DownloadName:
     """The Word file's name with the PDF extension."""
     if isinstance(name, DownloadName):
-        return DownloadName(ascii=_as_pdf(name.ascii), display=_as_pdf(name.display))
+        return DownloadName(ascii=pdf_name(name.ascii), display=pdf_name(name.display))
     return f"{name.removesuffix(f'.{DOCX.extension}')}.{PDF.extension}"
 
 
@@ -92,7 +92,7 @@ def offers_pdf(view):
             back = request.headers.get("referer", "")
             safe = url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure())
             return HttpResponseRedirect(back if back and safe else reverse("wagtailadmin_home"))
-        return file_response(content, filename=_as_pdf(response.download_name), kind=PDF)
+        return file_response(content, filename=pdf_name(response.download_name), kind=PDF)
 
     return wrapped
 

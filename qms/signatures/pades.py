@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import warnings
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from io import BytesIO
 
+from cryptography.utils import CryptographyDeprecationWarning
 from django.conf import settings
-from pyhanko.keys import load_certs_from_pemder
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign import fields, signers
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.status import SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
+
+with warnings.catch_warnings():
+    # pyHanko still imports cryptography's DSA types (never used here for signing), which warn on import.
+    warnings.simplefilter("ignore", CryptographyDeprecationWarning)
+    from pyhanko.keys import load_certs_from_pemder
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
 
 PDF_MAGIC = b"%PDF-"
 
