@@ -28,6 +28,7 @@ from .models import (
     QualityObjective,
     ReviewStatus,
 )
+from .risks.selectors import review_risks
 
 # -- contract (qms.certification) -------------------------------------------------------
 
@@ -343,4 +344,5 @@ def review_inputs(review: ManagementReview, *, today: datetime.date | None = Non
         "quality_objectives": _quality_objectives(commune_id, review.year),
         "resources": _resources(commune_id),
         "improvement_opportunities": _improvement_opportunities(commune_id, since, until),
+        "risks": review_risks(commune_id),
     }

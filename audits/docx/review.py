@@ -88,6 +88,33 @@ def _inputs(doc, inputs: dict) -> None:
         [[o["code"], o["plan"], o["clause"], o["description"]] for o in inputs.get("improvement_opportunities", [])],
         [15, 50, 20, 80],
     )
+    if "risks" in inputs:
+        _risks(doc, inputs["risks"])
+
+
+def _risks(doc, data: dict) -> None:
+    vn.add_heading(doc, _("h) Risks and opportunities and the actions taken on them"), level=2)
+    vn.add_body_paragraph(
+        doc,
+        _("%(open)s open, %(treating)s being treated, %(closed)s treated and closed.")
+        % {"open": data.get("open", 0), "treating": data.get("treating", 0), "closed": data.get("closed", 0)},
+    )
+    grid(
+        doc,
+        [_("No."), _("Risk or opportunity"), _("Level"), _("Treatment"), _("Status"), _("After treatment")],
+        [
+            [
+                r["number"],
+                r["description"],
+                r["level_label"],
+                "\n".join(filter(None, [r["treatment"], r["owner"], short_date(r["due_date"])])),
+                r["status_label"],
+                r["residual_level_label"],
+            ]
+            for r in data.get("items", [])
+        ],
+        [12, 55, 20, 45, 18, 20],
+    )
 
 
 def _nonconformities(doc, data: dict) -> None:
