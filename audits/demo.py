@@ -19,6 +19,7 @@ from django.utils import timezone
 from qms.units.models import Era
 
 from . import selectors, services
+from .risks import demo as risk_demo
 from .models import Auditor, AuditProgramme, ChecklistResult, DecisionTopic, FindingKind, IsoClause
 
 LAM = (Era.PRE_2025, "13795")
@@ -162,6 +163,7 @@ def _completed_year(lam, people) -> None:
         conclusion="Hệ thống quản lý chất lượng của UBND thị trấn được duy trì phù hợp với TCVN ISO 9001:2015; "
         "cần khắc phục 1 điểm không phù hợp nặng và 3 điểm không phù hợp nhẹ.",
     )
+    risk_demo.lam_register(lam, officer)
     _review(lam, officer, leader)
     services.copy_programme_to_next_year(acting_user=officer, programme=programme)
 
