@@ -19,8 +19,8 @@ from django.utils import timezone
 from qms.units.models import Era
 
 from . import selectors, services
-from .risks import demo as risk_demo
 from .models import Auditor, AuditProgramme, ChecklistResult, DecisionTopic, FindingKind, IsoClause
+from .risks import demo as risk_demo
 
 LAM = (Era.PRE_2025, "13795")
 OFFICER, LEADER, AUDITOR = "iso.lam", "lanhdao.lam", "danhgia.lam"

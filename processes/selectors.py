@@ -225,3 +225,8 @@ def adoptable_models(*, commune) -> list[ProcessDocument]:
     ancestors = [u for u in (unit.parent_id, unit.parent.parent_id if unit.parent_id else None) if u]
     taken = set(ProcessDocument.objects.filter(commune=commune).values_list("procedure_id", flat=True))
     return [m for m in library_models(unit_ids=ancestors) if m.procedure_id not in taken]
+
+
+def commune_documents(*, communes):
+    """The quy trình of ``communes`` (a queryset or ids of communes), by code: what a commune's record may link to."""
+    return ProcessDocument.objects.filter(commune__in=communes).order_by("code", "pk")

@@ -15,6 +15,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
+from processes import selectors as process_selectors
 from qms import permissions
 from qms.display import DeadlineColumn
 from qms.permissions import MANAGE, VIEW
@@ -46,9 +47,7 @@ def _communes(request):
 
 
 def _documents(request):
-    from processes.models import ProcessDocument
-
-    return ProcessDocument.objects.filter(commune__in=_communes(request)).order_by("code", "pk")
+    return process_selectors.commune_documents(communes=_communes(request))
 
 
 def _after(name: str):

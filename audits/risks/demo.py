@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from processes import selectors as process_selectors
 from qms.units.models import Era
 
 from ..models import Finding
@@ -104,15 +105,10 @@ def _commune(communes, key):
 
 
 def _document(commune, field: str):
-    from processes.models import ProcessDocument
-
     if not field:
         return None
-    return (
-        ProcessDocument.objects.filter(commune=commune, procedure__field__icontains=field)
-        .order_by("code", "pk")
-        .first()
-    )
+    documents = process_selectors.commune_documents(communes=[commune.pk])
+    return documents.filter(procedure__field__icontains=field).first()
 
 
 @transaction.atomic

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.widgets import AdminDateInput
 
+from processes import selectors as process_selectors
+
 from ..forms import DATE, CommuneScopedForm, PersonChoiceField, people_of
 from ..models import Finding
 from .models import SCALE_CHOICES, Risk
@@ -54,9 +56,7 @@ class RiskForm(CommuneScopedForm):
             self.initial["commune"] = finding.commune_id
 
     def limit_choices(self):
-        from processes.models import ProcessDocument
-
-        self.limit("process_document", ProcessDocument.objects.filter(commune__in=self.communes).order_by("code", "pk"))
+        self.limit("process_document", process_selectors.commune_documents(communes=self.communes))
         self.limit("finding", Finding.objects.filter(commune__in=self.communes).select_related("plan"))
         self.limit("owner", people_of(self.communes))
 

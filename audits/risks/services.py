@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from processes import selectors as process_selectors
 from qms import permissions
 from qms.audit_log import define_action, log
 
@@ -78,11 +79,8 @@ def _from_finding(risk: Risk) -> None:
     finding = risk.finding
     if finding is None or risk.process_document_id or not finding.process_document_id:
         return
-    from processes.models import ProcessDocument
-
-    risk.process_document = ProcessDocument.objects.filter(
-        pk=finding.process_document_id, commune_id=risk.commune_id
-    ).first()
+    documents = process_selectors.commune_documents(communes=[risk.commune_id])
+    risk.process_document = documents.filter(pk=finding.process_document_id).first()
 
 
 def _follow_treatment(risk: Risk) -> None:

@@ -301,7 +301,7 @@ def test_officer_records_a_risk_and_sees_it_on_the_heat_map(journey):
     journey.login(*OFFICER)
     journey.menu("Đánh giá nội bộ", "Rủi ro và cơ hội")
     assert "Hồ sơ đăng ký khai sinh, kết hôn giải quyết trễ hạn" in journey.text()  # the demo's starter set
-    journey.visit("/admin/audits/risks/add/")
+    journey.submit(journey.find("header a[href$='/audits/risks/new/']"))
     description = "Mất điện kéo dài làm gián đoạn bộ phận một cửa"
     journey.type("textarea[name=description]", description)
     journey.type("textarea[name=cause]", "Trạm biến áp cũ; không có máy phát dự phòng")
