@@ -20,6 +20,7 @@ from qms.units.models import Era
 
 from . import selectors, services
 from .models import Auditor, AuditProgramme, ChecklistResult, DecisionTopic, FindingKind, IsoClause
+from .risks import demo as risk_demo
 
 LAM = (Era.PRE_2025, "13795")
 OFFICER, LEADER, AUDITOR = "iso.lam", "lanhdao.lam", "danhgia.lam"
@@ -162,6 +163,7 @@ def _completed_year(lam, people) -> None:
         conclusion="Hệ thống quản lý chất lượng của UBND thị trấn được duy trì phù hợp với TCVN ISO 9001:2015; "
         "cần khắc phục 1 điểm không phù hợp nặng và 3 điểm không phù hợp nhẹ.",
     )
+    risk_demo.lam_register(lam, officer)
     _review(lam, officer, leader)
     services.copy_programme_to_next_year(acting_user=officer, programme=programme)
 

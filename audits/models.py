@@ -730,3 +730,6 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.for_date} → {self.recipient_id}"
+
+
+from .risks.models import Risk  # noqa: E402,F401

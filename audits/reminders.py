@@ -10,6 +10,7 @@ Kinds and their key date:
 
 * due in 7 days / due tomorrow / overdue (daily) — to the owner, key = the day;
 * escalation to the commune's leaders — once, key = due date + 7 days;
+* a risk's treatment due in 7 days / overdue (daily) — to the risk's owner, key = the day;
 * internal audit due this year but not planned — to the ISO officers, weekly,
   key = that week's Monday.
 """
@@ -41,7 +42,9 @@ from .models import (
     PlanStatus,
     Reminder,
     ReminderKind,
+    Risk,
 )
+from .risks.models import RiskStatus
 
 ESCALATION_DAYS = 7
 DUE_SOON_DAYS = 7
@@ -95,6 +98,23 @@ def _action_rows(today: datetime.date, action_ct) -> list[Reminder]:
         for pk, commune, leader, due in escalate
     ]
     return rows
+
+
+def _risk_rows(today: datetime.date) -> list[Reminder]:
+    """Treatments of open risks: due in 7 days, then every day overdue, to the risk's owner."""
+    active = Risk.objects.filter(
+        status__in=RiskStatus.active(), owner__isnull=False, due_date__isnull=False, commune__is_active=True
+    )
+    risk_ct = ContentType.objects.get_for_model(Risk)
+    kinds = [
+        (ReminderKind.DUE_IN_7_DAYS, active.filter(due_date=today + datetime.timedelta(days=DUE_SOON_DAYS))),
+        (ReminderKind.OVERDUE, active.filter(due_date__lt=today)),
+    ]
+    return [
+        Reminder(recipient_id=owner, commune_id=commune, kind=kind, content_type=risk_ct, object_id=pk, for_date=today)
+        for kind, queryset in kinds
+        for pk, owner, commune in queryset.values_list("pk", "owner_id", "commune_id")
+    ]
 
 
 def _audit_month_limit(today: datetime.date) -> int:
@@ -155,6 +175,7 @@ def _audit_rows(today: datetime.date) -> list[Reminder]:
 def plan_reminders(*, today: datetime.date) -> int:
     """Insert today's reminders (one bulk insert, duplicates ignored); returns the rows considered."""
     rows = _action_rows(today, ContentType.objects.get_for_model(CorrectiveAction)) + _audit_rows(today)
+    rows += _risk_rows(today)
     Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     return len(rows)
 
@@ -212,6 +233,31 @@ def _action_message(reminder: Reminder, action: CorrectiveAction, today: datetim
     return Message(subject % values, body % values, _admin_url("audits_actions:inspect", action.pk))
 
 
+def _risk_message(reminder: Reminder, risk: Risk, today: datetime.date) -> Message:
+    values = {
+        "number": risk.number,
+        "description": risk.description[:120],
+        "commune": risk.commune.name,
+        "due": format_short_date(risk.due_date),
+        "days": (today - risk.due_date).days,
+    }
+    texts = {
+        ReminderKind.DUE_IN_7_DAYS: (
+            _("The treatment of risk %(number)s is due in 7 days"),
+            _("The treatment of risk %(number)s “%(description)s” (%(commune)s) is due on %(due)s, in 7 days."),
+        ),
+        ReminderKind.OVERDUE: (
+            _("The treatment of risk %(number)s is overdue"),
+            _(
+                "The treatment of risk %(number)s “%(description)s” (%(commune)s) was due on %(due)s and is "
+                "%(days)d days overdue."
+            ),
+        ),
+    }
+    subject, body = texts[reminder.kind]
+    return Message(subject % values, body % values, _admin_url("audits_risks:inspect", risk.pk))
+
+
 def _audit_message(reminder: Reminder, obj, today: datetime.date) -> Message:
     if isinstance(obj, AuditProgramme):
         values = {"year": obj.year, "month": obj.audit_month, "commune": obj.commune.name}
@@ -238,6 +284,10 @@ def compose(reminder: Reminder, obj, today: datetime.date) -> Message | None:
         if obj.status not in ActionStatus.active():
             return None
         return replace(_action_message(reminder, obj, today), obj=obj)
+    if isinstance(obj, Risk):
+        if not obj.is_active or obj.due_date is None:
+            return None
+        return replace(_risk_message(reminder, obj, today), obj=obj)
     if isinstance(obj, AuditProgramme) and obj.plans.exclude(status=PlanStatus.CANCELLED).exists():
         return None
     if isinstance(obj, Commune) and obj.audit_programmes.filter(year=today.year).exists():
@@ -260,6 +310,7 @@ def _load_objects(reminders: list[Reminder]) -> dict:
     related = {
         CorrectiveAction: ("commune", "owner"),
         AuditProgramme: ("commune",),
+        Risk: ("commune",),
     }
     objects = {}
     for ct_id, ids in wanted.items():

@@ -28,6 +28,7 @@ from .models import (
     QualityObjective,
     ReviewStatus,
 )
+from .risks.selectors import review_risks
 
 # -- contract (qms.certification) -------------------------------------------------------
 
@@ -344,6 +345,7 @@ def review_inputs(review: ManagementReview, *, today: datetime.date | None = Non
         "resources": _resources(commune_id),
         "improvement_opportunities": _improvement_opportunities(commune_id, since, until),
         "customer_feedback": _customer_feedback(commune_id, since, until),
+        "risks": review_risks(commune_id),
     }
 
 

@@ -101,6 +101,7 @@ def _display(field, value) -> str:
 CHANGE_REASONS = {
     "approve": pgettext_lazy("change reason", "approved"),
     "cancel": pgettext_lazy("change reason", "cancelled"),
+    "close": pgettext_lazy("change reason", "closed"),
     "complete": pgettext_lazy("change reason", "completed"),
     "copy": pgettext_lazy("change reason", "copied from the previous year"),
     "hold": pgettext_lazy("change reason", "review held"),
@@ -108,6 +109,7 @@ CHANGE_REASONS = {
     "open": pgettext_lazy("change reason", "opened"),
     "plan": pgettext_lazy("change reason", "action planned"),
     "progress": pgettext_lazy("change reason", "progress recorded"),
+    "reassess": pgettext_lazy("change reason", "re-assessed after treatment"),
     "start": pgettext_lazy("change reason", "started"),
     "submit": pgettext_lazy("change reason", "submitted"),
     "verify": pgettext_lazy("change reason", "verified"),
@@ -284,7 +286,11 @@ class FindingInspectView(AuditInspectView):
     def object_actions(self):
         finding = self.object
         editable = finding.plan_id and finding.plan.is_open and has_perm(self.request.user, finding, AUDIT)
-        return [{"label": _("Edit"), "url": reverse("audits_findings:edit", args=[finding.pk])}] if editable else []
+        edit = [{"label": _("Edit"), "url": reverse("audits_findings:edit", args=[finding.pk])}] if editable else []
+        risk = [
+            {"label": _("Raise a risk from this finding"), "url": f"{reverse('audits_risks:add')}?finding={finding.pk}"}
+        ]
+        return edit + (risk if has_perm(self.request.user, finding, MANAGE) else [])
 
     def related_context(self):
         return {"action": getattr(self.object, "corrective_action", None), "files": self.object.files.all()}

@@ -13,6 +13,7 @@ from wagtail.permissions import register_permission_policy
 from processes.models import FeedbackStatus
 from qms.concurrency import with_version_token
 from qms.display import DeadlineColumn, ReadableIndexMixin
+from qms.files.serving import offers_pdf
 from qms.people import full_name
 from qms.permissions import (
     APPROVE,
@@ -47,6 +48,7 @@ from .models import (
     Finding,
     ManagementReview,
     QualityObjective,
+    Risk,
 )
 from .selectors import actions_list, findings_list
 
@@ -91,6 +93,7 @@ register_permission_policy(
     CommuneScopedPolicy(ManagementReview, action_perms={"add": APPROVE, "change": APPROVE, "delete": None}),
 )
 register_permission_policy(QualityObjective, CommuneScopedPolicy(QualityObjective))
+register_permission_policy(Risk, CommuneScopedPolicy(Risk))
 
 
 # -- save functions: the viewsets' forms go through the services ----------------------------------------
@@ -442,6 +445,8 @@ class ObjectiveViewSet(AuditViewSet):
     inspect_view_fields = ["commune", "year", "statement", "target", "result", "achieved"]
 
 
+from .risks import admin as risk_admin  # noqa: E402  (its viewset builds on the classes above)
+
 VIEWSETS = [
     ProgrammeViewSet("audits_programmes", url_prefix="audits/programmes"),
     PlanViewSet("audits_plans", url_prefix="audits/plans"),
@@ -449,6 +454,7 @@ VIEWSETS = [
     ActionViewSet("audits_actions", url_prefix="audits/actions"),
     ReviewViewSet("audits_reviews", url_prefix="audits/reviews"),
     ObjectiveViewSet("audits_objectives", url_prefix="audits/objectives"),
+    risk_admin.VIEWSET,
     AuditorViewSet("audits_auditors", url_prefix="audits/auditors"),
     TrainingViewSet("audits_trainings", url_prefix="audits/trainings"),
 ]
@@ -490,6 +496,12 @@ admin_urlpatterns = [
     path("review/<int:pk>/docx/", views.review_docx, name="review_docx"),
     path("decision/<int:pk>/track/", views.TrackDecisionView.as_view(), name="decision_track"),
     path("feedback/<int:pk>/nonconformity/", views.FeedbackNonconformityView.as_view(), name="feedback_nonconformity"),
+    path("risk/<int:pk>/reassess/", risk_admin.ReassessView.as_view(), name="risk_reassess"),
+    path("risk/<int:pk>/close/", risk_admin.CloseRiskView.as_view(), name="risk_close"),
+    path("commune/<int:pk>/risk-heat-map/", risk_admin.HeatMapView.as_view(), name="risk_heatmap"),
+    path(
+        "commune/<int:pk>/risk-register/", offers_pdf(risk_admin.RegisterDocxView.as_view()), name="risk_register_docx"
+    ),
 ]
 
 

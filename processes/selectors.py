@@ -309,3 +309,8 @@ def feedback_outcomes(*, commune_id: int, since, until) -> list[dict]:
         }
         for f in rows
     ]
+
+
+def commune_documents(*, communes):
+    """The quy trình of ``communes`` (a queryset or ids of communes), by code: what a commune's record may link to."""
+    return ProcessDocument.objects.filter(commune__in=communes).order_by("code", "pk")

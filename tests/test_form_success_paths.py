@@ -1364,6 +1364,101 @@ def test_auditor_put_on_their_own_unit_is_refused_on_the_form(client, world):
     assert not AuditedProcess.objects.filter(title="Tiếp nhận hồ sơ một cửa").exists()
 
 
+# -- audits: the risk register ---------------------------------------------------------------------------------
+
+
+def _risk(world, **extra):
+    from tests.audits.builders import make_risk
+
+    return make_risk(world, **extra)
+
+
+@case("audits_risks:add")
+def check_risk_add(client, world):
+    from audits.models import Risk
+
+    response = submit(
+        client,
+        world.iso_a,
+        reverse("audits_risks:add"),
+        "description",
+        expect_message="Đã tạo",
+        commune=world.commune_a.pk,
+        kind="risk",
+        description="Hồ sơ chứng thực sai thẩm quyền",
+        likelihood=2,
+        impact=5,
+        owner=world.iso_a.pk,
+        treatment="Tập huấn nhận biết giấy tờ giả",
+        due_date="30/06/2026",
+        identified_on="05/01/2026",
+    )
+    risk = Risk.objects.get(commune=world.commune_a)
+    assert (risk.score, risk.level, risk.status) == (10, "high", "treating")
+    assert response.redirect_chain[-1][0] == reverse("audits_risks:inspect", args=[risk.pk])
+
+
+@case("audits_risks:edit")
+def check_risk_edit(client, world):
+    risk = _risk(world)
+    submit(
+        client,
+        world.iso_a,
+        reverse("audits_risks:edit", args=[risk.pk]),
+        "description",
+        expect_message="Đã cập nhật",
+        likelihood=5,
+        impact=5,
+    )
+    risk.refresh_from_db()
+    assert (risk.score, risk.level) == (25, "very_high")
+
+
+@case("audits_risks:delete")
+def check_risk_delete(client, world):
+    from audits.models import Risk
+
+    risk = _risk(world)
+    client.force_login(world.iso_a)
+    post_followed(client, reverse("audits_risks:delete", args=[risk.pk]), expect_message="Đã xóa")
+    assert not Risk.objects.filter(pk=risk.pk).exists()
+
+
+@case("audits_admin:risk_reassess")
+def check_risk_reassess(client, world):
+    risk = _risk(world, treatment="Bật nhắc hạn", due_date=datetime.date(2026, 3, 1))
+    submit(
+        client,
+        world.iso_a,
+        admin("risk_reassess", risk),
+        "note",
+        expect_message="đánh giá lại",
+        residual_likelihood=1,
+        residual_impact=3,
+        reassessed_on="10/03/2026",
+        note="Không còn hồ sơ trễ hạn",
+    )
+    risk.refresh_from_db()
+    assert (risk.residual_score, risk.residual_level, risk.reassessed_on) == (3, "low", datetime.date(2026, 3, 10))
+
+
+@case("audits_admin:risk_close")
+def check_risk_close(client, world):
+    from audits.risks import services as risk_services
+
+    risk = _risk(world, treatment="Bật nhắc hạn", due_date=datetime.date(2026, 3, 1))
+    risk_services.reassess_risk(
+        acting_user=world.iso_a,
+        risk=risk,
+        residual_likelihood=1,
+        residual_impact=2,
+        reassessed_on=datetime.date(2026, 3, 10),
+    )
+    submit(client, world.iso_a, admin("risk_close", risk), "csrfmiddlewaretoken", expect_message="đã được đóng")
+    risk.refresh_from_db()
+    assert risk.status == "closed" and risk.closed_on is not None
+
+
 # -- the table covers every view that writes --------------------------------------------------------------------
 
 #: URL names that write but need no row here, with the reason.
@@ -1392,7 +1487,7 @@ NAMESPACES = (
     "wagtailsnippetchoosers_processes_processdocument:",
 )
 READ_ONLY = re.compile(
-    r":(index|index_results|inspect|history|history_results|usage|(?!import_)[a-z_]*docx|certificate|evidence|home|dashboard"
+    r":(index|index_results|inspect|history|history_results|usage|(?!import_)[a-z_]*docx|[a-z_]*heatmap|certificate|evidence|home|dashboard"
     r"|commune|export_xlsx|decision_draft|list|list_results|versions|version|compare_versions|upstream|adoption|library"
     r"|revisions_view|revisions_compare|workflow_history|workflow_history_detail|workflow_preview"
     r"|choose|choose_results|chosen|chosen_multiple)$"

@@ -90,6 +90,8 @@ def _inputs(doc, inputs: dict) -> None:
     )
     if "customer_feedback" in inputs:
         _customer_feedback(doc, inputs["customer_feedback"])
+    if "risks" in inputs:
+        _risks(doc, inputs["risks"])
 
 
 def _customer_feedback(doc, data: dict) -> None:
@@ -117,6 +119,31 @@ def _customer_feedback(doc, data: dict) -> None:
             for c in data.get("complaints", [])
         ],
         [22, 25, 25, 50, 43],
+    )
+
+
+def _risks(doc, data: dict) -> None:
+    vn.add_heading(doc, _("h) Risks and opportunities and the actions taken on them"), level=2)
+    vn.add_body_paragraph(
+        doc,
+        _("%(open)s open, %(treating)s being treated, %(closed)s treated and closed.")
+        % {"open": data.get("open", 0), "treating": data.get("treating", 0), "closed": data.get("closed", 0)},
+    )
+    grid(
+        doc,
+        [_("No."), _("Risk or opportunity"), _("Level"), _("Treatment"), _("Status"), _("After treatment")],
+        [
+            [
+                r["number"],
+                r["description"],
+                r["level_label"],
+                "\n".join(filter(None, [r["treatment"], r["owner"], short_date(r["due_date"])])),
+                r["status_label"],
+                r["residual_level_label"],
+            ]
+            for r in data.get("items", [])
+        ],
+        [12, 55, 20, 45, 18, 20],
     )
 
 

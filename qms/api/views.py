@@ -23,7 +23,7 @@ from qms.certification.models import Announcement
 from qms.certification.selectors import find_unit, progress_report
 from qms.files.pdf import PdfConversionError, docx_to_pdf
 from qms.files.policy import PDF
-from qms.files.serving import pdf_name, file_response
+from qms.files.serving import file_response, pdf_name
 from qms.units.models import AdministrativeUnit, Commune, Era
 
 from .authentication import OrganisationTokenAuthentication

@@ -191,3 +191,28 @@ def completed_audit(world):
     )
     plan.refresh_from_db()
     return plan, major, minor
+
+
+def make_risk(world, *, commune=None, likelihood=4, impact=3, treatment="", due_date=None, **extra):
+    """A risk of the commune's register, recorded by its ISO officer (owner: the officer)."""
+    from audits.risks import services as risk_services
+
+    commune = commune or world.commune_a
+    iso = getattr(world, f"iso_{suffix_of(commune, world)}")
+    fields = {
+        "description": "Hồ sơ hộ tịch giải quyết trễ hạn",
+        "cause": "Công chức kiêm nhiệm nhiều việc",
+        "consequence": "Người dân phải đi lại nhiều lần",
+        "owner": iso if treatment else None,
+        **extra,
+    }
+    return risk_services.create_risk(
+        acting_user=iso,
+        commune=commune,
+        likelihood=likelihood,
+        impact=impact,
+        treatment=treatment,
+        due_date=due_date,
+        identified_on=datetime.date(2026, 1, 5),
+        **fields,
+    )

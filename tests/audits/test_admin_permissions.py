@@ -23,7 +23,7 @@ from tests.permission_matrix import (
     expected_refusal,
 )
 
-from .builders import make_audit, make_review, raise_nc
+from .builders import make_audit, make_review, make_risk, raise_nc
 
 READERS = {"iso_a", "leader_a", "auditor_a", "district", "province"}
 ISO = {"iso_a"}
@@ -70,6 +70,8 @@ def _build_records(world):
         "auditor": plan.lead_auditor,
         "training": training,
         "objective": objective,
+        "risk": make_risk(world, finding=finding),
+        "commune": world.commune_a,
     }
 
 
@@ -99,6 +101,7 @@ VIEWSETS = {
     "audits_objectives": ("objective", ISO, ISO, {"iso_a", "iso_b"}),
     "audits_auditors": ("auditor", ISO, NOBODY, {"iso_a", "iso_b"}),
     "audits_trainings": ("training", ISO, ISO, {"iso_a", "iso_b"}),
+    "audits_risks": ("risk", ISO, ISO, {"iso_a", "iso_b"}),
 }
 
 
@@ -151,6 +154,10 @@ OBJECT_VIEWS = {
     "audits_admin:review_hold": ("review", LEADER),
     "audits_admin:review_docx": ("review", READERS),
     "audits_admin:decision_track": ("decision", LEADER),
+    "audits_admin:risk_reassess": ("risk", ISO),
+    "audits_admin:risk_close": ("risk", ISO),
+    "audits_admin:risk_heatmap": ("commune", READERS),
+    "audits_admin:risk_register_docx": ("commune", READERS),
 }
 OBJECT_CELLS = cells({name: allowed for name, (_key, allowed) in OBJECT_VIEWS.items()})
 

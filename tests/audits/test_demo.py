@@ -52,3 +52,40 @@ def test_demo_fills_lam_once(world):
     assert follow_up.checklist.filter(result="pending").count() == follow_up.checklist.count() > 0
     assert not follow_up.findings.exists()
     assert not AuditPlan.objects.filter(programme__year=2026, title=demo.FOLLOW_UP_TITLE).exists()
+
+
+@pytest.mark.django_db
+def test_demo_risk_registers_of_both_eras(world):
+    from audits.risks import demo as risk_demo
+    from audits.risks.models import Risk
+
+    lam_unit = AdministrativeUnit.objects.filter(era=Era.PRE_2025, code="13795").first()
+    lam = provision_commune(
+        unit=lam_unit or make_unit(level=Level.COMMUNE, name="Lâm", parent=world.district_unit, code="13795")
+    )
+    successor_unit = AdministrativeUnit.objects.filter(era=Era.Y2025, code="13795").first()
+    successor = provision_commune(
+        unit=successor_unit
+        or make_unit(level=Level.COMMUNE, name="Ý Yên", parent=world.province_unit, code="13795", era=Era.Y2025)
+    )
+    for username, role in (("iso.lam", Role.ISO_OFFICER), ("lanhdao.lam", Role.LEADER), ("danhgia.lam", Role.AUDITOR)):
+        add_commune_member(commune=lam, user=make_user(username), role=role)
+    communes = [world.commune_a, lam, successor]
+    demo.load_demo(acting_user=world.admin, communes=communes)
+    risk_demo.load_demo(acting_user=world.admin, communes=communes)
+    first = _counts()
+    risk_demo.load_demo(acting_user=world.admin, communes=communes)
+    assert _counts() == first
+
+    lam_risks = Risk.objects.filter(commune=lam)
+    assert lam_risks.count() == len(risk_demo.STARTERS) + 1
+    assert {"risk", "opportunity"} == set(lam_risks.values_list("kind", flat=True))
+    closed = lam_risks.get(status="closed")
+    assert closed.reassessed_on is not None and closed.residual_score < closed.score
+    assert lam_risks.get(finding__isnull=False).finding.clause.number == "8.5.1"
+    assert lam_risks.filter(status="treating", owner__username="iso.lam", due_date__isnull=False).count() >= 3
+    assert Risk.objects.filter(commune=successor).count() == len(risk_demo.STARTERS)
+    assert not Risk.objects.filter(commune=world.commune_a).exists()
+    review = ManagementReview.objects.get(commune=lam)
+    assert len(review.inputs["risks"]["items"]) == lam_risks.count()
+    assert review.inputs["risks"]["closed"] == 1

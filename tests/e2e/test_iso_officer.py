@@ -295,3 +295,25 @@ def test_officer_is_refused_another_communes_document(journey, live_demo_server)
         journey.visit(url, expect_status=404)
         assert "404" in journey.find("h1").text
         assert code not in journey.text() and commune not in journey.text()
+
+
+def test_officer_records_a_risk_and_sees_it_on_the_heat_map(journey):
+    journey.login(*OFFICER)
+    journey.menu("Đánh giá nội bộ", "Rủi ro và cơ hội")
+    assert "Hồ sơ đăng ký khai sinh, kết hôn giải quyết trễ hạn" in journey.text()  # the demo's starter set
+    journey.submit(journey.find("header a[href$='/audits/risks/new/']"))
+    description = "Mất điện kéo dài làm gián đoạn bộ phận một cửa"
+    journey.type("textarea[name=description]", description)
+    journey.type("textarea[name=cause]", "Trạm biến áp cũ; không có máy phát dự phòng")
+    journey.select(journey.find("select[name=likelihood]"), "5")
+    journey.select(journey.find("select[name=impact]"), "5")
+    journey.submit(journey.find("main form button[type=submit]"))
+    assert journey.message(), journey.text()[:500]
+    assert description in journey.text() and "Rất cao" in journey.text()
+
+    journey.click_link_text("Bản đồ nhiệt")
+    cell = journey.find('td[data-likelihood="5"][data-impact="5"]')
+    assert cell.get_attribute("data-count") == "1"
+    journey.follow(cell.find_element(By.TAG_NAME, "a"))
+    rows = journey.find_all("main table tbody tr")
+    assert [description in r.text for r in rows] == [True]
