@@ -167,8 +167,12 @@ def project_admin_patterns() -> list[AdminPattern]:
     return found
 
 
+#: URL kwargs that name a kind of record (a registry key), not one record: never another commune's.
+KINDS = {"record_type"}
+
+
 def multi_id_patterns() -> list[AdminPattern]:
-    return [p for p in project_admin_patterns() if len(p.kwargs) >= 2]
+    return [p for p in project_admin_patterns() if len(set(p.kwargs) - KINDS) >= 2]
 
 
 def _revisions(document):
