@@ -23,4 +23,11 @@ else
 fi
 dist=()
 [ "$workers" != "0" ] && dist=(--dist loadgroup)
-exec .venv/bin/python -m pytest -n "$workers" "${dist[@]}" "$@"
+status=0
+.venv/bin/python -m pytest -n "$workers" "${dist[@]}" "$@" || status=$?
+# The CPU time of the run: every process the tests started and waited for (bash's `times`, second line).
+cpu=$(mktemp)
+times > "$cpu"
+echo "CPU time of the test processes (user, system): $(tail -n 1 "$cpu")"
+rm -f "$cpu"
+exit "$status"

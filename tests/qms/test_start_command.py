@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.demo_database import child_env
 from tests.sqlite_files import row_counts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,11 +25,8 @@ def _free_port() -> int:
 
 
 def _env(data_dir: Path, port: int) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "PYTEST_XDIST_WORKER"}}
-    env.update({"QMS_DATA_DIR": str(data_dir), "QMS_PORT": str(port), "DJANGO_SETTINGS_MODULE": "qms.settings.dev"})
     # Run from the environment of these tests when it matches uv.lock instead of installing another one.
-    env["QMS_VENV"] = sys.prefix
-    return env
+    return child_env(data_dir, QMS_PORT=str(port), DJANGO_SETTINGS_MODULE="qms.settings.dev", QMS_VENV=sys.prefix)
 
 
 def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 420) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.demo_database import child_env
 from tests.sqlite_files import row_counts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,10 +37,13 @@ pytestmark = pytest.mark.skipif(
 
 
 def _manage(data_dir: Path, *args: str) -> str:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "PYTEST_XDIST_WORKER"}}
-    env.update({"DJANGO_SETTINGS_MODULE": "qms.settings.test", "QMS_DATA_DIR": str(data_dir)})
     done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=240
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=child_env(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
