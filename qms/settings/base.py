@@ -340,3 +340,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+CELERY_BEAT_SCHEDULE["certification-inspection-reports"] = {
+    "task": "certification.remind_inspection_reports",
+    "schedule": crontab(hour=7, minute=20),
+}
