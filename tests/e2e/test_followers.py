@@ -127,32 +127,38 @@ def test_province_official_plans_the_inspections_and_downloads_the_decision(jour
     journey.click_link_text("Lập kế hoạch kiểm tra")
     journey.select(journey.find("select[name=province]"), "Tỉnh Ninh Bình")
     journey.type("input[name=year]", "2027")
-    journey.submit(journey.find("form button[type=submit]"))
+    journey.submit(journey.find("main .qms-form button[type=submit]"))
     assert "Đã lập kế hoạch kiểm tra." in journey.message()
+
+    def set_date(css: str, day: str) -> None:
+        """A date field as its date picker fills it (the browser shows it in its own order)."""
+        field = journey.find(css)
+        journey.scroll(field)
+        journey.driver.execute_script("arguments[0].value = arguments[1];", field, day)
 
     def add(method: str, day: str) -> None:
         journey.click_link_text("Thêm xã")
         field = journey.find("select[name=commune]")
         journey.select(field, [o.text for o in Select(field).options if o.get_attribute("value")][0])
-        journey.type("input[name=planned_on]", day)
+        set_date("input[name=planned_on]", day)
         journey.select(journey.find("select[name=method]"), method)
-        journey.submit(journey.find("form button[type=submit]"))
+        journey.submit(journey.find("main .qms-form button[type=submit]"))
         assert "Đã thêm xã vào kế hoạch." in journey.message()
 
-    for day in ("10/03/2027", "14/04/2027", "12/05/2027"):
+    for day in ("2027-03-10", "2027-04-14"):
         add("Qua hồ sơ, báo cáo", day)
     journey.submit(journey.find("form[action$='/submit/'] button"))
     journey.click_link_text("Ghi nhận phê duyệt")
     journey.type("input[name=approval_number]", "52/QĐ-UBND")
-    journey.type("input[name=approved_on]", "20/01/2027")
-    journey.submit(journey.find("form button[type=submit]"))
+    set_date("input[name=approved_on]", "2027-01-20")
+    journey.submit(journey.find("main .qms-form button[type=submit]"))
     assert "Ít nhất một phần ba số đơn vị phải được kiểm tra trực tiếp tại đơn vị" in journey.text()
     journey.click_link_text("Hủy")
-    add("Trực tiếp tại đơn vị", "16/06/2027")
+    add("Trực tiếp tại đơn vị", "2027-06-16")
     journey.click_link_text("Ghi nhận phê duyệt")
     journey.type("input[name=approval_number]", "52/QĐ-UBND")
-    journey.type("input[name=approved_on]", "20/01/2027")
-    journey.submit(journey.find("form button[type=submit]"))
+    set_date("input[name=approved_on]", "2027-01-20")
+    journey.submit(journey.find("main .qms-form button[type=submit]"))
     assert "Đã ghi nhận phê duyệt kế hoạch." in journey.message()
     assert "phê duyệt tại quyết định số 52/QĐ-UBND ngày 20/01/2027" in journey.find("#qms-plan-status").text
 
