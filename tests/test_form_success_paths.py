@@ -37,7 +37,15 @@ from audits.models import (
 )
 from processes.models import CommuneProcedure, Procedure
 from qms.certification import services as cert_services
-from qms.certification.models import Announcement, Evidence, EvidenceKind, Inspection, InspectionMethod, ProgressTarget
+from qms.certification.models import (
+    Announcement,
+    Evidence,
+    EvidenceKind,
+    Inspection,
+    InspectionMethod,
+    InspectionPlan,
+    ProgressTarget,
+)
 from qms.notifications.models import Notification
 from qms.units.models import AdministrativeUnit, Level
 from tests.audits.builders import VANPHONG, clauses, make_audit, make_auditor, make_programme, raise_nc, second_auditor
@@ -787,6 +795,141 @@ def check_target(client, world):
     assert ProgressTarget.objects.get(unit=world.district_unit).percent == 80
 
 
+def _plan(world, *, submitted=False, approved=False):
+    plan = cert_services.create_plan(province=world.province_unit, year=days_ago(0).year, acting_user=world.province)
+    cert_services.add_plan_item(
+        plan=plan,
+        commune=world.commune_a,
+        planned_on=days_ago(0).replace(month=3, day=10),
+        method="on_site",
+        acting_user=world.province,
+    )
+    if submitted or approved:
+        cert_services.submit_plan(plan=plan, acting_user=world.province)
+    if approved:
+        cert_services.approve_plan(
+            plan=plan, approved_on=days_ago(300), approval_number="5/QĐ-UBND", acting_user=world.province
+        )
+    return plan
+
+
+@case("certification:plan_add")
+def check_inspection_plan_add(client, world):
+    submit(
+        client,
+        world.province,
+        reverse("certification:plan_add"),
+        "year",
+        expect_message="Đã lập kế hoạch kiểm tra",
+        year=2030,
+    )
+    assert InspectionPlan.objects.filter(province=world.province_unit, year=2030).count() == 1
+
+
+@case("certification:plan_item_add")
+def check_plan_item_add(client, world):
+    plan = _plan(world)
+    submit(
+        client,
+        world.province,
+        cert("plan_item_add", plan.pk),
+        "planned_on",
+        expect_message="Đã thêm xã vào kế hoạch",
+        commune=world.commune_b.pk,
+        planned_on=f"15/04/{plan.year}",
+        method="documents",
+    )
+    assert list(plan.items.order_by("id").values_list("commune_id", "method")) == [
+        (world.commune_a.pk, "on_site"),
+        (world.commune_b.pk, "documents"),
+    ]
+
+
+@case("certification:plan_team")
+def check_plan_team(client, world):
+    plan = _plan(world)
+    submit(
+        client,
+        world.province,
+        cert("plan_team", plan.pk),
+        "team",
+        expect_message="Đã lưu danh sách Đoàn kiểm tra",
+        team="Đỗ Quang Huy; Phó Chi cục trưởng; Chi cục TĐC\nLê Thị Mai; Chuyên viên; Chi cục TĐC",
+    )
+    plan.refresh_from_db()
+    assert [m["name"] for m in plan.team] == ["Đỗ Quang Huy", "Lê Thị Mai"]
+
+
+@case("certification:plan_submit")
+def check_plan_submit(client, world):
+    plan = _plan(world)
+    client.force_login(world.province)
+    post_followed(client, cert("plan_submit", plan.pk), expect_message="Đã trình kế hoạch lên UBND tỉnh")
+    plan.refresh_from_db()
+    assert plan.status == "submitted"
+
+
+@case("certification:plan_approve")
+def check_plan_approve(client, world):
+    plan = _plan(world, submitted=True)
+    submit(
+        client,
+        world.province,
+        cert("plan_approve", plan.pk),
+        "approval_number",
+        expect_message="Đã ghi nhận phê duyệt kế hoạch",
+        approval_number="5/QĐ-UBND",
+        approved_on=days_ago(3).strftime("%d/%m/%Y"),
+    )
+    plan.refresh_from_db()
+    assert (plan.status, plan.approval_number) == ("approved", "5/QĐ-UBND")
+
+
+@case("certification:plan_item_remove")
+def check_plan_item_remove(client, world):
+    plan = _plan(world)
+    client.force_login(world.province)
+    post_followed(client, cert("plan_item_remove", plan.items.get().pk), landed=cert("plan", plan.pk))
+    assert not plan.items.exists()
+
+
+@case("certification:plan_item_carry_out")
+def check_plan_item_carry_out(client, world):
+    item = _plan(world, approved=True).items.get()
+    submit(
+        client,
+        world.province,
+        cert("plan_item_carry_out", item.pk),
+        "summary",
+        expect_message="Đã ghi nhận",
+        inspected_on=days_ago(5).strftime("%d/%m/%Y"),
+        check_scope="met",
+        **{"conclusions-0-text": "Chưa đánh giá nội bộ.", "conclusions-0-needs_action": "on"},
+    )
+    inspection = Inspection.objects.get(plan_item=item)
+    assert inspection.checklist["scope"]["result"] == "met" and inspection.conclusions.get().due_on is not None
+
+
+@case("certification:report_accept")
+def check_report_accept(client, world):
+    inspection = cert_services.record_inspection(
+        commune=world.commune_a,
+        inspected_on=days_ago(10),
+        method=InspectionMethod.ON_SITE,
+        agency="Sở Khoa học và Công nghệ",
+        conclusions=[("Chưa niêm yết quyết định.", True)],
+        acting_user=world.province,
+    )
+    conclusion = inspection.conclusions.get()
+    cert_services.record_corrective_report(
+        conclusion=conclusion, reported_on=days_ago(1), note="Đã niêm yết.", acting_user=world.iso_a
+    )
+    client.force_login(world.province)
+    post_followed(client, cert("report_accept", conclusion.pk), expect_message="Đã chấp nhận báo cáo khắc phục")
+    conclusion.refresh_from_db()
+    assert conclusion.accepted_by == world.province
+
+
 # -- units and the TTHC catalogue ------------------------------------------------------------------------------
 
 
@@ -1474,6 +1617,12 @@ NOT_FORMS = {
     f"{PD}:preview_on_add": "keeps the unsaved form in the session for the preview; nothing is saved",
     f"{PD}:preview_on_edit": "keeps the unsaved form in the session for the preview; nothing is saved",
     "wagtailsnippetchoosers_processes_processdocument:create": "the chooser has no creation form: quy trình are started from the Start page",
+    "certification:plans": "the list of inspection plans: reads only",
+    "certification:plan": "an inspection plan's page: reads only",
+    "certification:inspection_decision": "the inspection decision (Word/PDF): reads only",
+    "certification:inspection_minutes": "the inspection minutes (Word/PDF): reads only",
+    "certification:plan_consolidation": "the consolidation of the year's inspections (Word/PDF): reads only",
+    "certification:plan_consolidation_xlsx": "the consolidation of the year's inspections (Excel): reads only",
 }
 NAMESPACES = (
     "audits_",

@@ -1,6 +1,7 @@
 from django.urls import path
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
+from . import inspection_views as iv
 from . import views
 
 app_name = "certification"
@@ -18,6 +19,20 @@ urlpatterns = [
     path("commune/<int:pk>/inspection/add/", views.InspectionAddView.as_view(), name="inspection_add"),
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
     path("conclusion/<int:pk>/report/", views.ReportAddView.as_view(), name="report_add"),
+    path("conclusion/<int:pk>/accept/", iv.conclusion_accept, name="report_accept"),
+    path("inspections/", iv.PlanIndexView.as_view(), name="plans"),
+    path("inspections/add/", iv.PlanCreateView.as_view(), name="plan_add"),
+    path("inspections/<int:pk>/", iv.PlanDetailView.as_view(), name="plan"),
+    path("inspections/<int:pk>/items/add/", iv.PlanItemAddView.as_view(), name="plan_item_add"),
+    path("inspections/<int:pk>/team/", iv.TeamEditView.as_view(), name="plan_team"),
+    path("inspections/<int:pk>/submit/", iv.plan_submit, name="plan_submit"),
+    path("inspections/<int:pk>/approve/", iv.ApproveView.as_view(), name="plan_approve"),
+    path("inspections/<int:pk>/consolidation.docx", iv.consolidation_docx, name="plan_consolidation"),
+    path("inspections/<int:pk>/consolidation.xlsx", iv.consolidation_xlsx, name="plan_consolidation_xlsx"),
+    path("inspections/item/<int:pk>/remove/", iv.item_remove, name="plan_item_remove"),
+    path("inspections/item/<int:pk>/carry-out/", iv.CarryOutView.as_view(), name="plan_item_carry_out"),
+    path("inspections/item/<int:pk>/decision.docx", iv.item_decision, name="inspection_decision"),
+    path("inspections/item/<int:pk>/minutes.docx", iv.item_minutes, name="inspection_minutes"),
 ]
 
 # Refusals are real 403 pages, not Wagtail's redirect to the admin home.

@@ -3,7 +3,7 @@
 "mới có 15/31 xã, thị trấn đã công bố hệ thống ISO 9001:2015" — 15 communes
 announced between 2019 and 2021, the other 16 at earlier stages, against the
 target of 100 % by 31/12/2021; two provincial inspections; and the 2025
-successor commune of Thị trấn Lâm starting again. Everything goes through the
+successor commune of Thị trấn Lâm starting again; the 2025 province's inspection plan of 2026. Everything goes through the
 services; a second run adds nothing.
 """
 
@@ -12,13 +12,22 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from qms import docx as qd
 from qms.units.models import Era
 
 from . import services, sources
 from .docx import build_announcement_decision
-from .models import Announcement, Evidence, EvidenceKind, Inspection, InspectionMethod, ProgressTarget
+from .models import (
+    Announcement,
+    Evidence,
+    EvidenceKind,
+    Inspection,
+    InspectionMethod,
+    InspectionPlan,
+    ProgressTarget,
+)
 from .rules import ScopeEntry
 
 YY_DISTRICT = "360"
@@ -205,6 +214,80 @@ def _successor(communes, acting_user) -> None:
             )
 
 
+#: The province's 2026 inspection plan (TT 26/2014 Arts. 33–38), approved by the People's Committee.
+PLAN_YEAR = 2026
+PLAN_COMMUNES = 6
+PLAN_ON_SITE = 2
+PLAN_TEAM = [
+    {"name": "Đỗ Quang Huy", "position": "Phó Chi cục trưởng", "unit": "Chi cục Tiêu chuẩn Đo lường Chất lượng"},
+    {"name": "Vũ Thị Lan", "position": "Chuyên viên", "unit": "Chi cục Tiêu chuẩn Đo lường Chất lượng"},
+    {"name": "Nguyễn Đức Minh", "position": "Chuyên viên", "unit": "Sở Nội vụ"},
+]
+
+
+def _inspection_plan(communes, acting_user) -> None:
+    """Six 2025 communes of the province, two on site; one inspection done with a report due, one overdue."""
+    anchor = next((c for c in communes if c.unit.era == Era.Y2025 and c.unit.code == "13795"), None)
+    if anchor is None:
+        return
+    province = anchor.unit.parent
+    if InspectionPlan.objects.filter(province=province, year=PLAN_YEAR).exists():
+        return
+    chosen = sorted(
+        (c for c in communes if c.unit.era == Era.Y2025 and c.unit.parent_id == province.pk), key=lambda c: c.unit.code
+    )
+    chosen = chosen[:PLAN_COMMUNES]
+    plan = services.create_plan(
+        province=province,
+        year=PLAN_YEAR,
+        title="Kế hoạch kiểm tra việc áp dụng HTQLCL năm 2026",
+        acting_user=acting_user,
+    )
+    services.set_plan_team(plan=plan, team=PLAN_TEAM, acting_user=acting_user)
+    items = [
+        services.add_plan_item(
+            plan=plan,
+            commune=commune,
+            planned_on=date(PLAN_YEAR, 5 + index, 12),
+            method=InspectionMethod.ON_SITE if index < PLAN_ON_SITE else InspectionMethod.DOCUMENTS,
+            acting_user=acting_user,
+        )
+        for index, commune in enumerate(chosen)
+    ]
+    services.submit_plan(plan=plan, acting_user=acting_user)
+    services.approve_plan(
+        plan=plan,
+        approved_on=date(PLAN_YEAR, 2, 10),
+        approval_number="318/QĐ-UBND",
+        approver_name="Trần Anh Dũng",
+        acting_user=acting_user,
+    )
+    last_day = min(timezone.localdate(), date(PLAN_YEAR, 12, 31))
+    done = [
+        (
+            items[0],
+            last_day - timedelta(days=20),
+            "Chưa cập nhật quy trình theo thủ tục hành chính mới; yêu cầu cập nhật.",
+        ),
+        (
+            items[1],
+            last_day - timedelta(days=75),
+            "Chưa thực hiện đánh giá nội bộ năm 2026; yêu cầu báo cáo khắc phục.",
+        ),
+    ]
+    for number, (item, inspected_on, action) in enumerate(done, start=41):
+        services.carry_out_item(
+            item=item,
+            inspected_on=inspected_on,
+            decision_reference=f"{number}/QĐ-SKHCN",
+            minutes_reference=f"{number}/BB-ĐKT",
+            summary="Hệ thống quản lý chất lượng được xây dựng sau sắp xếp đơn vị hành chính.",
+            checklist={"scope": {"result": "met"}, "audit": {"result": "not_met", "note": "Chưa thực hiện"}},
+            conclusions=[("Bộ phận một cửa áp dụng quy trình ISO.", False), (action, True)],
+            acting_user=acting_user,
+        )
+
+
 def load_demo(*, acting_user, communes) -> dict:
     yy = sorted(
         (c for c in communes if c.unit.era == Era.PRE_2025 and c.unit.parent and c.unit.parent.code == YY_DISTRICT),
@@ -225,5 +308,6 @@ def load_demo(*, acting_user, communes) -> dict:
     if len(yy) > 2:
         _inspections(yy, acting_user)
         _successor(yy, acting_user)
+    _inspection_plan(communes, acting_user)
     rebuilt = services.rebuild_progress(acting_user=acting_user)
     return {"communes": rebuilt}

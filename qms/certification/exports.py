@@ -111,3 +111,37 @@ def progress_workbook(report: ProgressReport, *, other_era: ProgressReport | Non
     for index, item in enumerate(reports):
         _add_report(workbook, item, suffix=era_suffix(item.unit.era) if len(reports) > 1 else "", first=index == 0)
     return workbook_bytes(workbook)
+
+
+def consolidation_workbook(progress) -> bytes:
+    """The year's inspection plan: the figures, then one row per planned inspection."""
+    from .inspection_docx import consolidation_rows
+
+    plan = progress.plan
+    figures = progress.figures()
+    labels = {
+        "planned": _("Planned"),
+        "done": _("Done"),
+        "on_site": _("Planned on site"),
+        "on_site_percent": _("On site (%)"),
+        "conclusions": _("Conclusions"),
+        "actions": _("Conclusions needing corrective action"),
+        "reports_received": _("Corrective reports received"),
+        "reports_accepted": _("Corrective reports accepted"),
+        "reports_overdue": _("Corrective reports overdue"),
+    }
+    workbook = Workbook()
+    summary = [[_("Province"), plan.province.full_name], [_("Year"), plan.year], [_("Figures as of"), progress.as_of]]
+    summary += [[labels[key], value] for key, value in figures.items()]
+    add_table_sheet(workbook, sheet_title(_("Summary")), [_("Item"), _("Value")], summary, first=True)
+    headers = [
+        _("No."),
+        _("Commune"),
+        _("Planned date"),
+        _("Method"),
+        _("Inspected on"),
+        _("Conclusions"),
+        _("Reports"),
+    ]
+    add_table_sheet(workbook, sheet_title(_("Inspections")), headers, consolidation_rows(progress))
+    return workbook_bytes(workbook)

@@ -195,8 +195,111 @@ class Announcement(RecordedMixin):
         return frozenset(item["procedure_code"] for item in self.scope)
 
 
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", pgettext_lazy("inspection plan", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("inspection plan", "Submitted")
+    APPROVED = "approved", pgettext_lazy("inspection plan", "Approved")
+
+
+#: TT 26/2014 Art. 36: what an inspection checks — the minutes' checklist (Mẫu 21), in this order.
+INSPECTION_CHECKLIST = (
+    ("scope", "Phạm vi áp dụng Hệ thống quản lý chất lượng bao gồm toàn bộ thủ tục hành chính"),
+    ("communicated", "Việc phổ biến, cung cấp các tài liệu của Hệ thống quản lý chất lượng tới cán bộ, công chức"),
+    (
+        "compliance",
+        "Việc tuân thủ các yêu cầu của tiêu chuẩn, chính sách chất lượng, mục tiêu chất lượng và các quy trình",
+    ),
+    ("review", "Việc xem xét của lãnh đạo"),
+    ("audit", "Việc đánh giá nội bộ và thực hiện hành động khắc phục"),
+    ("complaints", "Việc xử lý khiếu nại"),
+    ("improvement", "Việc cải tiến Hệ thống quản lý chất lượng"),
+    ("leaders", "Sự tham gia của lãnh đạo"),
+    ("effectiveness", "Việc xác nhận hiệu lực của Hệ thống quản lý chất lượng"),
+    ("announcement", "Việc công bố Hệ thống quản lý chất lượng phù hợp tiêu chuẩn"),
+    ("legal_updates", "Việc cập nhật các thay đổi của văn bản quy phạm pháp luật"),
+    ("reannouncement", "Việc công bố lại khi điều chỉnh, mở rộng, thu hẹp phạm vi áp dụng"),
+    ("consultant", "Việc lựa chọn tổ chức tư vấn, chuyên gia tư vấn"),
+)
+CHECKLIST_KEYS = tuple(key for key, _label in INSPECTION_CHECKLIST)
+
+
+class CheckResult(models.TextChoices):
+    MET = "met", _("Met")
+    NOT_MET = "not_met", _("Not met")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+class InspectionPlan(models.Model):
+    """The province's yearly inspection plan (Mẫu 19 – KHKT), approved by the provincial People's Committee."""
+
+    province = models.ForeignKey(
+        "units.AdministrativeUnit",
+        verbose_name=_("province"),
+        on_delete=models.CASCADE,
+        related_name="qms_inspection_plans",
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2014), MaxValueValidator(2100)])
+    title = models.CharField(_("title"), max_length=255, blank=True)
+    #: The team: [{"name": …, "position": …, "unit": …}, …]
+    team = models.JSONField(_("inspection team"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approval recorded at"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    approval_number = models.CharField(_("approval decision number"), max_length=60, blank=True)
+    approver_name = models.CharField(_("approved by (People's Committee)"), max_length=120, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("inspection plan")
+        verbose_name_plural = _("inspection plans")
+        ordering = ["-year", "province__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "year"], name="certification_one_plan_per_province_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province.full_name} {self.year}"
+
+
+class InspectionPlanItem(models.Model):
+    """One commune of the plan: when and how it is inspected; carried out as an :class:`Inspection`."""
+
+    plan = models.ForeignKey(InspectionPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="items")
+    commune = models.ForeignKey(
+        "units.Commune", verbose_name=_("commune"), on_delete=models.CASCADE, related_name="qms_plan_items"
+    )
+    planned_on = models.DateField(_("planned date"))
+    method = models.CharField(_("method"), max_length=20, choices=InspectionMethod.choices)
+    decision_number = models.CharField(_("inspection decision number"), max_length=10, blank=True)
+    decision_signed_on = models.DateField(_("decision signed on"), null=True, blank=True)
+    decision_signer = models.CharField(_("decision signed by"), max_length=120, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("planned inspection")
+        verbose_name_plural = _("planned inspections")
+        ordering = ["planned_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["plan", "commune"], name="certification_one_item_per_commune")]
+
+    def __str__(self) -> str:
+        return f"{self.commune} {self.planned_on:%d/%m/%Y}"
+
+
 class Inspection(RecordedMixin):
-    """A provincial inspection (kiểm tra, TT 26/2014 Arts. 33–38)."""
+    """A provincial inspection (kiểm tra, TT 26/2014 Arts. 33–38); from a plan item when planned."""
 
     commune = models.ForeignKey(
         "units.Commune", verbose_name=_("commune"), on_delete=models.CASCADE, related_name="qms_inspections"
@@ -207,6 +310,16 @@ class Inspection(RecordedMixin):
     decision_reference = models.CharField(_("inspection decision"), max_length=60, blank=True)
     minutes_reference = models.CharField(_("inspection minutes"), max_length=60, blank=True)
     summary = models.TextField(_("summary of results"), blank=True)
+    plan_item = models.OneToOneField(
+        InspectionPlanItem,
+        verbose_name=_("planned inspection"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inspection",
+    )
+    #: Art. 36 checklist: {key: {"result": CheckResult, "note": str}}
+    checklist = models.JSONField(_("checklist"), default=dict, blank=True)
 
     history = HistoricalRecords()
 
@@ -242,6 +355,15 @@ class InspectionConclusion(models.Model):
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    accepted_at = models.DateTimeField(_("report accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("report accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     history = HistoricalRecords()
 
@@ -265,6 +387,10 @@ class InspectionConclusion(models.Model):
     @property
     def is_open(self) -> bool:
         return self.needs_action and self.reported_on is None
+
+    @property
+    def awaits_acceptance(self) -> bool:
+        return self.needs_action and self.reported_on is not None and self.accepted_at is None
 
 
 class ProgressTarget(models.Model):

@@ -650,3 +650,126 @@ def commune_record(commune: Commune) -> CommuneRecord:
         successors=_related(commune.successors.all()),
         corrective_actions=sources.corrective_action_counts(commune_id=commune.pk),
     )
+
+
+# -- the yearly inspection plan ------------------------------------------------------------------------------
+
+
+@dataclass
+class PlanRow:
+    """One planned inspection and what came of it."""
+
+    item: object
+    inspection: Inspection | None
+    conclusions: int = 0
+    actions: int = 0
+    reports_received: int = 0
+    reports_accepted: int = 0
+    reports_overdue: int = 0
+
+    @property
+    def done(self) -> bool:
+        return self.inspection is not None
+
+
+@dataclass
+class PlanProgress:
+    """The figures of one plan, the same on the dashboard and in the November consolidation."""
+
+    plan: object
+    as_of: date
+    rows: list[PlanRow]
+
+    @property
+    def planned(self) -> int:
+        return len(self.rows)
+
+    @property
+    def done(self) -> int:
+        return sum(row.done for row in self.rows)
+
+    @property
+    def on_site(self) -> int:
+        return sum(row.item.method == "on_site" for row in self.rows)
+
+    @property
+    def on_site_done(self) -> int:
+        return sum(row.done and row.item.method == "on_site" for row in self.rows)
+
+    @property
+    def on_site_percent(self) -> int:
+        return percent(self.on_site, self.planned)
+
+    @property
+    def on_site_met(self) -> bool:
+        from .services import on_site_rule_met
+
+        return on_site_rule_met(units=self.planned, on_site=self.on_site)
+
+    @property
+    def conclusions(self) -> int:
+        return sum(row.conclusions for row in self.rows)
+
+    @property
+    def actions(self) -> int:
+        return sum(row.actions for row in self.rows)
+
+    @property
+    def reports_received(self) -> int:
+        return sum(row.reports_received for row in self.rows)
+
+    @property
+    def reports_accepted(self) -> int:
+        return sum(row.reports_accepted for row in self.rows)
+
+    @property
+    def reports_overdue(self) -> int:
+        return sum(row.reports_overdue for row in self.rows)
+
+    def figures(self) -> dict[str, int]:
+        return {
+            "planned": self.planned,
+            "done": self.done,
+            "on_site": self.on_site,
+            "on_site_percent": self.on_site_percent,
+            "conclusions": self.conclusions,
+            "actions": self.actions,
+            "reports_received": self.reports_received,
+            "reports_accepted": self.reports_accepted,
+            "reports_overdue": self.reports_overdue,
+        }
+
+
+def plan_progress(plan, today: date | None = None) -> PlanProgress:
+    """The plan's items with their inspection and conclusion figures, in a fixed number of queries."""
+    from django.db.models import Prefetch
+
+    from .models import InspectionConclusion
+
+    today = today or timezone.localdate()
+    items = plan.items.select_related("commune__unit").order_by("planned_on", "commune__name", "id")
+    inspections = {
+        i.plan_item_id: i
+        for i in Inspection.objects.filter(plan_item__plan=plan).prefetch_related(
+            Prefetch("conclusions", queryset=InspectionConclusion.objects.order_by("id"))
+        )
+    }
+    rows = []
+    for item in items:
+        inspection = inspections.get(item.pk)
+        row = PlanRow(item=item, inspection=inspection)
+        for c in inspection.conclusions.all() if inspection else ():
+            row.conclusions += 1
+            if c.needs_action:
+                row.actions += 1
+                row.reports_received += c.reported_on is not None
+                row.reports_accepted += c.accepted_at is not None
+                row.reports_overdue += c.reported_on is None and c.due_on is not None and c.due_on < today
+        rows.append(row)
+    return PlanProgress(plan=plan, as_of=today, rows=rows)
+
+
+def province_plan(province, year: int):
+    from .models import InspectionPlan
+
+    return InspectionPlan.objects.filter(province=province, year=year).select_related("province").first()

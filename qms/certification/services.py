@@ -25,20 +25,27 @@ from django.utils.translation import gettext_lazy
 from qms.actors import SYSTEM
 from qms.audit_log import define_action, log
 from qms.notifications.registry import register_kind
-from qms.notifications.services import notify
+from qms.notifications.services import notify, resolve
 from qms.signals import batching, send_data_changed
+from qms.units.agency import in_sentence
 from qms.units.models import AdministrativeUnit, Commune, CommuneRoleGroup, Era, Role
 
 from . import access, rules, sources
 from .models import (
+    CHECKLIST_KEYS,
     Announcement,
+    CheckResult,
     CommuneLifecycle,
     CommuneProgress,
     Evidence,
     EvidenceKind,
     Inspection,
     InspectionConclusion,
+    InspectionMethod,
+    InspectionPlan,
+    InspectionPlanItem,
     LateItemFlag,
+    PlanStatus,
     ProgressTarget,
     ScopeGap,
     Stage,
@@ -428,6 +435,29 @@ def record_announcement(
 # -- inspections -------------------------------------------------------------------------------------
 
 
+def _write_conclusions(inspection: Inspection, items: list[tuple[str, bool]], acting_user) -> None:
+    """Each conclusion needing action is due 2 months after the inspection (TT 26/2014 Art. 37).
+
+    On an update, conclusions the commune has not answered are replaced; answered ones stay.
+    """
+    answered = {c.text for c in inspection.conclusions.filter(reported_on__isnull=False)}
+    inspection.conclusions.filter(reported_on__isnull=True).delete()
+    for text, needs_action in items:
+        if text in answered:
+            continue
+        due = rules.add_months(inspection.inspected_on, rules.REPORT_MONTHS) if needs_action else None
+        _save(
+            InspectionConclusion(inspection=inspection, text=text, needs_action=needs_action, due_on=due), acting_user
+        )
+
+
+def _clean_conclusions(conclusions: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    items = [(text.strip(), bool(needs_action)) for text, needs_action in conclusions if text and text.strip()]
+    if not items:
+        raise ValidationError(_("Record at least one conclusion of the inspection."))
+    return items
+
+
 @transaction.atomic
 def record_inspection(
     *,
@@ -443,9 +473,7 @@ def record_inspection(
 ) -> Inspection:
     """Record a provincial inspection; each conclusion needing action is due in 2 months."""
     _system_or(acting_user, lambda user: access.acts_for_province(user, commune.unit))
-    items = [(text.strip(), bool(needs_action)) for text, needs_action in conclusions if text and text.strip()]
-    if not items:
-        raise ValidationError(_("Record at least one conclusion of the inspection."))
+    items = _clean_conclusions(conclusions)
     inspection = Inspection(
         commune=commune,
         inspected_on=inspected_on,
@@ -457,11 +485,7 @@ def record_inspection(
         recorded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
     )
     _save(inspection, acting_user)
-    for text, needs_action in items:
-        due = rules.add_months(inspected_on, rules.REPORT_MONTHS) if needs_action else None
-        _save(
-            InspectionConclusion(inspection=inspection, text=text, needs_action=needs_action, due_on=due), acting_user
-        )
+    _write_conclusions(inspection, items, acting_user)
     log(
         instance=inspection,
         action=ACTION_INSPECTION,
@@ -659,3 +683,329 @@ def flag_late_items(*, today: date | None = None) -> dict[str, int]:
                     acting_user=SYSTEM,
                 )
     return {"communes": len(newly), "items": sum(map(len, newly.values())), "notifications": len(created)}
+
+
+# -- the yearly inspection plan (TT 26/2014 Arts. 33–38) -----------------------------------------------------
+
+ACTION_PLAN_CREATE = define_action(
+    "certification.plan.create", gettext_lazy("Create inspection plan"), gettext_lazy("Created the inspection plan")
+)
+ACTION_PLAN_EDIT = define_action(
+    "certification.plan.edit", gettext_lazy("Edit inspection plan"), gettext_lazy("Changed the inspection plan")
+)
+ACTION_PLAN_SUBMIT = define_action(
+    "certification.plan.submit", gettext_lazy("Submit inspection plan"), gettext_lazy("Submitted the inspection plan")
+)
+ACTION_PLAN_APPROVE = define_action(
+    "certification.plan.approve",
+    gettext_lazy("Approve inspection plan"),
+    gettext_lazy("Recorded the People's Committee's approval of the inspection plan"),
+)
+ACTION_REPORT_ACCEPT = define_action(
+    "certification.report.accept",
+    gettext_lazy("Accept corrective report"),
+    gettext_lazy("Accepted the commune's corrective report"),
+)
+
+KIND_REPORT_REMINDER = register_kind(
+    "certification.report_reminder", gettext_lazy("Corrective report after an inspection due soon")
+)
+KIND_REPORT_OVERDUE = register_kind(
+    "certification.report_overdue", gettext_lazy("Corrective report after an inspection overdue")
+)
+#: The commune is reminded this many days before its corrective report is due.
+REMINDER_DAYS = 14
+#: "Sở Khoa học và Công nghệ tỉnh …": the inspecting body named on an inspection from a plan.
+DOST_NAME = "Sở Khoa học và Công nghệ {province}"
+
+
+def on_site_rule_met(*, units: int, on_site: int) -> bool:
+    """TT 26/2014 Art. 34: at least one third of the units inspected in the year are inspected on site.
+
+    ``units``: the communes of the year's plan, each counted once whatever its method (every one is
+    checked through its files and reports); ``on_site``: those of them inspected on site.
+    """
+    return units > 0 and on_site * 3 >= units
+
+
+def _acts_for_plan(acting_user, plan: InspectionPlan) -> None:
+    _system_or(acting_user, lambda user: access.acts_for_province(user, plan.province))
+
+
+def _user_or_none(acting_user):
+    return acting_user if getattr(acting_user, "is_authenticated", False) else None
+
+
+def _require_status(plan: InspectionPlan, *statuses: str) -> None:
+    if plan.status not in statuses:
+        raise ValidationError(
+            _("The plan is %(status)s: this step is not possible now.") % {"status": plan.get_status_display().lower()}
+        )
+
+
+@transaction.atomic
+def create_plan(*, province: AdministrativeUnit, year: int, acting_user, title: str = "") -> InspectionPlan:
+    _system_or(acting_user, lambda user: access.acts_for_province(user, province))
+    if province.level != "province":
+        raise ValidationError(_("An inspection plan belongs to a province."))
+    if InspectionPlan.objects.filter(province=province, year=year).exists():
+        raise ValidationError({"year": _("The plan of %(year)s already exists.") % {"year": year}})
+    plan = InspectionPlan(province=province, year=year, title=title.strip(), created_by=_user_or_none(acting_user))
+    _save(plan, acting_user)
+    log(instance=plan, action=ACTION_PLAN_CREATE, user=acting_user, data={"province": province.code, "year": year})
+    return plan
+
+
+def _clean_team(team: list[dict]) -> list[dict]:
+    members = []
+    for member in team:
+        row = {key: (member.get(key) or "").strip() for key in ("name", "position", "unit")}
+        if row["name"]:
+            members.append(row)
+    return members
+
+
+@transaction.atomic
+def set_plan_team(*, plan: InspectionPlan, team: list[dict], acting_user) -> InspectionPlan:
+    """The inspection team (name, position, unit of each member; the first one leads it)."""
+    _acts_for_plan(acting_user, plan)
+    _require_status(plan, PlanStatus.DRAFT, PlanStatus.SUBMITTED)
+    plan.team = _clean_team(team)
+    _save(plan, acting_user)
+    log(instance=plan, action=ACTION_PLAN_EDIT, user=acting_user, data={"team": len(plan.team)})
+    return plan
+
+
+@transaction.atomic
+def add_plan_item(
+    *, plan: InspectionPlan, commune: Commune, planned_on: date, method: str, acting_user
+) -> InspectionPlanItem:
+    _acts_for_plan(acting_user, plan)
+    _require_status(plan, PlanStatus.DRAFT, PlanStatus.SUBMITTED)
+    if access.province_of(commune.unit) != plan.province:
+        raise ValidationError({"commune": _("This commune is not in the plan's province.")})
+    if planned_on.year != plan.year:
+        raise ValidationError({"planned_on": _("The date must fall in %(year)s.") % {"year": plan.year}})
+    if plan.items.filter(commune=commune).exists():
+        raise ValidationError({"commune": _("This commune is already in the plan.")})
+    item = InspectionPlanItem(plan=plan, commune=commune, planned_on=planned_on, method=method)
+    _save(item, acting_user)
+    log(
+        instance=plan,
+        action=ACTION_PLAN_EDIT,
+        user=acting_user,
+        data={"added": commune.pk, "planned_on": planned_on, "method": method},
+    )
+    return item
+
+
+@transaction.atomic
+def remove_plan_item(*, item: InspectionPlanItem, acting_user) -> None:
+    plan = item.plan
+    _acts_for_plan(acting_user, plan)
+    _require_status(plan, PlanStatus.DRAFT, PlanStatus.SUBMITTED)
+    log(instance=plan, action=ACTION_PLAN_EDIT, user=acting_user, data={"removed": item.commune_id})
+    item._history_user = _user_or_none(acting_user)
+    item.delete()
+
+
+@transaction.atomic
+def submit_plan(*, plan: InspectionPlan, acting_user) -> InspectionPlan:
+    """Draft → submitted to the provincial People's Committee."""
+    plan = InspectionPlan.objects.select_for_update().select_related("province").get(pk=plan.pk)
+    _acts_for_plan(acting_user, plan)
+    _require_status(plan, PlanStatus.DRAFT)
+    if not plan.items.exists():
+        raise ValidationError(_("Add at least one commune to the plan before submitting it."))
+    plan.status, plan.submitted_at, plan.submitted_by = PlanStatus.SUBMITTED, timezone.now(), _user_or_none(acting_user)
+    _save(plan, acting_user)
+    log(instance=plan, action=ACTION_PLAN_SUBMIT, user=acting_user, data={"items": plan.items.count()})
+    return plan
+
+
+@transaction.atomic
+def approve_plan(
+    *, plan: InspectionPlan, approved_on: date, approval_number: str, acting_user, approver_name: str = ""
+) -> InspectionPlan:
+    """Record the People's Committee's approval; refused when under a third of the units are inspected on site."""
+    plan = InspectionPlan.objects.select_for_update().select_related("province").get(pk=plan.pk)
+    _acts_for_plan(acting_user, plan)
+    _require_status(plan, PlanStatus.SUBMITTED)
+    methods = list(plan.items.values_list("method", flat=True))
+    on_site = methods.count(InspectionMethod.ON_SITE)
+    if not on_site_rule_met(units=len(methods), on_site=on_site):
+        needed = -(-len(methods) // 3)
+        raise ValidationError(
+            _(
+                "At least one third of the units must be inspected on site (TT 26/2014, Art. 34): "
+                "%(on_site)d of %(units)d planned on site, at least %(needed)d needed."
+            )
+            % {"on_site": on_site, "units": len(methods), "needed": needed}
+        )
+    if not approval_number.strip():
+        raise ValidationError({"approval_number": _("Give the number of the approval decision.")})
+    plan.status = PlanStatus.APPROVED
+    plan.approved_on, plan.approval_number = approved_on, approval_number.strip()
+    plan.approver_name = approver_name.strip()
+    plan.approved_at, plan.approved_by = timezone.now(), _user_or_none(acting_user)
+    _save(plan, acting_user)
+    log(
+        instance=plan,
+        action=ACTION_PLAN_APPROVE,
+        user=acting_user,
+        data={"number": plan.approval_number, "units": len(methods), "on_site": on_site},
+    )
+    return plan
+
+
+def _checklist(checklist: dict) -> dict:
+    cleaned = {}
+    for key in CHECKLIST_KEYS:
+        entry = checklist.get(key) or {}
+        result = entry.get("result") or ""
+        if result and result not in CheckResult.values:
+            raise ValidationError(_("Unknown checklist result."))
+        cleaned[key] = {"result": result, "note": (entry.get("note") or "").strip()}
+    return cleaned
+
+
+@transaction.atomic
+def carry_out_item(
+    *,
+    item: InspectionPlanItem,
+    inspected_on: date,
+    conclusions: list[tuple[str, bool]],
+    acting_user,
+    checklist: dict | None = None,
+    summary: str = "",
+    decision_reference: str = "",
+    minutes_reference: str = "",
+) -> Inspection:
+    """Carry out a planned inspection: creates (or updates) its :class:`Inspection` and conclusions."""
+    item = InspectionPlanItem.objects.select_related("plan__province", "commune__unit__parent__parent").get(pk=item.pk)
+    plan, commune = item.plan, item.commune
+    _acts_for_plan(acting_user, plan)
+    _require_status(plan, PlanStatus.APPROVED)
+    items = _clean_conclusions(conclusions)
+    inspection = Inspection.objects.filter(plan_item=item).first() or Inspection(
+        plan_item=item, commune=commune, recorded_by=_user_or_none(acting_user)
+    )
+    inspection.inspected_on, inspection.method = inspected_on, item.method
+    inspection.agency = DOST_NAME.format(province=in_sentence(plan.province.full_name))
+    inspection.summary = summary.strip()
+    inspection.checklist = _checklist(checklist or {})
+    inspection.decision_reference = decision_reference.strip() or inspection.decision_reference
+    inspection.minutes_reference = minutes_reference.strip() or inspection.minutes_reference
+    _save(inspection, acting_user)
+    _write_conclusions(inspection, items, acting_user)
+    log(
+        instance=inspection,
+        action=ACTION_INSPECTION,
+        user=acting_user,
+        data={"commune_id": commune.pk, "plan": plan.pk, "conclusions": len(items)},
+    )
+    _refresh(commune=commune, acting_user=acting_user)
+    return inspection
+
+
+@transaction.atomic
+def accept_report(*, conclusion: InspectionConclusion, acting_user) -> InspectionConclusion:
+    """The province accepts the commune's corrective report; the reminders about it are resolved."""
+    conclusion = (
+        InspectionConclusion.objects.select_for_update()
+        .select_related("inspection__commune__unit__parent__parent")
+        .get(pk=conclusion.pk)
+    )
+    commune = conclusion.inspection.commune
+    _system_or(acting_user, lambda user: access.acts_for_province(user, commune.unit))
+    if not conclusion.awaits_acceptance:
+        raise ValidationError(_("There is no corrective report to accept on this conclusion."))
+    conclusion.accepted_at, conclusion.accepted_by = timezone.now(), _user_or_none(acting_user)
+    _save(conclusion, acting_user)
+    log(instance=conclusion, action=ACTION_REPORT_ACCEPT, user=acting_user, data={"commune_id": commune.pk})
+    resolve(acting_user=acting_user, obj=conclusion, kinds=[KIND_REPORT_REMINDER, KIND_REPORT_OVERDUE])
+    return conclusion
+
+
+def _commune_people(commune_ids) -> dict[int, list]:
+    """ISO officers and leaders of each commune."""
+    User = get_user_model()
+    links = CommuneRoleGroup.objects.filter(commune_id__in=commune_ids, role__in=[Role.ISO_OFFICER, Role.LEADER])
+    people: dict[int, list] = {}
+    for user in User.objects.filter(is_active=True, groups__commune_role__in=links).annotate(
+        commune_id=F("groups__commune_role__commune_id")
+    ):
+        people.setdefault(user.commune_id, []).append(user)
+    return people
+
+
+def _province_followers(province_ids) -> dict[int, list]:
+    User = get_user_model()
+    followers: dict[int, list] = {}
+    for user in User.objects.filter(is_active=True, groups__unit_viewer__unit_id__in=province_ids).annotate(
+        unit_id=F("groups__unit_viewer__unit_id")
+    ):
+        followers.setdefault(user.unit_id, []).append(user)
+    return followers
+
+
+@transaction.atomic
+def remind_inspection_reports(*, today: date | None = None) -> dict[str, int]:
+    """Daily: remind the commune (ISO officer, leader) of a corrective report due within
+    :data:`REMINDER_DAYS`, and tell the province's followers when the deadline has lapsed.
+
+    Each notice is sent once (its dedup key); accepting the report resolves them.
+    """
+    today = today or timezone.localdate()
+    conclusions = list(
+        InspectionConclusion.objects.filter(
+            needs_action=True, reported_on__isnull=True, due_on__lte=today + timedelta(days=REMINDER_DAYS)
+        ).select_related("inspection__commune__unit__parent__parent")
+    )
+    provinces = {c.pk: access.province_of(c.inspection.commune.unit) for c in conclusions}
+    people = _commune_people({c.inspection.commune_id for c in conclusions})
+    followers = _province_followers({p.pk for p in provinces.values() if p})
+    reminders = escalations = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for conclusion in conclusions:
+            commune = conclusion.inspection.commune
+            values = {
+                "commune": commune.name,
+                "date": conclusion.due_on.strftime("%d/%m/%Y"),
+                "inspected": conclusion.inspection.inspected_on.strftime("%d/%m/%Y"),
+            }
+            link = reverse("certification:commune", args=[commune.pk]) + "#qms-inspections"
+            if conclusion.due_on >= today:
+                reminders += len(
+                    notify(
+                        recipients=people.get(commune.pk, []),
+                        kind=KIND_REPORT_REMINDER,
+                        subject=_("%(commune)s: the corrective report on the inspection is due on %(date)s") % values,
+                        message=conclusion.text,
+                        obj=conclusion,
+                        commune=commune,
+                        link=link,
+                        dedup_key=f"inspection-report:{conclusion.pk}:reminder",
+                        acting_user=SYSTEM,
+                    )
+                )
+            else:
+                province = provinces[conclusion.pk]
+                escalations += len(
+                    notify(
+                        recipients=followers.get(province.pk, []) if province else [],
+                        kind=KIND_REPORT_OVERDUE,
+                        subject=_(
+                            "%(commune)s has not sent its corrective report on the inspection of %(inspected)s "
+                            "(due %(date)s)"
+                        )
+                        % values,
+                        message=conclusion.text,
+                        obj=conclusion,
+                        commune=commune,
+                        link=link,
+                        dedup_key=f"inspection-report:{conclusion.pk}:overdue",
+                        acting_user=SYSTEM,
+                    )
+                )
+    return {"reminders": reminders, "escalations": escalations}

@@ -38,3 +38,17 @@ def refresh_commune_task(commune_id: int) -> str | None:
     if not Commune.objects.filter(pk=commune_id).exists():
         return None
     return refresh_commune_progress(commune_id=commune_id).stage
+
+
+@shared_task(
+    name="certification.remind_inspection_reports", autoretry_for=(OperationalError,), max_retries=3, retry_backoff=60
+)
+def remind_inspection_reports_task() -> dict:
+    """Daily (07:20): remind communes of corrective reports due, tell the province of lapsed ones."""
+    from qms.notifications.tasks import send_emails
+
+    from .services import remind_inspection_reports
+
+    result = remind_inspection_reports()
+    send_emails.delay()
+    return result

@@ -43,7 +43,7 @@ from .forms import (
     TargetForm,
 )
 from .models import STAGE_ORDER, Announcement, Evidence, InspectionConclusion, Stage
-from .selectors import commune_record, find_unit, progress_report
+from .selectors import commune_record, find_unit, plan_progress, progress_report, province_plan
 
 
 def refuse_with_403(view):
@@ -189,6 +189,14 @@ class DashboardView(AdminPage):
             rows = [r for r in rows if r.late_count]
         return rows, wanted
 
+    def _inspection_plan(self) -> dict:
+        """The province's plan of this year and its progress, for the province's own staff."""
+        unit = self.unit
+        if unit.level != Level.PROVINCE or not access.acts_for_province(self.request.user, unit):
+            return {"can_plan": False, "plan_progress": None}
+        plan = province_plan(unit, timezone.localdate().year)
+        return {"can_plan": True, "plan_progress": plan_progress(plan) if plan else None}
+
     def get_context_data(self, **kwargs):
         user, unit = self.request.user, self.unit
         eras = [(era, label, access.home_units(user, era)) for era, label in Era.choices]
@@ -207,6 +215,7 @@ class DashboardView(AdminPage):
             chart=self._chart(),
             query=unit_query(unit),
             can_set_target=unit.level != Level.COMMUNE and access.acts_for_province(user, unit),
+            **self._inspection_plan(),
             **kwargs,
         )
 

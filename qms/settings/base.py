@@ -342,3 +342,8 @@ SPECTACULAR_SETTINGS = {
     # The schema is validated by the tests (tests/api); the deploy check would build it for every URL, Wagtail's too.
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
 }
+
+CELERY_BEAT_SCHEDULE["certification-inspection-reports"] = {
+    "task": "certification.remind_inspection_reports",
+    "schedule": crontab(hour=7, minute=20),
+}

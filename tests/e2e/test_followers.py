@@ -113,3 +113,58 @@ def test_official_follows_progress_and_downloads_the_reports(journey, live_demo_
     journey.visit(f"/admin/certification/commune/{pk}/", expect_status=404)
     assert "404" in journey.find("h1").text
     assert name not in journey.text()
+
+
+def test_province_official_plans_the_inspections_and_downloads_the_decision(journey, live_demo_server):
+    """TT 26/2014: plan the year's inspections, the one-third rule, approval, the inspection decision."""
+    username, password, _unit = OFFICIALS["province"]
+    journey.login(username, password)
+    journey.click_link_text("Tiến độ ISO")
+    plan_box = journey.find("#qms-inspection-plan")
+    assert "Đã phê duyệt" in plan_box.text and "2/6" in plan_box.text  # the demo's 2026 plan: 2 of 6 done
+    journey.click_link_text("Kế hoạch kiểm tra năm 2026", within=plan_box)
+    journey.click_link_text("Tất cả kế hoạch")
+    journey.click_link_text("Lập kế hoạch kiểm tra")
+    journey.select(journey.find("select[name=province]"), "Tỉnh Ninh Bình")
+    journey.type("input[name=year]", "2027")
+    journey.submit(journey.find("main .qms-form button[type=submit]"))
+    assert "Đã lập kế hoạch kiểm tra." in journey.message()
+
+    def set_date(css: str, day: str) -> None:
+        """A date field as its date picker fills it (the browser shows it in its own order)."""
+        field = journey.find(css)
+        journey.scroll(field)
+        journey.driver.execute_script("arguments[0].value = arguments[1];", field, day)
+
+    def add(method: str, day: str) -> None:
+        journey.click_link_text("Thêm xã")
+        field = journey.find("select[name=commune]")
+        journey.select(field, [o.text for o in Select(field).options if o.get_attribute("value")][0])
+        set_date("input[name=planned_on]", day)
+        journey.select(journey.find("select[name=method]"), method)
+        journey.submit(journey.find("main .qms-form button[type=submit]"))
+        assert "Đã thêm xã vào kế hoạch." in journey.message()
+
+    for day in ("2027-03-10", "2027-04-14"):
+        add("Qua hồ sơ, báo cáo", day)
+    journey.submit(journey.find("form[action$='/submit/'] button"))
+    journey.click_link_text("Ghi nhận phê duyệt")
+    journey.type("input[name=approval_number]", "52/QĐ-UBND")
+    set_date("input[name=approved_on]", "2027-01-20")
+    journey.submit(journey.find("main .qms-form button[type=submit]"))
+    assert "Ít nhất một phần ba số đơn vị phải được kiểm tra trực tiếp tại đơn vị" in journey.text()
+    journey.click_link_text("Hủy")
+    add("Trực tiếp tại đơn vị", "2027-06-16")
+    journey.click_link_text("Ghi nhận phê duyệt")
+    journey.type("input[name=approval_number]", "52/QĐ-UBND")
+    set_date("input[name=approved_on]", "2027-01-20")
+    journey.submit(journey.find("main .qms-form button[type=submit]"))
+    assert "Đã ghi nhận phê duyệt kế hoạch." in journey.message()
+    assert "phê duyệt tại quyết định số 52/QĐ-UBND ngày 20/01/2027" in journey.find("#qms-plan-status").text
+
+    link = journey.find_all("#qms-plan-items a[href$='decision.docx']")[0]
+    response = journey.http_session().get(link.get_attribute("href"), timeout=60)
+    assert response.status_code == 200
+    document = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "QUYẾT ĐỊNH" in text and "Kế hoạch kiểm tra năm 2027 số 52/QĐ-UBND ngày 20/01/2027" in text

@@ -184,6 +184,25 @@ class TestTheDemoDocuments:
             assert_readable(text)
 
     @pytest.mark.django_db
+    def test_the_provinces_inspection_plan_gives_its_decisions_and_minutes(self, client):
+        from qms.certification.models import InspectionPlan
+        from qms.certification.selectors import plan_progress
+
+        client.force_login(get_user_model().objects.get(username="tinh.namdinh"))
+        plan = InspectionPlan.objects.get(province__era="2025", province__code="37", year=2026)
+        progress = plan_progress(plan)
+        assert (progress.planned, progress.done, progress.on_site, progress.actions) == (6, 2, 2, 2)
+        assert progress.reports_overdue >= 1
+        for row in progress.rows[:2]:
+            for name in ("certification:inspection_decision", "certification:inspection_minutes"):
+                text = document_text(client.get(reverse(name, args=[row.item.pk])).content)
+                head = header(text)
+                assert "ỦY BAN NHÂN DÂN TỈNH NINH BÌNH" in head and "HUYỆN" not in head, head
+                assert row.item.commune.name.casefold() in text.casefold()
+                assert "Đỗ Quang Huy" in text
+                assert_readable(text)
+
+    @pytest.mark.django_db
     def test_a_district_still_reports_to_the_provincial_department(self, client):
         client.force_login(get_user_model().objects.get(username="huyen.yyen"))
         text = document_text(client.get(reverse("certification:report_docx") + "?unit=360&era=pre2025").content)
