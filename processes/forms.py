@@ -8,11 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from qms import permissions
+from qms.concurrency import VersionTokenMixin
 from qms.files import WORD_KINDS, UploadField
 from qms.units.models import AdministrativeUnit, Commune
 
 from .library import library_unit_ids
-from .models import CitizenFeedback, FeedbackKind, FeedbackStatus, Procedure, ProcessDocument
+from .models import AcknowledgeAudience, CitizenFeedback, FeedbackKind, FeedbackStatus, Procedure, ProcessDocument
 
 
 def managed_communes(user):
@@ -122,6 +123,37 @@ class AdoptForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+
+
+class ReviewSettingsForm(VersionTokenMixin, forms.Form):
+    """The review interval and who is asked to read and confirm (a setting of the document, not a version)."""
+
+    review_interval_months = forms.IntegerField(
+        label=_("Review interval (months)"), min_value=1, max_value=60, help_text=_("Usually 12 months.")
+    )
+    acknowledge_audience = forms.ChoiceField(
+        label=_("Staff asked to read and confirm each new version"), choices=AcknowledgeAudience.choices
+    )
+
+
+class ReviewNoChangeForm(VersionTokenMixin, forms.Form):
+    """ "Reviewed, no change": the date of the review and what was looked at."""
+
+    reviewed_on = forms.DateField(label=_("Reviewed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("E.g. the legal basis was checked and is still in force."),
+    )
+
+    def __init__(self, *args, document, **kwargs):
+        self.document = document
+        super().__init__(*args, **kwargs)
+
+    def version_state(self) -> dict:
+        return {"next_review_on": self.document.next_review_on, "issue": self.document.issue_number}
 
 
 class CompareForm(forms.Form):

@@ -14,9 +14,12 @@ from django.utils import timezone
 from wagtail.search.backends import get_search_backend
 from wagtail.search.query import PlainText
 
+from qms.people import full_name, name_order
 from qms.search import search_words
 
 from .models import (
+    REVIEW_REMINDER_DAYS,
+    Acknowledgement,
     CitizenFeedback,
     CommuneProcedure,
     DocumentUpdateFlag,
@@ -24,6 +27,7 @@ from .models import (
     FlagState,
     ProcessDocument,
     ProcessVersion,
+    ReviewDecision,
 )
 
 
@@ -309,3 +313,112 @@ def feedback_outcomes(*, commune_id: int, since, until) -> list[dict]:
         }
         for f in rows
     ]
+
+
+# -- periodic review and read confirmations -----------------------------------------------------
+
+
+def review_due_documents(queryset, *, today: date | None = None, overdue_only: bool = False):
+    """``queryset`` narrowed to effective documents whose review is overdue or due within the reminder window."""
+    from datetime import timedelta
+
+    today = today or timezone.localdate()
+    limit = today - timedelta(days=1) if overdue_only else today + timedelta(days=REVIEW_REMINDER_DAYS)
+    return queryset.filter(live=True, next_review_on__isnull=False, next_review_on__lte=limit)
+
+
+def review_decisions(*, document: ProcessDocument) -> list[ReviewDecision]:
+    return list(document.review_decisions.select_related("reviewed_by", "version").order_by("-reviewed_on", "-pk"))
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    name: str
+    confirmed_at: object
+
+
+@dataclass(frozen=True)
+class AcknowledgementState:
+    """Who of the staff asked has confirmed reading the document's current version, and who has not."""
+
+    document_id: int
+    document_code: str
+    issue_number: int
+    effective_date: date
+    confirmed: tuple[Confirmation, ...]
+    pending: tuple[str, ...]
+
+    @property
+    def asked(self) -> int:
+        return len(self.confirmed) + len(self.pending)
+
+    @property
+    def summary(self) -> str:
+        return f"{len(self.confirmed)}/{self.asked}"
+
+
+def acknowledgement_states(*, document_ids) -> dict[int, AcknowledgementState]:
+    """Per effective commune document of ``document_ids``: the read confirmations of its current version.
+
+    The staff asked are the document's audience today (members who joined later are asked too)."""
+    from django.contrib.auth import get_user_model
+
+    from .models import AcknowledgeAudience
+
+    documents = list(
+        ProcessDocument.objects.filter(pk__in=[i for i in document_ids if i], live=True, commune__isnull=False)
+    )
+    if not documents:
+        return {}
+    versions = {
+        v.document_id: v for v in ProcessVersion.objects.filter(document__in=documents, obsoleted_at__isnull=True)
+    }
+    confirmations: dict[int, dict[int, Acknowledgement]] = {}
+    for ack in Acknowledgement.objects.filter(version__in=versions.values()).select_related("user"):
+        confirmations.setdefault(ack.version_id, {})[ack.user_id] = ack
+    members = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__commune_role__commune_id__in={d.commune_id for d in documents})
+        .values_list("pk", "groups__commune_role__commune_id", "groups__commune_role__role")
+    )
+    roles_of: dict[tuple[int, int], set[str]] = {}
+    for user_id, commune_id, role in members:
+        roles_of.setdefault((commune_id, user_id), set()).add(role)
+    users = get_user_model().objects.in_bulk({user_id for _commune, user_id in roles_of})
+    order = {
+        pk: i
+        for i, pk in enumerate(
+            get_user_model().objects.filter(pk__in=users).order_by(*name_order()).values_list("pk", flat=True)
+        )
+    }
+    states = {}
+    for document in documents:
+        version = versions.get(document.pk)
+        if version is None:
+            continue
+        wanted = set(AcknowledgeAudience.roles(document.acknowledge_audience))
+        asked = sorted(
+            (u for (c, u), roles in roles_of.items() if c == document.commune_id and roles & wanted),
+            key=lambda pk: order.get(pk, 0),
+        )
+        done = confirmations.get(version.pk, {})
+        states[document.pk] = AcknowledgementState(
+            document_id=document.pk,
+            document_code=document.code,
+            issue_number=version.issue_number,
+            effective_date=version.effective_date,
+            confirmed=tuple(
+                Confirmation(name=full_name(done[u].user), confirmed_at=done[u].confirmed_at)
+                for u in sorted(done, key=lambda pk: done[pk].confirmed_at)
+            ),
+            pending=tuple(full_name(users[u]) for u in asked if u not in done),
+        )
+    return states
+
+
+def acknowledgement_state(*, document_id: int) -> AcknowledgementState | None:
+    return acknowledgement_states(document_ids=[document_id]).get(document_id)
+
+
+def has_acknowledged(*, version: ProcessVersion, user) -> bool:
+    return Acknowledgement.objects.filter(version=version, user=user).exists()
