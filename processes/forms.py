@@ -13,7 +13,15 @@ from qms.files import WORD_KINDS, UploadField
 from qms.units.models import AdministrativeUnit, Commune
 
 from .library import library_unit_ids
-from .models import AcknowledgeAudience, CitizenFeedback, FeedbackKind, FeedbackStatus, Procedure, ProcessDocument
+from .models import (
+    AcknowledgeAudience,
+    CitizenFeedback,
+    FeedbackKind,
+    FeedbackStatus,
+    Procedure,
+    ProcessDocument,
+    SystemCategory,
+)
 
 
 def managed_communes(user):
@@ -110,6 +118,43 @@ class StartForm(forms.Form):
         if model is not None and procedure is not None and model.procedure_id != procedure.pk:
             raise forms.ValidationError(_("The chosen model is for another procedure."))
         return cleaned
+
+
+class SystemStartForm(forms.Form):
+    """Start one of the QMS's own procedures for a commune, or as a model of a library the user edits."""
+
+    owner = forms.ChoiceField(label=_("Commune or model library"))
+    system_category = forms.ChoiceField(label=_("System procedure"), choices=SystemCategory.choices)
+    title = forms.CharField(
+        label=_("Procedure title"),
+        required=False,
+        max_length=500,
+        help_text=_("Leave empty for the standard title."),
+    )
+    code = forms.CharField(
+        label=_("Document code"), required=False, max_length=60, help_text=_("Leave empty for the standard code.")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        communes = list(managed_communes(user))
+        units = list(AdministrativeUnit.objects.filter(pk__in=library_unit_ids(user)).order_by("name"))
+        self.owners = {f"commune:{c.pk}": ("commune", c) for c in communes}
+        self.owners.update({f"unit:{u.pk}": ("owner_unit", u) for u in units})
+        self.fields["owner"].choices = [(f"commune:{c.pk}", str(c)) for c in communes] + [
+            (f"unit:{u.pk}", _("Model library of %(unit)s") % {"unit": u.full_name}) for u in units
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        category, title = cleaned.get("system_category"), (cleaned.get("title") or "").strip()
+        if category == SystemCategory.OTHER and not (title and (cleaned.get("code") or "").strip()):
+            raise forms.ValidationError(_("Give another system procedure its title and code."))
+        return cleaned
+
+    def owner_kwargs(self) -> dict:
+        name, value = self.owners[self.cleaned_data["owner"]]
+        return {name: value}
 
 
 class AdoptForm(forms.Form):

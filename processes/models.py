@@ -182,6 +182,24 @@ class DocumentStatus(models.TextChoices):
     OBSOLETE = "obsolete", _("Obsolete")
 
 
+class DocumentKind(models.TextChoices):
+    """A quy trình either handles one TTHC or is one of the QMS's own procedures."""
+
+    PROCEDURE = "procedure", _("Administrative procedure")
+    SYSTEM = "system", _("System procedure")
+
+
+class SystemCategory(models.TextChoices):
+    """The QMS's own procedures (QĐ 101/QĐ-BKHCN framework model), besides one quy trình per TTHC."""
+
+    DOCUMENT_CONTROL = "document_control", _("Control of documents")
+    RECORDS_CONTROL = "records_control", _("Control of records")
+    INTERNAL_AUDIT = "internal_audit", _("Internal audit")
+    NONCONFORMITY = "nonconformity", _("Nonconformity and corrective action")
+    RISK_MANAGEMENT = "risk_management", _("Risks and opportunities")
+    OTHER = "other", _("Other system procedure")
+
+
 class AcknowledgeAudience(models.TextChoices):
     """Who is asked to read and confirm an effective version (ISO 9001 7.2/7.3): the staff
     who perform the process. The commune's members are the people holding one of its roles."""
@@ -239,8 +257,18 @@ class ProcessDocument(
         related_name="model_processes",
         help_text=_("Only for model documents kept in a province's library; leave empty for a commune's document."),
     )
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices, default=DocumentKind.PROCEDURE)
+    system_category = models.CharField(
+        _("system procedure"), max_length=30, choices=SystemCategory.choices, blank=True, db_index=True
+    )
     procedure = models.ForeignKey(
-        Procedure, verbose_name=_("administrative procedure"), on_delete=models.PROTECT, related_name="documents"
+        Procedure,
+        verbose_name=_("administrative procedure"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        help_text=_("Empty for a system procedure."),
     )
     title = models.TextField(_("title"), max_length=NAME_MAX_LENGTH, help_text=_("The name printed after “QUY TRÌNH”."))
     code = models.CharField(_("document code"), max_length=60, help_text=_("Mã hiệu, e.g. QT-01/HT."))
@@ -399,6 +427,28 @@ class ProcessDocument(
                 name="process_procedure_unique_in_library",
                 violation_error_message=_("The model library already has a quy trình for this procedure."),
             ),
+            models.CheckConstraint(
+                condition=Q(kind=DocumentKind.PROCEDURE, procedure__isnull=False, system_category="")
+                | Q(kind=DocumentKind.SYSTEM, procedure__isnull=True) & ~Q(system_category=""),
+                name="process_kind_matches_procedure",
+                violation_error_message=_(
+                    "A quy trình of an administrative procedure names its TTHC; a system procedure names its "
+                    "kind and no TTHC."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["commune", "system_category"],
+                condition=Q(commune__isnull=False, kind=DocumentKind.SYSTEM) & ~Q(system_category=SystemCategory.OTHER),
+                name="process_system_category_unique_in_commune",
+                violation_error_message=_("The commune already has this system procedure."),
+            ),
+            models.UniqueConstraint(
+                fields=["owner_unit", "system_category"],
+                condition=Q(owner_unit__isnull=False, kind=DocumentKind.SYSTEM)
+                & ~Q(system_category=SystemCategory.OTHER),
+                name="process_system_category_unique_in_library",
+                violation_error_message=_("The model library already has this system procedure."),
+            ),
         ]
         indexes = [models.Index(fields=["commune", "-updated_at"], name="process_commune_updated_idx")]
 
@@ -412,6 +462,27 @@ class ProcessDocument(
     @property
     def is_model(self) -> bool:
         return self.commune_id is None
+
+    @property
+    def is_system(self) -> bool:
+        return self.kind == DocumentKind.SYSTEM
+
+    def clean(self):
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        if self.kind == DocumentKind.SYSTEM:
+            errors = {}
+            if self.procedure_id is not None:
+                errors["procedure"] = _("A system procedure handles no administrative procedure.")
+            if not self.system_category:
+                errors["system_category"] = _("Choose which system procedure this is.")
+            if errors:
+                raise ValidationError(errors)
+        else:
+            if self.procedure_id is None:
+                raise ValidationError({"procedure": _("Choose the administrative procedure (TTHC).")})
+            self.system_category = ""
 
     @property
     def agency_name(self) -> str:

@@ -22,23 +22,32 @@ from .models import (
     Acknowledgement,
     CitizenFeedback,
     CommuneProcedure,
+    DocumentKind,
     DocumentUpdateFlag,
     FeedbackKind,
     FlagState,
     ProcessDocument,
     ProcessVersion,
     ReviewDecision,
+    SystemCategory,
 )
+
+#: The field (lĩnh vực) a system procedure is listed under in the scope (document content: Vietnamese).
+SYSTEM_FIELD = "Quy trình hệ thống"
 
 
 @dataclass(frozen=True)
 class ScopeItem:
+    """One quy trình in the commune's QMS scope: a TTHC's, or a system procedure's (then
+    ``procedure_code`` is the document's own code and ``field`` is :data:`SYSTEM_FIELD`)."""
+
     procedure_code: str
     procedure_name: str
     field: str
     document_id: int
     document_code: str
     effective_date: date | None
+    kind: str = DocumentKind.PROCEDURE
 
 
 @dataclass(frozen=True)
@@ -80,25 +89,37 @@ def effective_document(
     return documents.select_related("procedure").first()
 
 
+def _scope_item(document: ProcessDocument) -> ScopeItem:
+    if document.is_system:
+        return ScopeItem(
+            procedure_code=document.code,
+            procedure_name=f"Quy trình {document.title}",
+            field=SYSTEM_FIELD,
+            document_id=document.pk,
+            document_code=document.code,
+            effective_date=document.effective_date,
+            kind=DocumentKind.SYSTEM,
+        )
+    return ScopeItem(
+        procedure_code=document.procedure.code,
+        procedure_name=document.procedure.name,
+        field=document.procedure.field,
+        document_id=document.pk,
+        document_code=document.code,
+        effective_date=document.effective_date,
+    )
+
+
 def effective_scope(*, commune_id: int) -> list[ScopeItem]:
-    """TTHC covered by an effective process document of the commune, by field then code."""
+    """The commune's QMS scope: TTHC covered by an effective process document, by field then code,
+    then its effective system procedures (document control, internal audit…) by code."""
     documents = (
         effective_documents()
         .filter(commune_id=commune_id)
         .select_related("procedure")
-        .order_by("procedure__field", "procedure__code")
+        .order_by("kind", "procedure__field", "procedure__code", "code")
     )
-    return [
-        ScopeItem(
-            procedure_code=d.procedure.code,
-            procedure_name=d.procedure.name,
-            field=d.procedure.field,
-            document_id=d.pk,
-            document_code=d.code,
-            effective_date=d.effective_date,
-        )
-        for d in documents
-    ]
+    return [_scope_item(d) for d in documents]
 
 
 def handled_procedures(*, commune_id: int) -> list[HandledProcedure]:
@@ -148,7 +169,7 @@ def public_procedures(*, commune) -> list[FieldGroup]:
     """The commune's effective procedures grouped by field (lĩnh vực)."""
     documents = (
         effective_documents()
-        .filter(commune=commune)
+        .filter(commune=commune, kind=DocumentKind.PROCEDURE)
         .select_related("procedure")
         .order_by("procedure__field", "procedure__code")
     )
@@ -158,14 +179,19 @@ def public_procedures(*, commune) -> list[FieldGroup]:
 
 
 def public_document(*, commune, code: str) -> ProcessDocument | None:
-    return effective_documents().filter(commune=commune, code=code).select_related("procedure", "commune").first()
+    return (
+        effective_documents()
+        .filter(commune=commune, code=code, kind=DocumentKind.PROCEDURE)
+        .select_related("procedure", "commune")
+        .first()
+    )
 
 
 def search_public(*, query: str, commune=None) -> list[ProcessDocument]:
     """Full-text search over effective procedures (optionally of one commune);
     every word must match."""
     words = search_words(query)
-    documents = effective_documents()
+    documents = effective_documents().filter(kind=DocumentKind.PROCEDURE)
     if commune is not None:
         documents = documents.filter(commune=commune)
     ids = list(documents.values_list("pk", flat=True))
@@ -233,16 +259,27 @@ def library_models(*, unit_ids) -> list[ProcessDocument]:
         ProcessDocument.objects.filter(owner_unit_id__in=unit_ids, live=True)
         .filter(_current_version_exists())
         .select_related("procedure", "owner_unit")
-        .order_by("procedure__field", "procedure__code")
+        .order_by("kind", "procedure__field", "procedure__code", "code")
     )
 
 
 def adoptable_models(*, commune) -> list[ProcessDocument]:
-    """Models of the commune's district/province libraries for TTHC it has no quy trình for yet."""
+    """Models of the commune's district/province libraries for TTHC (or system procedures) it has no
+    quy trình for yet."""
     unit = commune.unit
     ancestors = [u for u in (unit.parent_id, unit.parent.parent_id if unit.parent_id else None) if u]
-    taken = set(ProcessDocument.objects.filter(commune=commune).values_list("procedure_id", flat=True))
-    return [m for m in library_models(unit_ids=ancestors) if m.procedure_id not in taken]
+    own = ProcessDocument.objects.filter(commune=commune)
+    taken = set(own.exclude(procedure_id=None).values_list("procedure_id", flat=True))
+    adopted = set(own.exclude(source_model_id=None).values_list("source_model_id", flat=True))
+    categories = set(own.filter(kind=DocumentKind.SYSTEM).values_list("system_category", flat=True))
+    categories.discard(SystemCategory.OTHER)
+
+    def open_to(model) -> bool:
+        if model.is_system:
+            return model.pk not in adopted and model.system_category not in categories
+        return model.procedure_id not in taken
+
+    return [m for m in library_models(unit_ids=ancestors) if open_to(m)]
 
 
 # -- citizen feedback ------------------------------------------------------------------------------

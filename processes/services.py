@@ -34,7 +34,7 @@ from qms.units.models import Commune, Role
 from . import catalogue
 from .compare import CONTENT_FIELDS, changed_fields, diff_contents, differences_to_json, field_label
 from .content import apply_content, content_to_dict, document_content
-from .defaults import short_agency, starting_content
+from .defaults import short_agency, starting_content, system_starting_content
 from .docx.schema import ChangeRow, ProcessContent
 from .library import forget_library_cache
 from .models import (
@@ -45,6 +45,7 @@ from .models import (
     CitizenFeedback,
     CommuneProcedure,
     CommuneRoleApprovalTask,
+    DocumentKind,
     DocumentStatus,
     DocumentUpdateFlag,
     FeedbackKind,
@@ -54,6 +55,7 @@ from .models import (
     ProcessDocument,
     ProcessVersion,
     ReviewDecision,
+    SystemCategory,
 )
 
 ACTION_CATALOGUE_IMPORT = define_action(
@@ -457,6 +459,33 @@ def create_process_document(
     return document
 
 
+@transaction.atomic
+def create_system_document(
+    *, category: str, acting_user, commune=None, owner_unit=None, title: str = "", code: str = ""
+) -> ProcessDocument:
+    """Start one of the QMS's own procedures (document control, internal audit…) as a draft: no TTHC,
+    the same versions, workflow, Word layout and model library as a quy trình of a TTHC."""
+    if category not in SystemCategory.values:
+        raise ValidationError(_("Choose which system procedure this is."))
+    owner = _owner_kwargs(commune, owner_unit)
+    probe = ProcessDocument(kind=DocumentKind.SYSTEM, system_category=category, **owner)
+    _require_document_perm(acting_user, "add", probe)
+    agency = commune.agency_name if commune else f"ỦY BAN NHÂN DÂN {owner_unit.full_name}".upper()
+    content = system_starting_content(category=category, agency=agency, title=title, code=code, model=owner_unit)
+    if not content.title or not content.code:
+        raise ValidationError(_("Give the system procedure a title and a code."))
+    document = _create_draft(
+        owner=owner,
+        procedure=None,
+        content=content,
+        acting_user=acting_user,
+        kind=DocumentKind.SYSTEM,
+        system_category=category,
+    )
+    log(instance=document, action=ACTION_CREATE, user=acting_user, data={"system_category": category})
+    return document
+
+
 def _check_editable(document: ProcessDocument, acting_user) -> None:
     if document.workflow_in_progress:
         raise ValidationError(
@@ -789,8 +818,12 @@ def _initials(text: str) -> str:
 
 
 def _copy_code(model: ProcessDocument, commune) -> str:
-    """The commune numbering ("QT-<TTHC code>"), with the commune's initials when the model already uses it."""
-    code = f"QT-{model.procedure.code}"
+    """The commune numbering ("QT-<TTHC code>"; a system procedure keeps the model's code without
+    its "QTM-" prefix), with the commune's initials when the model already uses it."""
+    if model.is_system:
+        code = "QT-" + model.code.removeprefix("QTM-").removeprefix("QT-")
+    else:
+        code = f"QT-{model.procedure.code}"
     taken = ProcessDocument.objects.filter(commune=commune, code=code).exists()
     if code == model.code or taken:
         code = f"{code}/{_initials(commune.unit.full_name)}"
@@ -820,7 +853,13 @@ def _localised(content: ProcessContent, *, model: ProcessDocument, commune) -> P
 def adopt_model(*, model: ProcessDocument, commune, acting_user, code: str = "") -> ProcessDocument:
     """Copy a model's current version into a new draft of the commune, remembering its source."""
     version = _current_model_version(model)
-    if ProcessDocument.objects.filter(commune=commune, procedure_id=model.procedure_id).exists():
+    if model.is_system:
+        if ProcessDocument.objects.filter(commune=commune, source_model=model).exists() or (
+            model.system_category != SystemCategory.OTHER
+            and ProcessDocument.objects.filter(commune=commune, system_category=model.system_category).exists()
+        ):
+            raise ValidationError(_("The commune already has this system procedure."))
+    elif ProcessDocument.objects.filter(commune=commune, procedure_id=model.procedure_id).exists():
         raise ValidationError(_("The commune already has a quy trình for this procedure."))
     code = code.strip() or _copy_code(model, commune)
     if code == model.code:
@@ -838,6 +877,8 @@ def adopt_model(*, model: ProcessDocument, commune, acting_user, code: str = "")
         acting_user=acting_user,
         source_model=model,
         source_version=version,
+        kind=model.kind,
+        system_category=model.system_category,
     )
     log(
         instance=document,

@@ -41,6 +41,7 @@ from .forms import (
     ReviewNoChangeForm,
     ReviewSettingsForm,
     StartForm,
+    SystemStartForm,
     WithdrawForm,
 )
 from .library import library_oversight_unit_ids, library_view_unit_ids
@@ -581,6 +582,39 @@ class StartView(AdminPageView):
                     document = services.create_process_document(
                         procedure=data["procedure"], commune=data["commune"], acting_user=request.user
                     )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("“%(document)s” was started as a draft.") % {"document": document})
+                return redirect(self.sibling_url("edit", document.pk))
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class SystemStartView(AdminPageView):
+    """Start a system procedure (document control, internal audit…) of a commune or of a model library."""
+
+    permission_required = "add"
+    template_name = "processes/admin/start_system.html"
+    page_title = gettext_lazy("Start a system procedure")
+    header_icon = "plus"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", SystemStartForm(user=self.request.user))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = SystemStartForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                document = services.create_system_document(
+                    category=data["system_category"],
+                    title=data["title"],
+                    code=data["code"],
+                    acting_user=request.user,
+                    **form.owner_kwargs(),
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:

@@ -406,7 +406,7 @@ class ProcessFilterSet(WagtailFilterSet):
 
     class Meta:
         model = ProcessDocument
-        fields = ["status", "live"]
+        fields = ["kind", "status", "live"]
 
     def filter_review(self, queryset, name, value):
         from .selectors import review_due_documents
@@ -505,6 +505,7 @@ class ProcessDocumentViewSet(CommuneScopedViewSetMixin, SnippetViewSet):
             (f"adopt/{doc}/", views.AdoptView, "adopt"),
             ("import-docx/", views.DocxUploadView, "import_docx"),
             ("start/", views.StartView, "start"),
+            ("start-system/", views.SystemStartView, "start_system"),
             ("library/", views.LibraryView, "library"),
         ]
         downloads = {"version_docx", "current_docx", "draft_docx"}
@@ -769,6 +770,13 @@ class ProcessesGroup(ViewSetGroup):
     items = (
         ProcessDocumentViewSet(),
         LinkViewSet("process_start", target="start", action="add", menu_label=_("Start a quy trình"), menu_icon="plus"),
+        LinkViewSet(
+            "process_start_system",
+            target="start_system",
+            action="add",
+            menu_label=_("Start a system procedure"),
+            menu_icon="plus",
+        ),
         LinkViewSet(
             "process_import", target="import_docx", action="add", menu_label=_("Import from Word"), menu_icon="upload"
         ),
