@@ -184,7 +184,11 @@ class ReviewSettingsForm(VersionTokenMixin, forms.Form):
 class ReviewNoChangeForm(VersionTokenMixin, forms.Form):
     """ "Reviewed, no change": the date of the review and what was looked at."""
 
-    reviewed_on = forms.DateField(label=_("Reviewed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    reviewed_on = forms.DateField(
+        label=_("Reviewed on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
     note = forms.CharField(
         label=_("Note"),
         required=False,

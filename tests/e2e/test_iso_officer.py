@@ -315,5 +315,6 @@ def test_officer_records_a_review_without_change_and_sees_who_has_read(journey, 
     confirmed_before = journey.find("#ack-summary").text
     journey.submit(journey.find("form.process-ack-form button[type=submit]"))
     assert "Anh/chị đã xác nhận đọc lần ban hành" in journey.message()
-    assert "Anh/chị đã xác nhận đọc phiên bản này." in journey.text()
+    assert journey.find_all("p.process-ack-mine") and not journey.find_all("form.process-ack-form")
+    assert "Nguyễn Thị Hoa" in journey.find("table.process-acknowledgements").text
     assert journey.find("#ack-summary").text != confirmed_before
