@@ -159,6 +159,14 @@ def plan_checklist(plan: AuditPlan):
 # -- process documents ---------------------------------------------------------------------------
 
 
+def process_acknowledgements(plan: AuditPlan) -> list[tuple[object, object]]:
+    """(audited process, read-confirmation state of its effective quy trình) for each process
+    of ``plan`` linked to a document of the commune that is effective."""
+    processes = list(plan.processes.order_by("order", "pk"))
+    states = process_selectors.acknowledgement_states(document_ids=[p.document_id for p in processes])
+    return [(p, states[p.document_id]) for p in processes if p.document_id in states]
+
+
 def effective_process_documents(commune_id: int) -> list:
     """The commune's effective process documents (``ScopeItem``s)."""
     return list(process_selectors.effective_scope(commune_id=commune_id))

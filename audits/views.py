@@ -632,6 +632,7 @@ class ChecklistView(PlanView):
         context = super().get_context_data(**kwargs)
         context["rows"] = list(zip(self.checklist, context["form"].forms, strict=False))
         context["processes"] = self.object.processes.order_by("order", "pk")
+        context["acknowledgements"] = selectors.process_acknowledgements(self.object)
         context["add_finding_url"] = reverse("audits_findings:add")
         return context
 

@@ -75,6 +75,12 @@ REPUBLISH = {
         ),
     ],
 }
+#: The province's model system procedures, all adopted and issued by Thị trấn Lâm.
+SYSTEM_MODELS = ("document_control", "records_control", "internal_audit", "nonconformity", "risk_management")
+DEMO_AUDITOR = "danhgia.lam"
+#: Lâm's quy trình its internal auditor has confirmed reading, and the one reviewed without change.
+LAM_ACKNOWLEDGED = ("QT-01/CT", "QT-02/CT")
+LAM_REVIEWED = ("QT-02/CT", "Đã rà soát căn cứ pháp lý và biểu mẫu: không có thay đổi.")
 COMMUNE_POSITIONS = ("Công chức Văn phòng - Thống kê", "Phó Chủ tịch UBND", "Chủ tịch UBND")
 MODEL_POSITIONS = (
     "Chuyên viên Sở Khoa học và Công nghệ",
@@ -130,7 +136,7 @@ def _with_header(document: ProcessDocument, *, code: str, officer, leader, chang
     draft = document.get_latest_revision_as_object()
     content = document_content(draft)
     content.code = code
-    facts = demo_content().get(document.procedure.code)
+    facts = demo_content().get(document.procedure.code) if document.procedure_id else None
     if facts and document.source_model_id is None and not document.versions.exists():
         _procedure_content(content, facts)
     content.forms = content.forms or list(FORMS)
@@ -191,6 +197,30 @@ def _republish(models, editor) -> None:
     _issue(model, code=model.code, officer=editor, leader=editor, changes=changes)
 
 
+def _system_procedures(province, lam, *, editor, officer, leader) -> None:
+    for category in SYSTEM_MODELS:
+        model = ProcessDocument.objects.filter(owner_unit=province, system_category=category).first()
+        if model is None:
+            model = services.create_system_document(category=category, owner_unit=province, acting_user=editor)
+            model = _issue(model, code=model.code, officer=editor, leader=editor)
+        if not ProcessDocument.objects.filter(commune=lam, system_category=category).exists():
+            copy = services.adopt_model(model=model, commune=lam, acting_user=officer)
+            _issue(copy, code=copy.code, officer=officer, leader=leader)
+
+
+def _lam_review_and_acknowledgements(lam, *, officer) -> None:
+    auditor = get_user_model().objects.filter(username=DEMO_AUDITOR).first()
+    documents = {d.code: d for d in ProcessDocument.objects.filter(commune=lam, live=True)}
+    if auditor is not None:
+        for code in LAM_ACKNOWLEDGED:
+            version = documents[code].current_version if code in documents else None
+            if version is not None and services.acknowledge_audience(documents[code]).filter(pk=auditor.pk).exists():
+                services.acknowledge_version(version=version, acting_user=auditor)
+    code, note = LAM_REVIEWED
+    if code in documents and not documents[code].review_decisions.exists():
+        services.record_review_no_change(document=documents[code], acting_user=officer, note=note)
+
+
 def _lam_awaiting_review(lam, *, officer, leader) -> None:
     for procedure_code, code in LAM_AWAITING_REVIEW:
         procedure = Procedure.objects.get(code=procedure_code)
@@ -233,5 +263,7 @@ def load_demo(*, acting_user, communes) -> None:
     officer, leader = _user(DEMO_OFFICER, acting_user), _user(DEMO_LEADER, acting_user)
     _lam_documents(lam, models, officer=officer, leader=leader)
     _republish(models, librarian)
+    _system_procedures(province, lam, editor=librarian, officer=officer, leader=leader)
+    _lam_review_and_acknowledgements(lam, officer=officer)
     _lam_awaiting_review(lam, officer=officer, leader=leader)
     _neighbour_draft(lam, communes, acting_user=acting_user)

@@ -8,11 +8,20 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from qms import permissions
+from qms.concurrency import VersionTokenMixin
 from qms.files import WORD_KINDS, UploadField
 from qms.units.models import AdministrativeUnit, Commune
 
 from .library import library_unit_ids
-from .models import CitizenFeedback, FeedbackKind, FeedbackStatus, Procedure, ProcessDocument
+from .models import (
+    AcknowledgeAudience,
+    CitizenFeedback,
+    FeedbackKind,
+    FeedbackStatus,
+    Procedure,
+    ProcessDocument,
+    SystemCategory,
+)
 
 
 def managed_communes(user):
@@ -111,6 +120,43 @@ class StartForm(forms.Form):
         return cleaned
 
 
+class SystemStartForm(forms.Form):
+    """Start one of the QMS's own procedures for a commune, or as a model of a library the user edits."""
+
+    owner = forms.ChoiceField(label=_("Commune or model library"))
+    system_category = forms.ChoiceField(label=_("System procedure"), choices=SystemCategory.choices)
+    title = forms.CharField(
+        label=_("Procedure title"),
+        required=False,
+        max_length=500,
+        help_text=_("Leave empty for the standard title."),
+    )
+    code = forms.CharField(
+        label=_("Document code"), required=False, max_length=60, help_text=_("Leave empty for the standard code.")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        communes = list(managed_communes(user))
+        units = list(AdministrativeUnit.objects.filter(pk__in=library_unit_ids(user)).order_by("name"))
+        self.owners = {f"commune:{c.pk}": ("commune", c) for c in communes}
+        self.owners.update({f"unit:{u.pk}": ("owner_unit", u) for u in units})
+        self.fields["owner"].choices = [(f"commune:{c.pk}", str(c)) for c in communes] + [
+            (f"unit:{u.pk}", _("Model library of %(unit)s") % {"unit": u.full_name}) for u in units
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        category, title = cleaned.get("system_category"), (cleaned.get("title") or "").strip()
+        if category == SystemCategory.OTHER and not (title and (cleaned.get("code") or "").strip()):
+            raise forms.ValidationError(_("Give another system procedure its title and code."))
+        return cleaned
+
+    def owner_kwargs(self) -> dict:
+        name, value = self.owners[self.cleaned_data["owner"]]
+        return {name: value}
+
+
 class AdoptForm(forms.Form):
     commune = forms.ModelChoiceField(label=_("Commune"), queryset=Commune.objects.none())
     code = forms.CharField(label=_("Document code"), required=False, max_length=60)
@@ -122,6 +168,41 @@ class AdoptForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
+
+
+class ReviewSettingsForm(VersionTokenMixin, forms.Form):
+    """The review interval and who is asked to read and confirm (a setting of the document, not a version)."""
+
+    review_interval_months = forms.IntegerField(
+        label=_("Review interval (months)"), min_value=1, max_value=60, help_text=_("Usually 12 months.")
+    )
+    acknowledge_audience = forms.ChoiceField(
+        label=_("Staff asked to read and confirm each new version"), choices=AcknowledgeAudience.choices
+    )
+
+
+class ReviewNoChangeForm(VersionTokenMixin, forms.Form):
+    """ "Reviewed, no change": the date of the review and what was looked at."""
+
+    reviewed_on = forms.DateField(
+        label=_("Reviewed on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("E.g. the legal basis was checked and is still in force."),
+    )
+
+    def __init__(self, *args, document, **kwargs):
+        self.document = document
+        super().__init__(*args, **kwargs)
+
+    def version_state(self) -> dict:
+        return {"next_review_on": self.document.next_review_on, "issue": self.document.issue_number}
 
 
 class CompareForm(forms.Form):

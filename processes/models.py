@@ -182,6 +182,53 @@ class DocumentStatus(models.TextChoices):
     OBSOLETE = "obsolete", _("Obsolete")
 
 
+class DocumentKind(models.TextChoices):
+    """A quy trình either handles one TTHC or is one of the QMS's own procedures."""
+
+    PROCEDURE = "procedure", _("Administrative procedure")
+    SYSTEM = "system", _("System procedure")
+
+
+class SystemCategory(models.TextChoices):
+    """The QMS's own procedures (QĐ 101/QĐ-BKHCN framework model), besides one quy trình per TTHC."""
+
+    DOCUMENT_CONTROL = "document_control", _("Control of documents")
+    RECORDS_CONTROL = "records_control", _("Control of records")
+    INTERNAL_AUDIT = "internal_audit", _("Internal audit")
+    NONCONFORMITY = "nonconformity", _("Nonconformity and corrective action")
+    RISK_MANAGEMENT = "risk_management", _("Risks and opportunities")
+    OTHER = "other", _("Other system procedure")
+
+
+class AcknowledgeAudience(models.TextChoices):
+    """Who is asked to read and confirm an effective version (ISO 9001 7.2/7.3): the staff
+    who perform the process. The commune's members are the people holding one of its roles."""
+
+    MEMBERS_EXCEPT_LEADERS = "members_except_leaders", _("All commune members except leaders")
+    ALL_MEMBERS = "all_members", _("All commune members")
+    ISO_OFFICERS = Role.ISO_OFFICER.value, _("ISO officers")
+    AUDITORS = Role.AUDITOR.value, _("Internal auditors")
+    LEADERS = Role.LEADER.value, _("Leaders")
+
+    @classmethod
+    def roles(cls, audience: str) -> list[str]:
+        if audience == cls.MEMBERS_EXCEPT_LEADERS:
+            return [role for role in Role.values if role != Role.LEADER]
+        if audience == cls.ALL_MEMBERS:
+            return list(Role.values)
+        return [audience]
+
+
+#: Months between two periodic reviews of a quy trình unless the officer sets another interval.
+DEFAULT_REVIEW_INTERVAL_MONTHS = 12
+
+#: The ISO officer is reminded this many days before a review is due, then once when it is overdue.
+REVIEW_REMINDER_DAYS = 30
+
+#: Fields of the document as a whole, kept by the live row when a revision is published.
+REVIEW_SETTING_FIELDS = ("review_interval_months", "next_review_on", "acknowledge_audience")
+
+
 class ProcessDocument(
     WorkflowMixin,
     DraftStateMixin,
@@ -210,8 +257,18 @@ class ProcessDocument(
         related_name="model_processes",
         help_text=_("Only for model documents kept in a province's library; leave empty for a commune's document."),
     )
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices, default=DocumentKind.PROCEDURE)
+    system_category = models.CharField(
+        _("system procedure"), max_length=30, choices=SystemCategory.choices, blank=True, db_index=True
+    )
     procedure = models.ForeignKey(
-        Procedure, verbose_name=_("administrative procedure"), on_delete=models.PROTECT, related_name="documents"
+        Procedure,
+        verbose_name=_("administrative procedure"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        help_text=_("Empty for a system procedure."),
     )
     title = models.TextField(_("title"), max_length=NAME_MAX_LENGTH, help_text=_("The name printed after “QUY TRÌNH”."))
     code = models.CharField(_("document code"), max_length=60, help_text=_("Mã hiệu, e.g. QT-01/HT."))
@@ -288,6 +345,18 @@ class ProcessDocument(
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    review_interval_months = models.PositiveSmallIntegerField(
+        _("review interval (months)"),
+        default=DEFAULT_REVIEW_INTERVAL_MONTHS,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    next_review_on = models.DateField(_("next review due"), null=True, blank=True, db_index=True)
+    acknowledge_audience = models.CharField(
+        _("staff asked to read and confirm"),
+        max_length=30,
+        choices=AcknowledgeAudience.choices,
+        default=AcknowledgeAudience.MEMBERS_EXCEPT_LEADERS,
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -358,6 +427,28 @@ class ProcessDocument(
                 name="process_procedure_unique_in_library",
                 violation_error_message=_("The model library already has a quy trình for this procedure."),
             ),
+            models.CheckConstraint(
+                condition=Q(kind=DocumentKind.PROCEDURE, procedure__isnull=False, system_category="")
+                | Q(kind=DocumentKind.SYSTEM, procedure__isnull=True) & ~Q(system_category=""),
+                name="process_kind_matches_procedure",
+                violation_error_message=_(
+                    "A quy trình of an administrative procedure names its TTHC; a system procedure names its "
+                    "kind and no TTHC."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["commune", "system_category"],
+                condition=Q(commune__isnull=False, kind=DocumentKind.SYSTEM) & ~Q(system_category=SystemCategory.OTHER),
+                name="process_system_category_unique_in_commune",
+                violation_error_message=_("The commune already has this system procedure."),
+            ),
+            models.UniqueConstraint(
+                fields=["owner_unit", "system_category"],
+                condition=Q(owner_unit__isnull=False, kind=DocumentKind.SYSTEM)
+                & ~Q(system_category=SystemCategory.OTHER),
+                name="process_system_category_unique_in_library",
+                violation_error_message=_("The model library already has this system procedure."),
+            ),
         ]
         indexes = [models.Index(fields=["commune", "-updated_at"], name="process_commune_updated_idx")]
 
@@ -371,6 +462,27 @@ class ProcessDocument(
     @property
     def is_model(self) -> bool:
         return self.commune_id is None
+
+    @property
+    def is_system(self) -> bool:
+        return self.kind == DocumentKind.SYSTEM
+
+    def clean(self):
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        if self.kind == DocumentKind.SYSTEM:
+            errors = {}
+            if self.procedure_id is not None:
+                errors["procedure"] = _("A system procedure handles no administrative procedure.")
+            if not self.system_category:
+                errors["system_category"] = _("Choose which system procedure this is.")
+            if errors:
+                raise ValidationError(errors)
+        else:
+            if self.procedure_id is None:
+                raise ValidationError({"procedure": _("Choose the administrative procedure (TTHC).")})
+            self.system_category = ""
 
     @property
     def agency_name(self) -> str:
@@ -393,6 +505,23 @@ class ProcessDocument(
     @property
     def owner_label(self) -> str:
         return str(self.commune if self.commune_id else self.owner_unit)
+
+    def with_content_json(self, content):
+        """The review settings belong to the document, not to a revision: publishing keeps the live row's."""
+        obj = super().with_content_json(content)
+        for name in REVIEW_SETTING_FIELDS:
+            setattr(obj, name, getattr(self, name))
+        return obj
+
+    def review_state(self, today) -> str:
+        """ "overdue", "due" (within the reminder window) or "" for an effective document."""
+        if self.next_review_on is None or not self.live:
+            return ""
+        if self.next_review_on < today:
+            return "overdue"
+        if (self.next_review_on - today).days <= REVIEW_REMINDER_DAYS:
+            return "due"
+        return ""
 
     @cached_property
     def current_version(self):
@@ -464,6 +593,60 @@ class ProcessVersion(models.Model):
         from .content import content_from_dict
 
         return content_from_dict(self.snapshot)
+
+
+class ReviewDecision(models.Model):
+    """A periodic review of a quy trình that found nothing to change (7.5.2/7.5.3): a dated
+    decision without a new version, which moves the next review date."""
+
+    document = models.ForeignKey(
+        ProcessDocument, verbose_name=_("document"), on_delete=models.CASCADE, related_name="review_decisions"
+    )
+    version = models.ForeignKey(
+        ProcessVersion, verbose_name=_("version reviewed"), on_delete=models.PROTECT, related_name="review_decisions"
+    )
+    reviewed_on = models.DateField(_("reviewed on"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    next_review_on = models.DateField(_("next review due"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("review decision")
+        verbose_name_plural = _("review decisions")
+        ordering = ["document", "-reviewed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.document.code} · {self.reviewed_on:%d/%m/%Y}"
+
+
+class Acknowledgement(models.Model):
+    """A member of the commune confirmed having read one version (ISO 9001 7.2/7.3)."""
+
+    version = models.ForeignKey(
+        ProcessVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), on_delete=models.CASCADE, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("read confirmation")
+        verbose_name_plural = _("read confirmations")
+        ordering = ["version", "confirmed_at"]
+        constraints = [models.UniqueConstraint(fields=["version", "user"], name="acknowledgement_once_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.version} · {self.user}"
 
 
 class FlagState(models.TextChoices):

@@ -14,27 +14,40 @@ from django.utils import timezone
 from wagtail.search.backends import get_search_backend
 from wagtail.search.query import PlainText
 
+from qms.people import full_name, name_order
 from qms.search import search_words
 
 from .models import (
+    REVIEW_REMINDER_DAYS,
+    Acknowledgement,
     CitizenFeedback,
     CommuneProcedure,
+    DocumentKind,
     DocumentUpdateFlag,
     FeedbackKind,
     FlagState,
     ProcessDocument,
     ProcessVersion,
+    ReviewDecision,
+    SystemCategory,
 )
+
+#: The field (lĩnh vực) a system procedure is listed under in the scope (document content: Vietnamese).
+SYSTEM_FIELD = "Quy trình hệ thống"
 
 
 @dataclass(frozen=True)
 class ScopeItem:
+    """One quy trình in the commune's QMS scope: a TTHC's, or a system procedure's (then
+    ``procedure_code`` is the document's own code and ``field`` is :data:`SYSTEM_FIELD`)."""
+
     procedure_code: str
     procedure_name: str
     field: str
     document_id: int
     document_code: str
     effective_date: date | None
+    kind: str = DocumentKind.PROCEDURE
 
 
 @dataclass(frozen=True)
@@ -76,25 +89,37 @@ def effective_document(
     return documents.select_related("procedure").first()
 
 
+def _scope_item(document: ProcessDocument) -> ScopeItem:
+    if document.is_system:
+        return ScopeItem(
+            procedure_code=document.code,
+            procedure_name=f"Quy trình {document.title}",
+            field=SYSTEM_FIELD,
+            document_id=document.pk,
+            document_code=document.code,
+            effective_date=document.effective_date,
+            kind=DocumentKind.SYSTEM,
+        )
+    return ScopeItem(
+        procedure_code=document.procedure.code,
+        procedure_name=document.procedure.name,
+        field=document.procedure.field,
+        document_id=document.pk,
+        document_code=document.code,
+        effective_date=document.effective_date,
+    )
+
+
 def effective_scope(*, commune_id: int) -> list[ScopeItem]:
-    """TTHC covered by an effective process document of the commune, by field then code."""
+    """The commune's QMS scope: TTHC covered by an effective process document, by field then code,
+    then its effective system procedures (document control, internal audit…) by code."""
     documents = (
         effective_documents()
         .filter(commune_id=commune_id)
         .select_related("procedure")
-        .order_by("procedure__field", "procedure__code")
+        .order_by("kind", "procedure__field", "procedure__code", "code")
     )
-    return [
-        ScopeItem(
-            procedure_code=d.procedure.code,
-            procedure_name=d.procedure.name,
-            field=d.procedure.field,
-            document_id=d.pk,
-            document_code=d.code,
-            effective_date=d.effective_date,
-        )
-        for d in documents
-    ]
+    return [_scope_item(d) for d in documents]
 
 
 def handled_procedures(*, commune_id: int) -> list[HandledProcedure]:
@@ -144,7 +169,7 @@ def public_procedures(*, commune) -> list[FieldGroup]:
     """The commune's effective procedures grouped by field (lĩnh vực)."""
     documents = (
         effective_documents()
-        .filter(commune=commune)
+        .filter(commune=commune, kind=DocumentKind.PROCEDURE)
         .select_related("procedure")
         .order_by("procedure__field", "procedure__code")
     )
@@ -154,14 +179,19 @@ def public_procedures(*, commune) -> list[FieldGroup]:
 
 
 def public_document(*, commune, code: str) -> ProcessDocument | None:
-    return effective_documents().filter(commune=commune, code=code).select_related("procedure", "commune").first()
+    return (
+        effective_documents()
+        .filter(commune=commune, code=code, kind=DocumentKind.PROCEDURE)
+        .select_related("procedure", "commune")
+        .first()
+    )
 
 
 def search_public(*, query: str, commune=None) -> list[ProcessDocument]:
     """Full-text search over effective procedures (optionally of one commune);
     every word must match."""
     words = search_words(query)
-    documents = effective_documents()
+    documents = effective_documents().filter(kind=DocumentKind.PROCEDURE)
     if commune is not None:
         documents = documents.filter(commune=commune)
     ids = list(documents.values_list("pk", flat=True))
@@ -229,16 +259,27 @@ def library_models(*, unit_ids) -> list[ProcessDocument]:
         ProcessDocument.objects.filter(owner_unit_id__in=unit_ids, live=True)
         .filter(_current_version_exists())
         .select_related("procedure", "owner_unit")
-        .order_by("procedure__field", "procedure__code")
+        .order_by("kind", "procedure__field", "procedure__code", "code")
     )
 
 
 def adoptable_models(*, commune) -> list[ProcessDocument]:
-    """Models of the commune's district/province libraries for TTHC it has no quy trình for yet."""
+    """Models of the commune's district/province libraries for TTHC (or system procedures) it has no
+    quy trình for yet."""
     unit = commune.unit
     ancestors = [u for u in (unit.parent_id, unit.parent.parent_id if unit.parent_id else None) if u]
-    taken = set(ProcessDocument.objects.filter(commune=commune).values_list("procedure_id", flat=True))
-    return [m for m in library_models(unit_ids=ancestors) if m.procedure_id not in taken]
+    own = ProcessDocument.objects.filter(commune=commune)
+    taken = set(own.exclude(procedure_id=None).values_list("procedure_id", flat=True))
+    adopted = set(own.exclude(source_model_id=None).values_list("source_model_id", flat=True))
+    categories = set(own.filter(kind=DocumentKind.SYSTEM).values_list("system_category", flat=True))
+    categories.discard(SystemCategory.OTHER)
+
+    def open_to(model) -> bool:
+        if model.is_system:
+            return model.pk not in adopted and model.system_category not in categories
+        return model.procedure_id not in taken
+
+    return [m for m in library_models(unit_ids=ancestors) if open_to(m)]
 
 
 # -- citizen feedback ------------------------------------------------------------------------------
@@ -314,3 +355,112 @@ def feedback_outcomes(*, commune_id: int, since, until) -> list[dict]:
 def commune_documents(*, communes):
     """The quy trình of ``communes`` (a queryset or ids of communes), by code: what a commune's record may link to."""
     return ProcessDocument.objects.filter(commune__in=communes).order_by("code", "pk")
+
+
+# -- periodic review and read confirmations -----------------------------------------------------
+
+
+def review_due_documents(queryset, *, today: date | None = None, overdue_only: bool = False):
+    """``queryset`` narrowed to effective documents whose review is overdue or due within the reminder window."""
+    from datetime import timedelta
+
+    today = today or timezone.localdate()
+    limit = today - timedelta(days=1) if overdue_only else today + timedelta(days=REVIEW_REMINDER_DAYS)
+    return queryset.filter(live=True, next_review_on__isnull=False, next_review_on__lte=limit)
+
+
+def review_decisions(*, document: ProcessDocument) -> list[ReviewDecision]:
+    return list(document.review_decisions.select_related("reviewed_by", "version").order_by("-reviewed_on", "-pk"))
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    name: str
+    confirmed_at: object
+
+
+@dataclass(frozen=True)
+class AcknowledgementState:
+    """Who of the staff asked has confirmed reading the document's current version, and who has not."""
+
+    document_id: int
+    document_code: str
+    issue_number: int
+    effective_date: date
+    confirmed: tuple[Confirmation, ...]
+    pending: tuple[str, ...]
+
+    @property
+    def asked(self) -> int:
+        return len(self.confirmed) + len(self.pending)
+
+    @property
+    def summary(self) -> str:
+        return f"{len(self.confirmed)}/{self.asked}"
+
+
+def acknowledgement_states(*, document_ids) -> dict[int, AcknowledgementState]:
+    """Per effective commune document of ``document_ids``: the read confirmations of its current version.
+
+    The staff asked are the document's audience today (members who joined later are asked too)."""
+    from django.contrib.auth import get_user_model
+
+    from .models import AcknowledgeAudience
+
+    documents = list(
+        ProcessDocument.objects.filter(pk__in=[i for i in document_ids if i], live=True, commune__isnull=False)
+    )
+    if not documents:
+        return {}
+    versions = {
+        v.document_id: v for v in ProcessVersion.objects.filter(document__in=documents, obsoleted_at__isnull=True)
+    }
+    confirmations: dict[int, dict[int, Acknowledgement]] = {}
+    for ack in Acknowledgement.objects.filter(version__in=versions.values()).select_related("user"):
+        confirmations.setdefault(ack.version_id, {})[ack.user_id] = ack
+    members = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__commune_role__commune_id__in={d.commune_id for d in documents})
+        .values_list("pk", "groups__commune_role__commune_id", "groups__commune_role__role")
+    )
+    roles_of: dict[tuple[int, int], set[str]] = {}
+    for user_id, commune_id, role in members:
+        roles_of.setdefault((commune_id, user_id), set()).add(role)
+    users = get_user_model().objects.in_bulk({user_id for _commune, user_id in roles_of})
+    order = {
+        pk: i
+        for i, pk in enumerate(
+            get_user_model().objects.filter(pk__in=users).order_by(*name_order()).values_list("pk", flat=True)
+        )
+    }
+    states = {}
+    for document in documents:
+        version = versions.get(document.pk)
+        if version is None:
+            continue
+        wanted = set(AcknowledgeAudience.roles(document.acknowledge_audience))
+        asked = sorted(
+            (u for (c, u), roles in roles_of.items() if c == document.commune_id and roles & wanted),
+            key=lambda pk: order.get(pk, 0),
+        )
+        done = confirmations.get(version.pk, {})
+        states[document.pk] = AcknowledgementState(
+            document_id=document.pk,
+            document_code=document.code,
+            issue_number=version.issue_number,
+            effective_date=version.effective_date,
+            confirmed=tuple(
+                Confirmation(name=full_name(done[u].user), confirmed_at=done[u].confirmed_at)
+                for u in sorted(done, key=lambda pk: done[pk].confirmed_at)
+            ),
+            pending=tuple(full_name(users[u]) for u in asked if u not in done),
+        )
+    return states
+
+
+def acknowledgement_state(*, document_id: int) -> AcknowledgementState | None:
+    return acknowledgement_states(document_ids=[document_id]).get(document_id)
+
+
+def has_acknowledged(*, version: ProcessVersion, user) -> bool:
+    return Acknowledgement.objects.filter(version=version, user=user).exists()

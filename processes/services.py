@@ -34,14 +34,18 @@ from qms.units.models import Commune, Role
 from . import catalogue
 from .compare import CONTENT_FIELDS, changed_fields, diff_contents, differences_to_json, field_label
 from .content import apply_content, content_to_dict, document_content
-from .defaults import short_agency, starting_content
+from .defaults import short_agency, starting_content, system_starting_content
 from .docx.schema import ChangeRow, ProcessContent
 from .library import forget_library_cache
 from .models import (
+    REVIEW_REMINDER_DAYS,
+    AcknowledgeAudience,
+    Acknowledgement,
     CatalogueImport,
     CitizenFeedback,
     CommuneProcedure,
     CommuneRoleApprovalTask,
+    DocumentKind,
     DocumentStatus,
     DocumentUpdateFlag,
     FeedbackKind,
@@ -50,6 +54,8 @@ from .models import (
     Procedure,
     ProcessDocument,
     ProcessVersion,
+    ReviewDecision,
+    SystemCategory,
 )
 
 ACTION_CATALOGUE_IMPORT = define_action(
@@ -453,6 +459,33 @@ def create_process_document(
     return document
 
 
+@transaction.atomic
+def create_system_document(
+    *, category: str, acting_user, commune=None, owner_unit=None, title: str = "", code: str = ""
+) -> ProcessDocument:
+    """Start one of the QMS's own procedures (document control, internal audit…) as a draft: no TTHC,
+    the same versions, workflow, Word layout and model library as a quy trình of a TTHC."""
+    if category not in SystemCategory.values:
+        raise ValidationError(_("Choose which system procedure this is."))
+    owner = _owner_kwargs(commune, owner_unit)
+    probe = ProcessDocument(kind=DocumentKind.SYSTEM, system_category=category, **owner)
+    _require_document_perm(acting_user, "add", probe)
+    agency = commune.agency_name if commune else f"ỦY BAN NHÂN DÂN {owner_unit.full_name}".upper()
+    content = system_starting_content(category=category, agency=agency, title=title, code=code, model=owner_unit)
+    if not content.title or not content.code:
+        raise ValidationError(_("Give the system procedure a title and a code."))
+    document = _create_draft(
+        owner=owner,
+        procedure=None,
+        content=content,
+        acting_user=acting_user,
+        kind=DocumentKind.SYSTEM,
+        system_category=category,
+    )
+    log(instance=document, action=ACTION_CREATE, user=acting_user, data={"system_category": category})
+    return document
+
+
 def _check_editable(document: ProcessDocument, acting_user) -> None:
     if document.workflow_in_progress:
         raise ValidationError(
@@ -702,6 +735,7 @@ def approve_process_document(*, document: ProcessDocument, acting_user, workflow
     document = ProcessDocument.objects.get(pk=document.pk)
     resolved = _resolve_flags(document, version, today, acting_user)
     sync_status(document=document)
+    _schedule_review(document, basis=effective)
     log(
         instance=document,
         action=ACTION_APPROVE,
@@ -709,6 +743,13 @@ def approve_process_document(*, document: ProcessDocument, acting_user, workflow
         data={"issue_number": issue, "effective_date": effective, "version": version.pk, "resolved_flags": resolved},
     )
     _notify(document)
+    if document.commune_id:
+        from . import notices
+
+        notices.review_done(document=document, acting_user=acting_user)
+        notices.acknowledge_requested(
+            document=document, version=version, recipients=acknowledge_audience(document), acting_user=acting_user
+        )
     if document.is_model and previous is not None:
         republish_model(version=version, acting_user=acting_user, legal_effective_date=legal_date)
     return version
@@ -777,8 +818,12 @@ def _initials(text: str) -> str:
 
 
 def _copy_code(model: ProcessDocument, commune) -> str:
-    """The commune numbering ("QT-<TTHC code>"), with the commune's initials when the model already uses it."""
-    code = f"QT-{model.procedure.code}"
+    """The commune numbering ("QT-<TTHC code>"; a system procedure keeps the model's code without
+    its "QTM-" prefix), with the commune's initials when the model already uses it."""
+    if model.is_system:
+        code = "QT-" + model.code.removeprefix("QTM-").removeprefix("QT-")
+    else:
+        code = f"QT-{model.procedure.code}"
     taken = ProcessDocument.objects.filter(commune=commune, code=code).exists()
     if code == model.code or taken:
         code = f"{code}/{_initials(commune.unit.full_name)}"
@@ -808,7 +853,13 @@ def _localised(content: ProcessContent, *, model: ProcessDocument, commune) -> P
 def adopt_model(*, model: ProcessDocument, commune, acting_user, code: str = "") -> ProcessDocument:
     """Copy a model's current version into a new draft of the commune, remembering its source."""
     version = _current_model_version(model)
-    if ProcessDocument.objects.filter(commune=commune, procedure_id=model.procedure_id).exists():
+    if model.is_system:
+        if ProcessDocument.objects.filter(commune=commune, source_model=model).exists() or (
+            model.system_category != SystemCategory.OTHER
+            and ProcessDocument.objects.filter(commune=commune, system_category=model.system_category).exists()
+        ):
+            raise ValidationError(_("The commune already has this system procedure."))
+    elif ProcessDocument.objects.filter(commune=commune, procedure_id=model.procedure_id).exists():
         raise ValidationError(_("The commune already has a quy trình for this procedure."))
     code = code.strip() or _copy_code(model, commune)
     if code == model.code:
@@ -826,6 +877,8 @@ def adopt_model(*, model: ProcessDocument, commune, acting_user, code: str = "")
         acting_user=acting_user,
         source_model=model,
         source_version=version,
+        kind=model.kind,
+        system_category=model.system_category,
     )
     log(
         instance=document,
@@ -916,6 +969,204 @@ def update_from_model(*, document: ProcessDocument, acting_user) -> ProcessDocum
         data={"model_issue": current.issue_number, "fields": list(changed)},
     )
     return draft
+
+
+# -- periodic review (7.5.2/7.5.3) and read confirmations (7.2/7.3) --------------------------------
+
+ACTION_REVIEW_NO_CHANGE = define_action(
+    "processes.document.review_no_change",
+    gettext_lazy("Reviewed, no change"),
+    gettext_lazy("Recorded a periodic review without change"),
+)
+ACTION_REVIEW_SETTINGS = define_action(
+    "processes.document.review_settings",
+    gettext_lazy("Review settings"),
+    gettext_lazy("Changed the review interval or the staff asked to confirm"),
+)
+ACTION_ACKNOWLEDGE = define_action(
+    "processes.version.acknowledge", gettext_lazy("Read and confirm"), gettext_lazy("Confirmed having read a version")
+)
+
+
+def next_review_date(basis: date, months: int) -> date:
+    return basis + relativedelta(months=months)
+
+
+def _schedule_review(document: ProcessDocument, *, basis: date) -> date:
+    """The live row's next review date, ``interval`` months after ``basis`` (an update: not a revision)."""
+    due = next_review_date(basis, document.review_interval_months)
+    ProcessDocument.objects.filter(pk=document.pk).update(next_review_on=due)
+    document.next_review_on = due
+    return due
+
+
+def _review_basis(document: ProcessDocument) -> date | None:
+    """The date the current cycle started: the later of the effective version and the last "no change" review."""
+    version = document.versions.filter(obsoleted_at__isnull=True).first()
+    if version is None:
+        return None
+    last = document.review_decisions.filter(version=version).order_by("-reviewed_on").first()
+    return max(version.effective_date, last.reviewed_on) if last else version.effective_date
+
+
+def acknowledge_audience(document: ProcessDocument):
+    """The active members of the document's commune holding a role of its audience."""
+    from django.contrib.auth import get_user_model
+
+    if document.commune_id is None:
+        return get_user_model().objects.none()
+    roles = AcknowledgeAudience.roles(document.acknowledge_audience)
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            groups__commune_role__commune_id=document.commune_id,
+            groups__commune_role__role__in=roles,
+        )
+        .distinct()
+    )
+
+
+@transaction.atomic
+def record_review_no_change(
+    *, document: ProcessDocument, acting_user, note: str = "", reviewed_on: date | None = None
+) -> ReviewDecision:
+    """The periodic review found nothing to change: a dated decision, no new version; the next review moves."""
+    _require_document_perm(acting_user, "change", document)
+    document = ProcessDocument.objects.select_for_update().get(pk=document.pk)
+    version = document.versions.filter(obsoleted_at__isnull=True).first()
+    if version is None or not document.live:
+        raise ValidationError(_("Only an effective quy trình is reviewed."))
+    today = timezone.localdate()
+    reviewed_on = reviewed_on or today
+    if reviewed_on > today:
+        raise ValidationError(_("The review date cannot be in the future."))
+    if reviewed_on < version.effective_date:
+        raise ValidationError(_("The review date cannot be before the current version took effect."))
+    due = next_review_date(reviewed_on, document.review_interval_months)
+    decision = ReviewDecision(
+        document=document,
+        version=version,
+        reviewed_on=reviewed_on,
+        reviewed_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        note=note.strip(),
+        next_review_on=due,
+    )
+    decision.full_clean()
+    _set_history_user(decision, acting_user).save()
+    _schedule_review(document, basis=reviewed_on)
+    log(
+        instance=document,
+        action=ACTION_REVIEW_NO_CHANGE,
+        user=acting_user,
+        data={"reviewed_on": reviewed_on, "issue_number": version.issue_number, "next_review_on": due, "note": note},
+    )
+    from . import notices
+
+    notices.review_done(document=document, acting_user=acting_user)
+    return decision
+
+
+@transaction.atomic
+def update_review_settings(
+    *, document: ProcessDocument, acting_user, interval_months: int, audience: str
+) -> ProcessDocument:
+    """The officer sets the review interval and who is asked to confirm (kept across versions)."""
+    _require_document_perm(acting_user, "change", document)
+    document = ProcessDocument.objects.select_for_update().get(pk=document.pk)
+    if audience not in AcknowledgeAudience.values:
+        raise ValidationError(_("Choose who is asked to read and confirm."))
+    if not 1 <= interval_months <= 60:
+        raise ValidationError(_("The review interval is between 1 and 60 months."))
+    before = {"interval": document.review_interval_months, "audience": document.acknowledge_audience}
+    ProcessDocument.objects.filter(pk=document.pk).update(
+        review_interval_months=interval_months, acknowledge_audience=audience
+    )
+    document.review_interval_months, document.acknowledge_audience = interval_months, audience
+    basis = _review_basis(document)
+    if basis is not None and document.live:
+        _schedule_review(document, basis=basis)
+    log(
+        instance=document,
+        action=ACTION_REVIEW_SETTINGS,
+        user=acting_user,
+        data={"before": before, "interval": interval_months, "audience": audience},
+    )
+    return document
+
+
+@transaction.atomic
+def acknowledge_version(*, version: ProcessVersion, acting_user) -> Acknowledgement:
+    """The acting user confirms having read ``version``: once per version (a second call changes nothing)."""
+    document = version.document
+    if version.obsoleted_at is not None or not document.live:
+        raise ValidationError(_("Only the effective version is confirmed."))
+    if not acknowledge_audience(document).filter(pk=acting_user.pk).exists():
+        raise PermissionDenied
+    acknowledgement, created = Acknowledgement.objects.get_or_create(version=version, user=acting_user)
+    if created:
+        log(instance=document, action=ACTION_ACKNOWLEDGE, user=acting_user, data={"issue_number": version.issue_number})
+        from qms.notifications.models import Notification
+        from qms.notifications.services import mark_read
+
+        from .notices import acknowledge_dedup_key
+
+        mark_read(
+            acting_user=acting_user,
+            notifications=Notification.objects.filter(recipient=acting_user, dedup_key=acknowledge_dedup_key(version)),
+        )
+    return acknowledgement
+
+
+def plan_review_reminders(*, today: date | None = None, acting_user=actors.SYSTEM) -> int:
+    """The daily job: remind the ISO officers once when a review enters the 30-day window and once
+    when it is overdue. Set-based: one query for the documents and their officers, one for the
+    notices already sent; a second run the same day (or any later day of the same stage) adds nothing.
+    Returns the notices created."""
+    from datetime import timedelta
+
+    from qms.notifications.models import Notification
+
+    from . import notices
+    from .selectors import effective_documents
+
+    today = today or timezone.localdate()
+    rows = list(
+        effective_documents()
+        .filter(
+            commune__is_active=True,
+            next_review_on__lte=today + timedelta(days=REVIEW_REMINDER_DAYS),
+            commune__role_groups__role=Role.ISO_OFFICER,
+            commune__role_groups__group__user__is_active=True,
+        )
+        .values_list("pk", "next_review_on", "commune__role_groups__group__user")
+    )
+    keys = {
+        pk: notices.review_dedup_key(notices.KIND_REVIEW_OVERDUE if due < today else notices.KIND_REVIEW_DUE, pk, due)
+        for pk, due, _user in rows
+    }
+    sent = set(Notification.objects.filter(dedup_key__in=set(keys.values())).values_list("recipient_id", "dedup_key"))
+    wanted: dict[int, set[int]] = {}
+    for pk, _due, user in rows:
+        if (user, keys[pk]) not in sent:
+            wanted.setdefault(pk, set()).add(user)
+    if not wanted:
+        return 0
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.in_bulk({u for ids in wanted.values() for u in ids})
+    created = 0
+    for document in ProcessDocument.objects.filter(pk__in=wanted).order_by("pk"):
+        with transaction.atomic():
+            created += len(
+                notices.review_reminder(
+                    document=document,
+                    recipients=[users[u] for u in sorted(wanted[document.pk])],
+                    overdue=document.next_review_on < today,
+                    acting_user=acting_user,
+                )
+            )
+    return created
 
 
 # -- citizen feedback (ISO 9001 9.1.2) -------------------------------------------------------------

@@ -25,3 +25,25 @@ def erase_expired_feedback_contacts() -> int:
     erased = run(acting_user=actors.SYSTEM)
     logger.info("feedback contacts erased: %d", erased)
     return erased
+
+
+@shared_task(
+    name="processes.plan_review_reminders",
+    autoretry_for=(OperationalError,),
+    max_retries=3,
+    retry_backoff=60,
+)
+def plan_review_reminders(date_iso: str | None = None) -> int:
+    """The daily job: remind ISO officers of periodic reviews due in 30 days or overdue (idempotent)."""
+    import datetime
+
+    from qms.notifications.tasks import send_emails
+
+    from .services import plan_review_reminders as run
+
+    today = datetime.date.fromisoformat(date_iso) if date_iso else None
+    created = run(today=today, acting_user=actors.SYSTEM)
+    logger.info("review reminders: %d notices", created)
+    if created:
+        send_emails.delay()
+    return created

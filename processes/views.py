@@ -34,7 +34,16 @@ from qms.signatures import selectors as signature_selectors
 from . import selectors, services, signing
 from .compare import CONTENT_FIELDS, diff_contents, differences_from_json
 from .content import dated_content, document_content
-from .forms import AdoptForm, CompareForm, DocxUploadForm, StartForm, WithdrawForm
+from .forms import (
+    AdoptForm,
+    CompareForm,
+    DocxUploadForm,
+    ReviewNoChangeForm,
+    ReviewSettingsForm,
+    StartForm,
+    SystemStartForm,
+    WithdrawForm,
+)
 from .library import library_oversight_unit_ids, library_view_unit_ids
 from .models import ProcessDocument
 
@@ -115,7 +124,17 @@ class DocumentPageView(AdminPageView):
             can_withdraw=self.can("publish") and self.object.live,
             urls={
                 name: self.sibling_url(name, self.object.pk)
-                for name in ("versions", "compare_versions", "draft_docx", "upstream", "history", "inspect", "withdraw")
+                for name in (
+                    "versions",
+                    "compare_versions",
+                    "draft_docx",
+                    "upstream",
+                    "history",
+                    "inspect",
+                    "withdraw",
+                    "review",
+                    "acknowledge",
+                )
             },
         )
         return context
@@ -308,6 +327,122 @@ class WithdrawView(DocumentPageView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
+class ReviewView(DocumentPageView):
+    """The periodic review of one quy trình: when it is due, "reviewed, no change", the settings."""
+
+    permission_required = "change"
+    template_name = "processes/admin/review.html"
+    page_title = gettext_lazy("Periodic review")
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.object.is_model:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def settings_form(self, data=None):
+        initial = {
+            "review_interval_months": self.object.review_interval_months,
+            "acknowledge_audience": self.object.acknowledge_audience,
+        }
+        return ReviewSettingsForm(data, initial=initial, prefix="settings", version_object=self.object)
+
+    def decision_form(self, data=None):
+        initial = {"reviewed_on": timezone.localdate()}
+        return ReviewNoChangeForm(
+            data, initial=initial, prefix="review", document=self.object, version_object=self.object
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("settings_form", self.settings_form())
+        context.setdefault("decision_form", self.decision_form())
+        context["review_state"] = self.object.review_state(timezone.localdate())
+        context["current"] = self.object.current_version if self.object.live else None
+        context["decisions"] = selectors.review_decisions(document=self.object)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if "settings-review_interval_months" in request.POST:
+            form = self.settings_form(request.POST)
+            if form.is_valid():
+                try:
+                    services.update_review_settings(
+                        document=self.object,
+                        acting_user=request.user,
+                        interval_months=form.cleaned_data["review_interval_months"],
+                        audience=form.cleaned_data["acknowledge_audience"],
+                    )
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+                else:
+                    messages.success(request, _("The review settings were saved."))
+                    return redirect(self.sibling_url("review", self.object.pk))
+            return self.render_to_response(self.get_context_data(settings_form=form))
+        form = self.decision_form(request.POST)
+        if form.is_valid():
+            try:
+                decision = services.record_review_no_change(
+                    document=self.object,
+                    acting_user=request.user,
+                    note=form.cleaned_data["note"],
+                    reviewed_on=form.cleaned_data["reviewed_on"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    _("“Reviewed, no change” was recorded. Next review due on %(date)s.")
+                    % {"date": decision.next_review_on.strftime("%d/%m/%Y")},
+                )
+                return redirect(self.sibling_url("review", self.object.pk))
+        return self.render_to_response(self.get_context_data(decision_form=form))
+
+
+class AcknowledgeView(DocumentPageView):
+    """Read and confirm the effective version; the officer and the leaders see who has and who has not."""
+
+    template_name = "processes/admin/acknowledge.html"
+    page_title = gettext_lazy("Read confirmations")
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.object.is_model:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def current(self):
+        return self.object.current_version if self.object.live else None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        version = self.current()
+        context["current"] = version
+        if version is not None:
+            user = self.request.user
+            context["asked"] = services.acknowledge_audience(self.object).filter(pk=user.pk).exists()
+            context["confirmed"] = selectors.has_acknowledged(version=version, user=user)
+            context["version_url"] = self.sibling_url("version", self.object.pk, version.issue_number)
+            if context["can_review"]:
+                context["state"] = selectors.acknowledgement_state(document_id=self.object.pk)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        version = self.current()
+        if version is None:
+            raise Http404
+        try:
+            services.acknowledge_version(version=version, acting_user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("You confirmed having read issue %(issue)02d of %(code)s.")
+                % {"issue": version.issue_number, "code": self.object.code},
+            )
+        return redirect(self.sibling_url("acknowledge", self.object.pk))
+
+
 class AdoptionView(DocumentPageView):
     """Per model: which communes adopted its current version, which are pending or late."""
 
@@ -447,6 +582,39 @@ class StartView(AdminPageView):
                     document = services.create_process_document(
                         procedure=data["procedure"], commune=data["commune"], acting_user=request.user
                     )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("“%(document)s” was started as a draft.") % {"document": document})
+                return redirect(self.sibling_url("edit", document.pk))
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class SystemStartView(AdminPageView):
+    """Start a system procedure (document control, internal audit…) of a commune or of a model library."""
+
+    permission_required = "add"
+    template_name = "processes/admin/start_system.html"
+    page_title = gettext_lazy("Start a system procedure")
+    header_icon = "plus"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", SystemStartForm(user=self.request.user))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = SystemStartForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                document = services.create_system_document(
+                    category=data["system_category"],
+                    title=data["title"],
+                    code=data["code"],
+                    acting_user=request.user,
+                    **form.owner_kwargs(),
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:

@@ -1,4 +1,5 @@
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.permissions import register_permission_policy
 
@@ -189,6 +190,16 @@ class ProcessEditView(StaleRevisionGuard, ReviewerEditorAccess, NoDirectPublishM
             url = pdf_url(reverse(f"{namespace}:draft_docx", args=[self.object.pk]))
             buttons.append(HeaderButton(_("Download draft (PDF)"), url=url, icon_name="download"))
         return buttons
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        document = self.live_object
+        context["review_state"] = document.review_state(timezone.localdate()) if document.commune_id else ""
+        if context["review_state"]:
+            namespace = self.edit_url_name.rsplit(":", 1)[0]
+            context["review_url"] = reverse(f"{namespace}:review", args=[document.pk])
+            context["next_review_on"] = document.next_review_on
+        return context
 
     def get_success_message(self, instance=None):
         if self.action != "workflow-action":
@@ -386,6 +397,23 @@ class ProcessChooserViewSet(SnippetChooserViewSet):
     )
 
 
+class ProcessFilterSet(WagtailFilterSet):
+    review = django_filters.ChoiceFilter(
+        label=_("Periodic review"),
+        choices=[("due", _("Due for review")), ("overdue", _("Overdue for review"))],
+        method="filter_review",
+    )
+
+    class Meta:
+        model = ProcessDocument
+        fields = ["kind", "status", "live"]
+
+    def filter_review(self, queryset, name, value):
+        from .selectors import review_due_documents
+
+        return review_due_documents(queryset, overdue_only=value == "overdue")
+
+
 class ProcessDocumentViewSet(CommuneScopedViewSetMixin, SnippetViewSet):
     model = ProcessDocument
     icon = "doc-full-inverse"
@@ -398,8 +426,9 @@ class ProcessDocumentViewSet(CommuneScopedViewSetMixin, SnippetViewSet):
         "status",
         Column("issue_number", label=_("Issue")),
         ValueColumn("effective_date", label=_("Effective date")),
+        DeadlineColumn("next_review_on", label=_("Next review"), is_open=lambda document: bool(document.live)),
     ]
-    list_filter = ["status", "live"]
+    filterset_class = ProcessFilterSet
     # Searched by ProcessIndexView (processes.search): "contains" on these columns, plus the search index's words.
     search_fields = ["title", "code", "procedure__code"]
     inspect_view_enabled = True
@@ -426,6 +455,7 @@ class ProcessDocumentViewSet(CommuneScopedViewSetMixin, SnippetViewSet):
     inspect_view_class = ProcessInspectView
     add_view_class = ProcessCreateView
     edit_view_class = ProcessEditView
+    edit_template_name = "processes/admin/edit.html"
     unpublish_view_class = ClosedUnpublishView
     history_view_class = reviewer_view(snippet_views.HistoryView)
     revisions_view_class = reviewer_view(snippet_views.PreviewRevisionView)
@@ -469,10 +499,13 @@ class ProcessDocumentViewSet(CommuneScopedViewSetMixin, SnippetViewSet):
             (f"upstream/{doc}/", views.UpstreamView, "upstream"),
             (f"update-from-model/{doc}/", views.UpdateFromModelView, "update_from_model"),
             (f"withdraw/{doc}/", views.WithdrawView, "withdraw"),
+            (f"review/{doc}/", views.ReviewView, "review"),
+            (f"acknowledge/{doc}/", views.AcknowledgeView, "acknowledge"),
             (f"adoption/{doc}/", views.AdoptionView, "adoption"),
             (f"adopt/{doc}/", views.AdoptView, "adopt"),
             ("import-docx/", views.DocxUploadView, "import_docx"),
             ("start/", views.StartView, "start"),
+            ("start-system/", views.SystemStartView, "start_system"),
             ("library/", views.LibraryView, "library"),
         ]
         downloads = {"version_docx", "current_docx", "draft_docx"}
@@ -737,6 +770,13 @@ class ProcessesGroup(ViewSetGroup):
     items = (
         ProcessDocumentViewSet(),
         LinkViewSet("process_start", target="start", action="add", menu_label=_("Start a quy trình"), menu_icon="plus"),
+        LinkViewSet(
+            "process_start_system",
+            target="start_system",
+            action="add",
+            menu_label=_("Start a system procedure"),
+            menu_icon="plus",
+        ),
         LinkViewSet(
             "process_import", target="import_docx", action="add", menu_label=_("Import from Word"), menu_icon="upload"
         ),

@@ -133,6 +133,18 @@ def build_report_docx(plan):
             _checklist_rows(items),
             [9, 14, 30, 50, 22, 40],
         )
+        acknowledgements = selectors.process_acknowledgements(plan)
+        if acknowledgements:
+            vn.add_heading(doc, _("Staff read confirmations of the audited quy trình"), level=2)
+            grid(
+                doc,
+                [_("Process"), _("Effective issue"), _("Confirmed"), _("Not yet confirmed")],
+                [
+                    [process.label, f"{state.issue_number:02d}", state.summary, ", ".join(state.pending) or "—"]
+                    for process, state in acknowledgements
+                ],
+                [60, 22, 22, 61],
+            )
         vn.add_heading(doc, _("3. Findings"))
         grid(
             doc,

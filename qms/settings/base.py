@@ -298,6 +298,11 @@ CELERY_BEAT_SCHEDULE["processes-erase-feedback-contacts"] = {
     "schedule": crontab(hour=2, minute=30),
 }
 
+CELERY_BEAT_SCHEDULE["processes-review-reminders"] = {
+    "task": "processes.plan_review_reminders",
+    "schedule": crontab(hour=7, minute=5),
+}
+
 # Citizen feedback (ISO 9001 9.1.2): a citizen's contact details are erased this
 # many months after the feedback was received (Luật Bảo vệ dữ liệu cá nhân 2025);
 # each address may send QMS_FEEDBACK_RATE forms per procedure.

@@ -317,3 +317,26 @@ def test_officer_records_a_risk_and_sees_it_on_the_heat_map(journey):
     journey.follow(cell.find_element(By.TAG_NAME, "a"))
     rows = journey.find_all("main table tbody tr")
     assert [description in r.text for r in rows] == [True]
+
+
+def test_officer_records_a_review_without_change_and_sees_who_has_read(journey, live_demo_server):
+    journey.login(*OFFICER)
+    _open_versions(journey, "QT-01/CT")
+    journey.click_link_text("Xem xét định kỳ")
+    assert "Hạn xem xét tiếp theo:" in journey.text()
+    journey.type("textarea[name=review-note]", "Đã rà soát căn cứ pháp lý: còn hiệu lực, không cần sửa.")
+    journey.submit(journey.find("form.process-review-form button[type=submit]"))
+    assert "Đã ghi nhận “đã xem xét, không thay đổi”" in journey.message(), journey.text()[:500]
+    decisions = journey.find("table.process-review-decisions").text
+    assert "Đã rà soát căn cứ pháp lý: còn hiệu lực, không cần sửa." in decisions
+    assert date.today().strftime("%d/%m/%Y") in decisions
+
+    journey.click_link_text("Xác nhận đã đọc")
+    rows = journey.find("table.process-acknowledgements").text
+    assert "Chưa xác nhận" in rows and "Phạm Minh Tuấn" in rows
+    confirmed_before = journey.find("#ack-summary").text
+    journey.submit(journey.find("form.process-ack-form button[type=submit]"))
+    assert "Anh/chị đã xác nhận đọc lần ban hành" in journey.message()
+    assert journey.find_all("p.process-ack-mine") and not journey.find_all("form.process-ack-form")
+    assert "Nguyễn Thị Hoa" in journey.find("table.process-acknowledgements").text
+    assert journey.find("#ack-summary").text != confirmed_before

@@ -78,11 +78,26 @@ def test_demo_loads_lam_documents_and_a_second_run_adds_nothing(reference_units)
     load_demo(acting_user=admin, communes=communes)
     assert _processes_rows() == counts
     scope = selectors.effective_scope(commune_id=lam.pk)
-    assert {item.document_code for item in scope} == {"QT-01/HT", "QT-02/HT", "QT-03/HT", "QT-01/CT", "QT-02/CT"}
+    assert {item.document_code for item in scope if item.kind == "procedure"} == {
+        "QT-01/HT",
+        "QT-02/HT",
+        "QT-03/HT",
+        "QT-01/CT",
+        "QT-02/CT",
+    }
+    assert [item.document_code for item in scope if item.kind == "system"] == [
+        "QT-DGNB",
+        "QT-KPH",
+        "QT-KSHS",
+        "QT-KSTL",
+        "QT-RRCH",
+    ]
+    assert ProcessDocument.objects.get(commune=lam, code="QT-02/CT").review_decisions.count() == 1
     assert all(len(selectors.handled_procedures(commune_id=c.pk)) == 37 for c in communes)
     [flag] = selectors.update_flags(commune_id=lam.pk)
     assert flag.document_code == "QT-01/HT" and flag.deadline.isoformat() == "2026-10-01"
     assert ProcessDocument.objects.get(commune=lam, code="QT-03/HT").versions.count() == 2
     draft = ProcessDocument.objects.get(commune=lam, code="QT-01/KD")
     assert not draft.live and draft.approved_name == "lanhdao.lam"
-    assert ProcessDocument.objects.filter(owner_unit__isnull=False, live=True).count() == 3
+    assert ProcessDocument.objects.filter(owner_unit__isnull=False, live=True, kind="procedure").count() == 3
+    assert ProcessDocument.objects.filter(owner_unit__isnull=False, live=True, kind="system").count() == 5

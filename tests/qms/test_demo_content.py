@@ -30,7 +30,12 @@ def test_demo_quy_trinh_read_as_the_commune_issues_them(client, class_demo):
     assert _counts() == counts
 
     lam = Commune.objects.get(unit__era="pre2025", unit__code="13795")
-    documents = list(ProcessDocument.objects.filter(commune=lam).select_related("procedure", "source_model"))
+    lam_documents = ProcessDocument.objects.filter(commune=lam).select_related("procedure", "source_model")
+    for system in lam_documents.filter(kind="system"):
+        content = document_content(system.get_latest_revision_as_object())
+        assert system.live and system.source_model is not None and system.procedure_id is None
+        assert "UBND thị trấn Lâm" in content.purpose and "tỉnh Nam Định" not in content.purpose
+    documents = list(lam_documents.filter(kind="procedure"))
     contents = {d.procedure.code: document_content(d.get_latest_revision_as_object()) for d in documents}
     for content in contents.values():
         assert content.agency == "ỦY BAN NHÂN DÂN THỊ TRẤN LÂM"
@@ -50,10 +55,15 @@ def test_demo_quy_trinh_read_as_the_commune_issues_them(client, class_demo):
 
     adopted = [d for d in documents if d.source_model_id]
     assert len(adopted) == 2 and all(d.code != d.source_model.code for d in adopted)
-    not_adopted = ProcessDocument.objects.filter(owner_unit__isnull=False).exclude(
+    not_adopted = ProcessDocument.objects.filter(owner_unit__isnull=False, kind="procedure").exclude(
         pk__in=[d.source_model_id for d in adopted]
     )
     assert [m.code for m in not_adopted] == ["QTM-03/HT"]
+    system_models = ProcessDocument.objects.filter(owner_unit__isnull=False, kind="system")
+    assert system_models.count() == 5
+    assert set(system_models.values_list("pk", flat=True)) == set(
+        lam_documents.filter(kind="system").values_list("source_model_id", flat=True)
+    )
     from audits.demo import FOLLOW_UP_TITLE
     from audits.models import ActionStatus, AuditPlan, CorrectiveAction
 
