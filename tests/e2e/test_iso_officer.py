@@ -295,3 +295,39 @@ def test_officer_is_refused_another_communes_document(journey, live_demo_server)
         journey.visit(url, expect_status=404)
         assert "404" in journey.find("h1").text
         assert code not in journey.text() and commune not in journey.text()
+
+
+SUGGESTION = "Đề nghị bố trí thêm ghế chờ tại bộ phận một cửa vào buổi sáng."
+COMPLAINT = "Công chức yêu cầu nộp thêm giấy xác nhận cư trú"
+ANSWER = "UBND thị trấn đã bố trí thêm 10 ghế chờ tại bộ phận một cửa từ tuần này."
+
+
+def _open_feedback(journey, words: str) -> None:
+    journey.menu(MENU, "Ý kiến người dân")
+    row = next(r for r in journey.find_all("main table tbody tr") if words in r.text)
+    assert "Mới" in row.text, row.text
+    journey.follow(row.find_element(By.CSS_SELECTOR, "td a"))
+
+
+def test_officer_answers_citizens_and_turns_a_complaint_into_a_nonconformity(journey):
+    journey.login(*OFFICER)
+    _open_feedback(journey, SUGGESTION[:40])
+    assert SUGGESTION in journey.text()
+    journey.type("textarea[name=answer]", ANSWER)
+    journey.submit(journey.find("main form button[type=submit]"))
+    assert "Đã cập nhật" in journey.message(), journey.message()
+    row = next(r for r in journey.find_all("main table tbody tr") if SUGGESTION[:40] in r.text)
+    assert "Đã trả lời" in row.text, row.text
+
+    _open_feedback(journey, COMPLAINT)
+    journey.header_action("Chuyển thành điểm không phù hợp")
+    assert COMPLAINT in journey.find("textarea[name=description]").get_attribute("value")
+    journey.select(journey.find("select[name=owner]"), "Nguyễn Thị Hoa", partial=True)
+    due = date.fromordinal(date.today().toordinal() + 30).strftime("%d/%m/%Y")
+    journey.type("input[name=due_date]", due)
+    journey.submit(journey.find("main form button[type=submit]"))
+    message = journey.message()
+    assert "Đã ghi nhận điểm không phù hợp" in message and "hành động khắc phục" in message, message
+    assert re.search(r"/admin/audits/actions/inspect/\d+/$", journey.driver.current_url), journey.driver.current_url
+    main = journey.find("main").text
+    assert COMPLAINT in main and due in main, main[:800]
