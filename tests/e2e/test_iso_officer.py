@@ -312,15 +312,20 @@ def _open_feedback(journey, words: str) -> None:
 def test_officer_answers_citizens_and_turns_a_complaint_into_a_nonconformity(journey):
     journey.login(*OFFICER)
     _open_feedback(journey, SUGGESTION[:40])
-    assert SUGGESTION in journey.text()
+    assert "Góp ý · 2.000815" in journey.find("h1, header").text, journey.find("header").text
     journey.type("textarea[name=answer]", ANSWER)
     journey.submit(journey.find("main form button[type=submit]"))
     assert "Đã cập nhật" in journey.message(), journey.message()
-    row = next(r for r in journey.find_all("main table tbody tr") if SUGGESTION[:40] in r.text)
-    assert "Đã trả lời" in row.text, row.text
+    main = journey.find("main").text  # the feedback as the officer left it
+    assert SUGGESTION in main and ANSWER in main and "Trạng thái\nĐã trả lời" in main, main[:1500]
+    assert "Người trả lời\nNguyễn Thị Hoa" in main, main[:1500]
 
     _open_feedback(journey, COMPLAINT)
-    journey.header_action("Chuyển thành điểm không phù hợp")
+    journey.find("header button[data-w-dropdown-target=toggle][aria-label='Thao tác']").click()
+    convert = WebDriverWait(journey.driver, 10).until(
+        EC.element_to_be_clickable((By.LINK_TEXT, "Chuyển thành điểm không phù hợp"))
+    )
+    journey.follow(convert)
     assert COMPLAINT in journey.find("textarea[name=description]").get_attribute("value")
     journey.select(journey.find("select[name=owner]"), "Nguyễn Thị Hoa", partial=True)
     due = date.fromordinal(date.today().toordinal() + 30).strftime("%d/%m/%Y")
