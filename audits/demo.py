@@ -4,7 +4,8 @@ The 2025 programme and its completed audit (checklist, findings, corrective
 actions in every state), the 2025 management review with its decisions, the
 quality objectives, the 2026 programme started from the 2025 one, and a
 follow-up audit of the 2025 programme in progress (checklist generated) that
-the auditor carries out now. Everything goes through the services; a second run adds nothing.
+the auditor carries out now, and a citizen's complaint turned into a
+nonconformity with its corrective action. Everything goes through the services; a second run adds nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from processes.demo import FEEDBACK_NONCONFORMITY
+from processes.models import CitizenFeedback, FeedbackKind, FeedbackStatus
 from qms.units.models import Era
 
 from . import selectors, services
@@ -146,6 +149,31 @@ def load_demo(*, acting_user, communes) -> None:
     if not AuditProgramme.objects.filter(commune=lam, year=YEAR).exists():
         _completed_year(lam, people)
     _follow_up_audit(lam, people[OFFICER])
+    _complaint_nonconformity(lam, people[OFFICER])
+
+
+def _complaint_nonconformity(lam, officer) -> None:
+    """The citizen's complaint about a late certified copy becomes a nonconformity (9.1.2) and its action."""
+    code, comment, _days = FEEDBACK_NONCONFORMITY
+    complaint = CitizenFeedback.objects.filter(
+        commune=lam, procedure__code=code, kind=FeedbackKind.COMPLAINT, comment=comment
+    ).first()
+    if complaint is None or complaint.status == FeedbackStatus.NONCONFORMITY:
+        return
+    finding = services.raise_nonconformity_from_feedback(
+        acting_user=officer,
+        feedback=complaint,
+        owner=officer,
+        due_date=timezone.localdate() + datetime.timedelta(days=30),
+        description="Bản chứng thực trả chậm 2 ngày so với giấy hẹn, không lập Phiếu xin lỗi và hẹn lại ngày trả kết quả.",
+    )
+    services.update_action_plan(
+        acting_user=officer,
+        action=finding.corrective_action,
+        immediate_correction="Đã liên hệ xin lỗi người dân và trả kết quả.",
+        root_cause="Công chức chứng thực kiêm nhiệm, không theo dõi hạn trả trên sổ theo dõi hồ sơ.",
+        action_plan="Theo dõi hạn trả hằng ngày trên hệ thống một cửa; lập phiếu xin lỗi khi trễ hạn.",
+    )
 
 
 def _completed_year(lam, people) -> None:

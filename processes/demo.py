@@ -1,5 +1,6 @@
 """Demo data of the process documents: the TTHC catalogue, the danh mục TTHC of
-the Ý Yên communes, a Nam Định model library and the quy trình of Thị trấn Lâm.
+the Ý Yên communes, a Nam Định model library, the quy trình of Thị trấn Lâm and
+its citizens' ratings, suggestions and complaints.
 
 Everything goes through the services and the real approval workflow; a second
 run adds nothing.
@@ -8,11 +9,12 @@ run adds nothing.
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import WorkflowState
 
 from qms.people import full_name
@@ -21,7 +23,7 @@ from qms.units.models import Era
 from . import services
 from .content import document_content
 from .docx.schema import DossierItem, FeeItem, FormItem, Person, Step
-from .models import CatalogueImport, Procedure, ProcessDocument
+from .models import CatalogueImport, CitizenFeedback, FeedbackKind, Procedure, ProcessDocument
 
 CATALOGUE_DIR = settings.BASE_DIR / "fixtures" / "tthc"
 CATALOGUE_FILES = ("tthc_cap_xa_dvcqg_2026-06.csv", "tthc_cap_xa_core_2026-06.json")
@@ -86,6 +88,52 @@ MODEL_POSITIONS = (
     "Chuyên viên Sở Khoa học và Công nghệ",
     "Trưởng phòng Tiêu chuẩn Đo lường Chất lượng",
     "Giám đốc Sở Khoa học và Công nghệ",
+)
+
+#: Citizens' feedback on Thị trấn Lâm's procedures: (procedure, kind, rating, comment, days ago, answer, close).
+#: The audits demo turns FEEDBACK_NONCONFORMITY into a nonconformity; FEEDBACK_OPEN stay for the officer.
+FEEDBACK = (
+    ("1.001193", FeedbackKind.SATISFACTION, 5, "Cán bộ hướng dẫn tận tình, trả kết quả đúng hẹn.", 75, "", False),
+    ("1.001193", FeedbackKind.SATISFACTION, 4, "", 61, "", False),
+    ("1.001193", FeedbackKind.SATISFACTION, 5, "", 40, "", False),
+    ("1.001193", FeedbackKind.SATISFACTION, 3, "Phải chờ khá lâu vào buổi sáng thứ Hai.", 22, "", False),
+    ("1.000894", FeedbackKind.SATISFACTION, 5, "Thủ tục nhanh gọn.", 58, "", False),
+    ("1.000894", FeedbackKind.SATISFACTION, 4, "", 30, "", False),
+    ("2.000815", FeedbackKind.SATISFACTION, 4, "", 50, "", False),
+    ("2.000815", FeedbackKind.SATISFACTION, 2, "Trả bản chứng thực chậm so với giấy hẹn.", 20, "", False),
+    ("2.000815", FeedbackKind.SATISFACTION, 4, "", 9, "", False),
+    (
+        "1.001193",
+        FeedbackKind.SUGGESTION,
+        None,
+        "Đề nghị niêm yết rõ danh mục giấy tờ cần mang theo khi đăng ký khai sinh cho trẻ sinh ở nơi khác.",
+        45,
+        "Bộ phận một cửa đã niêm yết lại danh mục hồ sơ và bổ sung trên Cổng dịch vụ công. Trân trọng cảm ơn ông/bà.",
+        False,
+    ),
+    (
+        "1.000656",
+        FeedbackKind.COMPLAINT,
+        None,
+        "Ngày 12 tôi nộp hồ sơ đăng ký khai tử nhưng công chức đi họp, phải quay lại hôm sau.",
+        35,
+        "UBND thị trấn đã bố trí công chức trực thay khi người phụ trách đi công tác. Xin lỗi ông/bà vì sự bất tiện.",
+        True,
+    ),
+)
+FEEDBACK_NONCONFORMITY = (
+    "2.000815",
+    "Giấy hẹn trả bản chứng thực ngày 03 nhưng đến ngày 05 mới nhận được, không có phiếu xin lỗi và hẹn lại.",
+    14,
+)
+FEEDBACK_OPEN = (
+    ("2.000815", FeedbackKind.SUGGESTION, "Đề nghị bố trí thêm ghế chờ tại bộ phận một cửa vào buổi sáng.", 6),
+    (
+        "1.000894",
+        FeedbackKind.COMPLAINT,
+        "Công chức yêu cầu nộp thêm giấy xác nhận cư trú, không có trong danh mục hồ sơ đăng ký kết hôn.",
+        3,
+    ),
 )
 
 
@@ -245,6 +293,29 @@ def _neighbour_draft(lam, communes, *, acting_user) -> None:
         services.save_draft_from_content(document=document, content=content, acting_user=acting_user)
 
 
+def _citizen_feedback(lam, officer) -> None:
+    """Ratings, suggestions and complaints on Lâm's public procedure pages, some answered."""
+    if CitizenFeedback.objects.filter(commune=lam).exists():
+        return
+    rows = list(FEEDBACK)
+    code, comment, days = FEEDBACK_NONCONFORMITY
+    rows.append((code, FeedbackKind.COMPLAINT, None, comment, days, "", False))
+    rows += [(code, kind, None, comment, days, "", False) for code, kind, comment, days in FEEDBACK_OPEN]
+    procedures = {p.code: p for p in Procedure.objects.filter(code__in={row[0] for row in rows})}
+    now = timezone.now()
+    for code, kind, rating, comment, days, answer, close in rows:
+        feedback = services.submit_feedback(
+            commune=lam,
+            procedure=procedures[code],
+            kind=kind,
+            rating=rating,
+            comment=comment,
+            received_at=now - timedelta(days=days),
+        )
+        if answer:
+            services.answer_feedback(acting_user=officer, feedback=feedback, answer=answer, close=close)
+
+
 @transaction.atomic
 def load_demo(*, acting_user, communes) -> None:
     _load_catalogue(acting_user)
@@ -267,3 +338,4 @@ def load_demo(*, acting_user, communes) -> None:
     _lam_review_and_acknowledgements(lam, officer=officer)
     _lam_awaiting_review(lam, officer=officer, leader=leader)
     _neighbour_draft(lam, communes, acting_user=acting_user)
+    _citizen_feedback(lam, officer)

@@ -1481,6 +1481,152 @@ def check_update_from_model(client, world):
     assert latest_draft(copy).purpose == "Quy định trình tự đăng ký khai sinh (sửa đổi năm 2026)."
 
 
+# -- citizen feedback, signed PDFs, API tokens ------------------------------------------------------------------
+
+
+def citizen_feedback(world, kind="complaint", comment="Hồ sơ khai sinh trả chậm 3 ngày, không có phiếu xin lỗi."):
+    from processes import services as process_services
+
+    return process_services.submit_feedback(
+        commune=world.commune_a, procedure=make_procedure(), kind=kind, comment=comment
+    )
+
+
+@case("citizen_feedback:edit")
+def check_feedback_answer(client, world):
+    from processes.models import FeedbackStatus
+
+    feedback = citizen_feedback(world, kind="suggestion", comment="Đề nghị niêm yết danh mục hồ sơ rõ hơn.")
+    url = reverse("citizen_feedback:edit", args=[feedback.pk])
+    submit(
+        client,
+        world.iso_a,
+        url,
+        "answer",
+        expect_message="Đã cập nhật",
+        answer="Bộ phận một cửa đã niêm yết lại danh mục hồ sơ.",
+        close="on",
+    )
+    feedback.refresh_from_db()
+    assert (feedback.status, feedback.answered_by) == (FeedbackStatus.CLOSED, world.iso_a)
+    assert feedback.answer == "Bộ phận một cửa đã niêm yết lại danh mục hồ sơ."
+
+
+@case("audits_admin:feedback_nonconformity")
+def check_feedback_nonconformity(client, world):
+    complaint = citizen_feedback(world)
+    response = submit(
+        client,
+        world.iso_a,
+        reverse("audits_admin:feedback_nonconformity", args=[complaint.pk]),
+        "owner",
+        expect_message="Đã ghi nhận điểm không phù hợp",
+        owner=world.leader_a.pk,
+        due_date=(timezone.localdate() + datetime.timedelta(days=30)).strftime("%d/%m/%Y"),
+    )
+    action = CorrectiveAction.objects.get(finding__feedback=complaint)
+    assert response.redirect_chain[-1][0] == reverse("audits_actions:inspect", args=[action.pk])
+    assert Finding.objects.filter(feedback=complaint).count() == 1
+
+
+def signing_pki():
+    import tempfile
+    from pathlib import Path
+
+    from tests.signatures.pki import authority
+
+    ca = authority("CA thử nghiệm")
+    return ca.write(Path(tempfile.mkdtemp(prefix="qms-pki-"))), ca.issue("UBND Xã An Bình", password="mat-khau")
+
+
+@case("signatures:certificate")
+def check_certificate_upload(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from qms.signatures.models import SigningCertificate
+
+    _root, pkcs12_data = signing_pki()
+    url = reverse("signatures:certificate", args=[world.commune_a.pk])
+    client.force_login(world.leader_a)
+    data = fill(open_form(client, url, "password"), password="mat-khau")
+    upload = SimpleUploadedFile("don-vi.p12", pkcs12_data, content_type="application/x-pkcs12")
+    post_followed(client, url, {**data, "file": upload}, expect_message="Đã lưu chứng thư số", landed=url)
+    certificate = SigningCertificate.objects.get(commune=world.commune_a)
+    assert (certificate.common_name, certificate.uploaded_by) == ("UBND Xã An Bình", world.leader_a)
+
+
+@case("signatures:sign")
+def check_sign_on_server(client, world):
+    from django.test import override_settings
+
+    from qms.signatures import services as signing
+    from qms.signatures.models import SignedRecord
+    from tests.certification.conftest import PAPER_SCOPE, pdf
+    from tests.documents.rendering import needs_libreoffice
+
+    if needs_libreoffice.args[0]:
+        pytest.skip(needs_libreoffice.kwargs["reason"])
+    root, pkcs12_data = signing_pki()
+    announcement = cert_services.record_announcement(
+        commune=world.commune_a,
+        number="45",
+        signed_on=days_ago(3),
+        signer_name="Trần Văn Bình",
+        file=pdf(),
+        scope=PAPER_SCOPE,
+        acting_user=world.iso_a,
+    )
+    signing.upload_certificate(
+        commune=world.commune_a, pkcs12_data=pkcs12_data, password="mat-khau", acting_user=world.leader_a
+    )
+    record = reverse("signatures:record", args=["announcement", announcement.pk])
+    client.force_login(world.leader_a)
+    action, data = page_forms(client.get(record), "csrfmiddlewaretoken", action_contains="/sign/")
+    with override_settings(QMS_SIGNATURE_TRUST_ROOTS=[str(root)]):
+        post_followed(client, action, data, expect_message="Văn bản đã được ký số và kiểm tra", landed=record)
+    signed = SignedRecord.objects.get(record_type="announcement", object_id=announcement.pk)
+    assert signed.is_signed and signed.is_valid and signed.signer == world.leader_a
+
+
+@case("api_tokens:list")
+def check_token_issue(client, world):
+    from qms.api.models import OrganisationToken
+
+    client.force_login(world.admin)
+    url = reverse("api_tokens:list")
+    data = fill(
+        open_form(client, url, "organisation"),
+        organisation="Cổng báo cáo tỉnh",
+        province=world.province_unit.pk,
+        scopes=["read:communes"],
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    token = OrganisationToken.objects.get(organisation="Cổng báo cáo tỉnh")
+    assert 'id="api-token-secret">' + token.prefix in response.content.decode()
+
+
+@case("api_tokens:revoke")
+def check_token_revoke(client, world):
+    from qms.api import services as api_services
+
+    token, _secret = api_services.issue_token(
+        organisation="Cổng báo cáo tỉnh",
+        province=world.province_unit,
+        scopes=["read:communes"],
+        acting_user=world.admin,
+    )
+    client.force_login(world.admin)
+    post_followed(
+        client,
+        reverse("api_tokens:revoke", args=[token.pk]),
+        expect_message="Đã thu hồi mã truy cập của Cổng báo cáo tỉnh",
+        landed=reverse("api_tokens:list"),
+    )
+    token.refresh_from_db()
+    assert (token.is_active, token.revoked_by) == (False, world.admin)
+
+
 # -- the refusal that used to be a 500 -------------------------------------------------------------------------
 
 
@@ -1623,6 +1769,12 @@ NOT_FORMS = {
     "certification:inspection_minutes": "the inspection minutes (Word/PDF): reads only",
     "certification:plan_consolidation": "the consolidation of the year's inspections (Word/PDF): reads only",
     "certification:plan_consolidation_xlsx": "the consolidation of the year's inspections (Excel): reads only",
+    "citizen_feedback:add": "citizens send feedback on the public page: the policy gives no one 'add'",
+    "citizen_feedback:delete": "feedback is kept (its contact details are erased by the task): the policy gives no one 'delete'",
+    "signatures:record": "the record's signing page; its buttons post to the sign, download, upload and verify views",
+    "signatures:download": "answers the approved PDF (frozen once), no form: tests/signatures/test_signed_pdfs.py",
+    "signatures:upload": "needs a PDF signed outside with the test CA: tests/signatures/test_signed_pdfs.py",
+    "signatures:verify": "verifies a signed PDF again: tests/signatures/test_signed_pdfs.py",
 }
 NAMESPACES = (
     "audits_",
@@ -1634,6 +1786,9 @@ NAMESPACES = (
     "update_flags:",
     f"{PD}:",
     "wagtailsnippetchoosers_processes_processdocument:",
+    "citizen_feedback:",
+    "signatures:",
+    "api_tokens:",
 )
 READ_ONLY = re.compile(
     r":(index|index_results|inspect|history|history_results|usage|(?!import_)[a-z_]*docx|[a-z_]*heatmap|certificate|evidence|home|dashboard"

@@ -20,7 +20,7 @@ from wagtail.models import ModelLogEntry
 
 from tests.test_form_success_paths import CASES
 
-FEATURE_APPS = {"units", "processes", "audits", "certification", "notifications", "public"}
+FEATURE_APPS = {"units", "processes", "audits", "certification", "notifications", "public", "signatures", "api"}
 
 #: Writes made by Wagtail's own revision machinery on a quy trình, which the project keeps
 #: (the editor's draft of a never-issued document, locks, workflow states): (model, view module).

@@ -2,9 +2,11 @@
 
 "mới có 15/31 xã, thị trấn đã công bố hệ thống ISO 9001:2015" — 15 communes
 announced between 2019 and 2021, the other 16 at earlier stages, against the
-target of 100 % by 31/12/2021; two provincial inspections; and the 2025
-successor commune of Thị trấn Lâm starting again; the 2025 province's inspection plan of 2026. Everything goes through the
-services; a second run adds nothing.
+target of 100 % by 31/12/2021; two provincial inspections; the 2025
+successor commune of Thị trấn Lâm starting again; the 2025 province's inspection plan
+of 2026; and, where the settings trust the demo CA, test signing certificates for Thị
+trấn Lâm and its neighbour, whose announcement decision is signed. Everything goes
+through the services; a second run adds nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from qms import docx as qd
+from qms.signatures import demo as signing_demo
+from qms.signatures import services as signing
 from qms.units.models import Era
 
 from . import services, sources
@@ -214,6 +218,20 @@ def _successor(communes, acting_user) -> None:
             )
 
 
+def _signed_decision(communes, acting_user) -> None:
+    """Thị trấn Lâm (its leader signs in the admin) and the next announced commune get a demo certificate;
+    the latter's announcement decision is signed, so its public page shows the signature."""
+    lam, neighbour = communes[0], communes[1]
+    if not signing_demo.ensure_demo_certificates(communes=[lam, neighbour], acting_user=acting_user):
+        return
+    announcement = Announcement.objects.filter(commune=neighbour).order_by("signed_on", "pk").first()
+    if announcement is None:
+        return
+    signed = signing.signed_record_of(announcement)
+    if signed is None or not signed.is_signed:
+        signing.sign_on_server(record=announcement, acting_user=acting_user)
+
+
 #: The province's 2026 inspection plan (TT 26/2014 Arts. 33–38), approved by the People's Committee.
 PLAN_YEAR = 2026
 PLAN_COMMUNES = 6
@@ -308,6 +326,7 @@ def load_demo(*, acting_user, communes) -> dict:
     if len(yy) > 2:
         _inspections(yy, acting_user)
         _successor(yy, acting_user)
+        _signed_decision(yy, acting_user)
     _inspection_plan(communes, acting_user)
     rebuilt = services.rebuild_progress(acting_user=acting_user)
     return {"communes": rebuilt}

@@ -30,6 +30,8 @@ STORAGES = {
 # A folder of its own per process, unless the caller names one (the run's prepared demo and its copies).
 MEDIA_ROOT = Path(os.environ.get("QMS_TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="qms-test-media-"))
 SENDFILE_ROOT = str(MEDIA_ROOT)
+# The demo's test CA (made by setup_demo, "chứng thư thử nghiệm") travels with the demo's files.
+QMS_DEMO_SIGNING_CA = MEDIA_ROOT / "demo-signing" / "demo-ca.pem"
 WHITENOISE_AUTOREFRESH = True
 ALLOWED_HOSTS = ["*"]
 

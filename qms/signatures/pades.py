@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import warnings
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -59,8 +60,12 @@ def sign_pdf(pdf: bytes, *, pkcs12_data: bytes, password: str, reason: str = "",
 
 
 def trust_roots() -> list:
-    """The certificates of ``settings.QMS_SIGNATURE_TRUST_ROOTS`` (PEM or DER file paths)."""
+    """The certificates of ``settings.QMS_SIGNATURE_TRUST_ROOTS`` (PEM or DER file paths), and the
+    demo CA where the settings name one (``QMS_DEMO_SIGNING_CA``, development and tests) and it exists."""
     paths = list(getattr(settings, "QMS_SIGNATURE_TRUST_ROOTS", []) or [])
+    demo_ca = getattr(settings, "QMS_DEMO_SIGNING_CA", None)
+    if demo_ca and os.path.exists(demo_ca):
+        paths.append(str(demo_ca))
     return list(load_certs_from_pemder(paths)) if paths else []
 
 

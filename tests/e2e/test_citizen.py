@@ -1,6 +1,8 @@
-"""A citizen at an English-language PC finds a procedure of Thị trấn Lâm and searches."""
+"""A citizen at an English-language PC finds a procedure of Thị trấn Lâm, rates it and searches."""
 
 from urllib.parse import quote
+
+from selenium.webdriver.common.by import By
 
 
 def _search(journey, words: str) -> str:
@@ -9,6 +11,22 @@ def _search(journey, words: str) -> str:
     box.send_keys(words)
     journey.submit(journey.find("form.procedure-search button[type=submit]"))
     return journey.text()
+
+
+def _rate(journey, procedure_url: str) -> None:
+    """The demo's four ratings of the procedure (5, 4, 5, 3); the citizen adds a 5 without an account."""
+    assert journey.find(".satisfaction-summary").text == "Mức độ hài lòng: 4,2/5 từ 4 lượt đánh giá."
+    form = journey.find("form.feedback-form[action$='/y-kien/satisfaction/']")
+    five = form.find_element(By.CSS_SELECTOR, "input[name='satisfaction-rating'][value='5']")
+    journey.scroll(five)
+    five.click()
+    form.find_element(By.CSS_SELECTOR, "textarea[name='satisfaction-comment']").send_keys("Cán bộ hướng dẫn rõ ràng.")
+    journey.submit(form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+    assert journey.find("h1").text == "Cảm ơn ông/bà đã góp ý"
+    assert "Thị trấn Lâm đã nhận được ý kiến của ông/bà" in journey.text()
+    journey.click_link_text("Quay lại thủ tục", partial=True)
+    assert journey.driver.current_url == procedure_url
+    assert journey.find(".satisfaction-summary").text == "Mức độ hài lòng: 4,4/5 từ 5 lượt đánh giá."
 
 
 def test_citizen_finds_a_procedure_and_searches(journey):
@@ -29,6 +47,7 @@ def test_citizen_finds_a_procedure_and_searches(journey):
     assert "Đăng ký khai sinh" in journey.find("h1").text
     assert journey.find("html").get_attribute("lang") == "vi"
     procedure_url = journey.driver.current_url
+    _rate(journey, procedure_url)
 
     journey.visit(commune_url)
     text = _search(journey, "khai sinh")

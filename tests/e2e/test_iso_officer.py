@@ -340,3 +340,44 @@ def test_officer_records_a_review_without_change_and_sees_who_has_read(journey, 
     assert journey.find_all("p.process-ack-mine") and not journey.find_all("form.process-ack-form")
     assert "Nguyễn Thị Hoa" in journey.find("table.process-acknowledgements").text
     assert journey.find("#ack-summary").text != confirmed_before
+
+
+SUGGESTION = "Đề nghị bố trí thêm ghế chờ tại bộ phận một cửa vào buổi sáng."
+COMPLAINT = "Công chức yêu cầu nộp thêm giấy xác nhận cư trú"
+ANSWER = "UBND thị trấn đã bố trí thêm 10 ghế chờ tại bộ phận một cửa từ tuần này."
+
+
+def _open_feedback(journey, words: str) -> None:
+    journey.menu(MENU, "Ý kiến người dân")
+    row = next(r for r in journey.find_all("main table tbody tr") if words in r.text)
+    assert "Mới" in row.text, row.text
+    journey.follow(row.find_element(By.CSS_SELECTOR, "td a"))
+
+
+def test_officer_answers_citizens_and_turns_a_complaint_into_a_nonconformity(journey):
+    journey.login(*OFFICER)
+    _open_feedback(journey, SUGGESTION[:40])
+    assert "Góp ý · 2.000815" in journey.find("h1, header").text, journey.find("header").text
+    journey.type("textarea[name=answer]", ANSWER)
+    journey.submit(journey.find("main form button[type=submit]"))
+    assert "Đã cập nhật" in journey.message(), journey.message()
+    main = journey.find("main").text  # the feedback as the officer left it
+    assert SUGGESTION in main and ANSWER in main and "Trạng thái\nĐã trả lời" in main, main[:1500]
+    assert "Người trả lời\nNguyễn Thị Hoa" in main, main[:1500]
+
+    _open_feedback(journey, COMPLAINT)
+    journey.find("header button[data-w-dropdown-target=toggle][aria-label='Thao tác']").click()
+    convert = WebDriverWait(journey.driver, 10).until(
+        EC.element_to_be_clickable((By.LINK_TEXT, "Chuyển thành điểm không phù hợp"))
+    )
+    journey.follow(convert)
+    assert COMPLAINT in journey.find("textarea[name=description]").get_attribute("value")
+    journey.select(journey.find("select[name=owner]"), "Nguyễn Thị Hoa", partial=True)
+    due = date.fromordinal(date.today().toordinal() + 30).strftime("%d/%m/%Y")
+    journey.type("input[name=due_date]", due)
+    journey.submit(journey.find("main form button[type=submit]"))
+    message = journey.message()
+    assert "Đã ghi nhận điểm không phù hợp" in message and "hành động khắc phục" in message, message
+    assert re.search(r"/admin/audits/actions/inspect/\d+/$", journey.driver.current_url), journey.driver.current_url
+    main = journey.find("main").text
+    assert COMPLAINT in main and due in main, main[:800]

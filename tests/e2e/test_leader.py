@@ -205,3 +205,29 @@ def test_leader_reviews_documents_approves_programme_and_holds_review(journey, l
         journey.visit(path, expect_status=404)
         assert "404" in journey.find("h1").text
         assert other not in journey.text()
+
+
+def test_leader_signs_the_announcement_decision_and_citizens_see_it_verified(journey):
+    """The demo gave Thị trấn Lâm a test certificate (chứng thư thử nghiệm) of the demo CA, trusted by these settings."""
+    journey.login(*LEADER)
+    journey.click_link_text("Tiến độ ISO")
+    if not journey.find_all("#qms-announcement"):
+        journey.click_link_text("Thị trấn Lâm", partial=True)
+    journey.click_link_text("Ký số", within=journey.find("#qms-announcement"))
+    assert "Chưa ký số." in journey.find("main").text
+    assert "UBND Thị trấn Lâm (chứng thư thử nghiệm)" in journey.find("main").text
+    journey.submit(journey.driver.find_element(By.XPATH, "//main//button[normalize-space()='Ký số trên máy chủ']"))
+    assert "Văn bản đã được ký số và kiểm tra." in journey.message(), journey.message()
+    assert "Chữ ký hợp lệ" in journey.find("main").text
+
+    journey.visit("/")
+    journey.click_link_text("Tỉnh Nam Định", partial=True)
+    journey.click_link_text("Huyện Ý Yên")
+    journey.click_link_text("Thị trấn Lâm")
+    section = journey.find("#announcement")
+    assert "đã ký số" in section.text and "Chữ ký đã được kiểm tra: hợp lệ." in section.text, section.text
+    assert "UBND Thị trấn Lâm (chứng thư thử nghiệm)" in section.text
+    link = section.find_element(By.PARTIAL_LINK_TEXT, "Xem quyết định đã ký số")
+    response = journey.http_session().get(link.get_attribute("href"), timeout=60)
+    assert response.status_code == 200 and response.headers["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-") and b"/ByteRange" in response.content

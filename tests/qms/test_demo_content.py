@@ -3,6 +3,7 @@
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from processes import services
 from processes.content import document_content
@@ -11,7 +12,7 @@ from qms.units.models import Commune
 
 
 def _counts() -> dict:
-    labels = ("processes", "audits", "certification", "units", "auth")
+    labels = ("processes", "audits", "certification", "units", "auth", "signatures")
     return {
         model._meta.label: model.objects.count()
         for label in labels
@@ -90,3 +91,31 @@ def test_demo_quy_trinh_read_as_the_commune_issues_them(client, class_demo):
 
     copy = services.adopt_model(model=model, commune=lam, acting_user=get_user_model().objects.get(username="iso.lam"))
     assert copy.code == "QT-1.004873" and copy.code != model.code
+    client.logout()
+    _citizen_feedback_and_signed_decision(client, lam)
+
+
+def _citizen_feedback_and_signed_decision(client, lam) -> None:
+    """Lâm's citizens rated and complained; one complaint became a corrective action; a neighbour's decision is signed."""
+    from audits.models import CorrectiveAction
+    from processes.models import CitizenFeedback, FeedbackStatus
+    from qms.certification.models import Announcement
+    from qms.public.models import CommunePage
+    from qms.signatures.models import SignedRecord, SigningCertificate
+
+    feedback = CitizenFeedback.objects.filter(commune=lam)
+    statuses = sorted(feedback.exclude(kind="satisfaction").values_list("status", flat=True))
+    assert statuses == ["answered", "closed", "new", "new", "nonconformity"]
+    converted = feedback.get(status=FeedbackStatus.NONCONFORMITY)
+    action = CorrectiveAction.objects.get(commune=lam, finding__feedback=converted)
+    assert action.number == converted.nonconformity_reference and action.finding.clause.number == "9.1.2"
+    page = client.get(reverse("processes_public:procedure", args=[lam.slug, "QT-01/HT"])).content.decode()
+    assert "Mức độ hài lòng: 4,2/5 từ 4 lượt đánh giá." in page
+
+    signed = SignedRecord.objects.get()
+    neighbour = Announcement.objects.get(pk=signed.object_id).commune
+    assert signed.is_signed and signed.is_valid, signed.verification
+    assert SigningCertificate.objects.filter(commune=lam).get().common_name.endswith("(chứng thư thử nghiệm)")
+    section = client.get(CommunePage.objects.get(commune=neighbour).url).content.decode().split('id="announcement"')[1]
+    assert "đã ký số" in section and "Chữ ký đã được kiểm tra: hợp lệ." in section
+    assert f"UBND {neighbour.name} (chứng thư thử nghiệm)" in section
