@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.models import ClusterableModel
 from simple_history.models import HistoricalRecords
 from wagtail.fields import StreamField
@@ -196,7 +197,7 @@ class SystemCategory(models.TextChoices):
     RECORDS_CONTROL = "records_control", _("Control of records")
     INTERNAL_AUDIT = "internal_audit", _("Internal audit")
     NONCONFORMITY = "nonconformity", _("Nonconformity and corrective action")
-    RISK_MANAGEMENT = "risk_management", _("Risks and opportunities")
+    RISK_MANAGEMENT = "risk_management", pgettext_lazy("system procedure", "Risks and opportunities")
     OTHER = "other", _("Other system procedure")
 
 
@@ -620,8 +621,8 @@ class ReviewDecision(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("review decision")
-        verbose_name_plural = _("review decisions")
+        verbose_name = pgettext_lazy("periodic review", "review decision")
+        verbose_name_plural = pgettext_lazy("periodic review", "review decisions")
         ordering = ["document", "-reviewed_on", "-pk"]
 
     def __str__(self) -> str:

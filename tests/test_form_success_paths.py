@@ -1481,6 +1481,56 @@ def check_update_from_model(client, world):
     assert latest_draft(copy).purpose == "Quy định trình tự đăng ký khai sinh (sửa đổi năm 2026)."
 
 
+@case(f"{PD}:review")
+def check_review_without_change(client, world):
+    from processes.models import ReviewDecision
+    from tests.processes.helpers import approve_directly
+
+    document = approve_directly(draft_document(world), world.iso_a, world.leader_a)
+    client.force_login(world.iso_a)
+    action, data = page_forms(client.get(pd("review", document.pk)), "review-note")
+    post_followed(
+        client,
+        pd("review", document.pk),
+        fill(data, **{"review-note": "Căn cứ pháp lý còn hiệu lực, không cần sửa."}),
+        expect_message="không thay đổi",
+        landed=pd("review", document.pk),
+    )
+    decision = ReviewDecision.objects.get(document=document)
+    assert (decision.note, decision.reviewed_by) == ("Căn cứ pháp lý còn hiệu lực, không cần sửa.", world.iso_a)
+
+
+@case(f"{PD}:acknowledge")
+def check_acknowledge(client, world):
+    from processes.models import Acknowledgement
+    from tests.processes.helpers import approve_directly
+
+    document = approve_directly(draft_document(world), world.iso_a, world.leader_a)
+    client.force_login(world.iso_a)
+    page = client.get(pd("acknowledge", document.pk))
+    assert page.status_code == 200 and 'class="process-ack-form"' in page.content.decode()
+    post_followed(
+        client, pd("acknowledge", document.pk), {}, expect_message=document.code, landed=pd("acknowledge", document.pk)
+    )
+    assert Acknowledgement.objects.filter(version__document=document, user=world.iso_a).count() == 1
+
+
+@case(f"{PD}:start_system")
+def check_start_system(client, world):
+    from processes.models import ProcessDocument
+
+    client.force_login(world.iso_a)
+    action, data = page_forms(client.get(pd("start_system")), "title")
+    response = post_followed(
+        client,
+        pd("start_system"),
+        fill(data, owner=f"commune:{world.commune_a.pk}", system_category="internal_audit"),
+        expect_message="bản nháp",
+    )
+    document = ProcessDocument.objects.get(commune=world.commune_a, procedure__isnull=True)
+    assert response.redirect_chain[-1][0] == pd("edit", document.pk)
+
+
 # -- citizen feedback, signed PDFs, API tokens ------------------------------------------------------------------
 
 

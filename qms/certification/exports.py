@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 
 from qms.spreadsheets import add_table_sheet, sheet_title, workbook_bytes
@@ -120,7 +121,7 @@ def consolidation_workbook(progress) -> bytes:
     plan = progress.plan
     figures = progress.figures()
     labels = {
-        "planned": _("Planned"),
+        "planned": pgettext("inspection plan figures", "Planned"),
         "done": _("Done"),
         "on_site": _("Planned on site"),
         "on_site_percent": _("On site (%)"),

@@ -184,7 +184,7 @@ class TestTheDemoDocuments:
             assert_readable(text)
 
     @pytest.mark.django_db
-    def test_the_provinces_inspection_plan_gives_its_decisions_and_minutes(self, client):
+    def test_the_provinces_inspection_plan_gives_its_decisions_and_minutes(self, client, lam):
         from qms.certification.models import InspectionPlan
         from qms.certification.selectors import plan_progress
 
@@ -193,11 +193,17 @@ class TestTheDemoDocuments:
         progress = plan_progress(plan)
         assert (progress.planned, progress.done, progress.on_site, progress.actions) == (6, 2, 2, 2)
         assert progress.reports_overdue >= 1
+        #: The decision (Mẫu 20) is the department's, under the province; the minutes (Mẫu 21) the team's, under the department.
+        issuers = {
+            "certification:inspection_decision": ("ỦY BAN NHÂN DÂN TỈNH NINH BÌNH", "SỞ KHOA HỌC VÀ CÔNG NGHỆ"),
+            "certification:inspection_minutes": ("SỞ KHOA HỌC VÀ CÔNG NGHỆ", "ĐOÀN KIỂM TRA"),
+        }
         for row in progress.rows[:2]:
-            for name in ("certification:inspection_decision", "certification:inspection_minutes"):
+            for name, (parent, issuer) in issuers.items():
                 text = document_text(client.get(reverse(name, args=[row.item.pk])).content)
                 head = header(text)
-                assert "ỦY BAN NHÂN DÂN TỈNH NINH BÌNH" in head and "HUYỆN" not in head, head
+                assert parent in head and issuer in head and "HUYỆN" not in head, head
+                assert "Ninh Bình, ngày" in head, head
                 assert row.item.commune.name.casefold() in text.casefold()
                 assert "Đỗ Quang Huy" in text
                 assert_readable(text)
