@@ -28,7 +28,7 @@ from processes import services as process_services
 from processes.content import document_content
 from processes.demo import demo_content
 from processes.docx.schema import DossierItem, FeeItem, Person, Step
-from processes.models import CommuneProcedure, DocumentStatus, Procedure, ProcessDocument, ProcessVersion
+from processes.models import CommuneProcedure, Procedure, ProcessDocument, ProcessVersion
 from qms.certification.services import rebuild_progress
 from qms.units.models import AdministrativeUnit, Commune, CommuneRoleGroup, Era, Level, Role
 from qms.units.services import add_unit_follower, provision_commune
@@ -398,5 +398,4 @@ def build(size: Size, *, stream=None, show_progress: bool = True) -> dict:
         "corrective_actions": CorrectiveAction.objects.count(),
         "audit_plans": AuditPlan.objects.count(),
         "seed_document": seed.pk,
-        "status": DocumentStatus.EFFECTIVE,
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,16 +12,17 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 from audits.models import CorrectiveAction, Reminder
-from audits.reminders import plan_reminders
+from audits.reminders import plan_reminders, send_pending
 from processes.content import dated_content
 from processes.docx.export import export_process_docx_bytes
 from processes.models import ProcessDocument
 from qms.certification.services import rebuild_progress, refresh_commune_progress
+from qms.notifications.services import send_pending_emails
 from qms.units.models import Commune, CommuneRoleGroup
 
 from .plain import plain_docx_bytes
@@ -218,6 +220,51 @@ def measure_history(s: Subjects, count: int, result: Result) -> None:
     result.values["history overhead: update (×)"] = round(timings["update with"] / timings["update without"], 2)
 
 
+class _Sink:
+    """An SMTP server's handler that counts what it receives and keeps nothing."""
+
+    def __init__(self):
+        self.received = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        self.received += 1
+        return "250 OK"
+
+
+def measure_sending(result: Result) -> None:
+    """Today's reminders turned into notices and e-mailed to a real SMTP server on localhost (aiosmtpd)."""
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:  # a free port: the controller checks its server by connecting to it
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sink = _Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        smtp = {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": port,
+            "EMAIL_USE_TLS": False,
+            "EMAIL_HOST_USER": "",
+            "EMAIL_HOST_PASSWORD": "",
+        }
+        with override_settings(**smtp), transaction.atomic():
+            today = timezone.localdate()
+            plan_reminders(today=today)
+            start = time.perf_counter()
+            send_pending(today=today)
+            emailed = send_pending_emails()
+            elapsed = time.perf_counter() - start
+            transaction.set_rollback(True)
+    finally:
+        controller.stop()
+    result.values["reminder sending: messages"] = emailed
+    result.values["reminder sending: messages/s"] = round(emailed / elapsed, 1) if emailed else 0.0
+    result.values["reminder sending: received by SMTP"] = sink.received
+
+
 def measure_jobs(s: Subjects, size: Size, result: Result) -> None:
     today = timezone.localdate()
     with transaction.atomic():
@@ -248,6 +295,8 @@ def measure(size: Size, *, repeat: int, progress: Callable[[str], None] = lambda
     measure_word(s, max(3, 4 * repeat), result)
     progress("history overhead")
     measure_history(s, 5 if size.tiny else 200, result)
+    progress("reminder sending")
+    measure_sending(result)
     progress("jobs")
     measure_jobs(s, size, result)
     result.values["dataset: communes"] = Commune.objects.count()

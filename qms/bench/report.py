@@ -23,6 +23,7 @@ LIMITS = [
     ("history overhead: update (×)", "≤ 2.5", lambda v, r: max(v) <= 2.5),
     ("reminder planning: s", "≤ 5 at N", lambda v, r: v[-1] <= 5),
     ("reminder planning again: new rows", "0", lambda v, r: max(v) == 0),
+    ("reminder sending: messages/s", "≥ 2,000", lambda v, r: v[-1] >= 2000),
     ("rebuild_progress one commune: s", "≤ 1 at N", lambda v, r: v[-1] <= 1),
     ("rebuild_progress full: s", "≤ 60 at N", lambda v, r: v[-1] <= 60),
     ("setup_demo re-run: s", "≤ 20", lambda v, r: max(v) <= 20),

@@ -43,6 +43,9 @@ def test_the_tiny_size_is_measured_and_printed_as_one_table(bench):
             assert metrics[key]["target"]
     assert metrics["reminder planning again: new rows"]["values"]["T"] == 0
     assert metrics["reminder planning: rows"]["values"]["T"] > 0
+    sent = metrics["reminder sending: messages"]["values"]["T"]
+    assert sent > 0
+    assert metrics["reminder sending: received by SMTP"]["values"]["T"] == sent
     assert metrics["dataset: quy trình"]["values"]["T"] == 6
     assert metrics["admin quy trình list: queries"]["values"]["T"] > 5
     assert table.splitlines()[0] == "| metric | T | ratio | target | met? |"
