@@ -47,8 +47,9 @@ def forget(size: str) -> None:
         for suffix in ("", "-wal", "-shm"):
             Path(name + suffix).unlink(missing_ok=True)
     else:
-        with connections["default"].cursor() as cursor:
-            connections["default"].close()
+        connection = connections["default"]
+        connection.close()
+        with connection._nodb_cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 

@@ -53,6 +53,12 @@ class Command(BaseCommand):
             results = {name: self._measure_apart(name, repeat, rebuild) for name in sizes}
         table = report.rows({name: r["values"] for name, r in results.items()})
         self.stdout.write(report.markdown(table, sizes))
+        for name, r in results.items():
+            failing = {view: status for view, status in r["statuses"].items() if status != 200}
+            if failing:
+                self.stderr.write(
+                    f"{name}: views that did not answer 200 (their figures measure an error page): {failing}"
+                )
         if json_path:
             Path(json_path).write_text(
                 report.as_json(
