@@ -139,14 +139,14 @@ def _client(persona: str, people: dict, clients: dict) -> Client:
     return clients[persona]
 
 
-def measure_views(s: Subjects, repeat: int, result: Result, progress: Callable[[str], None]) -> None:
+def measure_views(s: Subjects, repeat: int, result: Result, progress: Callable[[str], None], skip=()) -> None:
     with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
-        _measure_views(s, repeat, result, progress)
+        _measure_views(s, repeat, result, progress, skip)
 
 
-def _measure_views(s: Subjects, repeat: int, result: Result, progress: Callable[[str], None]) -> None:
+def _measure_views(s: Subjects, repeat: int, result: Result, progress: Callable[[str], None], skip) -> None:
     clients: dict[str, Client] = {}
-    for probe in probes(s):
+    for probe in [p for p in probes(s) if p.name not in skip]:
         progress(probe.name)
         client = _client(probe.persona, s.people, clients)
         connection.queries_log.clear()  # a full log (it keeps 9,000 queries) would hide this request's
@@ -296,10 +296,10 @@ def measure_jobs(s: Subjects, size: Size, result: Result) -> None:
     )
 
 
-def measure(size: Size, *, repeat: int, progress: Callable[[str], None] = lambda name: None) -> Result:
+def measure(size: Size, *, repeat: int, skip=(), progress: Callable[[str], None] = lambda name: None) -> Result:
     result = Result()
     s = subjects()
-    measure_views(s, repeat, result, progress)
+    measure_views(s, repeat, result, progress, skip)
     progress("Word export")
     measure_word(s, max(3, 4 * repeat), result)
     progress("history overhead")

@@ -33,9 +33,13 @@ class Command(BaseCommand):
             action="store_true",
             help="Use the current database as it is, without a cached one per size (the tests' tiny size).",
         )
+        parser.add_argument(
+            "--skip", action="append", default=[], help="Leave out a view by its name (e.g. 'public search')."
+        )
         parser.add_argument("--result-file", help=argparse_suppress())
 
-    def handle(self, *args, action, size, repeat, json_path, rebuild, here, result_file, **options):
+    def handle(self, *args, action, size, repeat, json_path, rebuild, here, skip, result_file, **options):
+        self.skip = skip
         sizes = size or ["S"]
         if here and len(sizes) > 1:
             raise CommandError("--here takes one size.")
@@ -99,7 +103,9 @@ class Command(BaseCommand):
             database.switch_to(name)
 
     def _measure(self, name: str, repeat: int) -> dict:
-        result = measure(SIZES[name], repeat=repeat, progress=lambda step: self.stderr.write(f"{name}: {step}"))
+        result = measure(
+            SIZES[name], repeat=repeat, skip=self.skip, progress=lambda step: self.stderr.write(f"{name}: {step}")
+        )
         dataset = database.built_info(name) if database.is_built(name) else {}
         return {"values": result.values, "explain": result.explain, "statuses": result.statuses, "dataset": dataset}
 
@@ -109,6 +115,7 @@ class Command(BaseCommand):
             out = Path(folder) / "result.json"
             command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "bench", "run", "--size", name]
             command += ["--repeat", str(repeat), "--result-file", str(out)] + (["--rebuild"] if rebuild else [])
+            command += [f"--skip={name}" for name in self.skip]
             subprocess.run(command, check=True, env=os.environ.copy(), stdout=sys.stderr)
             return json.loads(out.read_text(encoding="utf-8"))
 
