@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "qms.api",
     "qms.notifications",
     "qms.signatures",
+    "qms.bench",
     "processes",
     "audits",
     "wagtail.contrib.forms",
