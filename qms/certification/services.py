@@ -912,7 +912,7 @@ def carry_out_item(
 def accept_report(*, conclusion: InspectionConclusion, acting_user) -> InspectionConclusion:
     """The province accepts the commune's corrective report; the reminders about it are resolved."""
     conclusion = (
-        InspectionConclusion.objects.select_for_update()
+        InspectionConclusion.objects.select_for_update(of=("self",))
         .select_related("inspection__commune__unit__parent__parent")
         .get(pk=conclusion.pk)
     )
