@@ -352,7 +352,9 @@ def send_pending(*, today: datetime.date, chunk_size: int = 200, run: ReminderRu
     while True:
         with transaction.atomic():
             chunk = list(
-                _pending(today).select_related("recipient").select_for_update(skip_locked=_skip_locked())[:chunk_size]
+                _pending(today)
+                .select_related("recipient")
+                .select_for_update(skip_locked=_skip_locked(), of=("self",))[:chunk_size]
             )
             if not chunk:
                 return run

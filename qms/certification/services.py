@@ -502,7 +502,9 @@ def record_corrective_report(
 ) -> InspectionConclusion:
     """The commune answers a conclusion: the corrective report closes it."""
     conclusion = (
-        InspectionConclusion.objects.select_for_update().select_related("inspection__commune").get(pk=conclusion.pk)
+        InspectionConclusion.objects.select_for_update(of=("self",))
+        .select_related("inspection__commune")
+        .get(pk=conclusion.pk)
     )
     commune = conclusion.inspection.commune
     _system_or(acting_user, lambda user: access.can_manage_commune(user, commune))
@@ -812,7 +814,7 @@ def remove_plan_item(*, item: InspectionPlanItem, acting_user) -> None:
 @transaction.atomic
 def submit_plan(*, plan: InspectionPlan, acting_user) -> InspectionPlan:
     """Draft → submitted to the provincial People's Committee."""
-    plan = InspectionPlan.objects.select_for_update().select_related("province").get(pk=plan.pk)
+    plan = InspectionPlan.objects.select_for_update(of=("self",)).select_related("province").get(pk=plan.pk)
     _acts_for_plan(acting_user, plan)
     _require_status(plan, PlanStatus.DRAFT)
     if not plan.items.exists():
@@ -828,7 +830,7 @@ def approve_plan(
     *, plan: InspectionPlan, approved_on: date, approval_number: str, acting_user, approver_name: str = ""
 ) -> InspectionPlan:
     """Record the People's Committee's approval; refused when under a third of the units are inspected on site."""
-    plan = InspectionPlan.objects.select_for_update().select_related("province").get(pk=plan.pk)
+    plan = InspectionPlan.objects.select_for_update(of=("self",)).select_related("province").get(pk=plan.pk)
     _acts_for_plan(acting_user, plan)
     _require_status(plan, PlanStatus.SUBMITTED)
     methods = list(plan.items.values_list("method", flat=True))
