@@ -98,7 +98,7 @@ class AuditorTraining(models.Model):
     course = models.CharField(_("course"), max_length=255)
     certificate_number = models.CharField(_("certificate number"), max_length=100, blank=True)
     issued_on = models.DateField(pgettext_lazy("audits", "issued on"))
-    issuer = models.CharField(_("issued by"), max_length=255)
+    issuer = models.CharField(pgettext_lazy("auditor certificate", "issued by"), max_length=255)
     certificate_file = PrivateFileField(
         _("certificate file"),
         upload_to="audits/certificates/%Y/",

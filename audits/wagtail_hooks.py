@@ -274,7 +274,13 @@ class AuditorViewSet(AuditViewSet):
     menu_label = _("Auditor pool")
     form_class = AuditorForm
     save_function = staticmethod(save_auditor)
-    list_display = [Column("name", label=_("full name")), "commune", "home_unit", "position", "is_active"]
+    list_display = [
+        Column("name", label=pgettext_lazy("person", "full name")),
+        "commune",
+        "home_unit",
+        "position",
+        "is_active",
+    ]
     list_filter = ["is_active"]
     search_fields = ["home_unit", "user__first_name", "user__last_name"]
     inspect_view_fields = ["commune", "user", "home_unit", "position", "competence", "is_active", "trainings"]

@@ -100,7 +100,7 @@ class ChangeRowBlock(blocks.StructBlock):
 
     class Meta:
         icon = "history"
-        label = _("Change")
+        label = pgettext_lazy("revision block", "Change")
 
 
 #: StreamField block lists, one block type per table.

@@ -55,7 +55,7 @@ class Procedure(models.Model):
     code = models.CharField(_("national code"), max_length=40, unique=True)
     name = models.TextField(_("name"), max_length=NAME_MAX_LENGTH)
     field = models.CharField(_("field"), max_length=200, db_index=True)
-    level = models.CharField(_("level"), max_length=200, blank=True)
+    level = models.CharField(pgettext_lazy("procedure", "level"), max_length=200, blank=True)
     decision_number = models.CharField(_("publishing decision"), max_length=120, blank=True)
     procedure_type = models.CharField(_("procedure type"), max_length=120, blank=True)
     applicants = models.TextField(_("applicants"), blank=True)
@@ -271,7 +271,11 @@ class ProcessDocument(
         related_name="documents",
         help_text=_("Empty for a system procedure."),
     )
-    title = models.TextField(_("title"), max_length=NAME_MAX_LENGTH, help_text=_("The name printed after “QUY TRÌNH”."))
+    title = models.TextField(
+        pgettext_lazy("process document", "title"),
+        max_length=NAME_MAX_LENGTH,
+        help_text=_("The name printed after “QUY TRÌNH”."),
+    )
     code = models.CharField(_("document code"), max_length=60, help_text=_("Mã hiệu, e.g. QT-01/HT."))
     issue_number = models.PositiveSmallIntegerField(_("issue number"), default=1)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)

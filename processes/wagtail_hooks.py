@@ -1,6 +1,7 @@
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.permissions import register_permission_policy
 
 from qms.permissions import CommuneScopedPolicy
@@ -421,7 +422,7 @@ class ProcessDocumentViewSet(CommuneScopedViewSetMixin, SnippetViewSet):
     menu_name = "process-documents"
     list_display = [
         "code",
-        ShortTextColumn("title", label=_("title"), sort_key="title"),
+        ShortTextColumn("title", label=pgettext_lazy("process document", "title"), sort_key="title"),
         Column("owner_label", label=_("Commune / library")),
         "status",
         Column("issue_number", label=_("Issue")),
@@ -620,7 +621,9 @@ class UpdateFlagViewSet(CommuneScopedViewSetMixin, ModelViewSet):
     list_display = [
         "document",
         ValueColumn("raised_on", label=_("Raised on")),
-        DeadlineColumn("deadline", label=_("Deadline"), is_open=lambda flag: flag.resolved_on is None),
+        DeadlineColumn(
+            "deadline", label=pgettext_lazy("model adoption", "Deadline"), is_open=lambda flag: flag.resolved_on is None
+        ),
         ValueColumn("resolved_on", label=_("Resolved on")),
     ]
     list_filter = ["resolved_on"]

@@ -40,3 +40,36 @@ def test_catalogue_has_no_untranslated_fuzzy_or_obsolete_entry(path):
     assert [entry.msgid for entry in catalogue.fuzzy_entries()] == []
     assert [entry.msgid for entry in catalogue.obsolete_entries()] == []
     assert catalogue.metadata["Language"] == "vi"
+
+
+def _translations() -> dict:
+    """(context, msgid) -> {catalogue: translation} over the Django catalogues (third-party overrides included)."""
+    found: dict = {}
+    for path in CATALOGUES:
+        if path.name != "django.po":
+            continue
+        for entry in polib.pofile(str(path)):
+            if entry.translated():
+                key = (entry.msgctxt, entry.msgid)
+                found.setdefault(key, {})[str(path.relative_to(BASE_DIR))] = entry.msgstr or str(entry.msgstr_plural)
+    return found
+
+
+def test_a_string_reads_the_same_in_every_catalogue():
+    """Django keeps one translation per string: a second one elsewhere would never show.
+
+    Where two screens need different words for the same English text, give one of them a context
+    (``pgettext``/``{% translate … context … %}``).
+    """
+    disagreeing = {key: found for key, found in _translations().items() if len(set(found.values())) > 1}
+    assert disagreeing == {}
+
+
+def test_a_label_with_a_context_shows_its_own_words(settings):
+    from django.utils import translation
+
+    with translation.override("vi"):
+        assert translation.gettext("title") == "tiêu đề"
+        assert translation.pgettext("process document", "title") == "tên quy trình"
+        assert translation.pgettext("inspection plan", "title") == "tên kế hoạch"
+        assert translation.pgettext("person", "full name") == "họ và tên"

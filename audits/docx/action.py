@@ -68,7 +68,7 @@ def build_action_docx(action):
         field_table(
             doc,
             [
-                (_("Subject"), action.title),
+                (pgettext("corrective action", "Subject"), action.title),
                 (_("Immediate correction"), action.immediate_correction),
                 (_("Root cause"), action.root_cause),
                 (_("Corrective action plan"), action.action_plan),

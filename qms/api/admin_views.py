@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 
@@ -78,7 +78,13 @@ def tokens(request):
     return TemplateResponse(
         request,
         "api/admin/tokens.html",
-        {"form": form, "issued": issued, "tokens": rows, "page_title": _("API tokens"), "scopes": dict(Scope.choices)},
+        {
+            "form": form,
+            "issued": issued,
+            "tokens": rows,
+            "page_title": pgettext("organisation token", "API tokens"),
+            "scopes": dict(Scope.choices),
+        },
     )
 
 

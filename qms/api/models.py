@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from qms.units.models import AdministrativeUnit, Commune, Level
@@ -62,14 +63,14 @@ class OrganisationToken(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(pgettext_lazy("organisation token", "revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(pgettext_lazy("organisation token", "last used at"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["last_used_at"])
 
     class Meta:
-        verbose_name = _("API token")
-        verbose_name_plural = _("API tokens")
+        verbose_name = pgettext_lazy("organisation token", "API token")
+        verbose_name_plural = pgettext_lazy("organisation token", "API tokens")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

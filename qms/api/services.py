@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from qms import permissions
 from qms.audit_log import define_action, log
@@ -17,7 +17,11 @@ from qms.audit_log import define_action, log
 from .models import OrganisationToken, Scope, hash_token
 
 ISSUED = define_action("qms.api.token_issued", gettext_lazy("API token issued"), gettext_lazy("API token issued"))
-REVOKED = define_action("qms.api.token_revoked", gettext_lazy("API token revoked"), gettext_lazy("API token revoked"))
+REVOKED = define_action(
+    "qms.api.token_revoked",
+    pgettext_lazy("organisation token", "API token revoked"),
+    pgettext_lazy("organisation token", "API token revoked"),
+)
 
 #: How often the "last used" time of a token is written (not on every request).
 LAST_USED_PRECISION = timedelta(minutes=1)

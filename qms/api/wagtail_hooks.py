@@ -1,5 +1,5 @@
 from django.urls import include, path, reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
@@ -21,4 +21,10 @@ class TokenMenuItem(MenuItem):
 
 @hooks.register("register_settings_menu_item")
 def register_token_menu_item():
-    return TokenMenuItem(_("API tokens"), reverse("api_tokens:list"), name="api-tokens", icon_name="key", order=900)
+    return TokenMenuItem(
+        pgettext_lazy("organisation token", "API tokens"),
+        reverse("api_tokens:list"),
+        name="api-tokens",
+        icon_name="key",
+        order=900,
+    )

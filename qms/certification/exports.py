@@ -85,7 +85,11 @@ def _late_rows(report: ProgressReport) -> list[list]:
 
 def _add_report(workbook: Workbook, report: ProgressReport, *, suffix: str = "", first: bool = False) -> None:
     add_table_sheet(
-        workbook, sheet_title(_("Summary"), suffix), [_("Figure"), _("Value")], _summary_rows(report), first=first
+        workbook,
+        sheet_title(pgettext("spreadsheet", "Summary"), suffix),
+        [_("Figure"), _("Value")],
+        _summary_rows(report),
+        first=first,
     )
     headers, rows = _children_rows(report)
     add_table_sheet(workbook, sheet_title(_("Units"), suffix), headers, rows)
@@ -134,7 +138,9 @@ def consolidation_workbook(progress) -> bytes:
     workbook = Workbook()
     summary = [[_("Province"), plan.province.full_name], [_("Year"), plan.year], [_("Figures as of"), progress.as_of]]
     summary += [[labels[key], value] for key, value in figures.items()]
-    add_table_sheet(workbook, sheet_title(_("Summary")), [_("Item"), _("Value")], summary, first=True)
+    add_table_sheet(
+        workbook, sheet_title(pgettext("spreadsheet", "Summary")), [_("Item"), _("Value")], summary, first=True
+    )
     headers = [
         _("No."),
         _("Commune"),
@@ -142,7 +148,7 @@ def consolidation_workbook(progress) -> bytes:
         _("Method"),
         _("Inspected on"),
         _("Conclusions"),
-        _("Reports"),
+        pgettext("inspection reports", "Reports"),
     ]
     add_table_sheet(workbook, sheet_title(_("Inspections")), headers, consolidation_rows(progress))
     return workbook_bytes(workbook)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qms.concurrency import VersionTokenMixin
 from qms.files import UploadField
@@ -80,7 +81,7 @@ class TargetForm(VersionTokenMixin, forms.Form):
 class PlanForm(forms.Form):
     province = forms.ModelChoiceField(label=_("Province"), queryset=None)
     year = forms.IntegerField(label=_("Year"), min_value=2014, max_value=2100)
-    title = forms.CharField(label=_("Title"), max_length=255, required=False)
+    title = forms.CharField(label=pgettext_lazy("inspection plan", "Title"), max_length=255, required=False)
 
     def __init__(self, *args, provinces, **kwargs):
         super().__init__(*args, **kwargs)

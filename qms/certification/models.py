@@ -239,7 +239,7 @@ class InspectionPlan(models.Model):
         related_name="qms_inspection_plans",
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2014), MaxValueValidator(2100)])
-    title = models.CharField(_("title"), max_length=255, blank=True)
+    title = models.CharField(pgettext_lazy("inspection plan", "title"), max_length=255, blank=True)
     #: The team: [{"name": …, "position": …, "unit": …}, …]
     team = models.JSONField(_("inspection team"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)

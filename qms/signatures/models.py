@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from qms.files import PrivateFileField
@@ -28,7 +29,7 @@ class SigningCertificate(models.Model):
     )
     encrypted_pkcs12 = models.BinaryField(editable=False)
     encrypted_password = models.BinaryField(editable=False)
-    subject = models.CharField(_("subject"), max_length=500)
+    subject = models.CharField(pgettext_lazy("certificate", "subject"), max_length=500)
     common_name = models.CharField(_("holder"), max_length=255)
     issuer = models.CharField(_("issuer"), max_length=500)
     serial = models.CharField(_("serial number"), max_length=80)

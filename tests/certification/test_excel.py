@@ -42,7 +42,7 @@ def assert_tidy(sheet):
 def test_every_sheet_has_a_frozen_header_fitted_widths_and_one_header_per_meaning(client, district_figures):  # noqa: F811
     world = district_figures
     workbook = export(client, world.district, world.district_unit)
-    assert [s.title for s in workbook.worksheets] == ["Tóm tắt", "Đơn vị", "Việc chậm hạn", "Công bố theo tháng"]
+    assert [s.title for s in workbook.worksheets] == ["Tổng hợp", "Đơn vị", "Việc chậm hạn", "Công bố theo tháng"]
     for sheet in workbook.worksheets:
         assert_tidy(sheet)
     units = workbook["Đơn vị"]
@@ -51,7 +51,7 @@ def test_every_sheet_has_a_frozen_header_fitted_widths_and_one_header_per_meanin
     assert "Giai đoạn: Đã công bố" in names
     widest = max(len(row[1].value) for row in units.iter_rows(min_row=2))
     assert units.column_dimensions["B"].width >= widest
-    summary = [row[0].value for row in workbook["Tóm tắt"].iter_rows(min_row=2)]
+    summary = [row[0].value for row in workbook["Tổng hợp"].iter_rows(min_row=2)]
     assert len(set(summary)) == len(summary)
 
 
@@ -66,7 +66,7 @@ def test_numbers_are_numbers_and_dates_are_date_cells_shown_day_first(client, di
         deadline, days = row[4], row[5]
         assert deadline.is_date and deadline.number_format == "DD/MM/YYYY"
         assert days.data_type == "n" and days.value > 0
-    as_of = next(row[1] for row in workbook["Tóm tắt"].iter_rows(min_row=2) if row[0].value == "Số liệu tính đến")
+    as_of = next(row[1] for row in workbook["Tổng hợp"].iter_rows(min_row=2) if row[0].value == "Số liệu tính đến")
     assert as_of.is_date and as_of.number_format == "DD/MM/YYYY"
     months = list(workbook["Công bố theo tháng"].iter_rows(min_row=2))
     assert months and all(row[0].is_date and row[1].data_type == "n" for row in months)
@@ -81,11 +81,11 @@ def test_a_sheet_per_era_when_the_person_follows_units_of_both(client, district_
     workbook = export(client, world.province, world.province_unit)
     titles = [s.title for s in workbook.worksheets]
     assert titles == [
-        "Tóm tắt (đến 6-2025)",
+        "Tổng hợp (đến 6-2025)",
         "Đơn vị (đến 6-2025)",
         "Việc chậm hạn (đến 6-2025)",
         "Công bố theo tháng (đến 6-2025)",
-        "Tóm tắt (từ 7-2025)",
+        "Tổng hợp (từ 7-2025)",
         "Đơn vị (từ 7-2025)",
         "Việc chậm hạn (từ 7-2025)",
         "Công bố theo tháng (từ 7-2025)",

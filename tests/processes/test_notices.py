@@ -3,6 +3,10 @@
 import pytest
 
 from qms.notifications.models import Notification
+from qms.people import full_name
+from qms.units.models import Role
+from qms.units.services import add_commune_member
+from tests.factories import make_user
 
 from .helpers import start_document, submit, url, workflow_action
 
@@ -57,3 +61,20 @@ def test_the_review_notice_is_read_once_the_review_is_done(client, world, khai_s
     assert [n.read_at is not None for n in _notices(world.leader_a, "processes.submitted")] == [True]
     client.force_login(world.leader_a)
     assert 'class="unread"' not in client.get("/admin/notifications/").content.decode()
+
+
+def test_the_second_step_is_announced_to_the_leaders_who_did_not_take_the_first(client, world, khai_sinh):
+    deputy = make_user("phochutich_a")
+    add_commune_member(commune=world.commune_a, user=deputy, role=Role.LEADER)
+    document = start_document(world, khai_sinh)
+    submit(client, world.iso_a, document)
+    assert workflow_action(client, world.leader_a, document, "approve").status_code == 302
+    first, second = _notices(deputy, "processes.submitted")
+    assert first.subject.endswith("(Soát xét)") and first.read_at is not None  # the first step is done
+    assert second.subject == f"Quy trình {document.code} chờ anh/chị xử lý (Phê duyệt)" and second.read_at is None
+    # Whoever approved the first step is at the document already: no notice to themselves.
+    assert [n.subject.endswith("(Soát xét)") for n in _notices(world.leader_a, "processes.submitted")] == [True]
+    assert workflow_action(client, deputy, document, "approve").status_code == 302
+    assert all(n.read_at is not None for n in _notices(deputy, "processes.submitted"))
+    [approved] = _notices(world.iso_a, "processes.approved")
+    assert approved.message.startswith(full_name(deputy))

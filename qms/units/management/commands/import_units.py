@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from qms.actors import SYSTEM
 from qms.spreadsheets import inert_csv_value
@@ -42,7 +43,7 @@ def write_csv(report: ImportReport, name: str) -> Path:
     path = Path(name).resolve()
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow([_("Change"), _("Code"), _("Field"), _("Before"), _("After")])
+        writer.writerow([pgettext("unit import", "Change"), _("Code"), _("Field"), _("Before"), _("After")])
         for row in report_rows(report):
             writer.writerow([inert_csv_value(str(value)) for value in row])
     return path
