@@ -28,6 +28,8 @@ class ReviewInput:
     missing: str | Promise = _("No record of this input in the system.")
     #: ``render(doc, data)`` for the minutes; the audits app's own inputs are drawn by ``audits.docx.review``.
     render: Callable[[Any, Any], None] | None = None
+    #: The template showing ``data`` on the review's admin page (the audits app's own: ``inputs/<key>.html``).
+    admin_template: str = ""
 
     @property
     def clause(self) -> str:
@@ -140,3 +142,27 @@ def _builtin():
 
 
 _builtin()
+
+
+def input_sections(inputs: dict) -> list[dict]:
+    """The inputs in the standard's order for the review's admin page: heading, the heading of 9.3.2 c) before
+    its first item, and the template showing the data (none when there is no data: ``missing`` is shown)."""
+    sections, grouped = [], False
+    for entry in REVIEW_INPUTS:
+        group = ""
+        if entry.item and not grouped:
+            group, grouped = f"{entry.letter}) {PERFORMANCE_TITLE}", True
+        data = inputs.get(entry.key)
+        template = entry.admin_template or (
+            f"audits/admin/includes/inputs/{entry.key}.html" if entry.collect is not None and not entry.render else ""
+        )
+        sections.append(
+            {
+                "group": group,
+                "heading": entry.heading,
+                "data": data,
+                "template": template if data is not None else "",
+                "missing": entry.missing,
+            }
+        )
+    return sections
