@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from audits import selectors as audit_selectors
 from processes import selectors as process_selectors
 
-from .models import INSPECTION_CHECKLIST, Announcement, Evidence, EvidenceKind, Inspection, ScopeGap
+from .models import CHECKLIST_KEYS, INSPECTION_CHECKLIST, Announcement, Evidence, EvidenceKind, Inspection, ScopeGap
 
 
 class Status(models.TextChoices):
@@ -99,6 +99,8 @@ SOURCES: list[Source] = []
 
 def register_source(source: Source) -> None:
     """Add a source, or replace the one with the same key (a record type plugged in later)."""
+    if source.criterion not in CHECKLIST_KEYS:
+        raise ValueError(f"unknown Art. 36 criterion: {source.criterion}")
     for i, existing in enumerate(SOURCES):
         if existing.key == source.key:
             SOURCES[i] = source

@@ -10,9 +10,9 @@ from django.utils import timezone
 from audits import services as audit_services
 from processes import services as process_services
 from processes.models import FeedbackKind
-from qms.certification import services
+from qms.certification import selfassessment, services
 from qms.certification.models import INSPECTION_CHECKLIST, EvidenceKind, InspectionMethod
-from qms.certification.selfassessment import Status, assess
+from qms.certification.selfassessment import Proof, Source, Status, assess
 from tests.processes.helpers import make_procedure
 
 from .conftest import PAPER_SCOPE, days_ago, pdf
@@ -153,3 +153,14 @@ def test_a_year_out_of_range_is_404(client, world, year):
         ).status_code
         == 404
     )
+
+
+def test_another_app_plugs_its_records_into_a_criterion(world, monkeypatch):
+    monkeypatch.setattr(selfassessment, "SOURCES", list(selfassessment.SOURCES))
+    selfassessment.register_source(
+        Source("consultant", "consultant", "Hợp đồng tư vấn", lambda period: Proof(Status.MET, ["HĐ 01/2026"]))
+    )
+    consultant = assess(commune=world.commune_b, year=timezone.localdate().year).criteria[-1]
+    assert (consultant.status, consultant.note) == (Status.MET, "HĐ 01/2026")
+    with pytest.raises(ValueError):
+        selfassessment.register_source(Source("x", "no-such-criterion", "x", lambda period: None))
