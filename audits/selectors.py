@@ -28,7 +28,6 @@ from .models import (
     QualityObjective,
     ReviewStatus,
 )
-from .risks.selectors import review_risks
 
 # -- contract (qms.certification) -------------------------------------------------------
 
@@ -338,23 +337,29 @@ def _improvement_opportunities(commune_id: int, since, until) -> list[dict]:
     ]
 
 
+@dataclass(frozen=True)
+class ReviewPeriod:
+    """What an input of :data:`audits.review_inputs.REVIEW_INPUTS` reads its records for."""
+
+    review: ManagementReview
+    commune_id: int
+    since: datetime.date
+    until: datetime.date
+    today: datetime.date
+
+
 def review_inputs(review: ManagementReview, *, today: datetime.date | None = None) -> dict:
-    """The inputs of a management review, assembled from the data (9.3.2 a–f)."""
-    today = today or timezone.localdate()
+    """The inputs of a management review, assembled from the data: one entry per input of the registry
+    (9.3.2 a–f) that holds records; those with none are left out and the minutes say so."""
+    from .review_inputs import REVIEW_INPUTS
+
     since, until = review_period(review)
-    commune_id = review.commune_id
-    return {
-        "period": {"since": _date(since), "until": _date(until)},
-        "previous_actions": _previous_review_actions(review),
-        "audit_results": _audit_results(commune_id, since, until),
-        "nonconformities": _findings_and_actions(commune_id, since, until, today),
-        "process_performance": _process_performance(commune_id, since, until),
-        "quality_objectives": _quality_objectives(commune_id, review.year),
-        "resources": _resources(commune_id),
-        "improvement_opportunities": _improvement_opportunities(commune_id, since, until),
-        "customer_feedback": _customer_feedback(commune_id, since, until),
-        "risks": review_risks(commune_id),
-    }
+    period = ReviewPeriod(review, review.commune_id, since, until, today or timezone.localdate())
+    inputs = {"period": {"since": _date(since), "until": _date(until)}}
+    for entry in REVIEW_INPUTS:
+        if entry.collect is not None:
+            inputs[entry.key] = entry.collect(period)
+    return inputs
 
 
 def _customer_feedback(commune_id: int, since, until) -> dict:
@@ -363,3 +368,151 @@ def _customer_feedback(commune_id: int, since, until) -> dict:
         "satisfaction": process_selectors.satisfaction_by_procedure(commune_id=commune_id, since=since, until=until),
         "complaints": process_selectors.feedback_outcomes(commune_id=commune_id, since=since, until=until),
     }
+
+
+# -- yearly records (TT 26/2014 Art. 36 self-assessment, dashboards) ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    id: int
+    title: str
+    number: str
+    status: str
+    day: datetime.date | None
+
+
+@dataclass(frozen=True)
+class YearlyAudits:
+    programmes: tuple[DocumentRef, ...]
+    approved_programmes: int
+    plans: tuple[DocumentRef, ...]
+    completed_plans: int
+    reports: tuple[str, ...]
+    findings: int
+    nonconformities: int
+    actions_open: int
+    actions_overdue: int
+    actions_verified: int
+    actions_not_effective: int
+
+
+def yearly_audits(*, commune_id: int, year: int, today: datetime.date | None = None) -> YearlyAudits:
+    """The programme(s), audits, reports, findings and corrective actions of the commune's ``year``."""
+    from .models import AuditProgramme, ProgrammeStatus
+
+    today = today or timezone.localdate()
+    programmes = tuple(
+        DocumentRef(p.pk, p.title, p.document_number, p.status, p.approved_at.date() if p.approved_at else None)
+        for p in AuditProgramme.objects.filter(commune_id=commune_id, year=year).order_by("pk")
+    )
+    plans = tuple(
+        DocumentRef(p.pk, p.title, p.report_number or p.document_number, p.status, p.completed_on)
+        for p in AuditPlan.objects.filter(commune_id=commune_id, programme__year=year)
+        .exclude(status=PlanStatus.CANCELLED)
+        .order_by("planned_start", "pk")
+    )
+    findings = Finding.objects.filter(commune_id=commune_id, plan__programme__year=year).aggregate(
+        n=Count("pk"), nc=Count("pk", filter=Q(kind__in=FindingKind.nonconformities()))
+    )
+    unfinished = Q(status__in=ActionStatus.unfinished())
+    actions = CorrectiveAction.objects.filter(commune_id=commune_id, finding__isnull=False).aggregate(
+        open=Count("pk", filter=unfinished),
+        overdue=Count("pk", filter=unfinished & Q(due_date__lt=today)),
+        verified=Count("pk", filter=Q(status=ActionStatus.CLOSED, closed_at__year=year)),
+        not_effective=Count("pk", filter=Q(reopen_count__gt=0, year=year)),
+    )
+    return YearlyAudits(
+        programmes=programmes,
+        approved_programmes=sum(p.status == ProgrammeStatus.APPROVED for p in programmes),
+        plans=plans,
+        completed_plans=sum(p.status == PlanStatus.COMPLETED for p in plans),
+        reports=tuple(p.number for p in plans if p.status == PlanStatus.COMPLETED and p.number),
+        findings=findings["n"],
+        nonconformities=findings["nc"],
+        actions_open=actions["open"],
+        actions_overdue=actions["overdue"],
+        actions_verified=actions["verified"],
+        actions_not_effective=actions["not_effective"],
+    )
+
+
+@dataclass(frozen=True)
+class YearlyReview:
+    id: int
+    title: str
+    number: str
+    held_on: datetime.date | None
+    held: bool
+    chair: str
+    chaired_by_leader: bool
+    decisions: int
+
+
+def yearly_reviews(*, commune_id: int, year: int) -> list[YearlyReview]:
+    """The commune's management reviews of ``year``, with whether a leader of the commune chaired them."""
+    leaders = set(leaders_of(commune_id).values_list("pk", flat=True))
+    reviews = (
+        ManagementReview.objects.filter(commune_id=commune_id, year=year)
+        .select_related("chair")
+        .annotate(n=Count("decisions"))
+        .order_by("planned_on", "pk")
+    )
+    return [
+        YearlyReview(
+            id=r.pk,
+            title=r.title,
+            number=r.document_number,
+            held_on=r.held_on,
+            held=r.status == ReviewStatus.HELD,
+            chair=full_name(r.chair),
+            chaired_by_leader=r.chair_id in leaders,
+            decisions=r.n,
+        )
+        for r in reviews
+    ]
+
+
+def objectives_by_commune(*, commune_ids, year: int) -> dict[int, tuple[int, int]]:
+    """{commune id: (objectives achieved, objectives)} of ``year``, in one query (``commune_ids`` may be a subquery)."""
+    rows = (
+        QualityObjective.objects.filter(commune_id__in=commune_ids, year=year)
+        .values("commune_id")
+        .annotate(n=Count("pk"), met=Count("pk", filter=Q(achieved=True)))
+        .order_by()
+    )
+    return {r["commune_id"]: (r["met"], r["n"]) for r in rows}
+
+
+@dataclass(frozen=True)
+class ObjectiveCounts:
+    total: int
+    achieved: int
+    not_achieved: int
+
+
+def objective_counts(*, commune_id: int, year: int) -> ObjectiveCounts:
+    row = QualityObjective.objects.filter(commune_id=commune_id, year=year).aggregate(
+        n=Count("pk"), met=Count("pk", filter=Q(achieved=True)), missed=Count("pk", filter=Q(achieved=False))
+    )
+    return ObjectiveCounts(total=row["n"], achieved=row["met"], not_achieved=row["missed"])
+
+
+@dataclass(frozen=True)
+class RiskCounts:
+    total: int
+    open: int
+    treating: int
+    closed: int
+
+
+def risk_counts(*, commune_id: int) -> RiskCounts:
+    from .risks.models import Risk, RiskStatus
+
+    row = Risk.objects.filter(commune_id=commune_id).aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=Q(status=RiskStatus.OPEN)),
+        treating=Count("pk", filter=Q(status=RiskStatus.TREATING)),
+        closed=Count("pk", filter=Q(status=RiskStatus.CLOSED)),
+    )
+    return RiskCounts(**row)

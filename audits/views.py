@@ -71,6 +71,7 @@ from .models import (
     ReviewDecision,
     ReviewStatus,
 )
+from .review_inputs import input_sections
 
 
 def admin_url(name: str, obj=None) -> str:
@@ -362,6 +363,7 @@ class ReviewInspectView(AuditInspectView):
         can_track = has_perm(self.request.user, review, APPROVE)
         return {
             "inputs": review.inputs,
+            "input_sections": input_sections(review.inputs or {}),
             "decisions": [
                 {
                     "decision": d,

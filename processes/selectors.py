@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch
+from django.db.models import Avg, Count, Exists, Max, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
 from wagtail.search.backends import get_search_backend
 from wagtail.search.query import PlainText
@@ -25,6 +25,7 @@ from .models import (
     DocumentKind,
     DocumentUpdateFlag,
     FeedbackKind,
+    FeedbackStatus,
     FlagState,
     ProcessDocument,
     ProcessVersion,
@@ -464,3 +465,69 @@ def acknowledgement_state(*, document_id: int) -> AcknowledgementState | None:
 
 def has_acknowledged(*, version: ProcessVersion, user) -> bool:
     return Acknowledgement.objects.filter(version=version, user=user).exists()
+
+
+# -- yearly figures (self-assessment, dashboards) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PeriodicReviews:
+    reviewed: int
+    last_reviewed_on: date | None
+    overdue: tuple[str, ...]
+
+
+def periodic_reviews(*, commune_id: int, year: int, today: date | None = None) -> PeriodicReviews:
+    """Periodic reviews of the commune's quy trình recorded in ``year``, and the effective ones overdue today."""
+    decisions = ReviewDecision.objects.filter(document__commune_id=commune_id, reviewed_on__year=year).aggregate(
+        n=Count("pk"), last=Max("reviewed_on")
+    )
+    overdue = review_due_documents(
+        ProcessDocument.objects.filter(commune_id=commune_id), today=today, overdue_only=True
+    ).order_by("code")
+    return PeriodicReviews(
+        reviewed=decisions["n"],
+        last_reviewed_on=decisions["last"],
+        overdue=tuple(overdue.values_list("code", flat=True)),
+    )
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    ratings: int
+    average: float | None
+    suggestions: int
+    complaints: int
+    complaints_open: int
+    complaints_settled: int
+
+
+def feedback_summary(*, commune_id: int, year: int) -> FeedbackSummary:
+    """Ratings, suggestions and complaints received in ``year`` and how many complaints are still open."""
+    settled = [FeedbackStatus.ANSWERED, FeedbackStatus.CLOSED, FeedbackStatus.NONCONFORMITY]
+    complaint = Q(kind=FeedbackKind.COMPLAINT)
+    row = CitizenFeedback.objects.filter(commune_id=commune_id, received_at__year=year).aggregate(
+        ratings=Count("pk", filter=Q(kind=FeedbackKind.SATISFACTION, rating__isnull=False)),
+        average=Avg("rating", filter=Q(kind=FeedbackKind.SATISFACTION)),
+        suggestions=Count("pk", filter=Q(kind=FeedbackKind.SUGGESTION)),
+        complaints=Count("pk", filter=complaint),
+        complaints_open=Count("pk", filter=complaint & Q(status=FeedbackStatus.NEW)),
+        complaints_settled=Count("pk", filter=complaint & Q(status__in=settled)),
+    )
+    average = row.pop("average")
+    return FeedbackSummary(average=round(float(average), 1) if average is not None else None, **row)
+
+
+def ratings_by_commune(*, commune_ids, year: int) -> dict[int, tuple[int, int]]:
+    """{commune id: (sum of ratings, number of ratings)} received in ``year``, in one query.
+
+    ``commune_ids`` may be a subquery; sums are returned so that averages of several communes stay exact."""
+    rows = (
+        CitizenFeedback.objects.filter(
+            commune_id__in=commune_ids, kind=FeedbackKind.SATISFACTION, rating__isnull=False, received_at__year=year
+        )
+        .values("commune_id")
+        .annotate(total=Sum("rating"), n=Count("pk"))
+        .order_by()
+    )
+    return {r["commune_id"]: (r["total"], r["n"]) for r in rows}

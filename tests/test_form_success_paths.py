@@ -1842,7 +1842,7 @@ NAMESPACES = (
 )
 READ_ONLY = re.compile(
     r":(index|index_results|inspect|history|history_results|usage|(?!import_)[a-z_]*docx|[a-z_]*heatmap|certificate|evidence|home|dashboard"
-    r"|commune|export_xlsx|decision_draft|list|list_results|versions|version|compare_versions|upstream|adoption|library"
+    r"|commune|export_xlsx|decision_draft|self_assessment|list|list_results|versions|version|compare_versions|upstream|adoption|library"
     r"|revisions_view|revisions_compare|workflow_history|workflow_history_detail|workflow_preview"
     r"|choose|choose_results|chosen|chosen_multiple)$"
 )

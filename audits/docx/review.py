@@ -8,6 +8,7 @@ from django.utils.translation import pgettext
 from qms import docx as vn
 
 from ..models import FindingKind
+from ..review_inputs import PERFORMANCE_TITLE, REVIEW_INPUTS
 from . import labels
 from .common import (
     document_language,
@@ -28,15 +29,7 @@ def _yes_no(value) -> str:
     return {True: _("achieved"), False: _("not achieved")}.get(value, _("not yet assessed"))
 
 
-def _inputs(doc, inputs: dict) -> None:
-    period = inputs.get("period", {})
-    vn.add_body_paragraph(
-        doc,
-        _("Period reviewed: %(since)s – %(until)s")
-        % {"since": short_date(period.get("since")), "until": short_date(period.get("until"))},
-    )
-    previous = inputs.get("previous_actions", {})
-    vn.add_heading(doc, _("a) Status of actions from previous management reviews"), level=2)
+def _previous_actions(doc, previous: dict) -> None:
     grid(
         doc,
         [_("No."), pgettext("audits", "Action"), pgettext("audits", "Owner"), _("Due date"), _("Status")],
@@ -46,8 +39,9 @@ def _inputs(doc, inputs: dict) -> None:
         ],
         [18, 70, 30, 20, 27],
     )
-    audits = inputs.get("audit_results", {})
-    vn.add_heading(doc, _("b) Results of internal audits"), level=2)
+
+
+def _audit_results(doc, audits: dict) -> None:
     grid(
         doc,
         [_("Audit"), _("Dates"), _("Status"), _("Findings"), _("Nonconformities"), _("Conclusion")],
@@ -64,38 +58,35 @@ def _inputs(doc, inputs: dict) -> None:
         ],
         [35, 30, 20, 17, 20, 43],
     )
-    _nonconformities(doc, inputs.get("nonconformities", {}))
-    _performance(doc, inputs.get("process_performance", {}))
-    objectives = inputs.get("quality_objectives", {})
-    vn.add_heading(doc, _("e) Quality objectives"), level=2)
+
+
+def _objectives(doc, objectives: dict) -> None:
     grid(
         doc,
         [_("Objective"), pgettext("audits", "Target"), _("Result achieved"), _("Assessment")],
         [[o["statement"], o["target"], o["result"], _yes_no(o["achieved"])] for o in objectives.get("items", [])],
         [60, 35, 40, 30],
     )
-    resources = inputs.get("resources", {})
-    vn.add_heading(doc, _("f) Adequacy of resources"), level=2)
+
+
+def _resources(doc, resources: dict) -> None:
     vn.add_body_paragraph(
         doc,
         _("Active internal auditors: %(auditors)s, of whom %(trained)s have a training record.")
         % {"auditors": resources.get("auditors", 0), "trained": resources.get("trained_auditors", 0)},
     )
-    vn.add_heading(doc, _("g) Opportunities for improvement"), level=2)
+
+
+def _opportunities(doc, opportunities: list) -> None:
     grid(
         doc,
         [_("Code"), _("Audit"), _("Clause"), _("Description")],
-        [[o["code"], o["plan"], o["clause"], o["description"]] for o in inputs.get("improvement_opportunities", [])],
+        [[o["code"], o["plan"], o["clause"], o["description"]] for o in opportunities],
         [15, 50, 20, 80],
     )
-    if "customer_feedback" in inputs:
-        _customer_feedback(doc, inputs["customer_feedback"])
-    if "risks" in inputs:
-        _risks(doc, inputs["risks"])
 
 
 def _customer_feedback(doc, data: dict) -> None:
-    vn.add_heading(doc, _("Citizen satisfaction and feedback"), level=2)
     grid(
         doc,
         [_("Procedure"), _("Average rating"), _("Ratings")],
@@ -123,7 +114,6 @@ def _customer_feedback(doc, data: dict) -> None:
 
 
 def _risks(doc, data: dict) -> None:
-    vn.add_heading(doc, _("h) Risks and opportunities and the actions taken on them"), level=2)
     vn.add_body_paragraph(
         doc,
         _("%(open)s open, %(treating)s being treated, %(closed)s treated and closed.")
@@ -148,7 +138,6 @@ def _risks(doc, data: dict) -> None:
 
 
 def _nonconformities(doc, data: dict) -> None:
-    vn.add_heading(doc, _("c) Nonconformities and corrective actions"), level=2)
     kinds = data.get("findings_by_kind", {})
     rows = [[label, str(kinds.get(value, 0))] for value, label in FindingKind.choices]
     actions = data.get("actions", {})
@@ -163,7 +152,6 @@ def _nonconformities(doc, data: dict) -> None:
 
 
 def _performance(doc, data: dict) -> None:
-    vn.add_heading(doc, _("d) Process performance"), level=2)
     grid(
         doc,
         [_("Process"), _("Conforming"), _("Nonconforming"), _("Observations")],
@@ -187,6 +175,43 @@ def _performance(doc, data: dict) -> None:
         [[f["code"], f["title"], short_date(f["deadline"])] for f in flags],
         [30, 105, 30],
     )
+
+
+#: How the minutes draw the inputs of the audits app (a plugged-in input brings its own ``render``).
+RENDERERS = {
+    "previous_actions": _previous_actions,
+    "customer_feedback": _customer_feedback,
+    "quality_objectives": _objectives,
+    "process_performance": _performance,
+    "nonconformities": _nonconformities,
+    "audit_results": _audit_results,
+    "resources": _resources,
+    "risks": _risks,
+    "improvement_opportunities": _opportunities,
+}
+
+
+def _inputs(doc, inputs: dict) -> None:
+    """Every input of 9.3.2 a–f under its heading, in the order of the standard; an input with no data
+    says so."""
+    period = inputs.get("period", {})
+    vn.add_body_paragraph(
+        doc,
+        _("Period reviewed: %(since)s – %(until)s")
+        % {"since": short_date(period.get("since")), "until": short_date(period.get("until"))},
+    )
+    performance_heading = False
+    for entry in REVIEW_INPUTS:
+        if entry.item and not performance_heading:
+            vn.add_heading(doc, f"{entry.letter}) {PERFORMANCE_TITLE}", level=2)
+            performance_heading = True
+        vn.add_heading(doc, entry.heading, level=3 if entry.item else 2)
+        data = inputs.get(entry.key)
+        render = entry.render or RENDERERS.get(entry.key)
+        if data is None or render is None:
+            vn.add_body_paragraph(doc, str(entry.missing), italic=True)
+        else:
+            render(doc, data)
 
 
 def _decision_rows(review) -> list[list]:

@@ -86,6 +86,14 @@ class UnitRow:
     late_count: int = 0
     maintenance_status: str = ""
     abolished_on: date | None = None
+    objectives_achieved: int = 0
+    objectives_total: int = 0
+    rating_sum: int = 0
+    rating_count: int = 0
+
+    @property
+    def rating_average(self) -> float | None:
+        return average(self.rating_sum, self.rating_count)
 
     @property
     def stage_label(self) -> str:
@@ -117,6 +125,51 @@ class UnitRow:
                 "abolished_on": self.abolished_on.isoformat() if self.abolished_on else None,
             }
         return data
+
+
+def average(total: int, count: int) -> float | None:
+    """An average rating to one decimal (None without ratings)."""
+    if not count:
+        return None
+    return float((Decimal(total) / Decimal(count)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+@dataclass
+class QualityFigures:
+    """The year's quality objectives achieved and the citizens' satisfaction of the communes of a unit."""
+
+    year: int
+    objectives_achieved: int = 0
+    objectives_total: int = 0
+    rating_sum: int = 0
+    rating_count: int = 0
+
+    @property
+    def objectives_percent(self) -> int:
+        return percent(self.objectives_achieved, self.objectives_total)
+
+    @property
+    def rating_average(self) -> float | None:
+        return average(self.rating_sum, self.rating_count)
+
+
+def quality_figures(unit: AdministrativeUnit, year: int, rows: list[UnitRow]) -> QualityFigures:
+    """Objective achievement and satisfaction of ``year`` for every commune beneath ``unit``, in two grouped
+    queries; each commune row of ``rows`` gets its own figures."""
+    communes = Commune.objects.filter(unit__in=unit.descendant_communes()).values("pk")
+    objectives = sources.objectives_by_commune(commune_ids=communes, year=year)
+    ratings = sources.ratings_by_commune(commune_ids=communes, year=year)
+    for row in rows:
+        if row.commune_id is not None:
+            row.objectives_achieved, row.objectives_total = objectives.get(row.commune_id, (0, 0))
+            row.rating_sum, row.rating_count = ratings.get(row.commune_id, (0, 0))
+    return QualityFigures(
+        year=year,
+        objectives_achieved=sum(a for a, _n in objectives.values()),
+        objectives_total=sum(n for _a, n in objectives.values()),
+        rating_sum=sum(t for t, _n in ratings.values()),
+        rating_count=sum(n for _t, n in ratings.values()),
+    )
 
 
 @dataclass
@@ -203,6 +256,7 @@ class ProgressReport:
     inspections: dict[str, int]
     #: When the newest of the summaries shown was computed (None before any).
     refreshed_at: datetime | None = None
+    quality: QualityFigures | None = None
 
     @property
     def era(self) -> str:
@@ -441,6 +495,7 @@ def progress_report(*, unit: AdministrativeUnit, today: date | None = None) -> P
         maintenance=maintenance,
         inspections=inspections,
         refreshed_at=rows.aggregate(last=Max("refreshed_at"))["last"],
+        quality=quality_figures(unit, as_of.year, children),
     )
 
 

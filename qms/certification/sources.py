@@ -74,3 +74,13 @@ MAX_YEARS = 12
 def years_between(first: date | None, last: date) -> range:
     start = min(first.year, last.year) if first else last.year
     return range(max(start, last.year - MAX_YEARS), last.year + 1)
+
+
+def objectives_by_commune(*, commune_ids, year: int) -> dict[int, tuple[int, int]]:
+    """{commune id: (objectives achieved, objectives)} of ``year``."""
+    return audit_selectors.objectives_by_commune(commune_ids=commune_ids, year=year)
+
+
+def ratings_by_commune(*, commune_ids, year: int) -> dict[int, tuple[int, int]]:
+    """{commune id: (sum of the citizens' ratings, number of ratings)} of ``year``."""
+    return process_selectors.ratings_by_commune(commune_ids=commune_ids, year=year)

@@ -11,12 +11,13 @@ import unicodedata
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
@@ -30,7 +31,7 @@ from qms.signatures import selectors as signature_selectors
 from qms.units.models import AdministrativeUnit, Commune, Era, Level
 from qms.units.services import user_roles
 
-from . import access, services, signing, sources
+from . import access, selfassessment, services, signing, sources
 from .docx import SYMBOL_DECISION, build_announcement_decision, build_yearly_report, decision_is_draft
 from .exports import progress_workbook
 from .forms import (
@@ -44,6 +45,7 @@ from .forms import (
 )
 from .models import STAGE_ORDER, Announcement, Evidence, InspectionConclusion, Stage
 from .selectors import commune_record, find_unit, plan_progress, progress_report, province_plan
+from .selfassessment_docx import build_self_assessment
 
 
 def refuse_with_403(view):
@@ -509,4 +511,53 @@ def decision_draft(request, pk: int):
         commune.unit.code,
         on=signed_on,
     )
+    return file_response(qd.to_bytes(document), filename=name, kind=DOCX)
+
+
+# -- self-assessment (TT 26/2014 Art. 36) ------------------------------------------------------------------
+
+
+def assessed_year(request) -> int:
+    """``?year=`` (from 2014, the year of TT 26, to this year), this year by default; 404 otherwise."""
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year") or this_year)
+    except ValueError:
+        raise Http404 from None
+    if not 2014 <= year <= this_year:
+        raise Http404
+    return year
+
+
+class SelfAssessmentView(AdminPage):
+    template_name = "certification/self_assessment.html"
+    page_title = gettext_lazy("Self-assessment (TT 26/2014 Art. 36)")
+
+    def get(self, request, *args, pk, **kwargs):
+        self.commune = get_commune(request, pk)
+        self.year = assessed_year(request)
+        return super().get(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.commune.name
+
+    def get_context_data(self, **kwargs):
+        assessment = selfassessment.assess(commune=self.commune, year=self.year)
+        this_year = timezone.localdate().year
+        return super().get_context_data(
+            commune=self.commune,
+            assessment=assessment,
+            counts=[(s.value, s.label, assessment.counts()[s]) for s in selfassessment.Status],
+            years=list(range(this_year, max(2014, this_year - 10) - 1, -1)),
+            **kwargs,
+        )
+
+
+@offers_pdf
+def self_assessment_docx(request, pk: int):
+    commune = get_commune(request, pk)
+    year = assessed_year(request)
+    with translation.override(settings.LANGUAGE_CODE):
+        document = build_self_assessment(assessment=selfassessment.assess(commune=commune, year=year))
+    name = download_name("bảng tự đánh giá", commune.unit.era, commune.unit.code, f"năm {year}")
     return file_response(qd.to_bytes(document), filename=name, kind=DOCX)

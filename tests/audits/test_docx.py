@@ -1,6 +1,7 @@
 """Word documents, read back with python-docx."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -178,6 +179,25 @@ def test_management_review_minutes(world, audited):
         "Có thể nhắc hạn tự động qua phần mềm một cửa.",
     ):
         assert expected in text, expected
+    # Every input of 9.3.2 a–f under its heading, in the standard's order; those with no record say so.
+    headings = [p.text for p in _doc.paragraphs if re.match(r"[a-f1-7]\) ", p.text)]
+    assert headings == [
+        "a) Tình trạng của các hành động từ các cuộc xem xét của lãnh đạo trước",
+        "b) Những thay đổi về các vấn đề bên ngoài và nội bộ liên quan đến HTQLCL",
+        "c) Thông tin về kết quả thực hiện và hiệu lực của HTQLCL, bao gồm cả xu hướng về:",
+        "1) Sự thỏa mãn của người dân và phản hồi từ các bên quan tâm liên quan",
+        "2) Mức độ đạt được các mục tiêu chất lượng",
+        "3) Kết quả thực hiện các quá trình và sự phù hợp của sản phẩm, dịch vụ",
+        "4) Sự không phù hợp và hành động khắc phục",
+        "5) Kết quả theo dõi và đo lường",
+        "6) Kết quả đánh giá",
+        "7) Kết quả thực hiện của các nhà cung cấp bên ngoài",
+        "d) Sự thỏa đáng của các nguồn lực",
+        "e) Hiệu lực của các hành động được thực hiện để giải quyết rủi ro và cơ hội",
+        "f) Các cơ hội cải tiến",
+    ]
+    assert "Chưa có hồ sơ trong hệ thống: các vấn đề bên ngoài và nội bộ của xã (4.1)" in text
+    assert "Chưa có hồ sơ trong hệ thống: kết quả thực hiện của các nhà cung cấp bên ngoài." in text
 
 
 # -- the frame: properties, draft mark, keep-together, widths, page numbers, file names -----------------------

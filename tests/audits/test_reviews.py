@@ -149,6 +149,9 @@ def test_leader_assembles_inputs_in_the_admin_and_sees_them(client, world, revie
     body = client.get(reverse("audits_reviews:inspect", args=[review.pk])).content.decode()
     assert "Mua máy scan cho bộ phận một cửa." in body
     assert "Hồ sơ đúng hạn ≥ 98%" in body
+    assert "c) Thông tin về kết quả thực hiện và hiệu lực của HTQLCL, bao gồm cả xu hướng về:" in body
+    assert "2) Mức độ đạt được các mục tiêu chất lượng" in body and "f) Các cơ hội cải tiến" in body
+    assert "Chưa có hồ sơ trong hệ thống: kết quả thực hiện của các nhà cung cấp bên ngoài." in body
 
 
 @pytest.mark.django_db

@@ -181,7 +181,7 @@ def test_the_management_review_lists_the_risks_and_their_treatment(world):
     services.assemble_review_inputs(acting_user=world.leader_a, review=review)
     assert [r["number"] for r in review.inputs["risks"]["items"]] == ["R01"]
     text = document_text(to_bytes(build_review_docx(review)))
-    assert "Rủi ro, cơ hội và các hành động giải quyết" in text and TREATMENT in text
+    assert "e) Hiệu lực của các hành động được thực hiện để giải quyết rủi ro và cơ hội" in text and TREATMENT in text
 
 
 # -- admin ----------------------------------------------------------------------------------------------

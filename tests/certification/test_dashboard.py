@@ -2,7 +2,7 @@
 
 import json
 import re
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -10,10 +10,15 @@ from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from audits.models import QualityObjective
+from processes.models import CitizenFeedback, FeedbackKind, Procedure
 from qms.certification import services
 from qms.certification.models import CommuneProgress, EvidenceKind, Stage
+from qms.certification.selectors import progress_report
 from qms.units.models import AdministrativeUnit, Commune, Level
+from tests.processes.helpers import make_procedure
 
 from .conftest import PAPER_SCOPE, pdf
 
@@ -153,6 +158,30 @@ def grow_district(district, count: int, *, start: int = 0):
             )
         else:
             services.refresh_commune_progress(commune_id=commune.pk)
+    quality_records(communes)
+
+
+def dashboard_year(unit) -> int:
+    """The year a unit's dashboard shows (the last year of a pre-2025 unit)."""
+    return progress_report(unit=unit).as_of.year
+
+
+def quality_records(communes):
+    """This year's objectives (every other commune) and citizens' ratings (every third)."""
+    year = dashboard_year(communes[0].unit.parent)
+    procedure = Procedure.objects.filter(code="9.900001").first() or make_procedure(code="9.900001")
+    QualityObjective.objects.bulk_create(
+        QualityObjective(commune=c, year=year, statement=f"Mục tiêu {n}", target="100%", achieved=n % 2 == 0)
+        for i, c in enumerate(communes)
+        if i % 2 == 0
+        for n in range(2)
+    )
+    CitizenFeedback.objects.bulk_create(
+        CitizenFeedback(commune=c, procedure=procedure, kind=FeedbackKind.SATISFACTION, rating=4 + n % 2)
+        for i, c in enumerate(communes)
+        if i % 3 == 0
+        for n in range(2)
+    )
 
 
 @pytest.mark.django_db
@@ -225,3 +254,34 @@ def test_the_chart_is_drawn_offline_from_the_vendored_library_and_fits_a_phone(c
     assert 'name="viewport"' in html and "width=device-width" in html
     css = open(finders.find("certification/progress.css"), encoding="utf-8").read()
     assert "@media (max-width" in css and ".qms-scroll" in css
+
+
+@pytest.mark.django_db
+def test_the_commune_table_shows_objectives_and_satisfaction_of_the_year(client, world):
+    commune_a, commune_b = world.commune_a, world.commune_b
+    year = dashboard_year(world.district_unit)
+    procedure = make_procedure()
+    for statement, achieved in (("Trả kết quả đúng hạn", True), ("Không có khiếu nại", False)):
+        QualityObjective.objects.create(
+            commune=commune_a, year=year, statement=statement, target="100%", achieved=achieved
+        )
+    QualityObjective.objects.create(commune=commune_b, year=year - 1, statement="Năm trước", target="1", achieved=True)
+    this_year, last_year = (timezone.make_aware(datetime(y, 1, 15, 12)) for y in (year, year - 1))
+    for commune, rating, received in ((commune_a, 4, this_year), (commune_a, 5, this_year), (commune_b, 1, last_year)):
+        CitizenFeedback.objects.create(
+            commune=commune, procedure=procedure, kind=FeedbackKind.SATISFACTION, rating=rating, received_at=received
+        )
+    client.force_login(world.district)
+    html = client.get(dashboard_url(world.district_unit)).content.decode()
+    rows = {
+        name: (objectives, satisfaction)
+        for name, objectives, satisfaction in re.findall(
+            r'>(Xã [^<]+)</a>.*?data-objectives>([^<]*)</td>\s*<td class="qms-num" data-satisfaction>([^<]*)</td>',
+            html,
+            re.S,
+        )
+    }
+    assert rows == {"Xã An Bình": ("1/2", "4,5 (2)"), "Xã Bắc Sơn": ("", "")}
+    assert f"Mục tiêu đạt năm {year}" in html and f"Hài lòng năm {year}" in html
+    assert "Mục tiêu chất lượng đạt: 1/2 (50%)" in html
+    assert "Mức hài lòng của người dân: 4,5/5 (2 lượt đánh giá)" in html

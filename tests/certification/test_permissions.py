@@ -15,6 +15,8 @@ FOLLOWERS = {"district", "province"}
 
 VIEWS = {
     "record": OWN_AND_FOLLOWERS,
+    "self_assessment": OWN_AND_FOLLOWERS,
+    "self_assessment_docx": OWN_AND_FOLLOWERS,
     "evidence_file": OWN_AND_FOLLOWERS,
     "announcement_file": OWN_AND_FOLLOWERS,
     "report_file": OWN_AND_FOLLOWERS,
@@ -32,7 +34,15 @@ VIEWS = {
 CELLS = cells(VIEWS)
 FILES = {"evidence_file", "announcement_file", "report_file"}
 #: Views of one commune's record (the others are of a district or province).
-COMMUNE_VIEWS = {"record", "evidence_add", "announcement_add", "report_add", "inspection_add"}
+COMMUNE_VIEWS = {
+    "record",
+    "self_assessment",
+    "self_assessment_docx",
+    "evidence_add",
+    "announcement_add",
+    "report_add",
+    "inspection_add",
+}
 
 
 def _url(view, world, records):
@@ -40,6 +50,8 @@ def _url(view, world, records):
     district = f"?unit={world.district_unit.code}&era={world.district_unit.era}"
     urls = {
         "record": reverse("certification:commune", args=[commune.pk]),
+        "self_assessment": reverse("certification:self_assessment", args=[commune.pk]),
+        "self_assessment_docx": reverse("certification:self_assessment_docx", args=[commune.pk]),
         "evidence_file": reverse("certification_files:evidence", args=[records["evidence"].pk]),
         "announcement_file": reverse("certification_files:announcement", args=[records["announcement"].pk]),
         "report_file": reverse("certification_files:report", args=[records["answered"].pk]),
@@ -60,6 +72,7 @@ def _url(view, world, records):
 
 MARKERS = {
     "record": "Xã An Bình",
+    "self_assessment": "Việc xem xét của lãnh đạo",
     "evidence_add": "Xã An Bình",
     "announcement_add": "Xã An Bình",
     "report_add": "Chưa niêm yết quyết định công bố",

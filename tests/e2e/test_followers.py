@@ -103,6 +103,21 @@ def test_official_follows_progress_and_downloads_the_reports(journey, live_demo_
     assert data["unit"]["name"] == files_unit
     assert (data["announced"], data["total"]) == (announced, total)
 
+    # A commune's self-assessment against TT 26/2014 Art. 36, generated from its records, and its Word table.
+    commune_link = journey.find_all("#qms-children tbody a[href*='/commune/']")[0]
+    journey.follow(commune_link)
+    journey.follow(journey.find("#qms-self-assessment-link"))
+    rows = journey.find_all("#qms-self-assessment tbody tr")
+    assert len(rows) == 13
+    shown = [row.find_element(By.CSS_SELECTOR, "td:nth-child(3) .qms-stage").text for row in rows]
+    assert set(shown) <= {"Đạt", "Chưa đạt", "Chưa có bằng chứng"}
+    response = journey.http_session().get(journey.find("#qms-self-docx").get_attribute("href"), timeout=60)
+    assert response.status_code == 200
+    document = Document(io.BytesIO(response.content))
+    assert "BẢNG TỰ ĐÁNH GIÁ" in "\n".join(p.text for p in document.paragraphs)
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "STT")
+    assert [row.cells[2].text for row in table.rows[1:]] == shown
+
     # Another province's dashboard is refused; a commune of another province does not exist for them.
     journey.visit("/admin/certification/dashboard/?unit=01&era=2025", expect_status=403)
     assert "Không có quyền truy cập" in journey.find("h1").text
