@@ -14,6 +14,7 @@ from processes import selectors as process_selectors
 from qms.people import full_name, name_order
 from qms.units.models import Role
 
+from .context.selectors import approved_scope, review_context  # noqa: F401
 from .models import (
     ActionStatus,
     Auditor,
@@ -354,6 +355,7 @@ def review_inputs(review: ManagementReview, *, today: datetime.date | None = Non
         "improvement_opportunities": _improvement_opportunities(commune_id, since, until),
         "customer_feedback": _customer_feedback(commune_id, since, until),
         "risks": review_risks(commune_id),
+        "context": review_context(commune_id),
     }
 
 

@@ -92,6 +92,8 @@ def _inputs(doc, inputs: dict) -> None:
         _customer_feedback(doc, inputs["customer_feedback"])
     if "risks" in inputs:
         _risks(doc, inputs["risks"])
+    if "context" in inputs:
+        _context(doc, inputs["context"])
 
 
 def _customer_feedback(doc, data: dict) -> None:
@@ -144,6 +146,51 @@ def _risks(doc, data: dict) -> None:
             for r in data.get("items", [])
         ],
         [12, 55, 20, 45, 18, 20],
+    )
+
+
+def _context(doc, data: dict) -> None:
+    vn.add_heading(doc, _("Changes in external and internal issues relevant to the QMS"), level=2)
+    approved = data.get("approved")
+    if not approved:
+        vn.add_body_paragraph(doc, _("No context and scope has been approved yet."))
+        return
+    vn.add_body_paragraph(
+        doc,
+        _(
+            "Context and scope in force: %(year)s, version %(version)s, approved on %(approved_on)s; "
+            "%(n)s TTHC in the scope, %(x)s exclusions."
+        )
+        % {
+            "year": approved["year"],
+            "version": approved["version"],
+            "approved_on": short_date(approved["approved_on"]),
+            "n": data.get("scope_size", 0),
+            "x": data.get("exclusions", 0),
+        },
+    )
+    previous = data.get("previous")
+    if not previous:
+        vn.add_body_paragraph(doc, _("This is the first approved version: no earlier one to compare with."))
+        return
+    vn.add_body_paragraph(
+        doc,
+        _("Compared with %(year)s, version %(version)s:") % {"year": previous["year"], "version": previous["version"]},
+    )
+    rows = [[_("Added"), i["origin_label"], i["description"]] for i in data.get("added", [])]
+    rows += [[_("Removed"), i["origin_label"], i["description"]] for i in data.get("removed", [])]
+    if not rows:
+        vn.add_body_paragraph(doc, _("No change in the issues"))
+        return
+    grid(
+        doc,
+        [
+            pgettext("context", "Change"),
+            pgettext("context issue", "Internal or external"),
+            pgettext("context issue", "Issue"),
+        ],
+        rows,
+        [25, 30, 110],
     )
 
 
