@@ -14,11 +14,13 @@ class AuditsConfig(AppConfig):
         from qms.reference import register_reference
 
         from . import demo, reference
+        from .context import demo as context_demo
         from .models import ReminderKind
         from .risks import demo as risk_demo
 
         register_demo(demo.load_demo, order=20)
         register_demo(risk_demo.load_demo, order=21)
+        register_demo(context_demo.load_demo, order=22)
         register_reference(reference.load_reference, order=20)
         for kind in ReminderKind:
             register_kind(f"audits.{kind.value}", kind.label)

@@ -732,4 +732,11 @@ class Reminder(models.Model):
         return f"{self.kind} {self.for_date} → {self.recipient_id}"
 
 
+from .context.models import (  # noqa: E402,F401
+    ContextIssue,
+    ContextStatement,
+    InterestedParty,
+    ScopeExclusion,
+    ScopeProcedure,
+)
 from .risks.models import Risk  # noqa: E402,F401

@@ -58,6 +58,7 @@ def register_input(entry: ReviewInput) -> None:
 
 def _builtin():
     from . import selectors as s
+    from .context import selectors as context
     from .risks import selectors as risks
 
     entries = [
@@ -68,12 +69,10 @@ def _builtin():
             lambda c: s._previous_review_actions(c.review),
         ),
         ReviewInput(
-            "issues",
+            "context",
             "b",
             _("Changes in external and internal issues that are relevant to the QMS"),
-            missing=_(
-                "No record in the system: the external and internal issues of the commune (4.1) and their changes."
-            ),
+            lambda c: context.review_context(c.commune_id),
         ),
         ReviewInput(
             "customer_feedback",

@@ -111,6 +111,7 @@ CHANGE_REASONS = {
     "plan": pgettext_lazy("change reason", "action planned"),
     "progress": pgettext_lazy("change reason", "progress recorded"),
     "reassess": pgettext_lazy("change reason", "re-assessed after treatment"),
+    "reject": pgettext_lazy("change reason", "sent back for changes"),
     "start": pgettext_lazy("change reason", "started"),
     "submit": pgettext_lazy("change reason", "submitted"),
     "verify": pgettext_lazy("change reason", "verified"),

@@ -44,6 +44,7 @@ from .models import (
     AuditorTraining,
     AuditPlan,
     AuditProgramme,
+    ContextStatement,
     CorrectiveAction,
     Finding,
     ManagementReview,
@@ -94,6 +95,7 @@ register_permission_policy(
 )
 register_permission_policy(QualityObjective, CommuneScopedPolicy(QualityObjective))
 register_permission_policy(Risk, CommuneScopedPolicy(Risk))
+register_permission_policy(ContextStatement, CommuneScopedPolicy(ContextStatement, action_perms=NO_DELETE))
 
 
 # -- save functions: the viewsets' forms go through the services ----------------------------------------
@@ -451,6 +453,7 @@ class ObjectiveViewSet(AuditViewSet):
     inspect_view_fields = ["commune", "year", "statement", "target", "result", "achieved"]
 
 
+from .context import admin as context_admin  # noqa: E402  (its viewset builds on the classes above)
 from .risks import admin as risk_admin  # noqa: E402  (its viewset builds on the classes above)
 
 VIEWSETS = [
@@ -461,6 +464,7 @@ VIEWSETS = [
     ReviewViewSet("audits_reviews", url_prefix="audits/reviews"),
     ObjectiveViewSet("audits_objectives", url_prefix="audits/objectives"),
     risk_admin.VIEWSET,
+    context_admin.VIEWSET,
     AuditorViewSet("audits_auditors", url_prefix="audits/auditors"),
     TrainingViewSet("audits_trainings", url_prefix="audits/trainings"),
 ]
@@ -508,6 +512,11 @@ admin_urlpatterns = [
     path(
         "commune/<int:pk>/risk-register/", offers_pdf(risk_admin.RegisterDocxView.as_view()), name="risk_register_docx"
     ),
+    path("context/<int:pk>/contents/", context_admin.ContentsView.as_view(), name="context_contents"),
+    path("context/<int:pk>/submit/", context_admin.SubmitStatementView.as_view(), name="context_submit"),
+    path("context/<int:pk>/approve/", context_admin.ApproveStatementView.as_view(), name="context_approve"),
+    path("context/<int:pk>/reject/", context_admin.RejectStatementView.as_view(), name="context_reject"),
+    path("context/<int:pk>/docx/", offers_pdf(context_admin.ContextDocxView.as_view()), name="context_docx"),
 ]
 
 

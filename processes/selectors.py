@@ -27,6 +27,7 @@ from .models import (
     FeedbackKind,
     FeedbackStatus,
     FlagState,
+    Procedure,
     ProcessDocument,
     ProcessVersion,
     ReviewDecision,
@@ -134,6 +135,11 @@ def handled_procedures(*, commune_id: int) -> list[HandledProcedure]:
         HandledProcedure(procedure_code=e.procedure.code, procedure_name=e.procedure.name, field=e.procedure.field)
         for e in entries
     ]
+
+
+def handled_procedure_objects(*, commune_id: int) -> list[Procedure]:
+    """The catalogue rows of the TTHC the commune handles, by field then code (what its QMS scope may list)."""
+    return list(Procedure.objects.filter(handled_by__commune_id=commune_id).order_by("field", "code"))
 
 
 def update_flags(*, commune_id: int) -> list[UpdateFlag]:

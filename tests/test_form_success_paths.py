@@ -1703,6 +1703,109 @@ def test_auditor_put_on_their_own_unit_is_refused_on_the_form(client, world):
     assert not AuditedProcess.objects.filter(title="Tiếp nhận hồ sơ một cửa").exists()
 
 
+# -- audits: context, interested parties and scope --------------------------------------------------------------
+
+
+def _context(world, **extra):
+    from tests.audits.builders import make_context
+
+    return make_context(world, **extra)
+
+
+@case("audits_context:add")
+def check_context_add(client, world):
+    from audits.models import ContextStatement
+
+    response = submit(
+        client,
+        world.iso_a,
+        reverse("audits_context:add"),
+        "year",
+        expect_message="Đã tạo",
+        commune=world.commune_a.pk,
+        year=2026,
+    )
+    statement = ContextStatement.objects.get(commune=world.commune_a)
+    assert (statement.year, statement.version, statement.status) == (2026, 1, "draft")
+    assert response.redirect_chain[-1][0] == reverse("audits_context:inspect", args=[statement.pk])
+
+
+@case("audits_context:edit")
+def check_context_edit(client, world):
+    procedure = make_procedure()
+    CommuneProcedure.objects.create(commune=world.commune_a, procedure=procedure)
+    statement = _context(world)
+    submit(
+        client,
+        world.iso_a,
+        reverse("audits_context:edit", args=[statement.pk]),
+        "scope_statement",
+        expect_message="Đã cập nhật",
+        scope_statement="Phạm vi mới",
+        all_procedures=False,
+        procedures=[str(procedure.pk)],
+        climate_change_relevant="false",
+    )
+    statement.refresh_from_db()
+    assert (statement.scope_statement, statement.all_procedures, statement.climate_change_relevant) == (
+        "Phạm vi mới",
+        False,
+        False,
+    )
+    assert list(statement.scope_procedures.values_list("procedure__code", flat=True)) == [procedure.code]
+
+
+@case("audits_admin:context_contents")
+def check_context_contents(client, world):
+    statement = _context(world)
+    submit(
+        client,
+        world.iso_a,
+        admin("context_contents", statement),
+        "issues-TOTAL_FORMS",
+        expect_message="Đã lưu bối cảnh và phạm vi",
+        **{"issues-2-origin": "external", "issues-2-description": "Chuyển đổi số dịch vụ công"},
+    )
+    assert statement.issues.count() == 3 and statement.issues.last().description == "Chuyển đổi số dịch vụ công"
+
+
+@case("audits_admin:context_submit")
+def check_context_submit(client, world):
+    statement = _context(world)
+    submit(client, world.iso_a, admin("context_submit", statement), "csrfmiddlewaretoken", expect_message="Đã trình")
+    statement.refresh_from_db()
+    assert statement.status == "submitted" and statement.submitted_by == world.iso_a
+
+
+@case("audits_admin:context_approve")
+def check_context_approve(client, world):
+    from audits.context import services as context_services
+
+    statement = _context(world)
+    context_services.submit_statement(acting_user=world.iso_a, statement=statement)
+    submit(client, world.leader_a, admin("context_approve", statement), "comment", expect_message="Đã phê duyệt")
+    statement.refresh_from_db()
+    assert (statement.status, statement.approved_by) == ("approved", world.leader_a)
+
+
+@case("audits_admin:context_reject")
+def check_context_reject(client, world):
+    from audits.context import services as context_services
+
+    statement = _context(world)
+    context_services.submit_statement(acting_user=world.iso_a, statement=statement)
+    submit(
+        client,
+        world.leader_a,
+        admin("context_reject", statement),
+        "comment",
+        expect_message="Đã trả lại",
+        comment="Bổ sung Sở KH&CN",
+    )
+    statement.refresh_from_db()
+    assert (statement.status, statement.review_comment) == ("draft", "Bổ sung Sở KH&CN")
+
+
 # -- audits: the risk register ---------------------------------------------------------------------------------
 
 
@@ -1853,6 +1956,7 @@ NO_DELETE = {
     "audits_actions",
     "audits_reviews",
     "audits_auditors",
+    "audits_context",
 }
 
 

@@ -137,6 +137,50 @@ def _risks(doc, data: dict) -> None:
     )
 
 
+def _context(doc, data: dict) -> None:
+    approved = data.get("approved")
+    if not approved:
+        vn.add_body_paragraph(doc, _("No context and scope has been approved yet."))
+        return
+    vn.add_body_paragraph(
+        doc,
+        _(
+            "Context and scope in force: %(year)s, version %(version)s, approved on %(approved_on)s; "
+            "%(n)s TTHC in the scope, %(x)s exclusions."
+        )
+        % {
+            "year": approved["year"],
+            "version": approved["version"],
+            "approved_on": short_date(approved["approved_on"]),
+            "n": data.get("scope_size", 0),
+            "x": data.get("exclusions", 0),
+        },
+    )
+    previous = data.get("previous")
+    if not previous:
+        vn.add_body_paragraph(doc, _("This is the first approved version: no earlier one to compare with."))
+        return
+    vn.add_body_paragraph(
+        doc,
+        _("Compared with %(year)s, version %(version)s:") % {"year": previous["year"], "version": previous["version"]},
+    )
+    rows = [[_("Added"), i["origin_label"], i["description"]] for i in data.get("added", [])]
+    rows += [[_("Removed"), i["origin_label"], i["description"]] for i in data.get("removed", [])]
+    if not rows:
+        vn.add_body_paragraph(doc, _("No change in the issues"))
+        return
+    grid(
+        doc,
+        [
+            pgettext("context", "Change"),
+            pgettext("context issue", "Internal or external"),
+            pgettext("context issue", "Issue"),
+        ],
+        rows,
+        [25, 30, 110],
+    )
+
+
 def _nonconformities(doc, data: dict) -> None:
     kinds = data.get("findings_by_kind", {})
     rows = [[label, str(kinds.get(value, 0))] for value, label in FindingKind.choices]
@@ -179,6 +223,7 @@ def _performance(doc, data: dict) -> None:
 
 #: How the minutes draw the inputs of the audits app (a plugged-in input brings its own ``render``).
 RENDERERS = {
+    "context": _context,
     "previous_actions": _previous_actions,
     "customer_feedback": _customer_feedback,
     "quality_objectives": _objectives,

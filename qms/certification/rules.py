@@ -88,6 +88,8 @@ class Facts:
     reports: list[Due] = field(default_factory=list)
     gaps: list[Due] = field(default_factory=list)
     target_date: date | None = None
+    #: TTHC excluded with a justification from the approved QMS scope (ISO 9001 4.3).
+    excluded: frozenset[str] = frozenset()
 
     @property
     def as_of(self) -> date:
@@ -325,10 +327,10 @@ def evaluate(facts: Facts) -> Evaluation:
 
 
 def missing_procedures(facts: Facts) -> dict[str, str]:
-    """Handled TTHC (code -> name) that no effective process document covers."""
+    """Handled TTHC (code -> name) that no effective process document covers and the scope does not exclude."""
     if facts.handled is None or facts.scope is None:
         return {}
-    covered = facts.scope_codes
+    covered = facts.scope_codes | facts.excluded
     return {code: name for code, name in facts.handled.items() if code not in covered}
 
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from audits import selectors as audit_selectors
+from audits.context import selectors as context_selectors
 from processes import selectors as process_selectors
 
 from .models import CHECKLIST_KEYS, INSPECTION_CHECKLIST, Announcement, Evidence, EvidenceKind, Inspection, ScopeGap
@@ -167,12 +168,33 @@ def _scope_coverage(period: Period) -> Proof:
     return Proof(status, lines, _documents_link() + _record_link(period))
 
 
-missing(
-    "scope_statement",
-    "scope",
-    gettext_lazy("Context and scope of the QMS (clauses 4.1–4.3)"),
-    gettext_lazy("No record in the system: the context of the commune and the scope of the QMS (4.1–4.3)."),
-)
+@source("scope_statement", "scope", gettext_lazy("Context and scope of the QMS (clauses 4.1–4.3)"))
+def _scope_statement(period: Period) -> Proof:
+    statement = context_selectors.approved_statement(period.commune.pk)
+    links = _link(_("Context and scope"), "audits_context:index")
+    if statement is None or statement.approved_on is None or statement.approved_on > period.until:
+        return Proof(Status.NO_EVIDENCE, [_("No context and scope of the QMS has been approved.")], links)
+    data = context_selectors.review_context(period.commune.pk)
+    lines = [
+        _(
+            "Context and scope %(year)s, version %(version)s, approved on %(date)s: "
+            "%(issues)s issues, %(parties)s interested parties, %(scope)s procedures in the scope, "
+            "%(exclusions)s exclusions."
+        )
+        % {
+            "year": statement.year,
+            "version": statement.version,
+            "date": _dmy(statement.approved_on),
+            "issues": statement.issues.count(),
+            "parties": statement.parties.count(),
+            "scope": data.get("scope_size", 0),
+            "exclusions": data.get("exclusions", 0),
+        }
+    ]
+    if statement.climate_change_relevant is None:
+        lines.append(_("Whether climate change is a relevant issue is not answered."))
+        return Proof(Status.NOT_MET, lines, links)
+    return Proof(Status.MET, lines, links)
 
 
 # -- 2. documents communicated ---------------------------------------------------------------------

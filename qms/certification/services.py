@@ -194,6 +194,7 @@ def gather_facts(commune: Commune, today: date) -> rules.Facts:
         flags=sources.update_flags(commune_id=commune.pk),
         reports=_report_dues(commune.pk),
         target_date=_commune_deadline(commune.unit),
+        excluded=sources.excluded_procedures(commune_id=commune.pk),
     )
     first_year = min([facts.as_of, *facts.evidence.values(), *([facts.first_announced_on] if last else [])])
     years = sources.years_between(first_year, facts.as_of)

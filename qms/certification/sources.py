@@ -16,6 +16,9 @@ from .rules import Done, Due, ScopeEntry
 
 
 def effective_scope(*, commune_id: int) -> list[ScopeEntry]:
+    """The effective quy trình in the QMS scope; once the commune has an approved context and scope (4.3),
+    only its TTHC: those excluded there, or left out of its list, are not announced."""
+    approved = audit_selectors.approved_scope(commune_id)
     return [
         ScopeEntry(
             procedure_code=item.procedure_code,
@@ -25,7 +28,14 @@ def effective_scope(*, commune_id: int) -> list[ScopeEntry]:
             effective_date=item.effective_date,
         )
         for item in process_selectors.effective_scope(commune_id=commune_id)
+        if approved is None or item.field == process_selectors.SYSTEM_FIELD or approved.covers(item.procedure_code)
     ]
+
+
+def excluded_procedures(*, commune_id: int) -> frozenset[str]:
+    """TTHC codes excluded, with a justification, from the approved scope (not scope gaps)."""
+    approved = audit_selectors.approved_scope(commune_id)
+    return frozenset(approved.excluded) if approved else frozenset()
 
 
 def handled_procedures(*, commune_id: int) -> dict[str, str]:

@@ -216,3 +216,43 @@ def make_risk(world, *, commune=None, likelihood=4, impact=3, treatment="", due_
         identified_on=datetime.date(2026, 1, 5),
         **fields,
     )
+
+
+def make_context(world, *, approve: bool = False, procedures=(), year: int = 2026, **extra):
+    """Commune A's context and scope for ``year``: two issues, two interested parties, clause 8.3 excluded;
+    submitted by its ISO officer and approved by its leader when ``approve``."""
+    from audits.context import services as context_services
+
+    statement = context_services.start_statement(acting_user=world.iso_a, commune=world.commune_a, year=year)
+    fields = {
+        "scope_statement": "Cung cấp dịch vụ hành chính công theo cơ chế một cửa của UBND xã.",
+        "climate_change_relevant": True,
+        "climate_change_note": "Ngập lụt mùa mưa làm chậm việc trả kết quả hồ sơ.",
+        "issues": [
+            {
+                "origin": "external",
+                "description": "Ngập lụt mùa mưa bão",
+                "effect": "Trễ hạn trả kết quả",
+                "climate_related": True,
+            },
+            {"origin": "internal", "description": "Công chức kiêm nhiệm nhiều việc", "effect": "Hồ sơ chậm"},
+        ],
+        "parties": [
+            {"name": "Người dân, tổ chức", "requirements": "Giải quyết đúng hạn", "monitoring": "Khảo sát hài lòng"},
+            {"name": "UBND tỉnh", "requirements": "Báo cáo định kỳ", "monitoring": "Kiểm tra hằng năm"},
+        ],
+        "exclusions": [
+            {
+                "clause": "8.3",
+                "subject": "Thiết kế và phát triển",
+                "justification": "UBND xã không thiết kế sản phẩm, dịch vụ mới.",
+            },
+            *({"procedure": p, "justification": "Chưa phát sinh hồ sơ tại địa phương."} for p in procedures),
+        ],
+        **extra,
+    }
+    context_services.update_statement(acting_user=world.iso_a, statement=statement, **fields)
+    if approve:
+        context_services.submit_statement(acting_user=world.iso_a, statement=statement)
+        context_services.approve_statement(acting_user=world.leader_a, statement=statement)
+    return statement

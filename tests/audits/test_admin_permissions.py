@@ -23,7 +23,7 @@ from tests.permission_matrix import (
     expected_refusal,
 )
 
-from .builders import make_audit, make_review, make_risk, raise_nc
+from .builders import make_audit, make_context, make_review, make_risk, raise_nc
 
 READERS = {"iso_a", "leader_a", "auditor_a", "district", "province"}
 ISO = {"iso_a"}
@@ -71,6 +71,7 @@ def _build_records(world):
         "training": training,
         "objective": objective,
         "risk": make_risk(world, finding=finding),
+        "context": make_context(world),
         "commune": world.commune_a,
     }
 
@@ -102,6 +103,7 @@ VIEWSETS = {
     "audits_auditors": ("auditor", ISO, NOBODY, {"iso_a", "iso_b"}),
     "audits_trainings": ("training", ISO, ISO, {"iso_a", "iso_b"}),
     "audits_risks": ("risk", ISO, ISO, {"iso_a", "iso_b"}),
+    "audits_context": ("context", ISO, NOBODY, {"iso_a", "iso_b"}),
 }
 
 
@@ -158,6 +160,11 @@ OBJECT_VIEWS = {
     "audits_admin:risk_close": ("risk", ISO),
     "audits_admin:risk_heatmap": ("commune", READERS),
     "audits_admin:risk_register_docx": ("commune", READERS),
+    "audits_admin:context_contents": ("context", ISO),
+    "audits_admin:context_submit": ("context", ISO),
+    "audits_admin:context_approve": ("context", LEADER),
+    "audits_admin:context_reject": ("context", LEADER),
+    "audits_admin:context_docx": ("context", READERS),
 }
 OBJECT_CELLS = cells({name: allowed for name, (_key, allowed) in OBJECT_VIEWS.items()})
 

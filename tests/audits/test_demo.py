@@ -89,3 +89,28 @@ def test_demo_risk_registers_of_both_eras(world):
     review = ManagementReview.objects.get(commune=lam)
     assert len(review.inputs["risks"]["items"]) == lam_risks.count()
     assert review.inputs["risks"]["closed"] == 1
+
+
+@pytest.mark.django_db
+def test_demo_context_and_scope_of_lam(world):
+    from audits.context import demo as context_demo
+    from audits.context import selectors as context_selectors
+    from audits.context.models import ContextStatement
+
+    lam_unit = AdministrativeUnit.objects.filter(era=Era.PRE_2025, code="13795").first()
+    lam = provision_commune(
+        unit=lam_unit or make_unit(level=Level.COMMUNE, name="Lâm", parent=world.district_unit, code="13795")
+    )
+    for username, role in (("iso.lam", Role.ISO_OFFICER), ("lanhdao.lam", Role.LEADER)):
+        add_commune_member(commune=lam, user=make_user(username), role=role)
+    context_demo.load_demo(acting_user=world.admin, communes=[world.commune_a, lam])
+    context_demo.load_demo(acting_user=world.admin, communes=[world.commune_a, lam])
+
+    statement = ContextStatement.objects.get(commune=lam)
+    assert (statement.year, statement.version, statement.status) == (2026, 1, "approved")
+    assert statement.approved_by.username == "lanhdao.lam" and statement.climate_change_relevant is True
+    assert statement.issues.count() == 6 and statement.parties.count() == 6
+    assert statement.issues.filter(climate_related=True, description__icontains="ngập úng").exists()
+    assert list(statement.exclusions.values_list("clause", flat=True)) == ["8.3"]
+    assert statement.all_procedures and context_selectors.approved_scope(lam.pk).excluded == {}
+    assert not ContextStatement.objects.filter(commune=world.commune_a).exists()

@@ -196,7 +196,7 @@ def test_management_review_minutes(world, audited):
         "e) Hiệu lực của các hành động được thực hiện để giải quyết rủi ro và cơ hội",
         "f) Các cơ hội cải tiến",
     ]
-    assert "Chưa có hồ sơ trong hệ thống: các vấn đề bên ngoài và nội bộ của xã (4.1)" in text
+    assert "Chưa có bối cảnh và phạm vi nào được phê duyệt." in text  # b) from the context records
     assert "Chưa có hồ sơ trong hệ thống: kết quả thực hiện của các nhà cung cấp bên ngoài." in text
 
 

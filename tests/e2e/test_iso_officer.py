@@ -319,6 +319,27 @@ def test_officer_records_a_risk_and_sees_it_on_the_heat_map(journey):
     assert [description in r.text for r in rows] == [True]
 
 
+def test_officer_opens_the_context_and_scope_and_downloads_it(journey):
+    journey.login(*OFFICER)
+    journey.menu("Đánh giá nội bộ", "Bối cảnh và phạm vi HTQLCL")
+    title = "Bối cảnh và phạm vi năm 2026 – phiên bản 1"
+    row = next(r for r in journey.find_all("main table tbody tr") if title in r.text)
+    assert "Đã phê duyệt" in row.text and COMMUNE in row.text
+    journey.click_link_text(title)
+    page = journey.text()
+    for expected in ("Mưa lớn, ngập úng cục bộ", "Sở Khoa học và Công nghệ", "Thiết kế và phát triển", "8.3"):
+        assert expected in page, expected
+    href = journey.driver.find_element(By.LINK_TEXT, "Tải về (Word)").get_attribute("href")
+    text = _all_text(_download(journey, href))
+    for expected in (
+        "BỐI CẢNH, CÁC BÊN QUAN TÂM VÀ PHẠM VI HTQLCL",
+        "Biến đổi khí hậu có phải là vấn đề liên quan không? Có",
+        "Người dân, tổ chức",
+        "Thiết kế và phát triển sản phẩm và dịch vụ",
+    ):
+        assert expected in text, expected
+
+
 def test_officer_records_a_review_without_change_and_sees_who_has_read(journey, live_demo_server):
     journey.login(*OFFICER)
     _open_versions(journey, "QT-01/CT")
