@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from wagtail.search.backends import get_search_backend
 from wagtail.search.query import PlainText
@@ -26,6 +26,7 @@ from .models import (
     DocumentUpdateFlag,
     FeedbackKind,
     FlagState,
+    Procedure,
     ProcessDocument,
     ProcessVersion,
     ReviewDecision,
@@ -133,6 +134,18 @@ def handled_procedures(*, commune_id: int) -> list[HandledProcedure]:
         HandledProcedure(procedure_code=e.procedure.code, procedure_name=e.procedure.name, field=e.procedure.field)
         for e in entries
     ]
+
+
+def commune_catalogue(*, communes):
+    """The TTHC of the catalogue of ``communes`` (a queryset or ids of communes), as a queryset of
+    ``Procedure``: those a commune handles and those it has a quy trình for."""
+    in_catalogue = CommuneProcedure.objects.filter(commune__in=communes, procedure=OuterRef("pk"))
+    documented = ProcessDocument.objects.filter(commune__in=communes, procedure=OuterRef("pk"))
+    return Procedure.objects.filter(Q(Exists(in_catalogue)) | Q(Exists(documented))).order_by("field", "code")
+
+
+def commune_handles(*, commune_id: int, procedure_id: int) -> bool:
+    return commune_catalogue(communes=[commune_id]).filter(pk=procedure_id).exists()
 
 
 def update_flags(*, commune_id: int) -> list[UpdateFlag]:

@@ -74,6 +74,7 @@ def _inputs(doc, inputs: dict) -> None:
         [[o["statement"], o["target"], o["result"], _yes_no(o["achieved"])] for o in objectives.get("items", [])],
         [60, 35, 40, 30],
     )
+    _objective_months(doc, objectives.get("items", []))
     resources = inputs.get("resources", {})
     vn.add_heading(doc, _("f) Adequacy of resources"), level=2)
     vn.add_body_paragraph(
@@ -92,6 +93,24 @@ def _inputs(doc, inputs: dict) -> None:
         _customer_feedback(doc, inputs["customer_feedback"])
     if "risks" in inputs:
         _risks(doc, inputs["risks"])
+
+
+def _objective_months(doc, items: list[dict]) -> None:
+    """The monthly values of each objective computed from the data (inputs assembled before they existed
+    have none)."""
+    for o in items:
+        months = o.get("months") or []
+        if not months:
+            continue
+        vn.add_body_paragraph(
+            doc, _("%(objective)s – %(source)s:") % {"objective": o["statement"], "source": o.get("source_label", "")}
+        )
+        grid(
+            doc,
+            [_("Month"), _("Value"), _("Assessment")],
+            [[m["month"], (m["value"] or "–").replace(".", ","), _yes_no(m["achieved"])] for m in months],
+            [40, 60, 65],
+        )
 
 
 def _customer_feedback(doc, data: dict) -> None:
