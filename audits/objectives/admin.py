@@ -34,7 +34,7 @@ from qms.spreadsheets import add_table_sheet, workbook_bytes
 from .. import views as audit_views
 from ..forms import ObjectiveForm
 from ..models import QualityObjective
-from ..wagtail_hooks import AuditIndexView, AuditViewSet, delete_objective, save_objective
+from ..wagtail_hooks import AuditIndexView, AuditViewSet, InspectFirstIndexView, delete_objective, save_objective
 from . import importer, selectors, services
 from .charts import kpi_chart
 from .docx import build_objectives_docx, objectives_filename
@@ -70,7 +70,7 @@ class AchievedColumn(Column):
         return {True: _("Yes"), False: _("No")}.get(achieved, "–")
 
 
-class ObjectiveIndexView(AuditIndexView):
+class ObjectiveIndexView(InspectFirstIndexView):
     @cached_property
     def header_buttons(self):
         buttons = list(super().header_buttons)
