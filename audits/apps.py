@@ -16,11 +16,13 @@ class AuditsConfig(AppConfig):
         from . import demo, reference
         from .context import demo as context_demo
         from .models import ReminderKind
+        from .objectives import demo as objective_demo
         from .risks import demo as risk_demo
 
         register_demo(demo.load_demo, order=20)
         register_demo(risk_demo.load_demo, order=21)
         register_demo(context_demo.load_demo, order=22)
+        register_demo(objective_demo.load_demo, order=23)
         register_reference(reference.load_reference, order=20)
         for kind in ReminderKind:
             register_kind(f"audits.{kind.value}", kind.label)

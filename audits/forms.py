@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.widgets import AdminDateInput
 
+from processes import selectors as process_selectors
 from qms import permissions
 from qms.files import UploadField
 from qms.formats import DAY_FIRST_DATE_INPUT_FORMATS, NAME_MAX_LENGTH
@@ -256,7 +257,25 @@ class ReviewForm(CommuneScopedForm):
 class ObjectiveForm(CommuneScopedForm):
     class Meta:
         model = QualityObjective
-        fields = ["year", "statement", "target", "result", "achieved"]
+        fields = [
+            "year",
+            "statement",
+            "indicator",
+            "indicator_other",
+            "source",
+            "procedure",
+            "direction",
+            "target_value",
+            "unit",
+            "period",
+            "late_threshold",
+            "target",
+            "result",
+            "achieved",
+        ]
+
+    def limit_choices(self):
+        self.limit("procedure", process_selectors.commune_catalogue(communes=self.communes))
 
 
 # -- forms of the custom admin views ---------------------------------------------------------

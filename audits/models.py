@@ -21,6 +21,8 @@ from qms.files import PrivateFileField
 from qms.formats import NAME_MAX_LENGTH
 from qms.people import full_name
 
+from .objectives.models import ONE_STOP_INDICATORS, DataSource, Direction, Indicator, KpiUnit, MeasurePeriod
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -611,9 +613,39 @@ class QualityObjective(models.Model):
     )
     year = models.PositiveIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     statement = models.CharField(_("objective"), max_length=500)
-    target = models.CharField(_("target"), max_length=255)
+    target = models.CharField(
+        _("target"), max_length=255, blank=True, help_text=_("Leave empty to state the target value below.")
+    )
     result = models.CharField(_("result achieved"), max_length=255, blank=True)
     achieved = models.BooleanField(_("achieved"), null=True, blank=True)
+    indicator = models.CharField(_("indicator"), max_length=20, choices=Indicator.choices, default=Indicator.OTHER)
+    indicator_other = models.CharField(
+        _("other indicator"), max_length=255, blank=True, help_text=_("The indicator's name when it is “Other”.")
+    )
+    unit = models.CharField(pgettext_lazy("kpi", "unit"), max_length=20, choices=KpiUnit.choices, blank=True)
+    target_value = models.DecimalField(_("target value"), max_digits=9, decimal_places=2, null=True, blank=True)
+    direction = models.CharField(_("direction"), max_length=20, choices=Direction.choices, default=Direction.AT_LEAST)
+    period = models.CharField(
+        _("measurement period"), max_length=20, choices=MeasurePeriod.choices, default=MeasurePeriod.YEAR
+    )
+    source = models.CharField(_("data source"), max_length=20, choices=DataSource.choices, default=DataSource.TYPED)
+    procedure = models.ForeignKey(
+        "processes.Procedure",
+        verbose_name=_("scope: one procedure"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="quality_objectives",
+        help_text=_("Empty: the whole commune."),
+    )
+    late_threshold = models.DecimalField(
+        _("late-rate threshold (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("A month whose late rate exceeds it suggests raising a finding or a risk."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -623,6 +655,35 @@ class QualityObjective(models.Model):
 
     def __str__(self) -> str:
         return self.statement
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.source == DataSource.ONE_STOP and self.indicator not in ONE_STOP_INDICATORS:
+            errors["source"] = _("The one-stop figures give only the on-time, late and returned rates.")
+        if self.source == DataSource.FEEDBACK and self.indicator != Indicator.SATISFACTION:
+            errors["source"] = _("Citizen feedback gives only the satisfaction rating.")
+        if self.source != DataSource.TYPED and self.target_value is None:
+            errors["target_value"] = _("An objective computed from the data needs a target value.")
+        if not (self.target or "").strip() and self.target_value is None:
+            errors["target"] = _("State the target, as text or as a value.")
+        if self.late_threshold is not None and not 0 <= self.late_threshold <= 100:
+            errors["late_threshold"] = _("A rate lies between 0 and 100%.")
+        if self.unit == KpiUnit.PERCENT and self.target_value is not None and not 0 <= self.target_value <= 100:
+            errors["target_value"] = _("A rate lies between 0 and 100%.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_measured(self) -> bool:
+        """Its value is computed from the data (one-stop figures or citizen ratings), not typed."""
+        return self.source != DataSource.TYPED
+
+    @property
+    def indicator_label(self) -> str:
+        if self.indicator == Indicator.OTHER:
+            return self.indicator_other or self.statement
+        return str(self.get_indicator_display())
 
 
 class ReviewStatus(models.TextChoices):
@@ -739,4 +800,5 @@ from .context.models import (  # noqa: E402,F401
     ScopeExclusion,
     ScopeProcedure,
 )
+from .objectives.models import OneStopFigure, OneStopImport  # noqa: E402,F401
 from .risks.models import Risk  # noqa: E402,F401

@@ -59,6 +59,7 @@ def register_input(entry: ReviewInput) -> None:
 def _builtin():
     from . import selectors as s
     from .context import selectors as context
+    from .objectives import selectors as objectives
     from .risks import selectors as risks
 
     entries = [
@@ -106,11 +107,8 @@ def _builtin():
             "monitoring",
             "c",
             _("Monitoring and measurement results"),
+            lambda c: objectives.review_monitoring(c.commune_id, c.review.year),
             item=5,
-            missing=_(
-                "No record in the system: the results of monitoring and measuring the one-stop shop "
-                "indicators (6.2, 9.1)."
-            ),
         ),
         ReviewInput(
             "audit_results", "c", _("Audit results"), lambda c: s._audit_results(c.commune_id, c.since, c.until), item=6

@@ -29,6 +29,7 @@ from .models import (
     QualityObjective,
     ReviewStatus,
 )
+from .objectives.selectors import review_objectives
 
 # -- contract (qms.certification) -------------------------------------------------------
 
@@ -310,15 +311,7 @@ def _process_documents_input(commune_id: int) -> dict:
 
 
 def _quality_objectives(commune_id: int, year: int) -> dict:
-    objectives = QualityObjective.objects.filter(commune_id=commune_id, year=year).order_by("pk")
-    items = [
-        {"statement": o.statement, "target": o.target, "result": o.result, "achieved": o.achieved} for o in objectives
-    ]
-    return {
-        "items": items,
-        "achieved": sum(o["achieved"] is True for o in items),
-        "not_achieved": sum(o["achieved"] is False for o in items),
-    }
+    return review_objectives(commune_id, year)
 
 
 def _resources(commune_id: int) -> dict:

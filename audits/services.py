@@ -52,6 +52,7 @@ from .models import (
     ReviewDecision,
     ReviewStatus,
 )
+from .objectives.models import Indicator, KpiUnit
 
 
 def _action(name: str, label, message) -> str:
@@ -983,12 +984,42 @@ def cancel_action(*, acting_user, action, reason: str) -> CorrectiveAction:
 
 # -- quality objectives -------------------------------------------------------------------------------
 
+OBJECTIVE_FIELDS = (
+    "year",
+    "statement",
+    "target",
+    "result",
+    "achieved",
+    "indicator",
+    "indicator_other",
+    "unit",
+    "target_value",
+    "direction",
+    "period",
+    "source",
+    "procedure",
+    "late_threshold",
+)
+#: The unit an indicator is measured in, when none is given.
+OBJECTIVE_UNITS = {
+    Indicator.ON_TIME_RATE: KpiUnit.PERCENT,
+    Indicator.LATE_RATE: KpiUnit.PERCENT,
+    Indicator.RETURNED_RATE: KpiUnit.PERCENT,
+    Indicator.SATISFACTION: KpiUnit.POINTS,
+}
+
 
 @transaction.atomic
 def save_objective(*, acting_user, commune, objective=None, **fields) -> QualityObjective:
     require(acting_user, commune, permissions.MANAGE)
     objective = objective or QualityObjective(commune=commune)
-    _set_fields(objective, fields, ("year", "statement", "target", "result", "achieved"))
+    _set_fields(objective, fields, OBJECTIVE_FIELDS)
+    if objective.procedure_id and not process_selectors.commune_handles(
+        commune_id=objective.commune_id, procedure_id=objective.procedure_id
+    ):
+        raise ValidationError({"procedure": _("This procedure is not in the commune's catalogue.")})
+    if not objective.unit:
+        objective.unit = OBJECTIVE_UNITS.get(objective.indicator, "")
     _save(objective, acting_user=acting_user)
     log(instance=objective, action=A_OBJECTIVE_SAVE, user=acting_user, data={"year": objective.year})
     return objective

@@ -32,7 +32,6 @@ from .forms import (
     ActionPlanForm,
     AuditorForm,
     FindingForm,
-    ObjectiveForm,
     PlanForm,
     ProgrammeForm,
     ReviewForm,
@@ -48,6 +47,7 @@ from .models import (
     CorrectiveAction,
     Finding,
     ManagementReview,
+    OneStopImport,
     QualityObjective,
     Risk,
 )
@@ -96,6 +96,9 @@ register_permission_policy(
 register_permission_policy(QualityObjective, CommuneScopedPolicy(QualityObjective))
 register_permission_policy(Risk, CommuneScopedPolicy(Risk))
 register_permission_policy(ContextStatement, CommuneScopedPolicy(ContextStatement, action_perms=NO_DELETE))
+register_permission_policy(
+    OneStopImport, CommuneScopedPolicy(OneStopImport, action_perms={"add": None, "change": None, "delete": None})
+)
 
 
 # -- save functions: the viewsets' forms go through the services ----------------------------------------
@@ -441,19 +444,8 @@ class ReviewViewSet(AuditViewSet):
     ]
 
 
-class ObjectiveViewSet(AuditViewSet):
-    model = QualityObjective
-    icon = "pick"
-    menu_label = _("Quality objectives")
-    form_class = ObjectiveForm
-    save_function = staticmethod(save_objective)
-    delete_function = staticmethod(delete_objective)
-    list_display = ["statement", "commune", "year", "target", "result", "achieved"]
-    list_filter = ["year"]
-    inspect_view_fields = ["commune", "year", "statement", "target", "result", "achieved"]
-
-
 from .context import admin as context_admin  # noqa: E402  (its viewset builds on the classes above)
+from .objectives import admin as objective_admin  # noqa: E402  (its viewsets build on the classes above)
 from .risks import admin as risk_admin  # noqa: E402  (its viewset builds on the classes above)
 
 VIEWSETS = [
@@ -462,7 +454,8 @@ VIEWSETS = [
     FindingViewSet("audits_findings", url_prefix="audits/findings"),
     ActionViewSet("audits_actions", url_prefix="audits/actions"),
     ReviewViewSet("audits_reviews", url_prefix="audits/reviews"),
-    ObjectiveViewSet("audits_objectives", url_prefix="audits/objectives"),
+    objective_admin.OBJECTIVES_VIEWSET,
+    objective_admin.IMPORTS_VIEWSET,
     risk_admin.VIEWSET,
     context_admin.VIEWSET,
     AuditorViewSet("audits_auditors", url_prefix="audits/auditors"),
@@ -506,6 +499,14 @@ admin_urlpatterns = [
     path("review/<int:pk>/docx/", views.review_docx, name="review_docx"),
     path("decision/<int:pk>/track/", views.TrackDecisionView.as_view(), name="decision_track"),
     path("feedback/<int:pk>/nonconformity/", views.FeedbackNonconformityView.as_view(), name="feedback_nonconformity"),
+    path("one-stop/upload/", objective_admin.UploadView.as_view(), name="onestop_upload"),
+    path("one-stop/preview/<str:token>/", objective_admin.PreviewView.as_view(), name="onestop_preview"),
+    path("one-stop/template/", objective_admin.TemplateDownloadView.as_view(), name="onestop_template"),
+    path(
+        "commune/<int:pk>/objectives/<int:year>/",
+        offers_pdf(objective_admin.ObjectivesDocxView.as_view()),
+        name="objectives_docx",
+    ),
     path("risk/<int:pk>/reassess/", risk_admin.ReassessView.as_view(), name="risk_reassess"),
     path("risk/<int:pk>/close/", risk_admin.CloseRiskView.as_view(), name="risk_close"),
     path("commune/<int:pk>/risk-heat-map/", risk_admin.HeatMapView.as_view(), name="risk_heatmap"),

@@ -142,6 +142,18 @@ def handled_procedure_objects(*, commune_id: int) -> list[Procedure]:
     return list(Procedure.objects.filter(handled_by__commune_id=commune_id).order_by("field", "code"))
 
 
+def commune_catalogue(*, communes):
+    """The TTHC of the catalogue of ``communes`` (a queryset or ids of communes), as a queryset of
+    ``Procedure``: those a commune handles and those it has a quy trình for."""
+    in_catalogue = CommuneProcedure.objects.filter(commune__in=communes, procedure=OuterRef("pk"))
+    documented = ProcessDocument.objects.filter(commune__in=communes, procedure=OuterRef("pk"))
+    return Procedure.objects.filter(Q(Exists(in_catalogue)) | Q(Exists(documented))).order_by("field", "code")
+
+
+def commune_handles(*, commune_id: int, procedure_id: int) -> bool:
+    return commune_catalogue(communes=[commune_id]).filter(pk=procedure_id).exists()
+
+
 def update_flags(*, commune_id: int) -> list[UpdateFlag]:
     """Every "needs update" flag raised on the commune's documents, open or resolved."""
     flags = (

@@ -1928,6 +1928,12 @@ NOT_FORMS = {
     "signatures:download": "answers the approved PDF (frozen once), no form: tests/signatures/test_signed_pdfs.py",
     "signatures:upload": "needs a PDF signed outside with the test CA: tests/signatures/test_signed_pdfs.py",
     "signatures:verify": "verifies a signed PDF again: tests/signatures/test_signed_pdfs.py",
+    "audits_admin:onestop_upload": "upload, preview and confirm: tests/audits/test_objectives.py",
+    "audits_admin:onestop_preview": "upload, preview and confirm: tests/audits/test_objectives.py",
+    "audits_admin:onestop_template": "the one-stop template (Excel): reads only",
+    "audits_onestop:add": "imports are written by the import screen only: the policy gives no one 'add'",
+    "audits_onestop:edit": "an import is kept as it was: the policy gives no one 'change'",
+    "audits_onestop:delete": "an import is kept as a record: the policy gives no one 'delete'",
 }
 NAMESPACES = (
     "audits_",

@@ -67,6 +67,30 @@ def _objectives(doc, objectives: dict) -> None:
         [[o["statement"], o["target"], o["result"], _yes_no(o["achieved"])] for o in objectives.get("items", [])],
         [60, 35, 40, 30],
     )
+    _objective_months(doc, objectives.get("items", []))
+
+
+def _monitoring(doc, data: dict) -> None:
+    if not data.get("procedures"):
+        vn.add_body_paragraph(doc, _("No one-stop figure imported for the year."))
+        return
+    vn.add_body_paragraph(
+        doc,
+        _(
+            "One-stop figures of %(year)s: %(received)s dossiers received, %(on_time)s resolved on time, "
+            "%(late)s late, %(returned)s returned; on-time rate %(rate)s%%."
+        )
+        % {**data, "rate": (data.get("on_time_rate") or "–").replace(".", ",")},
+    )
+    grid(
+        doc,
+        [_("Code"), _("Procedure"), _("Received"), _("On-time rate (%)"), _("Late")],
+        [
+            [p["code"], p["name"], str(p["received"]), (p["on_time_rate"] or "–").replace(".", ","), str(p["late"])]
+            for p in data["procedures"]
+        ],
+        [22, 73, 22, 25, 18],
+    )
 
 
 def _resources(doc, resources: dict) -> None:
@@ -84,6 +108,24 @@ def _opportunities(doc, opportunities: list) -> None:
         [[o["code"], o["plan"], o["clause"], o["description"]] for o in opportunities],
         [15, 50, 20, 80],
     )
+
+
+def _objective_months(doc, items: list[dict]) -> None:
+    """The monthly values of each objective computed from the data (inputs assembled before they existed
+    have none)."""
+    for o in items:
+        months = o.get("months") or []
+        if not months:
+            continue
+        vn.add_body_paragraph(
+            doc, _("%(objective)s – %(source)s:") % {"objective": o["statement"], "source": o.get("source_label", "")}
+        )
+        grid(
+            doc,
+            [_("Month"), _("Value"), _("Assessment")],
+            [[m["month"], (m["value"] or "–").replace(".", ","), _yes_no(m["achieved"])] for m in months],
+            [40, 60, 65],
+        )
 
 
 def _customer_feedback(doc, data: dict) -> None:
@@ -224,6 +266,7 @@ def _performance(doc, data: dict) -> None:
 #: How the minutes draw the inputs of the audits app (a plugged-in input brings its own ``render``).
 RENDERERS = {
     "context": _context,
+    "monitoring": _monitoring,
     "previous_actions": _previous_actions,
     "customer_feedback": _customer_feedback,
     "quality_objectives": _objectives,

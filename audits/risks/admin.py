@@ -143,7 +143,7 @@ class RiskViewSet(AuditViewSet):
     form_class = RiskForm
     save_function = staticmethod(save_risk)
     delete_function = staticmethod(delete_risk)
-    initial_from_query = ("finding", "process_document")
+    initial_from_query = ("finding", "process_document", "description")
     index_view_class = RiskIndexView
     inspect_view_class = RiskInspectView
     filterset_class = RiskFilterSet

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from audits import selectors as audit_selectors
 from audits.context import selectors as context_selectors
+from audits.objectives import selectors as objective_selectors
 from processes import selectors as process_selectors
 
 from .models import CHECKLIST_KEYS, INSPECTION_CHECKLIST, Announcement, Evidence, EvidenceKind, Inspection, ScopeGap
@@ -268,12 +269,35 @@ missing(
     gettext_lazy("Quality policy (clause 5.2)"),
     gettext_lazy("No record in the system: the quality policy (5.2)."),
 )
-missing(
+
+
+@source(
     "objective_indicators",
     "compliance",
     gettext_lazy("Measurable objectives and one-stop indicators (clause 6.2)"),
-    gettext_lazy("No record in the system: measurable objectives with one-stop shop indicators (6.2)."),
 )
+def _objective_indicators(period: Period) -> Proof:
+    review = objective_selectors.review_objectives(period.commune.pk, period.year)
+    measured = [o for o in review["items"] if o["source"] != "typed"]
+    monitoring = objective_selectors.review_monitoring(period.commune.pk, period.year)
+    links = _link(_("Quality objectives"), "audits_objectives:index")
+    if not measured:
+        return Proof(Status.NO_EVIDENCE, [_("No objective of the year is measured from the data.")], links)
+    lines = [
+        _("%(count)s objectives measured from the data, %(achieved)s met, %(missed)s not met.")
+        % {
+            "count": len(measured),
+            "achieved": sum(o["achieved"] is True for o in measured),
+            "missed": sum(o["achieved"] is False for o in measured),
+        }
+    ]
+    if monitoring["procedures"]:
+        lines.append(
+            _("One-stop figures of %(count)s procedures imported; on-time rate %(rate)s%%.")
+            % {"count": len(monitoring["procedures"]), "rate": (monitoring["on_time_rate"] or "–").replace(".", ",")}
+        )
+    missed = any(o["achieved"] is False for o in measured)
+    return Proof(Status.NOT_MET if missed else Status.MET, lines, links)
 
 
 # -- 4. management review ------------------------------------------------------------------------------------------

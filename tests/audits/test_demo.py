@@ -114,3 +114,36 @@ def test_demo_context_and_scope_of_lam(world):
     assert list(statement.exclusions.values_list("clause", flat=True)) == ["8.3"]
     assert statement.all_procedures and context_selectors.approved_scope(lam.pk).excluded == {}
     assert not ContextStatement.objects.filter(commune=world.commune_a).exists()
+
+
+def test_demo_objectives_of_lam_with_a_year_of_one_stop_figures(world):
+    from audits.models import OneStopFigure, OneStopImport, QualityObjective
+    from audits.objectives import demo as objective_demo
+    from audits.objectives import selectors as objective_selectors
+    from processes import services as process_services
+    from tests.processes.helpers import make_procedure
+
+    lam = provision_commune(unit=make_unit(level=Level.COMMUNE, name="Lâm", parent=world.district_unit, code="13795"))
+    add_commune_member(commune=lam, user=make_user("iso.lam"), role=Role.ISO_OFFICER)
+    codes = [objective_demo.WATCHED_CODE] + [f"1.00{n:04d}" for n in range(1, 10)]
+    procedures = [make_procedure(code, f"Thủ tục {code}") for code in codes]
+    process_services.add_handled_procedures(commune=lam, procedures=procedures, acting_user=None)
+    today = timezone.localdate()
+    if today.year < objective_demo.YEAR:
+        pytest.skip("the demo's objectives are those of 2026")
+    objective_demo.load_demo(acting_user=world.admin, communes=[world.commune_a, lam])
+    first = _counts()
+    objective_demo.load_demo(acting_user=world.admin, communes=[world.commune_a, lam])
+    assert _counts() == first
+
+    batch = OneStopImport.objects.get(commune=lam)
+    months = objective_demo.months(today)
+    assert batch.months == [f"{m:%m/%Y}" for m in months] and batch.imported_by.username == "iso.lam"
+    assert OneStopFigure.objects.filter(commune=lam).values("procedure").distinct().count() == 8
+    objectives = {o.indicator: o for o in QualityObjective.objects.filter(commune=lam, year=2026)}
+    assert set(objectives) == {"on_time_rate", "satisfaction", "late_rate"}
+    kpis = objective_selectors.objective_kpis(objectives.values())
+    assert kpis[objectives["on_time_rate"].pk].achieved is True
+    late = objectives["late_rate"]
+    assert late.procedure.code == objective_demo.WATCHED_CODE
+    assert len(kpis[late.pk].breaches) == 1 and objective_selectors.suggestion(late, kpis[late.pk]) is not None

@@ -402,3 +402,42 @@ def test_officer_answers_citizens_and_turns_a_complaint_into_a_nonconformity(jou
     assert re.search(r"/admin/audits/actions/inspect/\d+/$", journey.driver.current_url), journey.driver.current_url
     main = journey.find("main").text
     assert COMPLAINT in main and due in main, main[:800]
+
+
+ON_TIME_OBJECTIVE = "Tỷ lệ hồ sơ TTHC giải quyết đúng hạn của thị trấn đạt từ 95% trở lên"
+
+
+def test_officer_imports_one_stop_figures_and_sees_the_chart(journey, live_demo_server, tmp_path):
+    codes = [
+        row[0]
+        for row in live_demo_server.query(
+            "SELECT DISTINCT p.code FROM audits_onestopfigure f JOIN processes_procedure p ON p.id = f.procedure_id "
+            "ORDER BY p.code"
+        )
+    ]
+    assert len(codes) == 8, codes
+    path = tmp_path / "mot-cua-thang-01.csv"
+    rows = "".join(f"{code},01/2026,30,29,1,2\n" for code in codes)
+    path.write_text("Mã TTHC,Tháng,Tiếp nhận,Đúng hạn,Trễ hạn,Trả lại\n" + rows, encoding="utf-8")
+
+    journey.login(*OFFICER)
+    journey.menu("Đánh giá nội bộ", "Số liệu một cửa")
+    assert "so-lieu-mot-cua-2026.csv" in journey.text()  # the demo's year of figures
+    journey.header_action("Nhập số liệu một cửa")
+    assert Select(journey.find("select[name=commune]")).first_selected_option.text == COMMUNE
+    journey.find("input[type=file][name=file]").send_keys(str(path))
+    journey.submit(journey.find("main form button[type=submit]"))
+    preview = journey.find("table#onestop-preview").text
+    assert preview.count("01/2026") == 8 and "96,7%" in preview and "thay số liệu cũ" in preview, preview
+    journey.submit(journey.find("main form button[type=submit]"))
+    assert "Đã nhập 8 dòng số liệu một cửa cho Thị trấn Lâm." in journey.message(), journey.text()[:500]
+    assert "mot-cua-thang-01.csv" in journey.text()
+
+    journey.menu("Đánh giá nội bộ", "Mục tiêu chất lượng")
+    journey.click_link_text(ON_TIME_OBJECTIVE)
+    chart = journey.find("svg.kpi-chart")
+    points = chart.find_elements(By.CSS_SELECTOR, "circle.kpi-point")
+    assert len(points) >= 1 and points[0].get_attribute("data-month") == "01/2026"
+    assert points[0].get_attribute("data-value") == "96.7"
+    assert chart.find_elements(By.CSS_SELECTOR, "line.kpi-target")
+    assert "96,7%" in journey.find("table#kpi-months").text
