@@ -732,4 +732,5 @@ class Reminder(models.Model):
         return f"{self.kind} {self.for_date} → {self.recipient_id}"
 
 
+from .board.models import BoardMember, BoardRoleGrant, QualityPolicy, SteeringBoard  # noqa: E402,F401
 from .risks.models import Risk  # noqa: E402,F401

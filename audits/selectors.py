@@ -14,6 +14,7 @@ from processes import selectors as process_selectors
 from qms.people import full_name, name_order
 from qms.units.models import Role
 
+from .board.selectors import review_board
 from .models import (
     ActionStatus,
     Auditor,
@@ -354,6 +355,7 @@ def review_inputs(review: ManagementReview, *, today: datetime.date | None = Non
         "improvement_opportunities": _improvement_opportunities(commune_id, since, until),
         "customer_feedback": _customer_feedback(commune_id, since, until),
         "risks": review_risks(commune_id),
+        "board": review_board(commune_id, review.year),
     }
 
 

@@ -445,6 +445,7 @@ class ObjectiveViewSet(AuditViewSet):
     inspect_view_fields = ["commune", "year", "statement", "target", "result", "achieved"]
 
 
+from .board import admin as board_admin  # noqa: E402
 from .risks import admin as risk_admin  # noqa: E402  (its viewset builds on the classes above)
 
 VIEWSETS = [
@@ -455,6 +456,8 @@ VIEWSETS = [
     ReviewViewSet("audits_reviews", url_prefix="audits/reviews"),
     ObjectiveViewSet("audits_objectives", url_prefix="audits/objectives"),
     risk_admin.VIEWSET,
+    board_admin.BOARD_VIEWSET,
+    board_admin.POLICY_VIEWSET,
     AuditorViewSet("audits_auditors", url_prefix="audits/auditors"),
     TrainingViewSet("audits_trainings", url_prefix="audits/trainings"),
 ]

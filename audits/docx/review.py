@@ -92,6 +92,8 @@ def _inputs(doc, inputs: dict) -> None:
         _customer_feedback(doc, inputs["customer_feedback"])
     if "risks" in inputs:
         _risks(doc, inputs["risks"])
+    if "board" in inputs:
+        _board(doc, inputs["board"])
 
 
 def _customer_feedback(doc, data: dict) -> None:
@@ -145,6 +147,37 @@ def _risks(doc, data: dict) -> None:
         ],
         [12, 55, 20, 45, 18, 20],
     )
+
+
+def _board(doc, data: dict) -> None:
+    vn.add_heading(doc, _("i) Quality policy and the ISO steering board"), level=2)
+    policy = data.get("policy")
+    if policy:
+        vn.add_body_paragraph(
+            doc,
+            _("Quality policy in force: version %(v)s, adopted on %(d)s, signed by %(n)s.")
+            % {"v": policy["version"], "d": short_date(policy["adopted_on"]), "n": policy["signed_by"]},
+        )
+        vn.add_body_paragraph(doc, policy["text"], italic=True)
+    else:
+        vn.add_body_paragraph(doc, _("No quality policy has been adopted yet."))
+    rows = [
+        [
+            short_date(d["date"]),
+            _("Decision %(number)s on the %(kind)s") % {"number": d["number"], "kind": d["kind_label"]},
+        ]
+        for d in data.get("decisions", [])
+    ]
+    rows += [
+        [
+            short_date(c["date"]),
+            f"{c['name']} ({c['board_position']}): "
+            + (_("left the board") if c["kind"] == "left" else _("joined the board")),
+        ]
+        for c in data.get("changes", [])
+    ]
+    rows.sort(key=lambda row: row[0][6:] + row[0][3:5] + row[0][:2])
+    grid(doc, [_("Date"), _("Change of the board")], rows, [30, 135], date_columns=(0,))
 
 
 def _nonconformities(doc, data: dict) -> None:
