@@ -254,3 +254,36 @@ class TestBoardMatrix(SharedWorld):
     @pytest.mark.parametrize("cell", INDEX_CELLS, ids=[cell_id(c) for c in INDEX_CELLS])
     def test_index(self, client, world, records, cell):
         check_cell(client, world, cell, reverse(cell.view), refused=ADMIN_HOME, marker="Xã An Bình", listing=True)
+
+
+@pytest.mark.django_db
+def test_demo_board_and_policy_of_lam_once(world):
+    from django.apps import apps
+
+    from audits.board import demo as board_demo
+    from qms.units.models import AdministrativeUnit, Era, Level
+    from qms.units.services import add_commune_member, provision_commune
+    from tests.factories import make_unit, make_user
+
+    lam_unit = AdministrativeUnit.objects.filter(era=Era.PRE_2025, code="13795").first()
+    lam = provision_commune(
+        unit=lam_unit or make_unit(level=Level.COMMUNE, name="Lâm", parent=world.district_unit, code="13795")
+    )
+    for username, role in (("iso.lam", Role.ISO_OFFICER), ("lanhdao.lam", Role.LEADER), ("danhgia.lam", Role.AUDITOR)):
+        add_commune_member(commune=lam, user=make_user(username), role=role)
+
+    def counts():
+        return {m.__name__: m.objects.count() for m in apps.get_app_config("audits").get_models()}
+
+    board_demo.load_demo(acting_user=world.admin, communes=[world.commune_a, lam])
+    first = counts()
+    board_demo.load_demo(acting_user=world.admin, communes=[world.commune_a, lam])
+    assert counts() == first
+    board = board_services.current_board(lam)
+    assert board.decision_date.year == 2026
+    members = {(m.user.username if m.user else m.person_name): m for m in board.members.all()}
+    assert (members["lanhdao.lam"].board_position, members["iso.lam"].board_position) == ("head", "secretary")
+    assert members["danhgia.lam"].iso_role == "auditor"
+    assert sum(1 for m in members.values() if m.user is None) == 2
+    assert not BoardRoleGrant.objects.exists()  # the demo accounts held their roles already
+    assert lam.quality_policies.get().signed_by.username == "lanhdao.lam"
