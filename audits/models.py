@@ -793,6 +793,7 @@ class Reminder(models.Model):
         return f"{self.kind} {self.for_date} → {self.recipient_id}"
 
 
+from .board.models import BoardMember, BoardRoleGrant, QualityPolicy, SteeringBoard  # noqa: E402,F401
 from .context.models import (  # noqa: E402,F401
     ContextIssue,
     ContextStatement,

@@ -33,15 +33,22 @@ class ReviewInput:
 
     @property
     def clause(self) -> str:
+        if self.letter == OTHER:
+            return ""
         return f"9.3.2 {self.letter})" + (f" {self.item})" if self.item else "")
 
     @property
     def heading(self) -> str:
+        if self.letter == OTHER:
+            return str(self.title)
         return f"{self.item}) {self.title}" if self.item else f"{self.letter}) {self.title}"
 
 
 #: 9.3.2 c) introduces the seven items of performance and effectiveness.
 PERFORMANCE_TITLE = _("Information on the performance and effectiveness of the QMS, including trends in:")
+
+#: The ``letter`` of an input the commune reviews besides 9.3.2 a–f (listed after them, without a letter).
+OTHER = "+"
 
 REVIEW_INPUTS: list[ReviewInput] = []
 
@@ -52,12 +59,13 @@ def register_input(entry: ReviewInput) -> None:
             REVIEW_INPUTS[i] = entry
             return
     REVIEW_INPUTS.append(entry)
-    order = "abcdef"
+    order = "abcdef" + OTHER
     REVIEW_INPUTS.sort(key=lambda e: (order.index(e.letter), e.item or 0))
 
 
 def _builtin():
     from . import selectors as s
+    from .board import selectors as board
     from .context import selectors as context
     from .objectives import selectors as objectives
     from .risks import selectors as risks
@@ -126,6 +134,12 @@ def _builtin():
             "e",
             _("The effectiveness of actions taken to address risks and opportunities"),
             lambda c: risks.review_risks(c.commune_id),
+        ),
+        ReviewInput(
+            "board",
+            OTHER,
+            _("Quality policy and the ISO steering board"),
+            lambda c: board.review_board(c.commune_id, c.review.year),
         ),
         ReviewInput(
             "improvement_opportunities",

@@ -444,6 +444,7 @@ class ReviewViewSet(AuditViewSet):
     ]
 
 
+from .board import admin as board_admin  # noqa: E402
 from .context import admin as context_admin  # noqa: E402  (its viewset builds on the classes above)
 from .objectives import admin as objective_admin  # noqa: E402  (its viewsets build on the classes above)
 from .risks import admin as risk_admin  # noqa: E402  (its viewset builds on the classes above)
@@ -458,6 +459,8 @@ VIEWSETS = [
     objective_admin.IMPORTS_VIEWSET,
     risk_admin.VIEWSET,
     context_admin.VIEWSET,
+    board_admin.BOARD_VIEWSET,
+    board_admin.POLICY_VIEWSET,
     AuditorViewSet("audits_auditors", url_prefix="audits/auditors"),
     TrainingViewSet("audits_trainings", url_prefix="audits/trainings"),
 ]

@@ -1901,6 +1901,111 @@ def check_risk_close(client, world):
     assert risk.status == "closed" and risk.closed_on is not None
 
 
+# -- audits: the steering board and the quality policy -----------------------------------------------------------
+
+
+def _board(world):
+    from tests.audits.test_board import form_board, join
+
+    board = form_board(world)
+    return board, join(world, board, person_name="Lê Thị Mai", board_position="deputy")
+
+
+@case("audits_board:issue")
+def check_board_issue(client, world):
+    from audits.board.models import SteeringBoard
+
+    submit(
+        client,
+        world.iso_a,
+        reverse("audits_board:issue", args=[world.commune_a.pk]),
+        "decision_number",
+        expect_message="Đã ghi nhận Quyết định 12/QĐ-UBND",
+        kind="steering",
+        decision_number="12/QĐ-UBND",
+        decision_date="15/01/2026",
+        signer_name="Trần Văn Bình",
+    )
+    board = SteeringBoard.objects.get(commune=world.commune_a)
+    assert (board.decision_date, board.signer_position, board.status) == (
+        datetime.date(2026, 1, 15),
+        "Chủ tịch",
+        "current",
+    )
+
+
+@case("audits_board:member_add")
+def check_board_member_add(client, world):
+    board, _member = _board(world)
+    submit(
+        client,
+        world.iso_a,
+        reverse("audits_board:member_add", args=[board.pk]),
+        "unit_position",
+        expect_message="đã được bổ sung vào Ban chỉ đạo",
+        user=world.auditor_a.pk,
+        unit_position="Công chức Văn phòng - Thống kê",
+        board_position="secretary",
+        iso_role="secretary",
+        joined_on="15/01/2026",
+    )
+    assert board.members.filter(user=world.auditor_a, iso_role="secretary").count() == 1
+    assert world.auditor_a.groups.filter(commune_role__role="iso_officer").exists()
+
+
+@case("audits_board:member_edit")
+def check_board_member_edit(client, world):
+    _board_, member = _board(world)
+    submit(
+        client,
+        world.iso_a,
+        reverse("audits_board:member_edit", args=[member.pk]),
+        "unit_position",
+        expect_message="Đã cập nhật thành viên",
+        unit_position="Phó Chủ tịch UBND xã",
+        duties="Chỉ đạo bộ phận một cửa",
+    )
+    member.refresh_from_db()
+    assert (member.unit_position, member.duties, member.person_name) == (
+        "Phó Chủ tịch UBND xã",
+        "Chỉ đạo bộ phận một cửa",
+        "Lê Thị Mai",
+    )
+
+
+@case("audits_board:member_leave")
+def check_board_member_leave(client, world):
+    _board_, member = _board(world)
+    submit(
+        client,
+        world.iso_a,
+        reverse("audits_board:member_leave", args=[member.pk]),
+        "left_on",
+        expect_message="rời Ban chỉ đạo",
+        left_on="01/06/2026",
+    )
+    member.refresh_from_db()
+    assert member.left_on == datetime.date(2026, 6, 1)
+
+
+@case("audits_policy:adopt")
+def check_policy_adopt(client, world):
+    from audits.board.models import QualityPolicy
+
+    submit(
+        client,
+        world.iso_a,
+        reverse("audits_policy:adopt", args=[world.commune_a.pk]),
+        "text",
+        expect_message="Đã ban hành chính sách chất lượng phiên bản 1",
+        text="Giải quyết thủ tục hành chính đúng hẹn.",
+        adopted_on="20/01/2026",
+        signed_by=world.leader_a.pk,
+    )
+    policy = QualityPolicy.objects.get(commune=world.commune_a)
+    assert (policy.version, policy.signed_by, policy.adopted_on) == (1, world.leader_a, datetime.date(2026, 1, 20))
+
+
 # -- the table covers every view that writes --------------------------------------------------------------------
 
 #: URL names that write but need no row here, with the reason.

@@ -223,6 +223,36 @@ def _context(doc, data: dict) -> None:
     )
 
 
+def _board(doc, data: dict) -> None:
+    policy = data.get("policy")
+    if policy:
+        vn.add_body_paragraph(
+            doc,
+            _("Quality policy in force: version %(v)s, adopted on %(d)s, signed by %(n)s.")
+            % {"v": policy["version"], "d": short_date(policy["adopted_on"]), "n": policy["signed_by"]},
+        )
+        vn.add_body_paragraph(doc, policy["text"], italic=True)
+    else:
+        vn.add_body_paragraph(doc, _("No quality policy has been adopted yet."))
+    rows = [
+        [
+            short_date(d["date"]),
+            _("Decision %(number)s on the %(kind)s") % {"number": d["number"], "kind": d["kind_label"]},
+        ]
+        for d in data.get("decisions", [])
+    ]
+    rows += [
+        [
+            short_date(c["date"]),
+            f"{c['name']} ({c['board_position']}): "
+            + (_("left the board") if c["kind"] == "left" else _("joined the board")),
+        ]
+        for c in data.get("changes", [])
+    ]
+    rows.sort(key=lambda row: row[0][6:] + row[0][3:5] + row[0][:2])
+    grid(doc, [_("Date"), _("Change of the board")], rows, [30, 135], date_columns=(0,))
+
+
 def _nonconformities(doc, data: dict) -> None:
     kinds = data.get("findings_by_kind", {})
     rows = [[label, str(kinds.get(value, 0))] for value, label in FindingKind.choices]
@@ -267,6 +297,7 @@ def _performance(doc, data: dict) -> None:
 RENDERERS = {
     "context": _context,
     "monitoring": _monitoring,
+    "board": _board,
     "previous_actions": _previous_actions,
     "customer_feedback": _customer_feedback,
     "quality_objectives": _objectives,

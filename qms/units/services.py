@@ -40,6 +40,9 @@ ACTION_PROVISION = define_action(
 ACTION_MEMBER_ADD = define_action(
     "qms.commune.member_add", gettext_lazy("Add member"), gettext_lazy("Added a member to a commune role")
 )
+ACTION_MEMBER_REMOVE = define_action(
+    "qms.commune.member_remove", gettext_lazy("Remove member"), gettext_lazy("Removed a member from a commune role")
+)
 ACTION_COMMUNE_UPDATE = define_action(
     "qms.commune.update", gettext_lazy("Edit commune"), gettext_lazy("Edited the commune's details")
 )
@@ -270,6 +273,16 @@ def add_commune_member(*, commune: Commune, user, role: str, acting_user=None) -
     if not user.groups.filter(pk=group.pk).exists():
         user.groups.add(group)
         log(instance=commune, action=ACTION_MEMBER_ADD, user=acting_user, data={"user": user.username, "role": role})
+    permissions.forget_cached_perms(user)
+
+
+@transaction.atomic
+def remove_commune_member(*, commune: Commune, user, role: str, acting_user=None) -> None:
+    """Take ``user`` out of the group holding ``role`` in ``commune``."""
+    group = role_group(commune=commune, role=role)
+    if user.groups.filter(pk=group.pk).exists():
+        user.groups.remove(group)
+        log(instance=commune, action=ACTION_MEMBER_REMOVE, user=acting_user, data={"user": user.username, "role": role})
     permissions.forget_cached_perms(user)
 
 

@@ -340,6 +340,26 @@ def test_officer_opens_the_context_and_scope_and_downloads_it(journey):
         assert expected in text, expected
 
 
+def test_officer_opens_the_steering_board_and_its_decision_in_word(journey):
+    journey.login(*OFFICER)
+    journey.menu("Đánh giá nội bộ", "Ban chỉ đạo ISO")
+    journey.click_link_text(COMMUNE)
+    rows = {
+        r.find_element(By.CSS_SELECTOR, "td:nth-child(2)").text: r.text
+        for r in journey.find_all("table.board-members tbody tr")
+    }
+    assert "Trưởng ban" in rows["Trần Văn Bình"] and "Lãnh đạo (phê duyệt)" in rows["Trần Văn Bình"], rows
+    assert "Thư ký ISO" in rows["Nguyễn Thị Hoa"], rows
+    assert any(name.startswith("Lê Thị Mai") for name in rows), rows
+    document = _download(
+        journey, journey.find("a[href*='/audits/board/decision/'][href$='/docx/']").get_attribute("href")
+    )
+    text = _all_text(document)
+    assert "Điều 1. Thành lập Ban chỉ đạo ISO" in text and "Số: 12/QĐ-UBND" in text, text[:800]
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "STT")
+    assert [row.cells[1].text for row in table.rows[1:3]] == ["Trần Văn Bình", "Lê Thị Mai"]
+
+
 def test_officer_records_a_review_without_change_and_sees_who_has_read(journey, live_demo_server):
     journey.login(*OFFICER)
     _open_versions(journey, "QT-01/CT")

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audits', '0009_risks'),
+        ('audits', '0010_context'),
         ('processes', '0008_system_procedures'),
         ('units', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
