@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from audits import selectors as audit_selectors
+from audits.board import selectors as board_selectors
 from audits.context import selectors as context_selectors
 from audits.objectives import selectors as objective_selectors
 from processes import selectors as process_selectors
@@ -263,12 +264,17 @@ def _objectives(period: Period) -> Proof:
     return Proof(Status.NOT_MET if counts.not_achieved else Status.MET, lines, links)
 
 
-missing(
-    "quality_policy",
-    "compliance",
-    gettext_lazy("Quality policy (clause 5.2)"),
-    gettext_lazy("No record in the system: the quality policy (5.2)."),
-)
+@source("quality_policy", "compliance", gettext_lazy("Quality policy (clause 5.2)"))
+def _quality_policy(period: Period) -> Proof:
+    policy = board_selectors.current_policy(period.commune.pk)
+    links = _link(_("Quality policy"), "audits_policy:index")
+    if policy is None or policy.adopted_on > period.until:
+        return Proof(Status.NO_EVIDENCE, [_("No quality policy has been adopted.")], links)
+    line = _("Quality policy version %(version)s adopted on %(date)s.") % {
+        "version": policy.version,
+        "date": _dmy(policy.adopted_on),
+    }
+    return Proof(Status.MET, [line], links)
 
 
 @source(
@@ -442,12 +448,19 @@ def _leaders(period: Period) -> Proof:
     return Proof(Status.MET, lines)
 
 
-missing(
-    "steering_board",
-    "leaders",
-    gettext_lazy("ISO steering board (clause 5.3)"),
-    gettext_lazy("No record in the system: the ISO steering board, its members and their roles (5.3)."),
-)
+@source("steering_board", "leaders", gettext_lazy("ISO steering board (clause 5.3)"))
+def _steering_board(period: Period) -> Proof:
+    board = board_selectors.current_board(period.commune.pk)
+    links = _link(_("ISO steering board"), "audits_board:index")
+    if board is None or board.decision_date > period.until:
+        return Proof(Status.NO_EVIDENCE, [_("No decision forming the ISO steering board is recorded.")], links)
+    members = board_selectors.roster(board, active_only=True)
+    line = _("Decision %(number)s of %(date)s: %(count)s members.") % {
+        "number": board.decision_number,
+        "date": _dmy(board.decision_date),
+        "count": len(members),
+    }
+    return Proof(Status.MET, [line], links)
 
 
 # -- 9. effectiveness, 10. announcement, 11. legal updates, 12. re-announcement, 13. consultant -----------------------
