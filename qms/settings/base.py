@@ -353,3 +353,10 @@ CELERY_BEAT_SCHEDULE["certification-inspection-reports"] = {
     "task": "certification.remind_inspection_reports",
     "schedule": crontab(hour=7, minute=20),
 }
+
+# TT 26/2014: the province reports to the Ministry in December; in November, weekly, each commune is told
+# what data the report still misses, and the province gets the list.
+CELERY_BEAT_SCHEDULE["certification-report-data-november"] = {
+    "task": "certification.remind_report_data",
+    "schedule": crontab(hour=7, minute=25, day_of_month="1,8,15,22,29", month_of_year=11),
+}
