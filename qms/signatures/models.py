@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from qms.files import PrivateFileField
@@ -78,6 +79,14 @@ class SignedRecord(models.Model):
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     is_valid = models.BooleanField(_("signature valid"), null=True)
     verification = models.JSONField(_("verification details"), default=dict, blank=True)
+    #: Archive metadata (Luật Lưu trữ 2024), recorded when the approved PDF is frozen.
+    archive_title = models.CharField(pgettext_lazy("archive", "title"), max_length=255, blank=True)
+    archive_number = models.CharField(pgettext_lazy("archive", "document number"), max_length=80, blank=True)
+    archive_date = models.DateField(pgettext_lazy("archive", "document date"), null=True, blank=True)
+    archive_issuer = models.CharField(pgettext_lazy("archive", "issuing unit"), max_length=255, blank=True)
+    retention_years = models.PositiveSmallIntegerField(
+        _("retention period (years, 0 = permanent)"), null=True, blank=True
+    )
 
     history = HistoricalRecords()
 
@@ -90,6 +99,12 @@ class SignedRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_type} #{self.object_id}"
+
+    @property
+    def retention_label(self) -> str:
+        from qms.retention import retention_label
+
+        return retention_label(self.retention_years)
 
     @property
     def is_signed(self) -> bool:

@@ -18,7 +18,7 @@ from qms.public.models import CommunePage
 from qms.signatures import services
 from qms.signatures.models import SignedRecord, SigningCertificate
 from tests.certification.conftest import PAPER_SCOPE, days_ago, pdf
-from tests.documents.rendering import needs_libreoffice
+from tests.documents.rendering import needs_libreoffice, pdfa_conformance
 from tests.permission_matrix import ADMIN_HOME, SharedWorld, assert_answer
 
 from .pki import authority
@@ -105,6 +105,22 @@ class TestAnnouncementDecision(SharedWorld):
         assert embedded.signed_data is not None
         text = "".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages)
         assert "45/QĐ-UBND" in text and "DỰ THẢO" not in text
+
+    def test_the_approved_pdf_is_pdfa_and_carries_its_archive_metadata(self, client, world, announcement, tmp_path):
+        signed = SignedRecord.objects.get(record_type="announcement", object_id=announcement.pk)
+        frozen = tmp_path / "approved.pdf"
+        frozen.write_bytes(services.frozen_bytes(signed))
+        assert pdfa_conformance(frozen) == ("2", "B")
+        assert (signed.archive_title, signed.archive_number, signed.archive_date) == (
+            "Quyết định 45/QĐ-UBND",
+            "45/QĐ-UBND",
+            announcement.signed_on,
+        )
+        assert signed.archive_issuer == "ỦY BAN NHÂN DÂN XÃ AN BÌNH" and signed.retention_years == 0
+        client.force_login(world.leader_a)
+        body = client.get(self.page(announcement)).content.decode()
+        assert "Thời hạn bảo quản</dt><dd>Vĩnh viễn" in body
+        assert f"Ngày văn bản</dt><dd>{announcement.signed_on:%d/%m/%Y}" in body
 
     def test_a_tampered_file_is_invalid_with_its_reason(self, world, announcement):
         signed = services.sign_on_server(record=announcement, acting_user=world.leader_a)
