@@ -38,7 +38,7 @@ def retention_years(record_type: str) -> int:
 
 
 def retention_label(years: int | None) -> str:
-    """"10 năm" / "Vĩnh viễn" (in the active language); "" when unknown."""
+    """The period as people read it ("10 năm", "Vĩnh viễn" in Vietnamese); "" when unknown."""
     if years is None:
         return ""
     if years == PERMANENT:

@@ -1071,9 +1071,7 @@ def remind_report_data(*, today: date | None = None) -> dict[str, int]:
                         kind=KIND_DATA_MISSING,
                         subject=_("%(commune)s: data missing for the yearly QMS report %(year)s")
                         % {"commune": row.name, "year": year},
-                        message="\n".join(
-                            [_("Enter these before the province reports in December:"), *lines]
-                        ),
+                        message="\n".join([_("Enter these before the province reports in December:"), *lines]),
                         commune=row.commune_id,
                         link=record,
                         dedup_key=f"report-data:{row.commune_id}:{year}:w{week}",

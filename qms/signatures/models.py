@@ -101,6 +101,13 @@ class SignedRecord(models.Model):
         return f"{self.record_type} #{self.object_id}"
 
     @property
+    def timestamp_time(self):
+        from django.utils.dateparse import parse_datetime
+
+        value = self.verification.get("timestamp_time")
+        return parse_datetime(value) if value else None
+
+    @property
     def retention_label(self) -> str:
         from qms.retention import retention_label
 
@@ -137,4 +144,7 @@ REASON_MESSAGES = {
     pades.OUTSIDE_VALIDITY: _("The signing time is outside the validity of the signer's certificate."),
     pades.NOT_APPROVED_VERSION: _("The signed file is not the approved version of the record."),
     pades.FROZEN_CHANGED: _("The stored approved PDF no longer matches its recorded fingerprint."),
+    pades.BAD_TIMESTAMP: _(
+        "The signature's timestamp is not valid or not issued by a trusted time-stamping authority."
+    ),
 }

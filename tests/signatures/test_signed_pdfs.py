@@ -8,6 +8,7 @@ from io import BytesIO
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
@@ -43,6 +44,7 @@ def pki(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def trust_roots(settings, pki):
     settings.QMS_SIGNATURE_TRUST_ROOTS = [str(pki["root"])]
+    settings.QMS_DEMO_TIMESTAMPER = None  # signatures without timestamp unless a test sets one
 
 
 def sign_outside(data: bytes, pkcs12_data: bytes) -> bytes:
@@ -121,6 +123,20 @@ class TestAnnouncementDecision(SharedWorld):
         body = client.get(self.page(announcement)).content.decode()
         assert "Thời hạn bảo quản</dt><dd>Vĩnh viễn" in body
         assert f"Ngày văn bản</dt><dd>{announcement.signed_on:%d/%m/%Y}" in body
+
+    def test_with_a_time_stamping_authority_the_signature_carries_its_timestamp(
+        self, client, world, announcement, settings, tmp_path
+    ):
+        from .test_timestamps import tsa_file
+
+        ca = authority("CA dấu thời gian")
+        settings.QMS_SIGNATURE_TRUST_ROOTS = [*settings.QMS_SIGNATURE_TRUST_ROOTS, str(ca.write(tmp_path))]
+        settings.QMS_DEMO_TIMESTAMPER = str(tsa_file(ca, tmp_path / "tsa.p12"))
+        client.force_login(world.leader_a)
+        body = client.post(self.action(announcement, "sign"), follow=True).content.decode()
+        signed = SignedRecord.objects.get(record_type="announcement", object_id=announcement.pk)
+        assert signed.is_valid is True and signed.timestamp_time is not None
+        assert f"Dấu thời gian (RFC 3161): {timezone.localtime(signed.timestamp_time):%H:%M %d/%m/%Y}" in body
 
     def test_a_tampered_file_is_invalid_with_its_reason(self, world, announcement):
         signed = services.sign_on_server(record=announcement, acting_user=world.leader_a)
