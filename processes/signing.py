@@ -40,5 +40,7 @@ def register() -> None:
             title=version_title,
             admin_url=version_admin_url,
             file_stem=lambda version: f"{version.document.code} lan {version.issue_number:02d}",
+            document_number=lambda version: f"{version.document.code}/{version.issue_number:02d}",
+            document_date=lambda version: version.effective_date,
         )
     )

@@ -28,7 +28,7 @@ from qms.units.agency import Agency, commune_agency, in_sentence, unit_agency
 from qms.units.models import Era, Level
 
 from .models import Stage
-from .selectors import AnnexRow, ProgressReport, announcement_annex, late_item_json
+from .selectors import AnnexRow, ProgressReport, announcement_annex, late_item_json, report_data_gaps
 
 SYMBOL_DECISION = "QĐ-UBND"
 SYMBOL_REPORT = "BC-UBND"
@@ -121,6 +121,8 @@ UNIT_WIDTHS_MM = (12, 55, 24, 25, 22, 27)
 LATE_HEADERS = ("STT", "Đơn vị", "Nội dung", "Hạn", "Số ngày chậm")
 LATE_WIDTHS_MM = (12, 38, 75, 22, 18)
 NO_LATE = "Không có việc chậm hạn."
+DATA_GAPS_LINE = "Số xã chưa cập nhật đủ dữ liệu năm {year} (số liệu trên chưa tính các dữ liệu này): {count}."
+DATA_GAP_ROW = "- {name}: {items}."
 PROPOSE_ANNOUNCE = (
     "Đề nghị {count} đơn vị cấp xã chưa công bố khẩn trương hoàn thành việc xây dựng, áp dụng và công bố Hệ "
     "thống quản lý chất lượng{target}."
@@ -416,6 +418,17 @@ def _annex(doc, unit, year: int) -> None:
     )
 
 
+def _data_gaps(doc, unit, year: int) -> None:
+    """The communes whose data for the year is still missing (the list the November reminders sent)."""
+    rows = report_data_gaps(unit, year)
+    if not rows:
+        return
+    qd.add_body_paragraph(doc, DATA_GAPS_LINE.format(year=year, count=len(rows)))
+    for row in rows:
+        items = "; ".join(item["label"] for item in row.items)
+        qd.add_body_paragraph(doc, DATA_GAP_ROW.format(name=row.name, items=items))
+
+
 def build_yearly_report(*, report: ProgressReport, year: int | None = None, report_date: date | None = None):
     """The yearly report of ``report.unit``: a province's to the Ministry of Science and Technology (with
     the annex of every commune), a district's to the provincial Department of Science and Technology.
@@ -458,6 +471,7 @@ def _yearly_report(report: ProgressReport, year: int, report_date: date | None):
     m = report.maintenance
     qd.add_body_paragraph(doc, MAINTENANCE_LINE.format(ok=m["ok"], failed=m["failed"], pending=m["pending"]))
     qd.add_body_paragraph(doc, LATE_LINE.format(communes=report.late_communes, items=report.late_items))
+    _data_gaps(doc, unit, year)
     qd.add_heading(doc, SECTION_3)
     qd.add_body_paragraph(doc, INSPECTION_LINE.format(**report.inspections))
     qd.add_heading(doc, SECTION_4)

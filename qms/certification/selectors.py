@@ -828,3 +828,122 @@ def province_plan(province, year: int):
     from .models import InspectionPlan
 
     return InspectionPlan.objects.filter(province=province, year=year).select_related("province").first()
+
+
+# -- data the yearly report needs (TT 26/2014: the province reports in December) ------------------------------
+
+#: What a commune's row of the yearly report needs, in the order a notice lists it.
+GAP_STAGE = "stage"
+GAP_ANNOUNCEMENT = "announcement"
+GAP_AUDIT = rules.AUDIT
+GAP_REVIEW = rules.REVIEW
+GAP_UPDATE = rules.LEGAL_UPDATE
+GAP_ORDER = (GAP_STAGE, GAP_ANNOUNCEMENT, GAP_AUDIT, GAP_REVIEW, GAP_UPDATE)
+#: Where on the commune's record each gap is filled.
+GAP_ANCHORS = {
+    GAP_STAGE: "qms-checklist",
+    GAP_ANNOUNCEMENT: "qms-announcement",
+    GAP_AUDIT: "qms-maintenance",
+    GAP_REVIEW: "qms-maintenance",
+    GAP_UPDATE: "qms-maintenance",
+}
+_SETTLED = (MaintenanceStatus.OK, MaintenanceStatus.NOT_APPLICABLE)
+
+
+def gap_label(kind: str, year: int) -> str:
+    """The sentence naming one missing piece of data (in the active language)."""
+    labels = {
+        GAP_STAGE: gettext("No QMS stage recorded (the steering board decision is not entered)"),
+        GAP_ANNOUNCEMENT: gettext("The announcement decision or its date is not recorded"),
+        GAP_AUDIT: gettext("No internal audit report for %(year)s"),
+        GAP_REVIEW: gettext("No management review held in %(year)s"),
+        GAP_UPDATE: gettext("The yearly update of process documents for %(year)s is not recorded"),
+    }
+    return labels[kind] % {"year": year}
+
+
+@dataclass
+class DataGapRow:
+    """One commune whose row of the yearly report lacks data for the year."""
+
+    commune_id: int | None
+    name: str
+    district: str
+    province_id: int | None
+    year: int
+    missing: list[str]
+
+    @property
+    def items(self) -> list[dict]:
+        return [
+            {"kind": kind, "label": gap_label(kind, self.year), "anchor": f"#{GAP_ANCHORS[kind]}"}
+            for kind in self.missing
+        ]
+
+
+def _gaps_of(row: dict, year: int) -> list[str]:
+    stage = row["commune__qms_progress__stage"] or Stage.NOT_STARTED
+    if stage == Stage.NOT_STARTED:
+        return [GAP_STAGE]
+    missing = []
+    if stage in ANNOUNCED_STAGES and not (
+        row["commune__qms_progress__announced_on"] and row["commune__qms_progress__announcement_number"]
+    ):
+        missing.append(GAP_ANNOUNCEMENT)
+    first = row["commune__qms_progress__first_announced_on"]
+    if first is None or first.year > year:
+        return missing
+    conditions = ((row["commune__qms_progress__maintenance"] or {}).get(str(year)) or {}).get("conditions")
+    if conditions is None:
+        return [*missing, GAP_AUDIT, GAP_REVIEW, GAP_UPDATE]
+    for kind in (GAP_AUDIT, GAP_REVIEW):
+        if any(c["kind"] == kind and c["status"] not in _SETTLED for c in conditions):
+            missing.append(kind)
+    if any(c["kind"] == GAP_UPDATE and c["status"] not in _SETTLED and (c["open"] or not c["ref"]) for c in conditions):
+        missing.append(GAP_UPDATE)
+    return missing
+
+
+def report_data_gaps(unit: AdministrativeUnit, year: int) -> list[DataGapRow]:
+    """The communes beneath ``unit`` (by district, then code) whose data for ``year`` the yearly report
+    counts is missing: no stage, an announcement without its number or date, and, once announced, the
+    year's internal audit, management review and update of the process documents; one query.
+
+    The yearly report, the province's dashboard and the November reminders all read this list.
+    """
+    units = (
+        unit.descendant_communes()
+        .filter(abolished_on__isnull=True)
+        .order_by("parent__code", "code")
+        .values(
+            "full_name",
+            "parent__level",
+            "parent__full_name",
+            "parent_id",
+            "parent__parent_id",
+            "commune__id",
+            "commune__name",
+            "commune__qms_progress__stage",
+            "commune__qms_progress__announced_on",
+            "commune__qms_progress__announcement_number",
+            "commune__qms_progress__first_announced_on",
+            "commune__qms_progress__maintenance",
+        )
+    )
+    rows = []
+    for u in units:
+        missing = _gaps_of(u, year)
+        if not missing:
+            continue
+        by_district = u["parent__level"] == Level.DISTRICT
+        rows.append(
+            DataGapRow(
+                commune_id=u["commune__id"],
+                name=u["commune__name"] or u["full_name"],
+                district=u["parent__full_name"] if by_district else "",
+                province_id=u["parent__parent_id"] if by_district else u["parent_id"],
+                year=year,
+                missing=missing,
+            )
+        )
+    return rows

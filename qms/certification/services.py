@@ -1012,3 +1012,89 @@ def remind_inspection_reports(*, today: date | None = None) -> dict[str, int]:
                     )
                 )
     return {"reminders": reminders, "escalations": escalations}
+
+
+# -- November: data the December yearly report needs ------------------------------------------------------
+
+KIND_DATA_MISSING = register_kind(
+    "certification.report_data_missing", gettext_lazy("Data missing for the province's yearly report")
+)
+KIND_DATA_SUMMARY = register_kind(
+    "certification.report_data_summary", gettext_lazy("Communes with data missing for the yearly report")
+)
+
+
+def _iso_officers(commune_ids) -> dict[int, list]:
+    User = get_user_model()
+    links = CommuneRoleGroup.objects.filter(commune_id__in=commune_ids, role=Role.ISO_OFFICER)
+    people: dict[int, list] = {}
+    for user in User.objects.filter(is_active=True, groups__commune_role__in=links).annotate(
+        commune_id=F("groups__commune_role__commune_id")
+    ):
+        people.setdefault(user.commune_id, []).append(user)
+    return people
+
+
+@transaction.atomic
+def remind_report_data(*, today: date | None = None) -> dict[str, int]:
+    """November, weekly: each province's communes whose data for this year's report is missing.
+
+    One notice a week to each such commune's ISO officers listing what is missing (with links), and one
+    summary to the province's followers; both read :func:`selectors.report_data_gaps`, as the report does.
+    """
+    from qms.links import absolute_url
+
+    from .selectors import report_data_gaps
+
+    today = today or timezone.localdate()
+    year, week = today.year, today.isocalendar().week
+    provinces = [
+        province
+        for province in AdministrativeUnit.objects.filter(level="province", abolished_on__isnull=True).order_by("code")
+        if ERA_ENDS.get(province.era) is None or ERA_ENDS[province.era].year >= year
+    ]
+    gaps = {province: report_data_gaps(province, year) for province in provinces}
+    officers = _iso_officers({row.commune_id for rows in gaps.values() for row in rows if row.commune_id})
+    followers = _province_followers({province.pk for province, rows in gaps.items() if rows})
+    communes = summaries = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for province, rows in gaps.items():
+            if not rows:
+                continue
+            for row in rows:
+                if row.commune_id is None:
+                    continue
+                record = reverse("certification:commune", args=[row.commune_id])
+                lines = [f"- {item['label']}: {absolute_url(record + item['anchor'])}" for item in row.items]
+                communes += len(
+                    notify(
+                        recipients=officers.get(row.commune_id, []),
+                        kind=KIND_DATA_MISSING,
+                        subject=_("%(commune)s: data missing for the yearly QMS report %(year)s")
+                        % {"commune": row.name, "year": year},
+                        message="\n".join([_("Enter these before the province reports in December:"), *lines]),
+                        commune=row.commune_id,
+                        link=record,
+                        dedup_key=f"report-data:{row.commune_id}:{year}:w{week}",
+                        acting_user=SYSTEM,
+                    )
+                )
+            dashboard = reverse("certification:dashboard") + f"?unit={province.code}&era={province.era}#qms-data-gaps"
+            lines = [
+                f"- {row.name}{f' ({row.district})' if row.district else ''}: "
+                + "; ".join(item["label"] for item in row.items)
+                for row in rows
+            ]
+            summaries += len(
+                notify(
+                    recipients=followers.get(province.pk, []),
+                    kind=KIND_DATA_SUMMARY,
+                    subject=_("%(count)d communes lack data for the yearly QMS report %(year)s")
+                    % {"count": len(rows), "year": year},
+                    message="\n".join([*lines, absolute_url(dashboard)]),
+                    link=dashboard,
+                    dedup_key=f"report-data:province:{province.pk}:{year}:w{week}",
+                    acting_user=SYSTEM,
+                )
+            )
+    return {"communes": communes, "summaries": summaries}

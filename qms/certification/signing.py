@@ -48,5 +48,7 @@ def register() -> None:
             ),
             public=True,
             file_stem=lambda announcement: f"quyet dinh cong bo {announcement.number} {announcement.commune_id}",
+            document_number=lambda announcement: announcement.display_number,
+            document_date=lambda announcement: announcement.signed_on,
         )
     )

@@ -52,3 +52,17 @@ def remind_inspection_reports_task() -> dict:
     result = remind_inspection_reports()
     send_emails.delay()
     return result
+
+
+@shared_task(
+    name="certification.remind_report_data", autoretry_for=(OperationalError,), max_retries=3, retry_backoff=60
+)
+def remind_report_data_task() -> dict:
+    """1 November and weekly until the 30th (07:25): communes whose data the December report needs."""
+    from qms.notifications.tasks import send_emails
+
+    from .services import remind_report_data
+
+    result = remind_report_data()
+    send_emails.delay()
+    return result

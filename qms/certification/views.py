@@ -44,7 +44,7 @@ from .forms import (
     TargetForm,
 )
 from .models import STAGE_ORDER, Announcement, Evidence, InspectionConclusion, Stage
-from .selectors import commune_record, find_unit, plan_progress, progress_report, province_plan
+from .selectors import commune_record, find_unit, plan_progress, progress_report, province_plan, report_data_gaps
 from .selfassessment_docx import build_self_assessment
 
 
@@ -217,6 +217,7 @@ class DashboardView(AdminPage):
             chart=self._chart(),
             query=unit_query(unit),
             can_set_target=unit.level != Level.COMMUNE and access.acts_for_province(user, unit),
+            data_gaps=report_data_gaps(unit, self.report.as_of.year) if unit.level != Level.COMMUNE else None,
             **self._inspection_plan(),
             **kwargs,
         )

@@ -179,6 +179,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 QMS_UPLOAD_MAX_BYTES = int(env("QMS_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 #: Signed PDFs (qms.signatures): PEM/DER files of the certification authorities a signature must chain to.
 QMS_SIGNATURE_TRUST_ROOTS = env_list("QMS_SIGNATURE_TRUST_ROOTS")
+#: RFC 3161 time-stamping authority: signatures made here then carry its timestamp (PAdES B-T).
+QMS_SIGNATURE_TSA_URL = env("QMS_SIGNATURE_TSA_URL", "")
 #: Secret the stored signing certificates are encrypted with (SECRET_KEY when empty).
 QMS_SIGNING_KEY = env("QMS_SIGNING_KEY", "")
 # Uploaded files have no public URL: permission-checked views hand them to
@@ -352,4 +354,11 @@ SPECTACULAR_SETTINGS = {
 CELERY_BEAT_SCHEDULE["certification-inspection-reports"] = {
     "task": "certification.remind_inspection_reports",
     "schedule": crontab(hour=7, minute=20),
+}
+
+# TT 26/2014: the province reports to the Ministry in December; in November, weekly, each commune is told
+# what data the report still misses, and the province gets the list.
+CELERY_BEAT_SCHEDULE["certification-report-data-november"] = {
+    "task": "certification.remind_report_data",
+    "schedule": crontab(hour=7, minute=25, day_of_month="1,8,15,22,29", month_of_year=11),
 }

@@ -32,6 +32,7 @@ MEDIA_ROOT = Path(os.environ.get("QMS_TEST_MEDIA_ROOT") or tempfile.mkdtemp(pref
 SENDFILE_ROOT = str(MEDIA_ROOT)
 # The demo's test CA (made by setup_demo, "chứng thư thử nghiệm") travels with the demo's files.
 QMS_DEMO_SIGNING_CA = MEDIA_ROOT / "demo-signing" / "demo-ca.pem"
+QMS_DEMO_TIMESTAMPER = MEDIA_ROOT / "demo-signing" / "demo-tsa.p12"
 WHITENOISE_AUTOREFRESH = True
 ALLOWED_HOSTS = ["*"]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.conf import settings
@@ -99,6 +99,29 @@ def _signer(ca_key, ca_certificate, common_name: str) -> bytes:
     )
 
 
+def _time_stamping_authority(ca_key, ca_certificate) -> bytes:
+    """The demo TSA's key and certificate (PKCS#12, no password), for the in-process timestamper (RSA only)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(_name(f"TSA HTQLCL demo ({DEMO_MARK})"))
+        .issuer_name(ca_certificate.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_usage(ca=False), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    return pkcs12.serialize_key_and_certificates(
+        b"tsa", key, certificate, [ca_certificate], serialization.NoEncryption()
+    )
+
+
 def holder_name(commune) -> str:
     return f"UBND {commune.name} ({DEMO_MARK})"
 
@@ -117,6 +140,9 @@ def ensure_demo_certificates(*, communes, acting_user) -> bool:
     ca_key, ca_certificate = _authority()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(ca_certificate.public_bytes(serialization.Encoding.PEM))
+    tsa = getattr(settings, "QMS_DEMO_TIMESTAMPER", None)
+    if tsa:
+        Path(tsa).write_bytes(_time_stamping_authority(ca_key, ca_certificate))
     for commune in communes:
         services.upload_certificate(
             commune=commune,

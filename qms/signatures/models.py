@@ -79,6 +79,14 @@ class SignedRecord(models.Model):
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     is_valid = models.BooleanField(_("signature valid"), null=True)
     verification = models.JSONField(_("verification details"), default=dict, blank=True)
+    #: Archive metadata (Luật Lưu trữ 2024), recorded when the approved PDF is frozen.
+    archive_title = models.CharField(pgettext_lazy("archive", "title"), max_length=255, blank=True)
+    archive_number = models.CharField(pgettext_lazy("archive", "document number"), max_length=80, blank=True)
+    archive_date = models.DateField(pgettext_lazy("archive", "document date"), null=True, blank=True)
+    archive_issuer = models.CharField(pgettext_lazy("archive", "issuing unit"), max_length=255, blank=True)
+    retention_years = models.PositiveSmallIntegerField(
+        _("retention period (years, 0 = permanent)"), null=True, blank=True
+    )
 
     history = HistoricalRecords()
 
@@ -91,6 +99,19 @@ class SignedRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_type} #{self.object_id}"
+
+    @property
+    def timestamp_time(self):
+        from django.utils.dateparse import parse_datetime
+
+        value = self.verification.get("timestamp_time")
+        return parse_datetime(value) if value else None
+
+    @property
+    def retention_label(self) -> str:
+        from qms.retention import retention_label
+
+        return retention_label(self.retention_years)
 
     @property
     def is_signed(self) -> bool:
@@ -123,4 +144,7 @@ REASON_MESSAGES = {
     pades.OUTSIDE_VALIDITY: _("The signing time is outside the validity of the signer's certificate."),
     pades.NOT_APPROVED_VERSION: _("The signed file is not the approved version of the record."),
     pades.FROZEN_CHANGED: _("The stored approved PDF no longer matches its recorded fingerprint."),
+    pades.BAD_TIMESTAMP: _(
+        "The signature's timestamp is not valid or not issued by a trusted time-stamping authority."
+    ),
 }

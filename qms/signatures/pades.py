@@ -19,6 +19,9 @@ with warnings.catch_warnings():
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign import fields, signers
+    from pyhanko.sign.timestamps import TimeStamper
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+    from pyhanko.sign.timestamps.requests_client import RequestsHTTPTimeStamper
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
@@ -36,14 +39,50 @@ UNTRUSTED = "untrusted"
 OUTSIDE_VALIDITY = "outside_validity"
 NOT_APPROVED_VERSION = "not_approved_version"
 FROZEN_CHANGED = "frozen_changed"
+BAD_TIMESTAMP = "bad_timestamp"
 
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sign_pdf(pdf: bytes, *, pkcs12_data: bytes, password: str, reason: str = "", location: str = "") -> bytes:
-    """``pdf`` signed (PAdES B-B) as an incremental update: its bytes stay the prefix of the result."""
+def timestamper() -> TimeStamper | None:
+    """The RFC 3161 time-stamping authority of ``QMS_SIGNATURE_TSA_URL``; under the development and test
+    settings, an in-process one from the demo CA's TSA certificate (``QMS_DEMO_TIMESTAMPER``, a PKCS#12
+    file without password); None: signatures carry no timestamp (PAdES B-B)."""
+    url = getattr(settings, "QMS_SIGNATURE_TSA_URL", "")
+    if url:
+        return RequestsHTTPTimeStamper(url, https=url.startswith("https:"), timeout=15)
+    demo = getattr(settings, "QMS_DEMO_TIMESTAMPER", None)
+    if demo and os.path.exists(demo):
+        from asn1crypto import keys as asn1_keys
+        from asn1crypto import x509 as asn1_x509
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.serialization import pkcs12
+
+        with open(demo, "rb") as stored:
+            key, certificate, _chain = pkcs12.load_key_and_certificates(stored.read(), None)
+        der_key = key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        return DummyTimeStamper(
+            tsa_cert=asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER)),
+            tsa_key=asn1_keys.PrivateKeyInfo.load(der_key),
+        )
+    return None
+
+
+def sign_pdf(
+    pdf: bytes,
+    *,
+    pkcs12_data: bytes,
+    password: str,
+    reason: str = "",
+    location: str = "",
+    stamper: TimeStamper | None = None,
+) -> bytes:
+    """``pdf`` signed as an incremental update: its bytes stay the prefix of the result; PAdES B-T
+    (with the signature's RFC 3161 timestamp) when ``stamper`` (default: :func:`timestamper`) gives one."""
     signer = signers.SimpleSigner.load_pkcs12_data(
         pkcs12_data, other_certs=[], passphrase=password.encode() if password else None
     )
@@ -55,7 +94,8 @@ def sign_pdf(pdf: bytes, *, pkcs12_data: bytes, password: str, reason: str = "",
         reason=reason or None,
         location=location or None,
     )
-    output = signers.PdfSigner(meta, signer=signer).sign_pdf(writer)
+    stamper = stamper if stamper is not None else timestamper()
+    output = signers.PdfSigner(meta, signer=signer, timestamper=stamper).sign_pdf(writer)
     return output.getvalue()
 
 
@@ -77,6 +117,8 @@ class Verification:
     signer_subject: str = ""
     issuer: str = ""
     signing_time: str = ""
+    #: The RFC 3161 timestamp's time (the certificate is judged at that time), "" without one.
+    timestamp_time: str = ""
     signatures: int = 0
     checked_at: str = ""
 
@@ -87,6 +129,17 @@ class Verification:
 def _name(name) -> str:
     native = name.native
     return str(native.get("common_name") or name.human_friendly)
+
+
+def _validate(signature, roots, *, moment=None):
+    """pyHanko's status of one signature; the signer's certificate judged at ``moment`` (the trusted
+    timestamp's time) when given, else now; the timestamp's own certificate judged now."""
+    at = {"moment": moment} if moment is not None else {}
+    return validate_pdf_signature(
+        signature,
+        signer_validation_context=ValidationContext(trust_roots=roots, allow_fetching=False, **at),
+        ts_validation_context=ValidationContext(trust_roots=roots, allow_fetching=False),
+    )
 
 
 def verify_pdf(data: bytes, *, frozen: bytes | None = None, frozen_sha256: str = "") -> Verification:
@@ -115,9 +168,16 @@ def verify_pdf(data: bytes, *, frozen: bytes | None = None, frozen_sha256: str =
         return result
     roots = trust_roots()
     for index, signature in enumerate(embedded):
-        context = ValidationContext(trust_roots=roots, allow_fetching=False)
         try:
-            status = validate_pdf_signature(signature, signer_validation_context=context)
+            status = _validate(signature, roots)
+            stamp = status.timestamp_validity
+            stamped_at = None
+            if stamp is not None:
+                if stamp.intact and stamp.valid and stamp.trusted:
+                    stamped_at = stamp.timestamp
+                    status = _validate(signature, roots, moment=stamped_at)
+                else:
+                    reasons.append(BAD_TIMESTAMP)
         except Exception:  # noqa: BLE001
             reasons.append(BAD_SIGNATURE)
             continue
@@ -132,7 +192,7 @@ def verify_pdf(data: bytes, *, frozen: bytes | None = None, frozen_sha256: str =
         if status.modification_level is not None and status.docmdp_ok is False:
             reasons.append(PARTIAL_COVERAGE)
         cert = status.signing_cert
-        when = status.signer_reported_dt
+        when = stamped_at or status.signer_reported_dt
         if when is not None:
             validity = cert["tbs_certificate"]["validity"]
             if not (validity["not_before"].native <= when <= validity["not_after"].native):
@@ -141,6 +201,7 @@ def verify_pdf(data: bytes, *, frozen: bytes | None = None, frozen_sha256: str =
         result.signer_subject = cert.subject.human_friendly
         result.issuer = cert.issuer.human_friendly
         result.signing_time = when.isoformat() if when else ""
+        result.timestamp_time = stamped_at.isoformat() if stamped_at else ""
     result.reasons = list(dict.fromkeys(reasons))
     result.valid = not result.reasons
     return result

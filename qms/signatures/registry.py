@@ -28,6 +28,9 @@ class RecordType:
     public: bool = False
     #: Name of the file (without extension).
     file_stem: Callable[[Any], str] | None = None
+    #: Archive metadata: the document's number ("12/QĐ-UBND") and date.
+    document_number: Callable[[Any], str] | None = None
+    document_date: Callable[[Any], Any] | None = None
 
     def model_class(self):
         from django.apps import apps

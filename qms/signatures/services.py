@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -13,6 +14,7 @@ from qms import permissions
 from qms.audit_log import define_action, log
 from qms.files.pdf import PdfConversionError
 from qms.files.policy import max_upload_bytes, size_label
+from qms.retention import retention_years
 
 from . import keystore, pades, registry
 from .models import REASON_MESSAGES, SignedRecord, SigningCertificate, SigningMethod
@@ -108,6 +110,21 @@ def signed_record_of(record) -> SignedRecord | None:
     return SignedRecord.objects.filter(record_type=entry.key, object_id=record.pk).first()
 
 
+def _set_archive_metadata(signed: SignedRecord, entry, record) -> None:
+    """Title, number, date, issuing unit and retention period of the record (Luật Lưu trữ 2024)."""
+    from qms.units.agency import commune_agency
+    from qms.units.models import Commune
+
+    day = entry.document_date(record) if entry.document_date else None
+    commune = Commune.objects.select_related("unit__parent__parent").get(pk=signed.commune_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        signed.archive_title = str(entry.title(record))[:255]
+    signed.archive_number = (entry.document_number(record) if entry.document_number else "")[:80]
+    signed.archive_date = day
+    signed.archive_issuer = commune_agency(commune, day).name[:255]
+    signed.retention_years = retention_years(entry.key)
+
+
 @transaction.atomic
 def freeze_record(*, record, acting_user) -> SignedRecord:
     """The approved PDF of ``record``, built once and kept with its SHA-256 (idempotent)."""
@@ -124,6 +141,7 @@ def freeze_record(*, record, acting_user) -> SignedRecord:
     except PdfConversionError as error:
         raise ValidationError(str(error)) from error
     signed = SignedRecord(record_type=entry.key, object_id=record.pk, commune_id=commune_id)
+    _set_archive_metadata(signed, entry, record)
     signed.frozen_sha256 = pades.sha256(pdf)
     signed.frozen_pdf.save("approved.pdf", ContentFile(pdf), save=False)
     signed.save()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
@@ -36,19 +36,34 @@ class Authority:
         path.write_bytes(self.pem())
         return path
 
-    def issue(self, common_name: str, *, password: str = "mat-khau", days: int = 365) -> bytes:
-        """A signer's PKCS#12 file (key, certificate, this CA)."""
-        key = ec.generate_private_key(ec.SECP256R1())
-        now = datetime.now(UTC)
-        certificate = (
+    def issue(
+        self,
+        common_name: str,
+        *,
+        password: str = "mat-khau",
+        days: int = 365,
+        valid_from: datetime | None = None,
+        time_stamping: bool = False,
+    ) -> bytes:
+        """A signer's PKCS#12 file (key, certificate, this CA); with ``time_stamping``, a TSA's (RSA: pyHanko's
+        in-process timestamper signs with RSA only)."""
+        key = rsa.generate_private_key(65537, 2048) if time_stamping else ec.generate_private_key(ec.SECP256R1())
+        start = valid_from or datetime.now(UTC) - timedelta(days=1)
+        builder = (
             x509.CertificateBuilder()
             .subject_name(_name(common_name))
             .issuer_name(self.certificate.subject)
             .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(days=1))
-            .not_valid_after(now + timedelta(days=days))
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .not_valid_before(start)
+            .not_valid_after(start + timedelta(days=days))
+        )
+        if time_stamping:
+            builder = builder.add_extension(
+                x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.TIME_STAMPING]), critical=True
+            )
+        certificate = (
+            builder.add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(
                 x509.KeyUsage(
                     digital_signature=True,

@@ -8,6 +8,7 @@ from io import BytesIO
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
@@ -18,7 +19,7 @@ from qms.public.models import CommunePage
 from qms.signatures import services
 from qms.signatures.models import SignedRecord, SigningCertificate
 from tests.certification.conftest import PAPER_SCOPE, days_ago, pdf
-from tests.documents.rendering import needs_libreoffice
+from tests.documents.rendering import needs_libreoffice, pdfa_conformance
 from tests.permission_matrix import ADMIN_HOME, SharedWorld, assert_answer
 
 from .pki import authority
@@ -43,6 +44,7 @@ def pki(tmp_path_factory):
 @pytest.fixture(autouse=True)
 def trust_roots(settings, pki):
     settings.QMS_SIGNATURE_TRUST_ROOTS = [str(pki["root"])]
+    settings.QMS_DEMO_TIMESTAMPER = None  # signatures without timestamp unless a test sets one
 
 
 def sign_outside(data: bytes, pkcs12_data: bytes) -> bytes:
@@ -105,6 +107,36 @@ class TestAnnouncementDecision(SharedWorld):
         assert embedded.signed_data is not None
         text = "".join(page.extract_text() for page in PdfReader(BytesIO(data)).pages)
         assert "45/QĐ-UBND" in text and "DỰ THẢO" not in text
+
+    def test_the_approved_pdf_is_pdfa_and_carries_its_archive_metadata(self, client, world, announcement, tmp_path):
+        signed = SignedRecord.objects.get(record_type="announcement", object_id=announcement.pk)
+        frozen = tmp_path / "approved.pdf"
+        frozen.write_bytes(services.frozen_bytes(signed))
+        assert pdfa_conformance(frozen) == ("2", "B")
+        assert (signed.archive_title, signed.archive_number, signed.archive_date) == (
+            "Quyết định 45/QĐ-UBND",
+            "45/QĐ-UBND",
+            announcement.signed_on,
+        )
+        assert signed.archive_issuer == "ỦY BAN NHÂN DÂN XÃ AN BÌNH" and signed.retention_years == 0
+        client.force_login(world.leader_a)
+        body = client.get(self.page(announcement)).content.decode()
+        assert "Thời hạn bảo quản</dt><dd>Vĩnh viễn" in body
+        assert f"Ngày văn bản</dt><dd>{announcement.signed_on:%d/%m/%Y}" in body
+
+    def test_with_a_time_stamping_authority_the_signature_carries_its_timestamp(
+        self, client, world, announcement, settings, tmp_path
+    ):
+        from .test_timestamps import tsa_file
+
+        ca = authority("CA dấu thời gian")
+        settings.QMS_SIGNATURE_TRUST_ROOTS = [*settings.QMS_SIGNATURE_TRUST_ROOTS, str(ca.write(tmp_path))]
+        settings.QMS_DEMO_TIMESTAMPER = str(tsa_file(ca, tmp_path / "tsa.p12"))
+        client.force_login(world.leader_a)
+        body = client.post(self.action(announcement, "sign"), follow=True).content.decode()
+        signed = SignedRecord.objects.get(record_type="announcement", object_id=announcement.pk)
+        assert signed.is_valid is True and signed.timestamp_time is not None
+        assert f"Dấu thời gian (RFC 3161): {timezone.localtime(signed.timestamp_time):%H:%M %d/%m/%Y}" in body
 
     def test_a_tampered_file_is_invalid_with_its_reason(self, world, announcement):
         signed = services.sign_on_server(record=announcement, acting_user=world.leader_a)
