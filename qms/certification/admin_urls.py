@@ -20,9 +20,7 @@ urlpatterns = [
     path("commune/<int:pk>/inspection/add/", views.InspectionAddView.as_view(), name="inspection_add"),
     path("commune/<int:pk>/carry-over/", mv.CarryOverView.as_view(), name="carry_over"),
     path("commune/<int:pk>/carry-over/progress/", mv.progress, name="carry_over_progress"),
-    path(
-        "commune/<int:pk>/carry-over/compare/<int:procedure_id>/", mv.CompareView.as_view(), name="carry_over_compare"
-    ),
+    path("commune/<int:pk>/carry-over/compare/", mv.CompareView.as_view(), name="carry_over_compare"),
     path("commune/<int:pk>/carry-over/report.docx", mv.report_docx, name="carry_over_docx"),
     path("commune/<int:pk>/carry-over/report.xlsx", mv.report_xlsx, name="carry_over_xlsx"),
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),

@@ -74,7 +74,9 @@ class CarryOverView(AdminPage):
                     choice.procedure_id: request.POST.get(f"choice-{choice.procedure_id}", "")
                     for choice in carry_over.choices.all()
                 }
-                sources = commune.predecessors.filter(pk__in=request.POST.getlist("record_sources"))
+                sources = commune.predecessors.filter(
+                    pk__in=[v for v in request.POST.getlist("record_sources") if v.isdigit()]
+                )
                 services.set_plan(
                     carry_over=carry_over,
                     choices=choices,
@@ -136,9 +138,10 @@ class CompareView(AdminPage):
     template_name = "certification/carry_over_compare.html"
     page_title = gettext_lazy("Compare the candidates")
 
-    def get(self, request, *args, pk, procedure_id, **kwargs):
+    def get(self, request, *args, pk, **kwargs):
         self.commune = _successor(request, pk)
-        entry = services.candidates(self.commune).get(procedure_id)
+        procedure_id = request.GET.get("procedure", "")
+        entry = services.candidates(self.commune).get(int(procedure_id)) if procedure_id.isdigit() else None
         if entry is None:
             raise Http404
         self.entry = entry
