@@ -146,7 +146,8 @@ def require(user, commune, *perms: str) -> None:
     """Refuse unless ``user`` holds one of ``perms`` on ``commune``."""
     if _is_user(user) and any(permissions.has_commune_perm(user, commune, perm) for perm in perms):
         return
-    raise PermissionDenied(_("You do not have permission to do this in %(commune)s.") % {"commune": commune})
+    reason = next((r for perm in perms if (r := permissions.read_only_refusal(commune, perm))), None)
+    raise PermissionDenied(reason or _("You do not have permission to do this in %(commune)s.") % {"commune": commune})
 
 
 def _save(instance, *, acting_user, reason: str = "", validate: bool = True):

@@ -1295,3 +1295,73 @@ def erase_expired_feedback_contacts(*, acting_user=actors.SYSTEM, now=None) -> i
         commune = Commune.objects.get(pk=commune_id)
         log(instance=commune, action=ACTION_FEEDBACK_ERASE, user=acting_user, data={"count": count})
     return erased
+
+
+# -- merged communes ----------------------------------------------------------------------------------
+
+ACTION_CARRY_OVER = define_action(
+    "processes.document.carry_over",
+    gettext_lazy("Carry over to the successor commune"),
+    gettext_lazy("Copied a predecessor's quy trình into a draft of the successor commune"),
+)
+ACTION_DISCARD_CARRIED = define_action(
+    "processes.document.discard_carried",
+    gettext_lazy("Discard carried-over draft"),
+    gettext_lazy("Deleted a draft carried over from a predecessor commune"),
+)
+
+
+def _free_code(code: str, commune) -> str:
+    if not ProcessDocument.objects.filter(commune=commune, code=code).exists():
+        return code
+    return f"{code}/{_initials(commune.unit.full_name)}"
+
+
+@transaction.atomic
+def carry_over_document(*, source: ProcessDocument, commune, acting_user) -> ProcessDocument:
+    """Copy the effective version of a predecessor's quy trình into a new draft of the successor ``commune``,
+    noting where it came from."""
+    version = source.versions.filter(obsoleted_at__isnull=True).first()
+    if source.commune_id is None or version is None:
+        raise ValidationError(_("Only a commune's effective quy trình can be carried over."))
+    if ProcessDocument.objects.filter(commune=commune, procedure_id=source.procedure_id).exists():
+        raise ValidationError(_("The commune already has a quy trình for this procedure."))
+    _require_document_perm(acting_user, "add", ProcessDocument(procedure=source.procedure, commune=commune))
+    copied = _localised(version.content, model=source, commune=commune)
+    content = ProcessContent(agency=commune.agency_name, title=source.title, code=_free_code(source.code, commune))
+    for name in CONTENT_FIELDS:
+        setattr(content, name, getattr(copied, name))
+    with translation.override(settings.LANGUAGE_CODE):
+        note = _("Carried over from quy trình %(code)s of %(commune)s") % {
+            "code": source.code,
+            "commune": source.commune.name,
+        }
+    document = _create_draft(
+        owner={"commune": commune, "owner_unit": None},
+        procedure=source.procedure,
+        content=content,
+        acting_user=acting_user,
+        change_request=note[:255],
+        source_model=source.source_model,
+        kind=source.kind,
+    )
+    log(
+        instance=document,
+        action=ACTION_CARRY_OVER,
+        user=acting_user,
+        data={"source": source.pk, "commune": source.commune_id, "issue_number": version.issue_number},
+    )
+    return document
+
+
+@transaction.atomic
+def discard_carried_draft(*, document: ProcessDocument, acting_user) -> None:
+    """Delete a carried-over draft that was never approved (undoing a carry-over)."""
+    if document.versions.exists() or document.live:
+        raise ValidationError(
+            _("“%(document)s” has been approved: the carry-over can no longer be undone.") % {"document": document}
+        )
+    log(instance=document, action=ACTION_DISCARD_CARRIED, user=acting_user, data={"code": document.code})
+    document.workflow_states.all().delete()
+    document.revisions.all().delete()
+    document.delete()

@@ -78,7 +78,11 @@ def communes_for(user, perm: str = VIEW) -> QuerySet:
     held_directly = CommuneUserObjectPermission.objects.filter(user=user, permission__codename=perm).values(
         "content_object_id"
     )
-    return Commune.objects.filter(Q(pk__in=through_groups) | Q(pk__in=held_directly))
+    communes = Commune.objects.filter(Q(pk__in=through_groups) | Q(pk__in=held_directly))
+    if perm != VIEW:
+        # A commune whose QMS went to its successor keeps its records readable only.
+        communes = communes.filter(read_only_since__isnull=True)
+    return communes
 
 
 def commune_ids_for(user, perm: str = VIEW) -> set[int]:
@@ -115,7 +119,18 @@ def has_any_commune_perm(user, perm: str = VIEW) -> bool:
 def require_commune_perm(user, commune, perm: str = VIEW) -> None:
     """Raise ``PermissionDenied`` unless ``user`` holds ``perm`` on ``commune``."""
     if not has_commune_perm(user, commune, perm):
-        raise PermissionDenied
+        raise PermissionDenied(read_only_refusal(commune, perm) or "")
+
+
+def read_only_refusal(commune, perm: str) -> str | None:
+    """The reason a change on ``commune`` is refused when it is read-only (merged and carried over)."""
+    if perm == VIEW or commune is None or isinstance(commune, int):
+        return None
+    if getattr(commune, "read_only_since", None) is None:
+        return None
+    from qms.units.mapping import read_only_message
+
+    return read_only_message(commune)
 
 
 def refuse_commune_record(user, commune) -> None:
@@ -292,7 +307,13 @@ class CommuneObjectGuardMixin:
                 # A record the user may not even see does not exist for them (another commune's id).
                 if not policy.user_has_any_permission_for_instance(request.user, ["view", *actions], obj):
                     raise Http404
-                raise PermissionDenied
+                commune_of = getattr(policy, "commune_of", None)
+                reason = read_only_refusal(commune_of(obj), MANAGE) if commune_of else None
+                if reason:
+                    from django.contrib import messages
+
+                    messages.error(request, reason)
+                raise PermissionDenied(reason or "")
             # Every other id of the URL (revision, task state, version…) must be the object's own.
             check_owned_kwargs(obj, kwargs)
 

@@ -52,11 +52,13 @@ def _site() -> str:
 @transaction.atomic
 def load_reference_data(*, acting_user=None) -> list[str]:
     """Load or complete the reference data; returns one line per part for the operator."""
+    from qms.units.mapping import reference_lines
     from qms.units.reference import load_unit_fixtures
 
     lines = [report.summary() for report in load_unit_fixtures(acting_user=acting_user)]
     if not lines:
         lines.append(_("Administrative units: both eras already loaded."))
+    lines += reference_lines(acting_user=acting_user)
     for _order, loader in _FEATURE_REFERENCE:
         lines += loader(acting_user=acting_user)
     lines.append(_("Celery beat schedule: %(count)d scheduled jobs.") % {"count": _beat_schedule()})

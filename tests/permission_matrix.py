@@ -149,3 +149,17 @@ class SharedWorld:
     @pytest.fixture
     def world(self, class_world, db):
         return copy.deepcopy(class_world)
+
+
+#: The carry-over of a merged commune D whose members are commune A's people (``tests/certification/mergers.py``):
+#: view name -> (method, personas allowed). Others who see D (its leader, auditor) are refused with 403 on the
+#: actions; anyone who does not see D gets 404, whatever their rights on the predecessors.
+_D_READERS = {"iso_a", "leader_a", "auditor_a", "province"}
+CARRY_OVER_VIEWS = {
+    "carry_over": ("get", _D_READERS),
+    "carry_over_progress": ("get", _D_READERS),
+    "carry_over_compare": ("get", _D_READERS),
+    "carry_over_docx": ("get", _D_READERS),
+    "carry_over_xlsx": ("get", _D_READERS),
+    "carry_over_post": ("post", {"iso_a", "province"}),
+}

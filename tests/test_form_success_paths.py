@@ -910,6 +910,37 @@ def check_plan_item_carry_out(client, world):
     assert inspection.checklist["scope"]["result"] == "met" and inspection.conclusions.get().due_on is not None
 
 
+@case("certification:carry_over")
+def check_carry_over(client, world):
+    from django.test import TestCase
+
+    from qms.certification.mergers.models import MergerCarryOver
+    from tests.certification.mergers import build_merger, d_documents
+
+    merger = build_merger(world)
+    client.force_login(world.province)
+    url = cert("carry_over", merger.d.pk)
+    post_followed(client, url, {"action": "plan"}, expect_message="Đã lập kế hoạch chuyển giao", landed=url)
+    carry_over = MergerCarryOver.objects.get(successor=merger.d)
+    choices = {f"choice-{c.procedure_id}": "" for c in carry_over.choices.all()}
+    choices[f"choice-{merger.khai_sinh.pk}"] = f"doc:{merger.b_ks.pk}"
+    post_followed(
+        client,
+        url,
+        {"action": "save", "record_sources": [world.commune_b.pk], "categories": ["risks"], **choices},
+        expect_message="Đã lưu kế hoạch",
+    )
+    carry_over.refresh_from_db()
+    assert [c.source_document_id for c in carry_over.choices.exclude(source_document=None)] == [merger.b_ks.pk]
+    assert list(carry_over.record_sources.all()) == [world.commune_b] and carry_over.categories == ["risks"]
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the task, eager in the tests, after the commit
+        post_followed(client, url, {"action": "run"}, expect_message="Đã bắt đầu chuyển giao")
+    carry_over.refresh_from_db()
+    assert carry_over.status == "done" and d_documents(merger).count() == 1
+    post_followed(client, url, {"action": "undo"}, expect_message="Đã hoàn tác việc chuyển giao")
+    assert d_documents(merger).count() == 0
+
+
 @case("certification:report_accept")
 def check_report_accept(client, world):
     inspection = cert_services.record_inspection(
@@ -2027,6 +2058,9 @@ NOT_FORMS = {
     "certification:inspection_minutes": "the inspection minutes (Word/PDF): reads only",
     "certification:plan_consolidation": "the consolidation of the year's inspections (Word/PDF): reads only",
     "certification:plan_consolidation_xlsx": "the consolidation of the year's inspections (Excel): reads only",
+    "certification:carry_over_progress": "the carry-over's counters as JSON: reads only",
+    "certification:carry_over_compare": "the carry-over's side-by-side comparison: reads only",
+    "certification:carry_over_xlsx": "the carry-over's reconciliation report (Excel): reads only",
     "citizen_feedback:add": "citizens send feedback on the public page: the policy gives no one 'add'",
     "citizen_feedback:delete": "feedback is kept (its contact details are erased by the task): the policy gives no one 'delete'",
     "signatures:record": "the record's signing page; its buttons post to the sign, download, upload and verify views",

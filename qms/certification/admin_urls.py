@@ -3,6 +3,7 @@ from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from . import inspection_views as iv
 from . import views
+from .mergers import views as mv
 
 app_name = "certification"
 
@@ -19,6 +20,11 @@ urlpatterns = [
     path("commune/<int:pk>/announcement/draft.docx", views.decision_draft, name="decision_draft"),
     path("commune/<int:pk>/announcement/add/", views.AnnouncementAddView.as_view(), name="announcement_add"),
     path("commune/<int:pk>/inspection/add/", views.InspectionAddView.as_view(), name="inspection_add"),
+    path("commune/<int:pk>/carry-over/", mv.CarryOverView.as_view(), name="carry_over"),
+    path("commune/<int:pk>/carry-over/progress/", mv.progress, name="carry_over_progress"),
+    path("commune/<int:pk>/carry-over/compare/", mv.CompareView.as_view(), name="carry_over_compare"),
+    path("commune/<int:pk>/carry-over/report.docx", mv.report_docx, name="carry_over_docx"),
+    path("commune/<int:pk>/carry-over/report.xlsx", mv.report_xlsx, name="carry_over_xlsx"),
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
     path("conclusion/<int:pk>/report/", views.ReportAddView.as_view(), name="report_add"),
     path("conclusion/<int:pk>/accept/", iv.conclusion_accept, name="report_accept"),

@@ -23,6 +23,7 @@ from qms.units.models import Era
 
 from . import services, sources
 from .docx import build_announcement_decision
+from .mergers import demo as merger_demo
 from .models import (
     Announcement,
     Evidence,
@@ -328,5 +329,6 @@ def load_demo(*, acting_user, communes) -> dict:
         _successor(yy, acting_user)
         _signed_decision(yy, acting_user)
     _inspection_plan(communes, acting_user)
+    merger_demo.load_demo(acting_user=acting_user, communes=communes)
     rebuilt = services.rebuild_progress(acting_user=acting_user)
     return {"communes": rebuilt}

@@ -512,3 +512,6 @@ class LateItemFlag(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+from .mergers.models import CarryOverChoice, CarryOverMove, CarryOverStatus, MergerCarryOver  # noqa: E402,F401

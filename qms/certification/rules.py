@@ -27,6 +27,11 @@ from .models import EvidenceKind, MaintenanceStatus, Stage
 LEGAL_UPDATE_MONTHS = 3
 REPORT_MONTHS = 2
 SCOPE_GAP_MONTHS = 3
+#: TT 26/2014/TT-BKHCN Art. 7.2: a change of the QMS scope must be re-announced. A commune formed by the
+#: 01/07/2025 merger carries over its predecessors' QMS and re-announces within 3 months of the carry-over
+#: or of 01/07/2025, whichever is later.
+MERGER_REANNOUNCE_MONTHS = 3
+REFORM_DATE = date(2025, 7, 1)
 #: Missed yearly conditions stay on the late list for this many past years.
 LATE_YEARS_BACK = 1
 
@@ -90,6 +95,8 @@ class Facts:
     target_date: date | None = None
     #: TTHC excluded with a justification from the approved QMS scope (ISO 9001 4.3).
     excluded: frozenset[str] = frozenset()
+    #: The day the predecessors' QMS (one of them announced) was carried over into this merged commune.
+    merged_on: date | None = None
 
     @property
     def as_of(self) -> date:
@@ -220,6 +227,11 @@ def combine(statuses: Iterable[str]) -> str:
 # -- stage ---------------------------------------------------------------------------
 
 
+def merger_reannounce_deadline(carried_over_on: date) -> date:
+    """When a merged commune must have re-announced (see ``MERGER_REANNOUNCE_MONTHS``)."""
+    return add_months(max(carried_over_on, REFORM_DATE), MERGER_REANNOUNCE_MONTHS)
+
+
 def _first_after(records: dict[int, list[Done]] | None, after: date, until: date) -> date | None:
     dates = [r.done_on for items in (records or {}).values() for r in items if r.done_on and after < r.done_on <= until]
     return min(dates) if dates else None
@@ -249,6 +261,8 @@ def _scope_changed_on(facts: Facts) -> date | None:
 
 def compute_stage(facts: Facts) -> tuple[str, date | None, str]:
     """``(stage, since, reason)`` from the facts."""
+    if facts.merged_on and (not facts.announced_on or facts.announced_on < facts.merged_on):
+        return Stage.REANNOUNCE, facts.merged_on, "merged"
     if facts.announced_on:
         changed_on = _scope_changed_on(facts)
         if changed_on:

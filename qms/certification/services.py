@@ -179,6 +179,21 @@ def _report_dues(commune_id: int) -> list[rules.Due]:
     return [rules.Due(ref=str(c.pk), title=c.text[:120], deadline=c.due_on, done_on=c.reported_on) for c in conclusions]
 
 
+def _merged_on(commune_id: int) -> date | None:
+    """The carry-over day of a merged commune some predecessor of which had announced its QMS."""
+    from .mergers.models import CarryOverStatus, MergerCarryOver
+
+    if not Announcement.objects.filter(commune__successors=commune_id).exists():
+        return None
+
+    finished = (
+        MergerCarryOver.objects.filter(successor_id=commune_id, status=CarryOverStatus.DONE)
+        .values_list("finished_at", flat=True)
+        .first()
+    )
+    return timezone.localtime(finished).date() if finished else None
+
+
 def gather_facts(commune: Commune, today: date) -> rules.Facts:
     announcements = list(Announcement.objects.filter(commune=commune).order_by("signed_on", "id"))
     last = announcements[-1] if announcements else None
@@ -195,6 +210,7 @@ def gather_facts(commune: Commune, today: date) -> rules.Facts:
         reports=_report_dues(commune.pk),
         target_date=_commune_deadline(commune.unit),
         excluded=sources.excluded_procedures(commune_id=commune.pk),
+        merged_on=_merged_on(commune.pk),
     )
     first_year = min([facts.as_of, *facts.evidence.values(), *([facts.first_announced_on] if last else [])])
     years = sources.years_between(first_year, facts.as_of)

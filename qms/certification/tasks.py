@@ -66,3 +66,14 @@ def remind_report_data_task() -> dict:
     result = remind_report_data()
     send_emails.delay()
     return result
+
+
+@shared_task(name="certification.run_carry_over", autoretry_for=(OperationalError,), max_retries=3, retry_backoff=30)
+def run_carry_over_task(carry_over_id: int) -> dict | None:
+    """Carry a merged commune's predecessors' QMS over, step by step (counters on the carry-over row)."""
+    from .mergers.services import run_carry_over
+
+    carry_over = run_carry_over(carry_over_id=carry_over_id)
+    if carry_over is None:
+        return None
+    return {"status": carry_over.status, "drafts": carry_over.drafts_created, "moved": carry_over.records_moved}

@@ -287,6 +287,10 @@ class CommuneRecordView(AdminPage):
     def get_context_data(self, **kwargs):
         user, commune = self.request.user, self.commune
         record = commune_record(commune)
+        from .mergers.models import MergerCarryOver
+        from .mergers.report import reannounce_deadline
+
+        carry_over = MergerCarryOver.objects.filter(successor=commune).first()
         signed = signature_selectors.signed_records(signing.RECORD_TYPE, [a.pk for a in record.announcements])
         for announcement in record.announcements:
             announcement.signature = signed.get(announcement.pk)
@@ -300,6 +304,8 @@ class CommuneRecordView(AdminPage):
             can_inspect=access.acts_for_province(user, commune.unit),
             dashboard_unit=self._dashboard_unit(commune),
             draft_form=DraftDecisionForm(initial={"signed_on": timezone.localdate()}),
+            carry_over=carry_over,
+            reannounce_deadline=reannounce_deadline(carry_over) if carry_over else None,
             **kwargs,
         )
 

@@ -147,6 +147,12 @@ class Commune(models.Model):
         blank=True,
     )
     is_active = models.BooleanField(_("active"), default=True)
+    read_only_since = models.DateTimeField(
+        _("read-only since"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the commune's QMS was carried over to its successor: its records stay readable only."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -247,3 +253,31 @@ class UnitImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_name} ({self.imported_at:%d/%m/%Y})"
+
+
+class MappingShare(models.TextChoices):
+    WHOLE = "whole", _("Whole commune")
+    PART = "part", _("Part of the commune")
+
+
+class UnitMapping(models.Model):
+    """One row of the 2025 restructuring: an old commune (or part of it) went into a new commune."""
+
+    old_code = models.CharField(_("old commune code"), max_length=10)
+    old_name = models.CharField(_("old commune"), max_length=160)
+    old_district_code = models.CharField(_("old district code"), max_length=10, blank=True)
+    old_province_code = models.CharField(_("old province code"), max_length=10, blank=True)
+    new_code = models.CharField(_("new commune code"), max_length=10, db_index=True)
+    new_name = models.CharField(_("new commune"), max_length=160)
+    new_province_code = models.CharField(_("new province code"), max_length=10, blank=True)
+    share = models.CharField(_("share"), max_length=10, choices=MappingShare.choices)
+    resolution = models.CharField(_("resolution"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("2025 unit mapping row")
+        verbose_name_plural = _("2025 unit mapping")
+        ordering = ["new_code", "old_code"]
+        constraints = [models.UniqueConstraint(fields=["old_code", "new_code"], name="unit_mapping_unique_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.old_name} ({self.old_code}) → {self.new_name} ({self.new_code})"

@@ -85,9 +85,33 @@ class TestTheYYenDemo:
         assert report.children_level == Level.COMMUNE
         xa_y_yen = Commune.objects.get(unit__era="2025", unit__code="13795")
         row = next(r for r in report.children if r.commune_id == xa_y_yen.pk)
-        assert row.stage == Stage.BUILDING
+        assert row.stage == Stage.REANNOUNCE  # the demo carried the predecessors' QMS over
         record = client.get(reverse("certification:commune", args=[xa_y_yen.pk])).content.decode()
         assert "Thị trấn Lâm" in record and "60/QĐ-UBND" in record  # the predecessor's announcement
+        assert "phải công bố lại HTQLCL trước ngày" in record
+
+    @pytest.mark.django_db
+    def test_the_demo_carried_lams_quy_trinh_and_a_neighbours_records_into_xa_y_yen(self, client, y_yen):
+        from django.contrib.auth import get_user_model
+
+        from processes.models import ProcessDocument
+        from qms.certification.mergers.models import CarryOverStatus, MergerCarryOver
+
+        xa_y_yen = Commune.objects.get(unit__era="2025", unit__code="13795")
+        lam = Commune.objects.get(unit__era="pre2025", unit__code="13795")
+        carry_over = MergerCarryOver.objects.get(successor=xa_y_yen)
+        assert carry_over.status == CarryOverStatus.DONE and carry_over.drafts_created > 0
+        copies = ProcessDocument.objects.filter(commune=xa_y_yen, change_request__startswith="Chuyển từ quy trình")
+        assert copies.count() == carry_over.drafts_created
+        assert all(d.status == "draft" and not d.live for d in copies)
+        assert ProcessDocument.objects.filter(commune=lam, live=True).count() >= copies.count()  # Lâm keeps its own
+        moved_from = set(carry_over.moves.values_list("from_commune__name", flat=True))
+        assert moved_from == {"Xã Yên Khánh"} and carry_over.records_moved == 2
+        assert lam.read_only_since is None
+        assert Commune.objects.get(unit__era="pre2025", unit__code="13843").read_only_since is not None
+        client.force_login(get_user_model().objects.get(username="tinh.namdinh"))
+        page = client.get(reverse("certification:carry_over", args=[xa_y_yen.pk])).content.decode()
+        assert "Nguồn: dvhcvn/20250701" in page and "(không chính thức)" in page and "Xã Yên Khánh" in page
 
     @pytest.mark.django_db
     def test_loading_the_demo_again_adds_nothing(self, y_yen):

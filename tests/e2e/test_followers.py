@@ -183,3 +183,31 @@ def test_province_official_plans_the_inspections_and_downloads_the_decision(jour
     document = Document(io.BytesIO(response.content))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "QUYẾT ĐỊNH" in text and "Kế hoạch kiểm tra năm 2027 số 52/QĐ-UBND ngày 20/01/2027" in text
+
+
+def test_province_official_opens_the_carry_over_of_xa_y_yen(journey, live_demo_server):
+    """The merged commune's carry-over: the mapping and its source, a comparison, the reconciliation report."""
+    username, password, _unit = OFFICIALS["province"]
+    journey.login(username, password)
+    pk = live_demo_server.query(
+        "SELECT c.id FROM units_commune c JOIN units_administrativeunit u ON u.id = c.unit_id "
+        "WHERE u.code = '13795' AND u.era = '2025'"
+    )[0][0]
+    journey.visit(f"/admin/certification/commune/{pk}/")
+    assert "phải công bố lại HTQLCL trước ngày" in journey.find("#qms-reannounce").text
+    journey.click_link_text("Chuyển giao HTQLCL sau sáp nhập")
+    assert "Nguồn: dvhcvn/20250701" in journey.text() and "(không chính thức)" in journey.text()
+    assert "Hoàn thành" in journey.find("#qms-carry-over-state").text
+    assert "Xã Yên Khánh" in journey.text() and "Thị trấn Lâm" in journey.text()
+    journey.click_link_text("So sánh song song")
+    headers = [th.text for th in journey.find_all(".qms-compare thead th")]
+    assert any("Thị trấn Lâm" in h for h in headers)
+    assert journey.find_all(".qms-compare tbody tr")
+    journey.driver.back()
+    session = journey.http_session()
+    link = journey.driver.find_element(By.LINK_TEXT, "Báo cáo đối chiếu (Word)").get_attribute("href")
+    response = session.get(link, timeout=60)
+    assert response.status_code == 200
+    document = Document(io.BytesIO(response.content))
+    text = "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    assert "Thị trấn Lâm" in text and "Xã Yên Khánh" in text

@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from qms.actors import SYSTEM
 from qms.demo import DEMO_ACCOUNTS, load_demo
+from qms.units.mapping import reference_lines as mapping_reference_lines
 from qms.units.reference import load_unit_fixtures
 
 
@@ -24,6 +25,8 @@ class Command(BaseCommand):
             )
         for report in load_unit_fixtures():
             self.stdout.write(report.summary())
+        for line in mapping_reference_lines():
+            self.stdout.write(line)
         if not no_demo:
             result = load_demo(acting_user=SYSTEM)
             self.stdout.write(f"Demo: {result['communes']} communes, {len(DEMO_ACCOUNTS)} accounts.")
