@@ -353,7 +353,7 @@ class TestObjectiveAdmin(WithFigures):
             "96,7%",
             "84,8%",
             "Tỷ lệ đúng hạn theo thủ tục",
-            "Toàn xã",
+            "Toàn bộ xã",
             "<svg",
         ):
             assert text in body, text
