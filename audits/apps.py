@@ -27,6 +27,7 @@ class AuditsConfig(AppConfig):
         register_demo(context_demo.load_demo, order=22)
         register_demo(objective_demo.load_demo, order=23)
         register_demo(board_demo.load_demo, order=24)
+        register_demo(demo.load_yearly_review, order=29)
         register_section(
             "quality_policy",
             title=_("Quality policy and objectives"),

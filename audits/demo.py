@@ -22,7 +22,7 @@ from processes.models import CitizenFeedback, FeedbackKind, FeedbackStatus
 from qms.units.models import Era
 
 from . import selectors, services
-from .models import Auditor, AuditProgramme, ChecklistResult, DecisionTopic, FindingKind, IsoClause
+from .models import Auditor, AuditProgramme, ChecklistResult, DecisionTopic, FindingKind, IsoClause, ManagementReview
 from .risks import demo as risk_demo
 
 LAM = (Era.PRE_2025, "13795")
@@ -453,3 +453,31 @@ def _review(lam, officer, leader) -> None:
         conclusions="HTQLCL của UBND thị trấn phù hợp, được duy trì và có hiệu lực; tiếp tục khắc phục các điểm "
         "không phù hợp còn mở và thực hiện các quyết định cải tiến.",
     )
+
+
+#: The year whose records (context, risks, objectives, feedback, board) the demo's second review reads.
+REVIEW_YEAR = 2026
+
+
+def load_yearly_review(*, acting_user, communes) -> None:
+    """Thị trấn Lâm's 2026 management review, planned for December, its inputs assembled from every record of
+    the year (loaded after the context, objectives and board demos, whose records it lists)."""
+    lam, people = _lam(communes), _people()
+    if lam is None or people is None:
+        return
+    if ManagementReview.objects.filter(commune=lam, year=REVIEW_YEAR).exists():
+        return
+    leader, officer = people[LEADER], people[OFFICER]
+    review = services.create_review(
+        acting_user=leader,
+        commune=lam,
+        year=REVIEW_YEAR,
+        title=f"Họp xem xét của lãnh đạo cuối năm {REVIEW_YEAR}",
+        planned_on=datetime.date(REVIEW_YEAR, 12, 17),
+        location="Phòng họp UBND thị trấn Lâm",
+        chair=leader,
+        secretary=officer,
+        attendees="Trần Văn Bình – Chủ tịch UBND thị trấn\nNguyễn Thị Hoa – Thư ký ISO\nPhạm Minh Tuấn – đánh giá viên nội bộ",
+        document_number="",
+    )
+    services.assemble_review_inputs(acting_user=officer, review=review)

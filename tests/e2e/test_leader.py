@@ -119,7 +119,13 @@ def _hold_review(journey) -> None:
     assert "Đã tổng hợp đầu vào" in journey.message(), journey.message()
     main = journey.find("main").text
     assert "Đầu vào xem xét (TCVN ISO 9001:2015, 9.3.2)" in main
-    for heading in ("a) Tình trạng các hành động", "b) Kết quả đánh giá nội bộ", "e) Mục tiêu chất lượng"):
+    for heading in (
+        "a) Tình trạng của các hành động",
+        "b) Những thay đổi về các vấn đề bên ngoài và nội bộ",
+        "2) Mức độ đạt được các mục tiêu chất lượng",
+        "6) Kết quả đánh giá",
+        "Chính sách chất lượng và Ban chỉ đạo ISO",
+    ):
         assert heading in main, heading
     assert "Đánh giá nội bộ HTQLCL năm 2026" in main
 
