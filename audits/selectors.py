@@ -14,6 +14,7 @@ from processes import selectors as process_selectors
 from qms.people import full_name, name_order
 from qms.units.models import Role
 
+from .board.selectors import decisions as board_decisions  # noqa: F401  (read by the certification checklist)
 from .context.selectors import approved_scope  # noqa: F401  (read by the certification scope)
 from .models import (
     ActionStatus,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from qms import permissions
 from qms.audit_log import define_action, log
+from qms.signals import send_data_changed
 from qms.units import services as unit_services
 from qms.units.models import CommuneRoleGroup
 
@@ -205,6 +206,7 @@ def issue_decision(
         },
     )
     sync_roles(acting_user=acting_user, board=board, on=decision_date)
+    send_data_changed(sender=SteeringBoard, commune_id=commune.pk, kind="board")  # the building stage's evidence
     return board
 
 

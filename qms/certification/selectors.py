@@ -557,7 +557,11 @@ def _done_dates(records: dict[int, list[rules.Done]] | None) -> list[date]:
     return [r.done_on for items in (records or {}).values() for r in items if r.done_on]
 
 
-def checklist(evidence: dict[str, list[Evidence]], *, scope, audits, reviews, announcement) -> list[ChecklistStage]:
+def checklist(
+    evidence: dict[str, list[Evidence]], *, scope, audits, reviews, announcement, boards=()
+) -> list[ChecklistStage]:
+    """The stages' evidence: records uploaded here and, where the system holds them, its own records (the
+    steering board's decisions, the quy trình in force, audits completed, reviews held)."""
     scope_dates = [e.effective_date or timezone.localdate() for e in scope or []]
     scope_lines = [f"{e.document_code} – {e.procedure_name}" for e in scope or []]
     announced = ChecklistItem(
@@ -571,7 +575,12 @@ def checklist(evidence: dict[str, list[Evidence]], *, scope, audits, reviews, an
             Stage.BUILDING,
             str(Stage.BUILDING.label),
             [
-                _evidence_item(EvidenceKind.STEERING_BOARD, evidence),
+                _evidence_item(
+                    EvidenceKind.STEERING_BOARD,
+                    evidence,
+                    data_dates=[day for day, _number in boards],
+                    details=[f"{number} ({day:%d/%m/%Y})" for day, number in boards],
+                ),
                 _evidence_item(EvidenceKind.PLAN, evidence, optional=True),
             ],
         ),
@@ -692,7 +701,14 @@ def commune_record(commune: Commune) -> CommuneRecord:
         progress=progress,
         lifecycle=lifecycle,
         transitions=transitions,
-        checklist=checklist(evidence, scope=scope, audits=audits, reviews=reviews, announcement=last),
+        checklist=checklist(
+            evidence,
+            scope=scope,
+            audits=audits,
+            reviews=reviews,
+            announcement=last,
+            boards=sources.board_decisions(commune_id=commune.pk),
+        ),
         announcements=announcements,
         scope=scope,
         diff=scope_diff(last, scope),

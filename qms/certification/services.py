@@ -112,8 +112,14 @@ def commune_end_date(unit: AdministrativeUnit) -> date | None:
 
 
 def _evidence_dates(commune_id: int) -> dict[str, date]:
+    """The first date of each kind of evidence: uploaded records, and the steering board's decisions kept here."""
     rows = Evidence.objects.filter(commune_id=commune_id).values("kind").annotate(first=Min("issued_on"))
-    return {row["kind"]: row["first"] for row in rows}
+    dates = {row["kind"]: row["first"] for row in rows}
+    boards = sources.board_decisions(commune_id=commune_id)
+    if boards:
+        first = boards[0][0]
+        dates[EvidenceKind.STEERING_BOARD] = min(filter(None, [dates.get(EvidenceKind.STEERING_BOARD), first]))
+    return dates
 
 
 def _paper_records(commune_id: int, years: range) -> dict[str, dict[int, list[rules.Done]]]:

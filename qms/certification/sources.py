@@ -94,3 +94,8 @@ def objectives_by_commune(*, commune_ids, year: int) -> dict[int, tuple[int, int
 def ratings_by_commune(*, commune_ids, year: int) -> dict[int, tuple[int, int]]:
     """{commune id: (sum of the citizens' ratings, number of ratings)} of ``year``."""
     return process_selectors.ratings_by_commune(commune_ids=commune_ids, year=year)
+
+
+def board_decisions(*, commune_id: int) -> list[tuple[date, str]]:
+    """(date, number) of each decision forming or renewing the commune's ISO steering board, oldest first."""
+    return sorted((board.decision_date, board.decision_number) for board in audit_selectors.board_decisions(commune_id))

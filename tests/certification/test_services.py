@@ -355,3 +355,31 @@ def test_audits_and_reviews_kept_on_paper_count_for_their_year(today_world):
     assert row.maintenance["2024"]["status"] == "ok"
     assert row.maintenance["2023"]["status"] == "failed"  # nothing recorded for that year
     assert (row.stage, row.stage_since) == (Stage.MAINTAINING, date(2024, 11, 20))
+
+
+@pytest.mark.django_db
+def test_the_steering_board_decision_kept_here_is_the_building_stage_evidence(
+    client, world, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from audits.board import services as board_services
+    from qms.certification.models import Stage
+
+    record_url = reverse("certification:commune", args=[world.commune_a.pk])
+    client.force_login(world.district)
+    assert "07/QĐ-UBND" not in client.get(record_url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        board_services.issue_decision(
+            acting_user=world.iso_a,
+            commune=world.commune_a,
+            decision_number="07/QĐ-UBND",
+            decision_date=days_ago(30),
+            signer_name="Trần Văn Bình",
+            signer_position="Chủ tịch UBND xã",
+        )
+    assert progress(world.commune_a).stage == Stage.BUILDING  # refreshed when the decision was issued
+    record = client.get(record_url).content.decode()
+    assert f"07/QĐ-UBND ({days_ago(30):%d/%m/%Y})" in record
+    facts = services.gather_facts(world.commune_a, timezone.localdate())
+    assert facts.evidence[EvidenceKind.STEERING_BOARD] == days_ago(30)
