@@ -11,16 +11,19 @@ import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
 from qms import docx as qd
 from qms.archives import check_zip
+from qms.certification import services
 from qms.certification.archive_package import build_year_package, request_year_package
 from qms.certification.models import ArchivePackage, PackageStatus
+from qms.signatures.models import SignedRecord
 from tests.audits.builders import make_audit
 
-from .conftest import make_effective
+from .conftest import PAPER_SCOPE, make_effective, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +137,41 @@ def test_another_communes_officer_gets_404_on_the_download(client, world):
     assert client.get(url).status_code == 404
     client.force_login(world.auditor_a)
     assert client.get(url).status_code == 200
+
+
+def test_the_decision_signed_that_year_comes_with_its_signed_pdf_kept_permanently(world):
+    announcement = services.record_announcement(
+        commune=world.commune_a,
+        number="45",
+        signed_on=datetime.date(CLOSED, 6, 2),
+        file=pdf(),
+        scope=PAPER_SCOPE,
+        acting_user=world.iso_a,
+    )
+    signed_bytes = b"%PDF-1.7 decision signed by the leader"
+    SignedRecord.objects.create(
+        record_type="announcement",
+        object_id=announcement.pk,
+        commune=world.commune_a,
+        frozen_pdf=ContentFile(b"%PDF-1.7 decision", name="approved.pdf"),
+        frozen_sha256=hashlib.sha256(b"%PDF-1.7 decision").hexdigest(),
+        signed_pdf=ContentFile(signed_bytes, name="signed.pdf"),
+        archive_title="Quyết định 45/QĐ-UBND",
+        archive_number="45/QĐ-UBND",
+        archive_date=datetime.date(CLOSED, 6, 2),
+        retention_years=0,
+    )
+
+    package = build_year_package(acting_user=world.province, commune=world.commune_a, year=CLOSED)
+
+    members = read_zip(package.file.read())
+    files = json.loads(members["manifest.json"])["files"]
+    assert [(f["record_type"], f["document_number"], f["date"], f["retention"]) for f in files] == [
+        ("announcement", "45/QĐ-UBND", f"{CLOSED}-06-02", "Vĩnh viễn"),
+        ("announcement", "45/QĐ-UBND", f"{CLOSED}-06-02", "Vĩnh viễn"),
+    ]
+    decision, signed = files
+    assert decision["name"].startswith("05-cong-bo/") and decision["name"].endswith(".docx")
+    assert "45/QĐ-UBND" in qd.document_text(members[decision["name"]])
+    assert signed["name"].startswith("06-ban-ky-so/") and members[signed["name"]] == signed_bytes
+    assert f"02/06/{CLOSED}" in members["muc_luc.csv"].decode("utf-8-sig")
