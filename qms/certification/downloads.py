@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from qms.files.serving import RecordFileView, file_response, serve_file
 
 from . import access
-from .archive_package import ZIP, package_name
+from .archive_package.contents import ZIP, package_name
 from .models import Announcement, ArchivePackage, Evidence, InspectionConclusion, PackageStatus
 
 evidence_file = RecordFileView.as_view(model=Evidence)

@@ -84,6 +84,6 @@ def run_carry_over_task(carry_over_id: int) -> dict | None:
 )
 def build_year_package_task(package_id: int) -> str | None:
     """Build a requested yearly archive package (the zip of a commune's closed year)."""
-    from .archive_package import run_package
+    from .archive_package.services import run_package
 
     return run_package(package_id=package_id)

@@ -31,7 +31,9 @@ from qms.signatures import selectors as signature_selectors
 from qms.units.models import AdministrativeUnit, Commune, Era, Level
 from qms.units.services import user_roles
 
-from . import access, archive_package, selfassessment, services, signing, sources
+from . import access, selfassessment, services, signing, sources
+from .archive_package import contents as archive_contents
+from .archive_package import services as archive_services
 from .docx import SYMBOL_DECISION, build_announcement_decision, build_yearly_report, decision_is_draft
 from .exports import progress_workbook
 from .forms import (
@@ -306,8 +308,8 @@ class CommuneRecordView(AdminPage):
             draft_form=DraftDecisionForm(initial={"signed_on": timezone.localdate()}),
             carry_over=carry_over,
             reannounce_deadline=reannounce_deadline(carry_over) if carry_over else None,
-            can_package=archive_package.can_request(user, commune),
-            archive_years=archive_package.closed_years(),
+            can_package=archive_services.can_request(user, commune),
+            archive_years=archive_contents.closed_years(),
             archive_packages=commune.archive_packages.select_related("requested_by")[:20],
             **kwargs,
         )
@@ -526,11 +528,11 @@ def decision_draft(request, pk: int):
 
 def archive_package_request(request, pk: int):
     """Queue the yearly archive package of the year posted (a year that has ended)."""
-    commune = get_commune(request, pk, archive_package.can_request)
+    commune = get_commune(request, pk, archive_services.can_request)
     if request.method == "POST":
         year = request.POST.get("year", "")
         try:
-            archive_package.request_year_package(
+            archive_services.request_year_package(
                 acting_user=request.user, commune=commune, year=int(year) if year.isdigit() else 0
             )
         except ValidationError as exc:

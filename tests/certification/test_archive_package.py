@@ -18,7 +18,7 @@ from django.utils import timezone
 from qms import docx as qd
 from qms.archives import check_zip
 from qms.certification import services
-from qms.certification.archive_package import build_year_package, request_year_package
+from qms.certification.archive_package.services import build_year_package, request_year_package
 from qms.certification.models import ArchivePackage, PackageStatus
 from qms.signatures.models import SignedRecord
 from tests.audits.builders import make_audit

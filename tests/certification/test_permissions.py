@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from qms.certification.archive_package import build_year_package
+from qms.certification.archive_package.services import build_year_package
 from qms.certification.models import Evidence
 from tests.permission_matrix import SharedWorld, cell_id, cells, check_cell
 
