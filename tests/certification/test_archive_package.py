@@ -98,6 +98,10 @@ def test_the_current_year_is_refused_with_the_message(client, world):
         reverse("certification:archive_package", args=[world.commune_a.pk]), {"year": this_year + 1}, follow=True
     )
     assert "Chỉ đóng gói được năm đã kết thúc" in response.content.decode()
+    response = client.post(
+        reverse("certification:archive_package", args=[world.commune_a.pk]), {"year": "năm ngoái"}, follow=True
+    )
+    assert "Chỉ đóng gói được năm đã kết thúc" in response.content.decode()
     assert not ArchivePackage.objects.exists()
 
 

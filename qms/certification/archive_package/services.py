@@ -53,8 +53,12 @@ def _require_request(user, commune) -> None:
         raise PermissionDenied
 
 
+#: Records of the system start after this year.
+FIRST_YEAR = 2000
+
+
 def _require_closed(year: int, today: datetime.date | None) -> None:
-    if year >= (today or timezone.localdate()).year:
+    if not FIRST_YEAR <= year < (today or timezone.localdate()).year:
         raise ValidationError(_("Only a year that has ended can be packaged."), code="open_year")
 
 
