@@ -941,6 +941,25 @@ def check_carry_over(client, world):
     assert d_documents(merger).count() == 0
 
 
+@case("certification:archive_package")
+def check_archive_package(client, world):
+    from django.test import TestCase
+
+    from qms.certification.models import ArchivePackage, PackageStatus
+
+    client.force_login(world.iso_a)
+    year = timezone.localdate().year - 1
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the task, eager in the tests, after the commit
+        post_followed(
+            client,
+            cert("archive_package", world.commune_a.pk),
+            {"year": year},
+            expect_message=f"Đã yêu cầu gói lưu trữ năm {year}",
+        )
+    package = ArchivePackage.objects.get(commune=world.commune_a)
+    assert (package.year, package.status, package.requested_by) == (year, PackageStatus.READY, world.iso_a)
+
+
 @case("certification:report_accept")
 def check_report_accept(client, world):
     inspection = cert_services.record_inspection(

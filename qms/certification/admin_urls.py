@@ -18,6 +18,7 @@ urlpatterns = [
     path("commune/<int:pk>/self-assessment.docx", views.self_assessment_docx, name="self_assessment_docx"),
     path("commune/<int:pk>/evidence/add/", views.EvidenceAddView.as_view(), name="evidence_add"),
     path("commune/<int:pk>/announcement/draft.docx", views.decision_draft, name="decision_draft"),
+    path("commune/<int:pk>/archive-package/", views.archive_package_request, name="archive_package"),
     path("commune/<int:pk>/announcement/add/", views.AnnouncementAddView.as_view(), name="announcement_add"),
     path("commune/<int:pk>/inspection/add/", views.InspectionAddView.as_view(), name="inspection_add"),
     path("commune/<int:pk>/carry-over/", mv.CarryOverView.as_view(), name="carry_over"),

@@ -8,11 +8,15 @@ site links it through its own view, which serves nothing but that file.
 
 from __future__ import annotations
 
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from qms.files.serving import RecordFileView, serve_file
+from qms.files.serving import RecordFileView, file_response, serve_file
 
-from .models import Announcement, Evidence, InspectionConclusion
+from . import access
+from .archive_package.contents import ZIP, package_name
+from .models import Announcement, ArchivePackage, Evidence, InspectionConclusion, PackageStatus
 
 evidence_file = RecordFileView.as_view(model=Evidence)
 announcement_file = RecordFileView.as_view(model=Announcement)
@@ -28,3 +32,17 @@ def public_announcement_file(request, pk: int):
     """The signed announcement decision, as published on the commune's public page."""
     announcement = get_object_or_404(Announcement.objects.exclude(file=""), pk=pk)
     return serve_file(request, announcement.file, public=True)
+
+
+def archive_file(request, pk: int):
+    """A ready yearly archive package, to whoever may view its commune (404 for anyone else)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    package = get_object_or_404(ArchivePackage.objects.select_related("commune__unit"), pk=pk)
+    if not access.can_view_commune(request.user, package.commune):
+        raise Http404
+    if package.status != PackageStatus.READY or not package.file or not package.file.storage.exists(package.file.name):
+        raise Http404
+    with package.file.open("rb") as stored:
+        content = stored.read()
+    return file_response(content, filename=package_name(package), kind=ZIP)

@@ -514,4 +514,51 @@ class LateItemFlag(models.Model):
         return self.key
 
 
+class PackageStatus(models.TextChoices):
+    REQUESTED = "requested", pgettext_lazy("archive package", "Requested")
+    READY = "ready", pgettext_lazy("archive package", "Ready")
+    FAILED = "failed", pgettext_lazy("archive package", "Failed")
+
+
+def upload_package(instance, filename: str) -> str:
+    return f"certification/archives/{instance.commune_id}/{filename}"
+
+
+class ArchivePackage(models.Model):
+    """A zip of a commune's records of one closed year, for the archive (Luật Lưu trữ 2024)."""
+
+    commune = models.ForeignKey(
+        "units.Commune", verbose_name=_("commune"), on_delete=models.CASCADE, related_name="archive_packages"
+    )
+    year = models.PositiveIntegerField(_("year"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=PackageStatus.choices, default=PackageStatus.REQUESTED
+    )
+    file = PrivateFileField(
+        _("file"), upload_to=upload_package, download_url_name="certification_files:archive", blank=True
+    )
+    file_count = models.PositiveIntegerField(pgettext_lazy("archive package", "files"), default=0)
+    error = models.TextField(pgettext_lazy("archive package", "error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(pgettext_lazy("archive package", "finished at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = pgettext_lazy("archive package", "yearly archive package")
+        verbose_name_plural = pgettext_lazy("archive package", "yearly archive packages")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.commune} {self.year}"
+
+
 from .mergers.models import CarryOverChoice, CarryOverMove, CarryOverStatus, MergerCarryOver  # noqa: E402,F401

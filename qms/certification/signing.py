@@ -12,7 +12,8 @@ from qms.signatures.registry import RecordType, register_record_type
 RECORD_TYPE = "announcement"
 
 
-def decision_pdf(announcement) -> bytes:
+def decision_docx(announcement):
+    """The Word document of the recorded announcement decision."""
     from .docx import build_announcement_decision
     from .models import Announcement
 
@@ -22,7 +23,7 @@ def decision_pdf(announcement) -> bytes:
         .order_by("-signed_on", "-id")
         .first()
     )
-    document = build_announcement_decision(
+    return build_announcement_decision(
         commune=announcement.commune,
         scope=announcement.scope,
         number=announcement.number,
@@ -30,7 +31,10 @@ def decision_pdf(announcement) -> bytes:
         signer_name=announcement.signer_name,
         replaces=earlier if announcement.is_reannouncement else None,
     )
-    return docx_to_pdf(qd.to_bytes(document))
+
+
+def decision_pdf(announcement) -> bytes:
+    return docx_to_pdf(qd.to_bytes(decision_docx(announcement)))
 
 
 def register() -> None:

@@ -77,3 +77,13 @@ def run_carry_over_task(carry_over_id: int) -> dict | None:
     if carry_over is None:
         return None
     return {"status": carry_over.status, "drafts": carry_over.drafts_created, "moved": carry_over.records_moved}
+
+
+@shared_task(
+    name="certification.build_year_package", autoretry_for=(OperationalError,), max_retries=3, retry_backoff=30
+)
+def build_year_package_task(package_id: int) -> str | None:
+    """Build a requested yearly archive package (the zip of a commune's closed year)."""
+    from .archive_package.services import run_package
+
+    return run_package(package_id=package_id)

@@ -32,6 +32,8 @@ from qms.units.models import AdministrativeUnit, Commune, Era, Level
 from qms.units.services import user_roles
 
 from . import access, selfassessment, services, signing, sources
+from .archive_package import contents as archive_contents
+from .archive_package import services as archive_services
 from .docx import SYMBOL_DECISION, build_announcement_decision, build_yearly_report, decision_is_draft
 from .exports import progress_workbook
 from .forms import (
@@ -306,6 +308,9 @@ class CommuneRecordView(AdminPage):
             draft_form=DraftDecisionForm(initial={"signed_on": timezone.localdate()}),
             carry_over=carry_over,
             reannounce_deadline=reannounce_deadline(carry_over) if carry_over else None,
+            can_package=archive_services.can_request(user, commune),
+            archive_years=archive_contents.closed_years(),
+            archive_packages=commune.archive_packages.select_related("requested_by")[:20],
             **kwargs,
         )
 
@@ -519,6 +524,27 @@ def decision_draft(request, pk: int):
         on=signed_on,
     )
     return file_response(qd.to_bytes(document), filename=name, kind=DOCX)
+
+
+def archive_package_request(request, pk: int):
+    """Queue the yearly archive package of the year posted (a year that has ended)."""
+    commune = get_commune(request, pk, archive_services.can_request)
+    if request.method == "POST":
+        year = request.POST.get("year", "")
+        try:
+            archive_services.request_year_package(
+                acting_user=request.user, commune=commune, year=int(year) if year.isdigit() else 0
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("The archive package of %(year)s has been requested; it can be downloaded below when ready.")
+                % {"year": year},
+            )
+    return redirect(reverse("certification:commune", args=[commune.pk]) + "#qms-archive")
 
 
 # -- self-assessment (TT 26/2014 Art. 36) ------------------------------------------------------------------

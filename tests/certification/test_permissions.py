@@ -4,7 +4,9 @@ import copy
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from qms.certification.archive_package.services import build_year_package
 from qms.certification.models import Evidence
 from tests.permission_matrix import SharedWorld, cell_id, cells, check_cell
 
@@ -20,6 +22,7 @@ VIEWS = {
     "evidence_file": OWN_AND_FOLLOWERS,
     "announcement_file": OWN_AND_FOLLOWERS,
     "report_file": OWN_AND_FOLLOWERS,
+    "archive_file": OWN_AND_FOLLOWERS,
     "evidence_add": {"iso_a"},
     "announcement_add": {"iso_a"},
     "report_add": {"iso_a"},
@@ -32,7 +35,7 @@ VIEWS = {
     "target": {"province"},
 }
 CELLS = cells(VIEWS)
-FILES = {"evidence_file", "announcement_file", "report_file"}
+FILES = {"evidence_file", "announcement_file", "report_file", "archive_file"}
 #: Views of one commune's record (the others are of a district or province).
 COMMUNE_VIEWS = {
     "record",
@@ -55,6 +58,7 @@ def _url(view, world, records):
         "evidence_file": reverse("certification_files:evidence", args=[records["evidence"].pk]),
         "announcement_file": reverse("certification_files:announcement", args=[records["announcement"].pk]),
         "report_file": reverse("certification_files:report", args=[records["answered"].pk]),
+        "archive_file": reverse("certification_files:archive", args=[records["package"].pk]),
         "evidence_add": reverse("certification:evidence_add", args=[commune.pk]),
         "announcement_add": reverse("certification:announcement_add", args=[commune.pk]),
         "report_add": reverse("certification:report_add", args=[records["open"].pk]),
@@ -111,7 +115,11 @@ class TestCertificationMatrix(SharedWorld):
     @classmethod
     def class_records(cls, class_world, class_db):
         with class_db.unblock():
-            return build_a_records(class_world)
+            records = build_a_records(class_world)
+            records["package"] = build_year_package(
+                acting_user=class_world.iso_a, commune=class_world.commune_a, year=timezone.localdate().year - 1
+            )
+            return records
 
     @pytest.mark.parametrize("cell", CELLS, ids=[cell_id(c) for c in CELLS])
     def test_cell(self, client, world, class_records, cell):
