@@ -60,6 +60,7 @@ class CommuneViewSet(CommuneScopedViewSetMixin, ServiceViewSetMixin, ModelViewSe
     search_fields = ["name", "unit__code", "district_name", "province_name"]
     form_fields = ["name", "agency_name", "parent_agency_name", "place_name", "is_active"]
     inspect_view_enabled = True
+    inspect_view_fields_exclude = ["read_only_since"]
     copy_view_enabled = False
     save_function = staticmethod(save_commune)
 

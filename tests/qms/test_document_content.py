@@ -144,7 +144,7 @@ class TestTheDemoDocuments:
         assert_readable(later)
 
     @pytest.mark.django_db
-    def test_the_province_reports_to_the_ministry_with_the_annex_of_its_communes(self, client):
+    def test_the_province_reports_to_the_ministry_with_the_annex_of_its_communes(self, client, class_demo):
         client.force_login(get_user_model().objects.get(username="tinh.namdinh"))
         for era, code, kind in (("pre2025", "36", "thị trấn"), ("2025", "37", "đặc khu")):
             province = AdministrativeUnit.objects.get(era=era, code=code)
@@ -209,7 +209,7 @@ class TestTheDemoDocuments:
                 assert_readable(text)
 
     @pytest.mark.django_db
-    def test_a_district_still_reports_to_the_provincial_department(self, client):
+    def test_a_district_still_reports_to_the_provincial_department(self, client, class_demo):
         client.force_login(get_user_model().objects.get(username="huyen.yyen"))
         text = document_text(client.get(reverse("certification:report_docx") + "?unit=360&era=pre2025").content)
         head = header(text)

@@ -167,8 +167,9 @@ def project_admin_patterns() -> list[AdminPattern]:
     return found
 
 
-#: URL kwargs that name a kind of record (a registry key), not one record: never another commune's.
-KINDS = {"record_type"}
+#: URL kwargs that name a kind of record (a registry key) or a period (a year), not one record: never
+#: another commune's.
+KINDS = {"record_type", "year"}
 
 
 def multi_id_patterns() -> list[AdminPattern]:
