@@ -261,7 +261,9 @@ def _scope_changed_on(facts: Facts) -> date | None:
 
 def compute_stage(facts: Facts) -> tuple[str, date | None, str]:
     """``(stage, since, reason)`` from the facts."""
-    if facts.merged_on and (not facts.announced_on or facts.announced_on < facts.merged_on):
+    if facts.merged_on and facts.announced_on and facts.announced_on < facts.merged_on:
+        # Its own announcement no longer covers the merged commune. A commune formed by the merger has none:
+        # it builds its QMS from the carried-over drafts (not "announced"); its deadline shows on its record.
         return Stage.REANNOUNCE, facts.merged_on, "merged"
     if facts.announced_on:
         changed_on = _scope_changed_on(facts)

@@ -85,7 +85,7 @@ class TestTheYYenDemo:
         assert report.children_level == Level.COMMUNE
         xa_y_yen = Commune.objects.get(unit__era="2025", unit__code="13795")
         row = next(r for r in report.children if r.commune_id == xa_y_yen.pk)
-        assert row.stage == Stage.REANNOUNCE  # the demo carried the predecessors' QMS over
+        assert row.stage == Stage.BUILDING  # carried its predecessors' QMS over as drafts: not announced itself
         record = client.get(reverse("certification:commune", args=[xa_y_yen.pk])).content.decode()
         assert "Thị trấn Lâm" in record and "60/QĐ-UBND" in record  # the predecessor's announcement
         assert "phải công bố lại HTQLCL trước ngày" in record
