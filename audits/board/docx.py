@@ -8,10 +8,9 @@ wording of the form (legal layout text, kept in Vietnamese like ``qms.docx.label
 from __future__ import annotations
 
 from qms import docx as vn
-from qms.docx import labels
+from qms.docx import labels, legal
 from qms.files.names import download_name
 from qms.units.agency import Agency, commune_agency, in_sentence
-from qms.units.models import Era
 
 from ..docx.common import document_language
 from . import selectors
@@ -24,20 +23,6 @@ SUBJECT = (
     "theo Tiêu chuẩn quốc gia TCVN ISO 9001:2015"
 )
 FORM, RENEW = "thành lập", "kiện toàn"
-LAW_2015 = (
-    "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật sửa đổi, bổ sung một số "
-    "điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm 2019"
-)
-LAW_2025 = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025"
-QD_19 = (
-    "Căn cứ Quyết định số 19/2014/QĐ-TTg ngày 05 tháng 3 năm 2014 của Thủ tướng Chính phủ về việc áp dụng "
-    "Hệ thống quản lý chất lượng theo Tiêu chuẩn quốc gia TCVN ISO 9001:2008 vào hoạt động của các cơ quan, "
-    "tổ chức thuộc hệ thống hành chính nhà nước"
-)
-TT_26 = (
-    "Căn cứ Thông tư số 26/2014/TT-BKHCN ngày 10 tháng 10 năm 2014 của Bộ trưởng Bộ Khoa học và Công nghệ "
-    "quy định chi tiết thi hành Quyết định số 19/2014/QĐ-TTg ngày 05 tháng 3 năm 2014 của Thủ tướng Chính phủ"
-)
 PROPOSAL = "Xét đề nghị của Văn phòng Hội đồng nhân dân và Ủy ban nhân dân {agency}"
 DECIDES = "QUYẾT ĐỊNH:"
 ARTICLE_1 = "Điều 1. {verb} {kind} {agency} xây dựng, áp dụng, duy trì và cải tiến Hệ thống quản lý chất lượng theo Tiêu chuẩn quốc gia TCVN ISO 9001:2015, gồm các ông (bà) có tên sau:"
@@ -59,8 +44,7 @@ LIKE_ARTICLE_3 = "Như Điều 3"
 
 
 def _grounds(agency: Agency) -> list[str]:
-    law = LAW_2025 if agency.era == Era.Y2025 else LAW_2015
-    return [law, QD_19, TT_26, PROPOSAL.format(agency=in_sentence(agency.unit_full_name))]
+    return [*legal.iso_grounds(agency.era), PROPOSAL.format(agency=in_sentence(agency.unit_full_name))]
 
 
 def member_rows(board) -> list[list[str]]:

@@ -23,7 +23,7 @@ from datetime import date
 from django.utils import translation
 
 from qms import docx as qd
-from qms.docx import labels
+from qms.docx import labels, legal
 from qms.units.agency import Agency, commune_agency, in_sentence, unit_agency
 from qms.units.models import Era, Level
 
@@ -35,20 +35,6 @@ SYMBOL_REPORT = "BC-UBND"
 
 SUBJECT_ANNOUNCE = "Về việc công bố Hệ thống quản lý chất lượng phù hợp Tiêu chuẩn quốc gia TCVN ISO 9001:2015"
 SUBJECT_REANNOUNCE = "Về việc công bố lại Hệ thống quản lý chất lượng phù hợp Tiêu chuẩn quốc gia TCVN ISO 9001:2015"
-LAW_2015 = (
-    "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015; Luật sửa đổi, bổ sung một số "
-    "điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày 22 tháng 11 năm 2019"
-)
-LAW_2025 = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025"
-QD_19 = (
-    "Căn cứ Quyết định số 19/2014/QĐ-TTg ngày 05 tháng 3 năm 2014 của Thủ tướng Chính phủ về việc áp dụng "
-    "Hệ thống quản lý chất lượng theo Tiêu chuẩn quốc gia TCVN ISO 9001:2008 vào hoạt động của các cơ quan, "
-    "tổ chức thuộc hệ thống hành chính nhà nước"
-)
-TT_26 = (
-    "Căn cứ Thông tư số 26/2014/TT-BKHCN ngày 10 tháng 10 năm 2014 của Bộ trưởng Bộ Khoa học và Công nghệ "
-    "quy định chi tiết thi hành Quyết định số 19/2014/QĐ-TTg ngày 05 tháng 3 năm 2014 của Thủ tướng Chính phủ"
-)
 QD_101 = (
     "Căn cứ Quyết định số 101/QĐ-BKHCN ngày 21 tháng 01 năm 2019 của Bộ trưởng Bộ Khoa học và Công nghệ "
     "công bố Mô hình khung hệ thống quản lý chất lượng theo Tiêu chuẩn quốc gia TCVN ISO 9001:2015 cho các "
@@ -177,8 +163,7 @@ def agency_in_text(full_name: str) -> str:
 
 
 def _grounds(agency: Agency) -> list[str]:
-    law = LAW_2025 if agency.era == Era.Y2025 else LAW_2015
-    return [law, QD_19, TT_26, QD_101, PROPOSAL.format(agency=_in_text(agency.unit_full_name))]
+    return [*legal.iso_grounds(agency.era), QD_101, PROPOSAL.format(agency=_in_text(agency.unit_full_name))]
 
 
 def _scope_rows(scope) -> list[list[str]]:

@@ -15,12 +15,11 @@ from __future__ import annotations
 from datetime import date
 
 from qms import docx as qd
-from qms.docx import labels
+from qms.docx import labels, legal
 from qms.people import full_name
 from qms.units.agency import commune_agency, in_sentence, unit_agency
 from qms.units.models import CommuneRoleGroup, Role
 
-from .docx import QD_19, TT_26
 from .models import INSPECTION_CHECKLIST, CheckResult, InspectionMethod
 from .selectors import PlanProgress
 
@@ -161,7 +160,7 @@ def build_inspection_decision(*, item, number: str | None = None, signed_on: dat
     commune_name = in_sentence(commune_agency(commune, item.planned_on).unit_full_name)
     qd.add_document_title(doc, doc_type=labels.QUYET_DINH, subject=SUBJECT.format(commune=commune_name))
     qd.add_text(doc, DIRECTOR.format(province=agency.unit.full_name.upper()), bold=True, align="center", size=14)
-    grounds = [QD_19, TT_26]
+    grounds = [legal.QD_19, legal.TT_26]
     if plan.approval_number:
         grounds.append(
             PLAN_GROUND.format(
