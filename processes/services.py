@@ -29,6 +29,7 @@ from qms import actors, permissions
 from qms.audit_log import define_action, log
 from qms.people import full_name
 from qms.signals import send_data_changed
+from qms.signatures import services as signatures
 from qms.units.models import Commune, Role
 
 from . import catalogue
@@ -732,6 +733,7 @@ def approve_process_document(*, document: ProcessDocument, acting_user, workflow
     )
     version.full_clean()
     _set_history_user(version, acting_user).save()
+    signatures.record_approval(record=version, acting_user=acting_user)
     document = ProcessDocument.objects.get(pk=document.pk)
     resolved = _resolve_flags(document, version, today, acting_user)
     sync_status(document=document)

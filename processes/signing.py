@@ -22,6 +22,17 @@ def version_title(version) -> str:
     return f"{version.document.code} · {_('Issue')} {version.issue_number:02d}"
 
 
+def version_content(version) -> dict:
+    """What approving this lần ban hành fixed: its number, dates and the issued content."""
+    return {
+        "document": version.document.code,
+        "issue": version.issue_number,
+        "issued_on": version.issued_on,
+        "effective_date": version.effective_date,
+        "content": version.snapshot,
+    }
+
+
 def version_admin_url(version) -> str:
     from .wagtail_hooks import ProcessDocumentViewSet
 
@@ -38,6 +49,7 @@ def register() -> None:
             commune_id=lambda version: version.document.commune_id,
             is_approved=lambda version: version.obsoleted_at is None,
             title=version_title,
+            content=version_content,
             admin_url=version_admin_url,
             file_stem=lambda version: f"{version.document.code} lan {version.issue_number:02d}",
             document_number=lambda version: f"{version.document.code}/{version.issue_number:02d}",

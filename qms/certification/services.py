@@ -27,6 +27,7 @@ from qms.audit_log import define_action, log
 from qms.notifications.registry import register_kind
 from qms.notifications.services import notify, resolve
 from qms.signals import batching, send_data_changed
+from qms.signatures import services as signatures
 from qms.units.agency import in_sentence
 from qms.units.models import AdministrativeUnit, Commune, CommuneRoleGroup, Era, Role
 
@@ -445,6 +446,7 @@ def record_announcement(
         recorded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
     )
     _save(announcement, acting_user)
+    signatures.record_approval(record=announcement, acting_user=acting_user)
     log(
         instance=announcement,
         action=ACTION_ANNOUNCE,

@@ -33,6 +33,19 @@ def decision_docx(announcement):
     )
 
 
+def decision_content(announcement) -> dict:
+    """What recording the signed decision fixed: number, date, signer and the announced scope."""
+    return {
+        "commune": announcement.commune_id,
+        "number": announcement.number,
+        "symbol": announcement.symbol,
+        "signed_on": announcement.signed_on,
+        "signer_name": announcement.signer_name,
+        "scope": announcement.scope,
+        "is_reannouncement": announcement.is_reannouncement,
+    }
+
+
 def decision_pdf(announcement) -> bytes:
     return docx_to_pdf(qd.to_bytes(decision_docx(announcement)))
 
@@ -47,6 +60,7 @@ def register() -> None:
             commune_id=lambda announcement: announcement.commune_id,
             is_approved=lambda announcement: bool(announcement.number and announcement.signed_on),
             title=lambda announcement: f"{_('Decision')} {announcement.display_number}",
+            content=decision_content,
             admin_url=lambda announcement: (
                 reverse("certification:commune", args=[announcement.commune_id]) + "#qms-announcement"
             ),

@@ -50,6 +50,43 @@ class SigningCertificate(models.Model):
         return self.common_name
 
 
+class ApprovalFingerprint(models.Model):
+    """The SHA-256 of a record's content, recorded by the service that approved the record.
+
+    Signing later checks the record against it, so what is signed is what was approved."""
+
+    record_type = models.CharField(_("record type"), max_length=40)
+    object_id = models.PositiveBigIntegerField(_("record"))
+    #: Empty for a provincial model quy trình (it belongs to no commune).
+    commune = models.ForeignKey(
+        "units.Commune",
+        verbose_name=_("commune"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="approval_fingerprints",
+    )
+    sha256 = models.CharField(_("SHA-256 of the approved content"), max_length=64)
+    recorded_at = models.DateTimeField(_("recorded at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    #: False for a record approved before fingerprints were kept: recorded when it was first frozen.
+    at_approval = models.BooleanField(_("recorded at approval"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("approval fingerprint")
+        verbose_name_plural = _("approval fingerprints")
+        constraints = [
+            models.UniqueConstraint(fields=["record_type", "object_id"], name="approval_fingerprint_one_per_record"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_type} #{self.object_id}: {self.sha256[:12]}"
+
+
 class SigningMethod(models.TextChoices):
     SERVER = "server", _("Signed on the server")
     EXTERNAL = "external", _("Signed outside and uploaded")
@@ -122,6 +159,19 @@ class SignedRecord(models.Model):
         return [str(REASON_MESSAGES.get(code, code)) for code in self.verification.get("reasons", [])]
 
     @property
+    def content_matches(self) -> bool:
+        """The last check found the record's content equal to the content recorded at its approval."""
+        return self.verification.get("content_matches") is True
+
+    @property
+    def approved_at(self):
+        """When the approved content's fingerprint was recorded (the approval), from the last check."""
+        from django.utils.dateparse import parse_datetime
+
+        value = self.verification.get("approved_at")
+        return parse_datetime(value) if value else None
+
+    @property
     def signer_name(self) -> str:
         return self.verification.get("signer", "")
 
@@ -132,6 +182,9 @@ class SignedRecord(models.Model):
         value = self.verification.get("signing_time")
         return parse_datetime(value) if value else None
 
+
+#: Reason code: the record's content differs from the fingerprint recorded at its approval.
+CONTENT_CHANGED = "content_changed"
 
 REASON_MESSAGES = {
     pades.NOT_PDF: _("The file is not a PDF."),
@@ -144,6 +197,9 @@ REASON_MESSAGES = {
     pades.OUTSIDE_VALIDITY: _("The signing time is outside the validity of the signer's certificate."),
     pades.NOT_APPROVED_VERSION: _("The signed file is not the approved version of the record."),
     pades.FROZEN_CHANGED: _("The stored approved PDF no longer matches its recorded fingerprint."),
+    CONTENT_CHANGED: _(
+        "The record has been changed since it was approved: its content no longer matches the approved content."
+    ),
     pades.BAD_TIMESTAMP: _(
         "The signature's timestamp is not valid or not issued by a trusted time-stamping authority."
     ),

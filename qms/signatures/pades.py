@@ -121,6 +121,10 @@ class Verification:
     timestamp_time: str = ""
     signatures: int = 0
     checked_at: str = ""
+    #: The record's content checked against the fingerprint recorded at its approval (services).
+    approved_sha256: str = ""
+    approved_at: str = ""
+    content_matches: bool | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -22,6 +22,9 @@ class RecordType:
     is_approved: Callable[[Any], bool]
     #: A short title of the record ("Quyết định số 12/QĐ-UBND").
     title: Callable[[Any], str]
+    #: What the approval fixes, as JSON-serialisable data; its SHA-256 is recorded at approval
+    #: (``qms.signatures.services.record_approval``) and checked whenever the record is signed.
+    content: Callable[[Any], Any]
     #: The admin page of the record, to go back to.
     admin_url: Callable[[Any], str] | None = None
     #: The signed PDF is shown on the public site (the announcement decision).

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -17,7 +20,14 @@ from qms.files.policy import max_upload_bytes, size_label
 from qms.retention import retention_years
 
 from . import keystore, pades, registry
-from .models import REASON_MESSAGES, SignedRecord, SigningCertificate, SigningMethod
+from .models import (
+    CONTENT_CHANGED,
+    REASON_MESSAGES,
+    ApprovalFingerprint,
+    SignedRecord,
+    SigningCertificate,
+    SigningMethod,
+)
 
 ACTION_CERTIFICATE = define_action(
     "qms.signatures.certificate",
@@ -31,6 +41,11 @@ ACTION_CERTIFICATE_DELETE = define_action(
 )
 ACTION_FREEZE = define_action(
     "qms.signatures.freeze", gettext_lazy("Freeze approved PDF"), gettext_lazy("Approved PDF frozen for signing")
+)
+ACTION_FINGERPRINT = define_action(
+    "qms.signatures.fingerprint",
+    gettext_lazy("Record approved content"),
+    gettext_lazy("Approved content fingerprint recorded"),
 )
 ACTION_SIGN = define_action("qms.signatures.sign", gettext_lazy("Sign PDF"), gettext_lazy("PDF signed"))
 ACTION_UPLOAD = define_action(
@@ -102,6 +117,81 @@ def delete_certificate(*, certificate: SigningCertificate, acting_user) -> None:
     certificate.delete()
 
 
+# -- the approved content --------------------------------------------------------------------------------
+
+
+def content_sha256(record) -> str:
+    """SHA-256 of what the approval of ``record`` fixes (its record type's canonical content)."""
+    content = registry.type_of(record).content(record)
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder)
+    return pades.sha256(text.encode())
+
+
+def _user_or_none(acting_user):
+    return acting_user if getattr(acting_user, "is_authenticated", False) else None
+
+
+@transaction.atomic
+def record_approval(*, record, acting_user, at_approval: bool = True) -> ApprovalFingerprint:
+    """Keep the fingerprint of ``record``'s content as approved; called by the service that approves it.
+
+    Idempotent for the same content; a record approved again with other content (a correction
+    made through its own service) gets the new fingerprint, logged."""
+    entry = registry.type_of(record)
+    digest = content_sha256(record)
+    fingerprint = (
+        ApprovalFingerprint.objects.select_for_update().filter(record_type=entry.key, object_id=record.pk).first()
+    )
+    if fingerprint is not None and fingerprint.sha256 == digest:
+        return fingerprint
+    fingerprint = fingerprint or ApprovalFingerprint(record_type=entry.key, object_id=record.pk)
+    fingerprint.commune_id = entry.commune_id(record)
+    fingerprint.sha256 = digest
+    fingerprint.recorded_at = timezone.now()
+    fingerprint.recorded_by = _user_or_none(acting_user)
+    fingerprint.at_approval = at_approval
+    fingerprint._history_user = _user_or_none(acting_user)
+    fingerprint.save()
+    log(
+        instance=fingerprint,
+        action=ACTION_FINGERPRINT,
+        user=acting_user,
+        data={
+            "commune_id": fingerprint.commune_id,
+            "record": f"{entry.key}:{record.pk}",
+            "sha256": digest,
+            "at_approval": at_approval,
+        },
+    )
+    return fingerprint
+
+
+def _approved_fingerprint(record, acting_user) -> ApprovalFingerprint:
+    entry = registry.type_of(record)
+    fingerprint = ApprovalFingerprint.objects.filter(record_type=entry.key, object_id=record.pk).first()
+    if fingerprint is None:
+        # Approved before fingerprints were kept: the content as it is at its first freezing.
+        fingerprint = record_approval(record=record, acting_user=acting_user, at_approval=False)
+    return fingerprint
+
+
+def _check_content(signed: SignedRecord, record, result: pades.Verification) -> pades.Verification:
+    """Add to ``result`` whether ``record`` still has the content recorded at its approval."""
+    fingerprint = ApprovalFingerprint.objects.filter(record_type=signed.record_type, object_id=signed.object_id).first()
+    matches = fingerprint is not None and fingerprint.sha256 == content_sha256(record)
+    result.approved_sha256 = fingerprint.sha256 if fingerprint else ""
+    result.approved_at = fingerprint.recorded_at.isoformat() if fingerprint else ""
+    result.content_matches = matches
+    if not matches:
+        result.reasons.append(CONTENT_CHANGED)
+        result.valid = False
+    return result
+
+
+def _record_of(signed: SignedRecord):
+    return registry.record_type(signed.record_type).get(signed.object_id)
+
+
 # -- the approved PDF ----------------------------------------------------------------------------------
 
 
@@ -127,15 +217,23 @@ def _set_archive_metadata(signed: SignedRecord, entry, record) -> None:
 
 @transaction.atomic
 def freeze_record(*, record, acting_user) -> SignedRecord:
-    """The approved PDF of ``record``, built once and kept with its SHA-256 (idempotent)."""
+    """The approved PDF of ``record``, built once and kept with its SHA-256 (idempotent).
+
+    Refused, each time, when the record's content is no longer the content recorded at its approval."""
     entry = registry.type_of(record)
     commune_id = entry.commune_id(record)
     _require_sign(acting_user, commune_id)
     existing = SignedRecord.objects.select_for_update().filter(record_type=entry.key, object_id=record.pk).first()
+    if existing is None and not entry.is_approved(record):
+        raise ValidationError(_("Only an approved record can be signed."))
+    fingerprint = _approved_fingerprint(record, acting_user)
+    if fingerprint.sha256 != content_sha256(record):
+        raise ValidationError(
+            _("The record has been changed since its approval on %(date)s: it cannot be signed as approved.")
+            % {"date": timezone.localtime(fingerprint.recorded_at).strftime("%d/%m/%Y")}
+        )
     if existing is not None:
         return existing
-    if not entry.is_approved(record):
-        raise ValidationError(_("Only an approved record can be signed."))
     try:
         pdf = entry.build_pdf(record)
     except PdfConversionError as error:
@@ -203,7 +301,7 @@ def sign_on_server(*, record, acting_user) -> SignedRecord:
         ) from error
     frozen = frozen_bytes(signed)
     data = pades.sign_pdf(frozen, pkcs12_data=pkcs12_data, password=password, location=signed.commune.name)
-    result = pades.verify_pdf(data, frozen=frozen, frozen_sha256=signed.frozen_sha256)
+    result = _check_content(signed, record, pades.verify_pdf(data, frozen=frozen, frozen_sha256=signed.frozen_sha256))
     _store_signed(signed, data, method=SigningMethod.SERVER, acting_user=acting_user)
     _store_result(signed, result)
     signed.save()
@@ -235,7 +333,7 @@ def upload_signed_pdf(*, record, file, acting_user) -> SignedRecord:
     if not data.startswith(pades.PDF_MAGIC):
         raise ValidationError({"file": _("The file is not a PDF.")})
     frozen = frozen_bytes(signed)
-    result = pades.verify_pdf(data, frozen=frozen, frozen_sha256=signed.frozen_sha256)
+    result = _check_content(signed, record, pades.verify_pdf(data, frozen=frozen, frozen_sha256=signed.frozen_sha256))
     if not result.valid:
         messages = [str(REASON_MESSAGES.get(code, code)) for code in result.reasons]
         raise ValidationError({"file": [_("The signed PDF was refused.")] + messages})
@@ -258,6 +356,7 @@ def verify_signed_record(*, signed: SignedRecord, acting_user) -> SignedRecord:
     if not signed.signed_pdf:
         raise ValidationError(_("This record has not been signed yet."))
     result = pades.verify_pdf(signed_bytes(signed), frozen=frozen_bytes(signed), frozen_sha256=signed.frozen_sha256)
+    result = _check_content(signed, _record_of(signed), result)
     _store_result(signed, result)
     signed.save()
     log(

@@ -15,9 +15,10 @@ from pyhanko.sign import fields, signers
 from pypdf import PdfReader
 
 from qms.certification import services as certification_services
+from qms.certification.models import Announcement
 from qms.public.models import CommunePage
 from qms.signatures import services
-from qms.signatures.models import SignedRecord, SigningCertificate
+from qms.signatures.models import ApprovalFingerprint, SignedRecord, SigningCertificate
 from tests.certification.conftest import PAPER_SCOPE, days_ago, pdf
 from tests.documents.rendering import needs_libreoffice, pdfa_conformance
 from tests.permission_matrix import ADMIN_HOME, SharedWorld, assert_answer
@@ -97,6 +98,9 @@ class TestAnnouncementDecision(SharedWorld):
         assert "Văn bản đã được ký số và kiểm tra." in body
         assert "Chữ ký hợp lệ" in body and "UBND Xã An Bình" in body
         signed = SignedRecord.objects.get(record_type="announcement", object_id=announcement.pk)
+        approved = ApprovalFingerprint.objects.get(record_type="announcement", object_id=announcement.pk)
+        day = f"{timezone.localtime(approved.recorded_at):%d/%m/%Y}"
+        assert f"Nội dung đã ký đúng là nội dung đã phê duyệt ngày {day}." in body
         data, frozen = services.signed_bytes(signed), services.frozen_bytes(signed)
         assert signed.method == "server" and signed.is_valid is True and signed.verification["reasons"] == []
         assert data.startswith(frozen) and len(data) > len(frozen)
@@ -137,6 +141,33 @@ class TestAnnouncementDecision(SharedWorld):
         signed = SignedRecord.objects.get(record_type="announcement", object_id=announcement.pk)
         assert signed.is_valid is True and signed.timestamp_time is not None
         assert f"Dấu thời gian (RFC 3161): {timezone.localtime(signed.timestamp_time):%H:%M %d/%m/%Y}" in body
+
+    def test_the_content_is_fingerprinted_at_approval_and_a_record_changed_since_is_not_signed(
+        self, client, world, announcement
+    ):
+        approved = ApprovalFingerprint.objects.get(record_type="announcement", object_id=announcement.pk)
+        assert approved.at_approval is True and approved.recorded_by == world.iso_a
+        assert approved.sha256 == services.content_sha256(announcement)
+        # Changed behind the services' back (a database edit): refused at signing, with the approval's date.
+        Announcement.objects.filter(pk=announcement.pk).update(signer_name="Người khác")
+        announcement.refresh_from_db()
+        client.force_login(world.leader_a)
+        body = client.post(self.action(announcement, "sign"), follow=True).content.decode()
+        day = f"{timezone.localtime(approved.recorded_at):%d/%m/%Y}"
+        assert f"Văn bản đã bị thay đổi sau khi được phê duyệt ngày {day}" in body
+        assert not SignedRecord.objects.get(record_type="announcement", object_id=announcement.pk).is_signed
+
+    def test_a_record_changed_after_signing_fails_verification(self, world, announcement):
+        signed = services.sign_on_server(record=announcement, acting_user=world.leader_a)
+        assert signed.content_matches is True
+        Announcement.objects.filter(pk=announcement.pk).update(scope=[])
+        services.verify_signed_record(signed=signed, acting_user=world.leader_a)
+        signed.refresh_from_db()
+        assert signed.is_valid is False and signed.content_matches is False
+        assert (
+            "Văn bản đã bị thay đổi sau khi được phê duyệt: nội dung không còn khớp với nội dung đã phê duyệt."
+            in signed.reason_messages
+        )
 
     def test_a_tampered_file_is_invalid_with_its_reason(self, world, announcement):
         signed = services.sign_on_server(record=announcement, acting_user=world.leader_a)
@@ -257,6 +288,8 @@ class TestProcessVersion(SharedWorld):
 
         document = approve_directly(start_document(world, make_procedure()), world.iso_a, world.leader_a)
         version = document.current_version
+        approved = ApprovalFingerprint.objects.get(record_type="process_version", object_id=version.pk)
+        assert approved.at_approval is True and approved.recorded_by == world.leader_a
         services.upload_certificate(
             commune=world.commune_a, pkcs12_data=pki["unit"], password=PASSWORD, acting_user=world.leader_a
         )
@@ -268,5 +301,13 @@ class TestProcessVersion(SharedWorld):
         signed = SignedRecord.objects.get(record_type="process_version", object_id=version.pk)
         text = "".join(page.extract_text() for page in PdfReader(BytesIO(services.signed_bytes(signed))).pages)
         assert document.code in text
+        assert signed.content_matches is True
+
+        # A version approved before fingerprints were kept gets one when it is first frozen, marked so.
+        ApprovalFingerprint.objects.filter(object_id=version.pk).delete()
+        SignedRecord.objects.filter(pk=signed.pk).delete()
+        services.freeze_record(record=version, acting_user=world.leader_a)
+        legacy = ApprovalFingerprint.objects.get(record_type="process_version", object_id=version.pk)
+        assert legacy.at_approval is False and legacy.sha256 == approved.sha256
         client.force_login(world.leader_b)
         assert client.get(reverse("signatures:record", args=["process_version", version.pk])).status_code == 404
