@@ -3,7 +3,7 @@
 Planning inserts one row per (recipient, object, kind, date) with
 ``ignore_conflicts`` on that unique key, so a second run on the same day adds
 nothing and sends nothing. Sending claims unsent rows chunk by chunk, e-mails
-them into notices through :func:`qms.notifications.services.notify` (its sender
+them into notices through :func:`qms.notifications.services.notify_each` (its sender
 task e-mails them).
 
 Kinds and their key date:
@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from qms.actors import SYSTEM
 from qms.docx import format_short_date
-from qms.notifications.services import notify
+from qms.notifications.services import Notice, notify_each
 from qms.people import full_name
 from qms.units.models import Commune, Role
 
@@ -326,12 +326,9 @@ def _messages(reminders: list[Reminder], today: datetime.date) -> list[tuple[Rem
 
 
 def _deliver(pairs, now) -> int:
-    delivered = 0
-    for reminder, message in pairs:
-        if message is None:
-            continue
-        notify(
-            recipients=[reminder.recipient],
+    notices = [
+        Notice(
+            recipient=reminder.recipient,
             kind=f"audits.{reminder.kind}",
             subject=message.subject,
             message=message.body,
@@ -339,11 +336,13 @@ def _deliver(pairs, now) -> int:
             commune=reminder.commune_id,
             link=message.url,
             dedup_key=f"audits.reminder:{reminder.pk}",
-            acting_user=SYSTEM,
         )
-        delivered += 1
+        for reminder, message in pairs
+        if message is not None
+    ]
+    notify_each(notices=notices, acting_user=SYSTEM)
     Reminder.objects.filter(pk__in=[r.pk for r, _m in pairs]).update(sent_at=now)
-    return delivered
+    return len(notices)
 
 
 def send_pending(*, today: datetime.date, chunk_size: int = 200, run: ReminderRun | None = None) -> ReminderRun:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import socket
 import time
 from collections.abc import Callable
@@ -248,6 +249,7 @@ def measure_sending(result: Result) -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     sink = _Sink()
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command at INFO
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
     try:

@@ -6,7 +6,7 @@ import email.policy
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template.loader import get_template
 
 from qms.links import absolute_url
 
@@ -19,15 +19,21 @@ class ReadableEmail(EmailMultiAlternatives):
         return super().message(policy=policy)
 
 
-def build_email(notice) -> ReadableEmail:
+def email_templates():
+    return get_template("notifications/email.txt"), get_template("notifications/email.html")
+
+
+def build_email(notice, *, templates=None) -> ReadableEmail:
+    """The e-mail of ``notice``; ``templates`` (text, html) loaded once by a sender of many."""
+    text_template, html_template = templates or email_templates()
     context = {
         "notice": notice,
         "url": absolute_url(notice.link),
         "settings_url": absolute_url("/admin/account/"),
         "site_name": settings.WAGTAIL_SITE_NAME,
     }
-    text = render_to_string("notifications/email.txt", context)
-    html = render_to_string("notifications/email.html", context)
+    text = text_template.render(context)
+    html = html_template.render(context)
     mail = ReadableEmail(
         subject=f"[HTQLCL] {notice.subject}",
         body=text,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -11,7 +13,7 @@ from django.utils import timezone, translation
 
 from qms.audit_log import define_action, log
 
-from .mail import build_email
+from .mail import build_email, email_templates
 from .models import Notification, NotificationPreference
 from .registry import is_registered
 
@@ -79,6 +81,78 @@ def notify(
     return created
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One notice of :func:`notify_each`: its own recipient, text, subject object and dedup key."""
+
+    recipient: Any
+    kind: str
+    subject: str
+    message: str
+    dedup_key: str
+    obj: Any = None
+    commune: Any = None
+    link: str = ""
+
+
+@transaction.atomic
+def notify_each(*, notices: Sequence[Notice], acting_user) -> int:
+    """Many notices at once (the daily reminders): one set-based insert, one audit record per call.
+
+    Callers hold the rows the notices come from (``select_for_update``), so no other sender races them.
+
+    The same rules as :func:`notify`: inactive recipients and the acting user get nothing, and a
+    recipient who already has a notice's dedup key gets nothing new. Returns how many were created.
+    """
+    unknown = {notice.kind for notice in notices if not is_registered(notice.kind)}
+    if unknown:
+        raise ValueError(
+            f"Unknown notification kinds {sorted(unknown)!r}: register them with qms.notifications.registry."
+        )
+    acting_pk = getattr(acting_user, "pk", None)
+    wanted = [n for n in notices if n.recipient is not None and n.recipient.is_active and n.recipient.pk != acting_pk]
+    keys = {n.dedup_key[:200] for n in wanted}
+    existing = set(
+        Notification.objects.filter(dedup_key__in=keys, recipient_id__in={n.recipient.pk for n in wanted}).values_list(
+            "recipient_id", "dedup_key"
+        )
+    )
+    rows, seen = [], set(existing)
+    for notice in wanted:
+        key = (notice.recipient.pk, notice.dedup_key[:200])
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append(
+            Notification(
+                recipient=notice.recipient,
+                dedup_key=key[1],
+                kind=notice.kind,
+                commune_id=getattr(notice.commune, "pk", notice.commune),
+                content_type=ContentType.objects.get_for_model(notice.obj) if notice.obj is not None else None,
+                object_id=notice.obj.pk if notice.obj is not None else None,
+                subject=notice.subject[:255],
+                message=notice.message,
+                link=notice.link,
+            )
+        )
+    if not rows:
+        return 0
+    Notification.objects.bulk_create(rows, batch_size=500)
+    log(
+        instance=rows[0],
+        action=A_NOTIFY,
+        user=acting_user,
+        data={
+            "kinds": sorted({row.kind for row in rows}),
+            "count": len(rows),
+            "dedup_keys": [row.dedup_key for row in rows],
+            "recipients": sorted({row.recipient.get_username() for row in rows}),
+        },
+    )
+    return len(rows)
+
+
 @transaction.atomic
 def mark_read(*, acting_user, notifications) -> int:
     """Mark the acting user's own unread notices among ``notifications`` as read; returns how many."""
@@ -134,7 +208,7 @@ def set_email_preference(*, acting_user, user, email_enabled: bool) -> Notificat
     return preference
 
 
-def send_pending_emails(*, batch_size: int = 100) -> int:
+def send_pending_emails(*, batch_size: int = 500) -> int:
     """E-mail every notice not yet handled, ``batch_size`` at a time; returns how many were e-mailed.
 
     Idempotent: each notice is claimed and marked in one transaction, so a second run sends nothing.
@@ -143,28 +217,39 @@ def send_pending_emails(*, batch_size: int = 100) -> int:
     from django.core.mail import get_connection
 
     sent = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        while True:
-            with transaction.atomic():
-                batch = list(
-                    Notification.objects.filter(mail_done=False)
-                    .select_related("recipient")
-                    .select_for_update(skip_locked=connection.features.has_select_for_update_skip_locked)
-                    .order_by("pk")[:batch_size]
-                )
-                if not batch:
-                    return sent
-                opted_out = set(
-                    NotificationPreference.objects.filter(
-                        user_id__in={n.recipient_id for n in batch}, email_enabled=False
-                    ).values_list("user_id", flat=True)
-                )
-                to_send = [
-                    n for n in batch if n.recipient.email and n.recipient.is_active and n.recipient_id not in opted_out
-                ]
-                if to_send:
-                    get_connection().send_messages([build_email(n) for n in to_send])
-                now = timezone.now()
-                Notification.objects.filter(pk__in=[n.pk for n in batch]).update(mail_done=True)
-                Notification.objects.filter(pk__in=[n.pk for n in to_send]).update(emailed_at=now)
-                sent += len(to_send)
+    templates = email_templates()
+    mailer = get_connection()
+    try:
+        mailer.open()
+        with translation.override(settings.LANGUAGE_CODE):
+            while True:
+                with transaction.atomic():
+                    batch = list(
+                        Notification.objects.filter(mail_done=False)
+                        .select_related("recipient")
+                        .select_for_update(
+                            skip_locked=connection.features.has_select_for_update_skip_locked, of=("self",)
+                        )
+                        .order_by("pk")[:batch_size]
+                    )
+                    if not batch:
+                        return sent
+                    opted_out = set(
+                        NotificationPreference.objects.filter(
+                            user_id__in={n.recipient_id for n in batch}, email_enabled=False
+                        ).values_list("user_id", flat=True)
+                    )
+                    to_send = [
+                        n
+                        for n in batch
+                        if n.recipient.email and n.recipient.is_active and n.recipient_id not in opted_out
+                    ]
+                    if to_send:
+                        # One connection for the whole run: opened above, so the backend keeps it open.
+                        mailer.send_messages([build_email(n, templates=templates) for n in to_send])
+                    now = timezone.now()
+                    Notification.objects.filter(pk__in=[n.pk for n in batch]).update(mail_done=True)
+                    Notification.objects.filter(pk__in=[n.pk for n in to_send]).update(emailed_at=now)
+                    sent += len(to_send)
+    finally:
+        mailer.close()
