@@ -155,12 +155,13 @@ def require_model_perm(user, model, action: str) -> None:
 
 
 def set_group_commune_perms(group: Group, commune, perms: Iterable[str]) -> None:
-    """Make ``group`` hold exactly ``perms`` (among the commune permissions) on ``commune``."""
-    wanted = set(perms)
+    """Make ``group`` hold exactly ``perms`` (among the commune permissions) on ``commune``;
+    what it already holds is left alone (provisioning again writes nothing)."""
+    wanted, held = set(perms), group_commune_perms(group, commune)
     for perm in COMMUNE_PERMISSIONS:
-        if perm in wanted:
+        if perm in wanted and perm not in held:
             assign_perm(f"units.{perm}", group, commune)
-        else:
+        elif perm not in wanted and perm in held:
             remove_perm(f"units.{perm}", group, commune)
 
 

@@ -330,5 +330,5 @@ def load_demo(*, acting_user, communes) -> dict:
         _signed_decision(yy, acting_user)
     _inspection_plan(communes, acting_user)
     merger_demo.load_demo(acting_user=acting_user, communes=communes)
-    rebuilt = services.rebuild_progress(acting_user=acting_user)
+    rebuilt = services.rebuild_progress(acting_user=acting_user, only_stale=True)
     return {"communes": rebuilt}

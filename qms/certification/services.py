@@ -315,11 +315,19 @@ def _refresh(*, commune: Commune, acting_user) -> None:
     refresh_commune_progress(commune_id=commune.pk, acting_user=acting_user)
 
 
-def rebuild_progress(*, unit: AdministrativeUnit | None = None, today: date | None = None, acting_user=None) -> int:
-    """Refresh every commune's summary (beneath ``unit`` when given); returns how many."""
+def rebuild_progress(
+    *, unit: AdministrativeUnit | None = None, today: date | None = None, acting_user=None, only_stale: bool = False
+) -> int:
+    """Refresh every commune's summary (beneath ``unit`` when given); returns how many.
+
+    ``only_stale``: only communes without a summary or whose summary was last refreshed before
+    ``today`` (a re-run of the demo loading, where every write already refreshed its commune)."""
     communes = Commune.objects.all()
     if unit is not None:
         communes = communes.filter(unit__in=unit.descendant_communes())
+    if only_stale:
+        fresh = CommuneProgress.objects.filter(refreshed_at__date__gte=today or timezone.localdate())
+        communes = communes.exclude(pk__in=fresh.values("commune_id"))
     count = 0
     for commune_id in communes.order_by("pk").values_list("pk", flat=True).iterator():
         refresh_commune_progress(commune_id=commune_id, today=today, acting_user=acting_user)
