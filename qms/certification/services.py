@@ -627,28 +627,40 @@ def _flag_changes(today: date) -> dict[int, list[dict]]:
     return newly
 
 
-def _recipients(commune_ids: list[int]) -> tuple[dict[int, list], dict[int, list]]:
-    """ISO officers of each commune, and followers of the units above each commune."""
+def _commune_people(commune_ids, roles) -> dict[int, list]:
+    """The active holders of ``roles`` in each commune: {commune id: [users]}."""
     User = get_user_model()
-    officers: dict[int, list] = {}
-    links = CommuneRoleGroup.objects.filter(commune_id__in=commune_ids, role=Role.ISO_OFFICER)
-    users = User.objects.filter(is_active=True, groups__commune_role__in=links).annotate(
+    links = CommuneRoleGroup.objects.filter(commune_id__in=commune_ids, role__in=roles)
+    people: dict[int, list] = {}
+    for user in User.objects.filter(is_active=True, groups__commune_role__in=links).annotate(
         commune_id=F("groups__commune_role__commune_id")
-    )
-    for user in users:
-        officers.setdefault(user.commune_id, []).append(user)
+    ):
+        people.setdefault(user.commune_id, []).append(user)
+    return people
+
+
+def _unit_followers(unit_ids) -> dict[int, list]:
+    """The active followers of each district or province: {unit id: [users]}."""
+    User = get_user_model()
     followers: dict[int, list] = {}
-    progress = CommuneProgress.objects.filter(commune_id__in=commune_ids).values_list(
-        "commune_id", "district_id", "province_id"
-    )
-    by_unit: dict[int, list] = {}
-    unit_ids = {u for _c, *units in progress for u in units if u}
     for user in User.objects.filter(is_active=True, groups__unit_viewer__unit_id__in=unit_ids).annotate(
         unit_id=F("groups__unit_viewer__unit_id")
     ):
-        by_unit.setdefault(user.unit_id, []).append(user)
-    for commune_id, *units in progress:
-        followers[commune_id] = [user for unit_id in units if unit_id for user in by_unit.get(unit_id, [])]
+        followers.setdefault(user.unit_id, []).append(user)
+    return followers
+
+
+def _recipients(commune_ids: list[int]) -> tuple[dict[int, list], dict[int, list]]:
+    """ISO officers of each commune, and followers of the units above each commune."""
+    officers = _commune_people(commune_ids, [Role.ISO_OFFICER])
+    progress = CommuneProgress.objects.filter(commune_id__in=commune_ids).values_list(
+        "commune_id", "district_id", "province_id"
+    )
+    by_unit = _unit_followers({u for _c, *units in progress for u in units if u})
+    followers = {
+        commune_id: [user for unit_id in units if unit_id for user in by_unit.get(unit_id, [])]
+        for commune_id, *units in progress
+    }
     return officers, followers
 
 
@@ -962,28 +974,6 @@ def accept_report(*, conclusion: InspectionConclusion, acting_user) -> Inspectio
     return conclusion
 
 
-def _commune_people(commune_ids) -> dict[int, list]:
-    """ISO officers and leaders of each commune."""
-    User = get_user_model()
-    links = CommuneRoleGroup.objects.filter(commune_id__in=commune_ids, role__in=[Role.ISO_OFFICER, Role.LEADER])
-    people: dict[int, list] = {}
-    for user in User.objects.filter(is_active=True, groups__commune_role__in=links).annotate(
-        commune_id=F("groups__commune_role__commune_id")
-    ):
-        people.setdefault(user.commune_id, []).append(user)
-    return people
-
-
-def _province_followers(province_ids) -> dict[int, list]:
-    User = get_user_model()
-    followers: dict[int, list] = {}
-    for user in User.objects.filter(is_active=True, groups__unit_viewer__unit_id__in=province_ids).annotate(
-        unit_id=F("groups__unit_viewer__unit_id")
-    ):
-        followers.setdefault(user.unit_id, []).append(user)
-    return followers
-
-
 @transaction.atomic
 def remind_inspection_reports(*, today: date | None = None) -> dict[str, int]:
     """Daily: remind the commune (ISO officer, leader) of a corrective report due within
@@ -998,8 +988,8 @@ def remind_inspection_reports(*, today: date | None = None) -> dict[str, int]:
         ).select_related("inspection__commune__unit__parent__parent")
     )
     provinces = {c.pk: access.province_of(c.inspection.commune.unit) for c in conclusions}
-    people = _commune_people({c.inspection.commune_id for c in conclusions})
-    followers = _province_followers({p.pk for p in provinces.values() if p})
+    people = _commune_people({c.inspection.commune_id for c in conclusions}, [Role.ISO_OFFICER, Role.LEADER])
+    followers = _unit_followers({p.pk for p in provinces.values() if p})
     reminders = escalations = 0
     with translation.override(settings.LANGUAGE_CODE):
         for conclusion in conclusions:
@@ -1056,17 +1046,6 @@ KIND_DATA_SUMMARY = register_kind(
 )
 
 
-def _iso_officers(commune_ids) -> dict[int, list]:
-    User = get_user_model()
-    links = CommuneRoleGroup.objects.filter(commune_id__in=commune_ids, role=Role.ISO_OFFICER)
-    people: dict[int, list] = {}
-    for user in User.objects.filter(is_active=True, groups__commune_role__in=links).annotate(
-        commune_id=F("groups__commune_role__commune_id")
-    ):
-        people.setdefault(user.commune_id, []).append(user)
-    return people
-
-
 @transaction.atomic
 def remind_report_data(*, today: date | None = None) -> dict[str, int]:
     """November, weekly: each province's communes whose data for this year's report is missing.
@@ -1086,8 +1065,10 @@ def remind_report_data(*, today: date | None = None) -> dict[str, int]:
         if ERA_ENDS.get(province.era) is None or ERA_ENDS[province.era].year >= year
     ]
     gaps = {province: report_data_gaps(province, year) for province in provinces}
-    officers = _iso_officers({row.commune_id for rows in gaps.values() for row in rows if row.commune_id})
-    followers = _province_followers({province.pk for province, rows in gaps.items() if rows})
+    officers = _commune_people(
+        {row.commune_id for rows in gaps.values() for row in rows if row.commune_id}, [Role.ISO_OFFICER]
+    )
+    followers = _unit_followers({province.pk for province, rows in gaps.items() if rows})
     communes = summaries = 0
     with translation.override(settings.LANGUAGE_CODE):
         for province, rows in gaps.items():
