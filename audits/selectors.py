@@ -20,6 +20,7 @@ from .models import (
     ActionStatus,
     Auditor,
     AuditPlan,
+    AuditProgramme,
     ChecklistItem,
     ChecklistResult,
     CorrectiveAction,
@@ -103,6 +104,31 @@ def corrective_action_counts(*, commune_id: int, today: datetime.date | None = N
 
 
 # -- people ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YearRecords:
+    """A commune's records of one year, as kept in its archive: programmes, plans (not cancelled),
+    corrective actions and held management reviews."""
+
+    programmes: QuerySet
+    plans: QuerySet
+    actions: QuerySet
+    reviews: QuerySet
+
+
+def records_of_year(*, commune, year: int) -> YearRecords:
+    return YearRecords(
+        programmes=AuditProgramme.objects.filter(commune=commune, year=year).select_related("commune"),
+        plans=AuditPlan.objects.filter(commune=commune, programme__year=year)
+        .exclude(status=PlanStatus.CANCELLED)
+        .select_related("commune", "programme")
+        .order_by("sequence", "pk"),
+        actions=CorrectiveAction.objects.filter(commune=commune, year=year).select_related("commune"),
+        reviews=ManagementReview.objects.filter(commune=commune, year=year, status=ReviewStatus.HELD).select_related(
+            "commune"
+        ),
+    )
 
 
 def role_members(*, commune_id: int, role: str) -> QuerySet:

@@ -5,6 +5,7 @@ The contract functions return frozen dataclasses, never model instances.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
@@ -224,6 +225,23 @@ def search_public(*, query: str, commune=None) -> list[ProcessDocument]:
 
 
 # -- admin ---------------------------------------------------------------------------------------
+
+
+def versions_in_force(*, commune, on: date) -> list[ProcessVersion]:
+    """The version of each of the commune's quy trình that was in force at the end of day ``on``."""
+    next_day = timezone.make_aware(datetime.datetime.combine(on + datetime.timedelta(days=1), datetime.time.min))
+    versions = (
+        ProcessVersion.objects.filter(document__commune=commune, effective_date__lte=on)
+        .filter(Q(obsoleted_at__isnull=True) | Q(obsoleted_at__gte=next_day))
+        .select_related("document")
+        .order_by("document__code", "document_id", "-issue_number")
+    )
+    seen, result = set(), []
+    for version in versions:
+        if version.document_id not in seen:
+            seen.add(version.document_id)
+            result.append(version)
+    return result
 
 
 def document_versions(*, document: ProcessDocument) -> list[ProcessVersion]:

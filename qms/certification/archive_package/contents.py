@@ -22,6 +22,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from audits import docx as audit_docx
+from audits import selectors as audit_selectors
+from audits.models import PlanStatus
+from processes import selectors as process_selectors
+from processes.content import dated_content
+from processes.docx.export import export_process_docx_bytes
 from qms import docx as qd
 from qms.files.names import ascii_slug
 from qms.files.policy import Kind
@@ -94,31 +100,9 @@ def _word_name(folder: str, *parts) -> str:
     return f"{folder}/{stem or 'tai-lieu'}.docx"
 
 
-def _versions_in_force(commune, year: int):
-    from processes.models import ProcessVersion
-
-    end = datetime.date(year, 12, 31)
-    next_year = timezone.make_aware(datetime.datetime(year + 1, 1, 1))
-    versions = (
-        ProcessVersion.objects.filter(document__commune=commune, effective_date__lte=end)
-        .filter(Q(obsoleted_at__isnull=True) | Q(obsoleted_at__gte=next_year))
-        .select_related("document")
-        .order_by("document__code", "document_id", "-issue_number")
-    )
-    seen, result = set(), []
-    for version in versions:
-        if version.document_id not in seen:
-            seen.add(version.document_id)
-            result.append(version)
-    return result
-
-
 def _process_files(commune, year: int) -> tuple[list[PackedFile], list[int]]:
-    from processes.content import dated_content
-    from processes.docx.export import export_process_docx_bytes
-
     files, ids = [], []
-    for version in _versions_in_force(commune, year):
+    for version in process_selectors.versions_in_force(commune=commune, on=datetime.date(year, 12, 31)):
         document = version.document
         files.append(
             PackedFile(
@@ -135,11 +119,9 @@ def _process_files(commune, year: int) -> tuple[list[PackedFile], list[int]]:
 
 
 def _audit_files(commune, year: int) -> list[PackedFile]:
-    from audits import docx as audit_docx
-    from audits.models import AuditPlan, AuditProgramme, CorrectiveAction, ManagementReview, PlanStatus, ReviewStatus
-
+    records = audit_selectors.records_of_year(commune=commune, year=year)
     files = []
-    for programme in AuditProgramme.objects.filter(commune=commune, year=year).select_related("commune"):
+    for programme in records.programmes:
         on = _day(programme.approved_at or programme.created_at)
         files.append(
             PackedFile(
@@ -151,13 +133,7 @@ def _audit_files(commune, year: int) -> list[PackedFile]:
                 content=qd.to_bytes(audit_docx.build_programme_docx(programme)),
             )
         )
-    plans = (
-        AuditPlan.objects.filter(commune=commune, programme__year=year)
-        .exclude(status=PlanStatus.CANCELLED)
-        .select_related("commune", "programme")
-        .order_by("sequence", "pk")
-    )
-    for plan in plans:
+    for plan in records.plans:
         files.append(
             PackedFile(
                 name=_word_name("02-danh-gia-noi-bo", "ke hoach", plan.document_number or f"{year}-{plan.sequence}"),
@@ -179,7 +155,7 @@ def _audit_files(commune, year: int) -> list[PackedFile]:
                     content=qd.to_bytes(audit_docx.build_report_docx(plan)),
                 )
             )
-    for action in CorrectiveAction.objects.filter(commune=commune, year=year).select_related("commune"):
+    for action in records.actions:
         files.append(
             PackedFile(
                 name=_word_name("03-hanh-dong-khac-phuc", "hanh dong", action.number),
@@ -190,8 +166,7 @@ def _audit_files(commune, year: int) -> list[PackedFile]:
                 content=qd.to_bytes(audit_docx.build_action_docx(action)),
             )
         )
-    reviews = ManagementReview.objects.filter(commune=commune, year=year, status=ReviewStatus.HELD)
-    for review in reviews.select_related("commune"):
+    for review in records.reviews:
         files.append(
             PackedFile(
                 name=_word_name("04-xem-xet-lanh-dao", "bien ban", review.document_number or year, review.pk),
