@@ -10,6 +10,7 @@ import json
 import zipfile
 
 import pytest
+from docx import Document
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
@@ -61,6 +62,9 @@ def test_a_closed_year_package_holds_the_quy_trinh_and_the_audit_with_manifest_a
     assert plan_entry["date"] == f"{this_year}-05-11"
     assert entries["process_version"]["name"].startswith("01-quy-trinh/")
     assert plan.title in qd.document_text(members[plan_entry["name"]])
+    properties = Document(io.BytesIO(members[plan_entry["name"]])).core_properties
+    assert (properties.identifier, properties.category) == ("12", "Kế hoạch đánh giá nội bộ")
+    assert properties.keywords == "Thời hạn bảo quản: 10 năm"
 
     index = members["muc_luc.csv"]
     assert index.startswith("\ufeff".encode())

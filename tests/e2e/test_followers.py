@@ -1,7 +1,10 @@
 """District and provincial officials follow the ISO progress of their communes (README: What each user does)."""
 
+import hashlib
 import io
+import json
 import re
+import zipfile
 
 import openpyxl
 import pytest
@@ -211,3 +214,36 @@ def test_province_official_opens_the_carry_over_of_xa_y_yen(journey, live_demo_s
     document = Document(io.BytesIO(response.content))
     text = "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
     assert "Thị trấn Lâm" in text and "Xã Yên Khánh" in text
+
+
+def test_province_official_exports_the_closed_year_of_thi_tran_lam_as_an_archive_package(journey, live_demo_server):
+    """Luật Lưu trữ 2024: a merged-away commune's closed year as one package with its manifest and index."""
+    username, password, _unit = OFFICIALS["province"]
+    journey.login(username, password)
+    pk = live_demo_server.query(
+        "SELECT c.id FROM units_commune c JOIN units_administrativeunit u ON u.id = c.unit_id "
+        "WHERE u.full_name = 'Thị trấn Lâm' AND u.era = 'pre2025'"
+    )[0][0]
+    journey.visit(f"/admin/certification/commune/{pk}/")
+    section = journey.find("#qms-archive")
+    assert "Gói lưu trữ năm" in section.text
+    journey.select(journey.find("#qms-archive-year"), "2025")
+    journey.submit(journey.find("#qms-archive button[type=submit]"))
+    assert "Đã yêu cầu gói lưu trữ năm 2025" in journey.message()
+    row = journey.find("#qms-archive tbody tr")
+    cells = [cell.text for cell in row.find_elements(By.CSS_SELECTOR, "td")]
+    assert cells[0] == "2025" and cells[1] == "Sẵn sàng" and int(cells[3]) > 0, cells
+    link = row.find_element(By.CSS_SELECTOR, "a").get_attribute("href")
+    response = journey.http_session().get(link, timeout=60)
+    assert response.status_code == 200 and response.headers["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        assert (manifest["commune"], manifest["year"]) == ("Thị trấn Lâm", 2025)
+        assert len(manifest["files"]) == int(cells[3])
+        for entry in manifest["files"]:
+            assert hashlib.sha256(archive.read(entry["name"])).hexdigest() == entry["sha256"]
+            assert entry["retention"], entry
+        kinds = {entry["record_type"] for entry in manifest["files"]}
+        assert {"audit_programme", "audit_plan", "corrective_action", "management_review"} <= kinds, kinds
+        index = archive.read("muc_luc.csv").decode("utf-8-sig").splitlines()
+        assert index[0].startswith("STT,Tên tệp,Tiêu đề") and len(index) == len(manifest["files"]) + 1

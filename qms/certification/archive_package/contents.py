@@ -10,6 +10,7 @@ type, retention period, SHA-256) and ``muc_luc.csv`` (the same table for people,
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime
 import hashlib
 import io
@@ -20,7 +21,8 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
+from docx import Document
 
 from audits import docx as audit_docx
 from audits import selectors as audit_selectors
@@ -227,6 +229,22 @@ def _signed_files(commune, record_ids: dict[str, list[int]]) -> list[PackedFile]
     return files
 
 
+def _with_archive_properties(item: PackedFile) -> PackedFile:
+    """A Word file carries its archive metadata in its core properties too (the title, unit and date
+    are already there): the document number, the record type and the retention period."""
+    if not item.name.endswith(".docx"):
+        return item
+    document = Document(io.BytesIO(item.content))
+    properties = document.core_properties
+    properties.identifier = item.number or ""
+    properties.category = str(RECORD_LABELS.get(item.record_type, item.record_type))
+    label = pgettext("archive package", "Retention period")
+    properties.keywords = f"{label}: {retention_label(item.retention_years)}"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return dataclasses.replace(item, content=buffer.getvalue())
+
+
 def year_files(*, commune, year: int) -> list[PackedFile]:
     """Every file of the commune's package of ``year`` (read-only; Vietnamese documents)."""
     with translation.override("vi"):
@@ -241,8 +259,9 @@ def year_files(*, commune, year: int) -> list[PackedFile]:
         while name in names:
             name, counter = f"{stem[0]}-{counter}.{stem[1]}", counter + 1
         names.add(name)
-        unique.append(item if name == item.name else PackedFile(**{**item.__dict__, "name": name}))
-    return unique
+        unique.append(item if name == item.name else dataclasses.replace(item, name=name))
+    with translation.override("vi"):
+        return [_with_archive_properties(item) for item in unique]
 
 
 # -- the zip -----------------------------------------------------------------------------------------------
