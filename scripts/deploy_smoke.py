@@ -80,12 +80,13 @@ def drop_database(admin_url: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{SMOKE_DB}" WITH (FORCE)')
 
 
-def broker_for_smoke(broker_url: str) -> str:
-    """The same Redis, database 15: nothing else of CI uses it; emptied first."""
+def redis_for_smoke(broker_url: str, database: int) -> str:
+    """The same Redis, another database (15: the broker, 14: the shared cache): nothing else of CI
+    uses them; emptied first."""
     import redis
 
     parts = urlsplit(broker_url)
-    url = urlunsplit(parts._replace(path="/15"))
+    url = urlunsplit(parts._replace(path=f"/{database}"))
     redis.Redis.from_url(url).flushdb()
     return url
 
@@ -288,7 +289,8 @@ def run(work: Path) -> None:
             "ALLOWED_HOSTS": HOST,
             "QMS_PROXY_COUNT": "1",
             "DATABASE_URL": fresh_database(admin_url),
-            "CELERY_BROKER_URL": broker_for_smoke(os.environ["CELERY_BROKER_URL"]),
+            "CELERY_BROKER_URL": redis_for_smoke(os.environ["CELERY_BROKER_URL"], 15),
+            "CACHE_URL": redis_for_smoke(os.environ["CELERY_BROKER_URL"], 14),
             "QMS_DATA_DIR": str(data_dir),
             "SENDFILE_BACKEND": "nginx",
             "EMAIL_HOST": "127.0.0.1",

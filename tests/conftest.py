@@ -293,11 +293,12 @@ def reference_units(django_db_setup, django_db_blocker):
 
 
 @contextlib.contextmanager
-def running_celery_worker(name: str = "test", extra_env: dict | None = None):
+def running_celery_worker(name: str = "test", extra_env: dict | None = None, queues: list[str] | None = None):
     """Start a real ``celery worker -P solo`` on the test database and broker; yields (process, log path).
 
     ``name`` makes the node name and the log file unique when a test runs several
-    workers; ``extra_env`` adds environment variables (read by qms.settings.test_worker).
+    workers; ``extra_env`` adds environment variables (read by qms.settings.test_worker);
+    ``queues`` limits the worker to those queues (``-Q``; every queue by default).
     The worker is stopped with SIGTERM at the end unless the test already ended it.
     """
     from django.db import connection
@@ -330,6 +331,7 @@ def running_celery_worker(name: str = "test", extra_env: dict | None = None):
             "--without-mingle",
             "-n",
             f"{name}-{os.getpid()}@localhost",
+            *(["-Q", ",".join(queues)] if queues else []),
         ],
         cwd=ROOT,
         env=env,

@@ -8,7 +8,10 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from qms import queues
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -238,6 +241,11 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_EAGER_PROPAGATES = True
+# Queues (qms/queues.py): reminders, exports and summaries each on a queue of their own, the rest
+# on the default one; a worker started without -Q consumes them all.
+CELERY_TASK_DEFAULT_QUEUE = queues.DEFAULT
+CELERY_TASK_QUEUES = queues.task_queues()
+CELERY_TASK_ROUTES = queues.task_routes()
 # A dead worker's task goes back to the queue on either broker, a live worker's never:
 # - Redis hands an unacknowledged task to another worker after visibility_timeout, so
 #   it must exceed the hard time limit (a task may run 30 min) and every countdown/ETA
@@ -250,6 +258,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600} if CELERY_BROKER_
 QMS_BROKER_HEARTBEAT_SECONDS = 10
 QMS_BROKER_WORKER_TIMEOUT_SECONDS = 60
 DJANGO_CELERY_BEAT_TZ_AWARE = True
+
+# A cache shared by every web process (rate limits of the public forms): CACHE_URL=redis://…;
+# without it each process keeps its own (one process in development).
+CACHE_URL = env("CACHE_URL", "")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("CACHE_URL must be a redis:// address (or unset).")
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
 
 # Development keeps every e-mail as a readable .eml file under QMS_DATA_DIR/mail/.
 EMAIL_BACKEND = env("EMAIL_BACKEND", "qms.notifications.backends.EmlFileBackend")

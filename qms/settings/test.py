@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F401,F403
-from .base import DATA_DIR, DATABASES
+from .base import DATA_DIR, DATABASES, queues
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production"
@@ -47,3 +47,5 @@ if not os.environ.get("CELERY_BROKER_URL"):
 # worker started by one xdist process must never take another one's tasks,
 # whose rows live in another test database. The worker inherits the name.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("QMS_TEST_QUEUE") or f"qms-test-{RUN_ID}"
+CELERY_TASK_QUEUES = queues.task_queues(default=CELERY_TASK_DEFAULT_QUEUE, prefix=f"{CELERY_TASK_DEFAULT_QUEUE}-")
+CELERY_TASK_ROUTES = queues.task_routes(prefix=f"{CELERY_TASK_DEFAULT_QUEUE}-")

@@ -10,11 +10,11 @@ import json
 import zipfile
 
 import pytest
-from docx import Document
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
+from docx import Document
 
 from qms import docx as qd
 from qms.archives import check_zip

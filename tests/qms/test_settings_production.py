@@ -20,7 +20,16 @@ GOOD = {
     "ADMINS": "it@example.gov.vn",
 }
 #: Variables of the developer's shell that would change what production reads.
-LEAKING = ("DEBUG", "EMAIL_", "SECURE_", "SENDFILE_", "CSRF_TRUSTED_ORIGINS", "WAGTAILADMIN_BASE_URL", "QMS_LOG_FORMAT")
+LEAKING = (
+    "DEBUG",
+    "EMAIL_",
+    "SECURE_",
+    "SENDFILE_",
+    "CSRF_TRUSTED_ORIGINS",
+    "WAGTAILADMIN_BASE_URL",
+    "QMS_LOG_FORMAT",
+    "CACHE_URL",
+)
 
 
 #: Read in one process for every variant of the environment below: the production settings module
@@ -63,6 +72,7 @@ for overrides in variants:
         "secure_cookies": [get("SESSION_COOKIE_SECURE"), get("CSRF_COOKIE_SECURE")],
         "sendfile": get("SENDFILE_BACKEND"),
         "demo_accounts": get("QMS_DEMO_ACCOUNTS"),
+        "cache": [get("CACHES")["default"]["BACKEND"], get("CACHES")["default"].get("LOCATION", "")],
     }})
 print(json.dumps(answers))
 """
@@ -72,6 +82,7 @@ FROM_THE_ENVIRONMENT = {
     "EMAIL_HOST_USER": "htqlcl",
     "EMAIL_HOST_PASSWORD": "secret",
     "SENDFILE_BACKEND": "nginx",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
 }
 CONSOLE_EMAIL = {"EMAIL_HOST": None, "EMAIL_BACKEND": "console"}
 NO_PROXY = {"QMS_PROXY_COUNT": "0"}
@@ -97,6 +108,7 @@ HALF_CONFIGURED = [
     ({"SECRET_KEY": "short-but-random-9f8e7d6c5b4a"}, "SECRET_KEY"),
     ({"SENDFILE_BACKEND": "django_sendfile.backends.development"}, "SENDFILE_BACKEND must be nginx"),
     ({"QMS_LOG_FORMAT": "xml"}, "QMS_LOG_FORMAT must be json or text"),
+    ({"CACHE_URL": "memcached://127.0.0.1:11211"}, "CACHE_URL must be a redis:// address"),
 ]
 VARIANTS = [FROM_THE_ENVIRONMENT, CONSOLE_EMAIL, NO_PROXY] + [o for o, _m in UNSAFE + HALF_CONFIGURED]
 
@@ -165,12 +177,15 @@ def test_production_settings_from_the_environment(read):
         "secure_cookies": [True, True],
         "sendfile": "django_sendfile.backends.nginx",
         "demo_accounts": False,
+        "cache": ["django.core.cache.backends.redis.RedisCache", "redis://127.0.0.1:6379/1"],
     }
 
 
 def test_console_email_only_when_chosen_explicitly(read):
     shown = _settings(read, CONSOLE_EMAIL)
     assert shown["email_backend"] == "django.core.mail.backends.console.EmailBackend"
+    # Without CACHE_URL each web process keeps its own cache.
+    assert shown["cache"] == ["django.core.cache.backends.locmem.LocMemCache", ""]
 
 
 def test_no_proxy_header_trusted_without_a_proxy(read):
@@ -195,6 +210,7 @@ def test_no_proxy_header_trusted_without_a_proxy(read):
         "short-secret",
         "dev-sendfile",
         "bad-log-format",
+        "cache-not-redis",
     ],
 )
 def test_production_refuses_half_configured_settings(read, overrides, message):
