@@ -36,6 +36,7 @@ from wagtail.models import (
 from wagtail.search import index
 
 from qms import permissions
+from qms.files.fields import PrivateFileField
 from qms.formats import NAME_MAX_LENGTH
 from qms.units.models import Role
 
@@ -865,3 +866,83 @@ class CitizenFeedback(models.Model):
     @property
     def has_contact(self) -> bool:
         return any(getattr(self, name) for name in FEEDBACK_CONTACT_FIELDS)
+
+
+class BulkExportStatus(models.TextChoices):
+    QUEUED = "queued", pgettext_lazy("bulk export", "Queued")
+    RUNNING = "running", pgettext_lazy("bulk export", "Running")
+    READY = "ready", pgettext_lazy("bulk export", "Ready")
+    FAILED = "failed", pgettext_lazy("bulk export", "Failed")
+
+
+def upload_bulk_export(instance, filename: str) -> str:
+    return f"processes/exports/{instance.requested_by_id or 0}/{filename}"
+
+
+class BulkExport(models.Model):
+    """A zip of the effective quy trình of one commune, or of every commune beneath a unit
+    (Word, and PDF when LibreOffice is installed), built by the worker and kept for download."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    commune = models.ForeignKey(
+        "units.Commune",
+        verbose_name=_("commune"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="bulk_exports",
+    )
+    unit = models.ForeignKey(
+        "units.AdministrativeUnit",
+        verbose_name=pgettext_lazy("bulk export", "unit"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=BulkExportStatus.choices, default=BulkExportStatus.QUEUED
+    )
+    with_pdf = models.BooleanField(pgettext_lazy("bulk export", "with PDF"), default=False)
+    done = models.PositiveIntegerField(pgettext_lazy("bulk export", "files done"), default=0)
+    total = models.PositiveIntegerField(pgettext_lazy("bulk export", "files"), default=0)
+    documents = models.PositiveIntegerField(pgettext_lazy("bulk export", "documents"), default=0)
+    file = PrivateFileField(
+        _("file"), upload_to=upload_bulk_export, download_url_name="processes_files:bulk_export", blank=True
+    )
+    error = models.TextField(pgettext_lazy("bulk export", "error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    finished_at = models.DateTimeField(pgettext_lazy("bulk export", "finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("bulk export", "bulk export of quy trình")
+        verbose_name_plural = pgettext_lazy("bulk export", "bulk exports of quy trình")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["requested_by", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(commune__isnull=False, unit__isnull=True) | Q(commune__isnull=True, unit__isnull=False),
+                name="bulk_export_one_scope",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.scope_name)
+
+    @property
+    def scope_name(self) -> str:
+        return self.commune.name if self.commune_id else self.unit.full_name
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (BulkExportStatus.QUEUED, BulkExportStatus.RUNNING)

@@ -47,3 +47,14 @@ def plan_review_reminders(date_iso: str | None = None) -> int:
     if created:
         send_emails.delay()
     return created
+
+
+@shared_task(name="processes.build_bulk_export", autoretry_for=(OperationalError,), max_retries=3, retry_backoff=30)
+def build_bulk_export(export_id: int) -> dict | None:
+    """Build a requested bulk export of quy trình (the counters on its row show the progress)."""
+    from .bulk_export import build_bulk_export as build
+
+    export = build(export_id=export_id, acting_user=actors.SYSTEM)
+    if export is None:
+        return None
+    return {"status": export.status, "done": export.done, "total": export.total}

@@ -54,6 +54,7 @@ from wagtail.snippets.views import snippets as snippet_views  # noqa: E402
 from wagtail.snippets.views.chooser import SnippetChooserViewSet  # noqa: E402
 from wagtail.snippets.views.snippets import SnippetViewSet  # noqa: E402
 
+from qms import permissions  # noqa: E402
 from qms.concurrency import missing_version_message, stale_revision_message, with_version_token  # noqa: E402
 from qms.display import (  # noqa: E402
     DeadlineColumn,
@@ -70,6 +71,7 @@ from qms.permissions import CommuneScopedViewSetMixin  # noqa: E402
 from qms.service_views import ServiceEditView, ServiceViewSetMixin  # noqa: E402
 
 from . import services, views  # noqa: E402,F401  (services declares the audit actions)
+from .bulk_export_views import BulkExportsView  # noqa: E402
 from .content import document_content  # noqa: E402
 from .forms import CommuneScopedForm, FeedbackAnswerForm, ProcessDocumentForm  # noqa: E402
 from .search import DocumentSearchMixin  # noqa: E402
@@ -249,6 +251,16 @@ class InstanceActionLinks:
 class ProcessIndexView(
     InstanceActionLinks, DocumentSearchMixin, views.DocumentListButtonsMixin, snippet_views.IndexView
 ):
+    @cached_property
+    def header_buttons(self):
+        from wagtail.admin.widgets.button import HeaderButton
+
+        buttons = list(super().header_buttons)
+        if permissions.has_any_commune_perm(self.request.user):
+            label = _("Export all quy trình (zip)")
+            buttons.append(HeaderButton(label, url=reverse("processes_bulk_exports"), icon_name="download"))
+        return buttons
+
     def get_edit_url(self, instance):
         edit_url = super().get_edit_url(instance)
         return edit_url if edit_url and self.user_may("change", instance) else None
@@ -798,3 +810,8 @@ register_snippet(ProcessesGroup)
 def hide_direct_publish(menu_items, request, context):
     if context.get("model") is ProcessDocument:
         menu_items[:] = [item for item in menu_items if item.name not in ("action-publish", "action-unpublish")]
+
+
+@hooks.register("register_admin_urls")
+def register_bulk_export_urls():
+    return [path("processes/exports/", BulkExportsView.as_view(), name="processes_bulk_exports")]

@@ -341,3 +341,25 @@ class CommuneScopedViewSetMixin:
 
     def construct_view(self, view_class, **kwargs):
         return super().construct_view(guarded_view_class(view_class), **kwargs)
+
+
+def followed_unit_ids(user) -> set[int]:
+    """The administrative units ``user`` follows (district or province staff), cached on the user."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return set()
+    cache = user.__dict__.setdefault("_qms_followed_unit_ids", {})
+    if "ids" not in cache:
+        from qms.units.models import UnitViewerGroup
+
+        cache["ids"] = set(UnitViewerGroup.objects.filter(group__user=user).values_list("unit_id", flat=True))
+    return cache["ids"]
+
+
+def follows_unit(user, unit) -> bool:
+    """Whether ``user`` follows ``unit`` or a unit above it (superusers always)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    lineage = {unit.pk, *(ancestor.pk for ancestor in unit.ancestors())}
+    return bool(lineage & followed_unit_ids(user))

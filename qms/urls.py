@@ -21,6 +21,7 @@ urlpatterns += [
     path("", include("qms.certification.file_urls")),
     path("", include("audits.file_urls")),
     path("", include("qms.signatures.file_urls")),
+    path("", include("processes.file_urls")),
 ]
 
 urlpatterns.append(path("", include(wagtail_urls)))

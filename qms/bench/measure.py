@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from audits.models import CorrectiveAction, Reminder
 from audits.reminders import plan_reminders, send_pending
+from processes.bulk_export import build_bulk_export, request_bulk_export
 from processes.content import dated_content
 from processes.docx.export import export_process_docx_bytes
 from processes.models import ProcessDocument
@@ -189,6 +190,20 @@ def measure_word(s: Subjects, count: int, result: Result) -> None:
     result.values["Word export: cost vs plain (×)"] = round(plain / ours, 2)
 
 
+def measure_bulk_export(s: Subjects, result: Result) -> None:
+    """One commune's bulk export (Word only: the PDF is LibreOffice's time), built as the worker builds it."""
+    with override_settings(QMS_SOFFICE=""), transaction.atomic():
+        export = request_bulk_export(acting_user=s.people["iso"], commune=s.commune, send=False)
+        start = time.perf_counter()
+        export = build_bulk_export(export_id=export.pk)
+        elapsed = time.perf_counter() - start
+        export.file.delete(save=False)
+        transaction.set_rollback(True)
+    result.values["bulk export (one commune, Word): s"] = round(elapsed, 2)
+    result.values["bulk export (one commune, Word): documents"] = export.documents
+    result.values["bulk export (one commune, Word): docs/s"] = round(export.documents / elapsed, 1)
+
+
 def _timed(work: Callable[[], object]) -> float:
     start = time.perf_counter()
     work()
@@ -304,6 +319,8 @@ def measure(size: Size, *, repeat: int, skip=(), progress: Callable[[str], None]
     measure_views(s, repeat, result, progress, skip)
     progress("Word export")
     measure_word(s, max(3, 4 * repeat), result)
+    progress("bulk export")
+    measure_bulk_export(s, result)
     progress("history overhead")
     measure_history(s, 5 if size.tiny else 200, result)
     progress("reminder sending")

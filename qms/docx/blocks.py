@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import date
 
 from docx.document import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.shared import Mm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from . import labels
 from .frame import fit_font_size, keep_block_together, keep_with_previous
-from .page import body_width_mm, heading_style, story_parts
+from .page import body_width_mm, heading_style, story_parts, style_id
 from .tables import add_table, keep_row_together, new_table, set_row_height, set_vertical_alignment
 from .text import (
     BODY_FIRST_LINE_INDENT,
@@ -158,7 +159,8 @@ def add_legal_grounds(doc, grounds: list[str]) -> None:
 
 def add_heading(doc: Document, text: str, *, level: int = 1) -> Paragraph:
     """A paragraph in Word's built-in "Heading N" style (bold black TNR)."""
-    paragraph = doc.add_paragraph(style=heading_style(doc, level))
+    paragraph = doc.add_paragraph()
+    paragraph._p.style = style_id(doc.part, heading_style(doc, level), WD_STYLE_TYPE.PARAGRAPH)
     add_run(paragraph, text)
     return paragraph
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from io import BytesIO
+from weakref import WeakKeyDictionary
 
 import docx
 from docx.document import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.table import Table, _Cell
@@ -64,25 +67,66 @@ def apply_fonts(doc: Document, *, font_size: int = SIZE_BODY) -> None:
     format_paragraph(normal, space_before=Pt(0), space_after=Pt(0), line_spacing=1.0)
 
 
-def new_document(*, font_size: int = SIZE_BODY, margins_mm=(20, 20, 30, 15)) -> Document:
-    """Blank A4 document in the NĐ 30/2020 layout (margins top, bottom, left, right)."""
+@lru_cache(maxsize=16)
+def _template(font_size: int, margins_mm: tuple) -> tuple[bytes, dict]:
+    """The blank document of one layout, saved once; and the ids of the styles
+    the builders use, which every document opened from it shares."""
     doc = docx.Document()
     for section in doc.sections:
         set_page_layout(section, margins_mm=margins_mm)
     apply_fonts(doc, font_size=font_size)
+    names = [labels.TABLE_STYLE, *(labels.HEADING_STYLE.format(level=level) for level in range(1, 10))]
+    ids = {}
+    for name in names:
+        style = doc.styles[name]
+        ids["id", style.type, name] = ids["id", style.type, style.style_id] = style.style_id
+    return to_bytes(doc), ids
+
+
+def new_document(*, font_size: int = SIZE_BODY, margins_mm=(20, 20, 30, 15)) -> Document:
+    """Blank A4 document in the NĐ 30/2020 layout (margins top, bottom, left, right)."""
+    data, style_ids = _template(font_size, tuple(margins_mm))
+    doc = docx.Document(BytesIO(data))
+    _STYLE_CACHE[doc.part] = dict(style_ids)
     return doc
 
 
-def heading_style(doc: Document, level: int):
-    """The built-in "Heading N" style, restyled to bold black Times New Roman."""
-    if not 1 <= level <= 9:
-        raise ValueError(f"heading level must be 1..9, not {level}")
+def _restyle_heading(doc: Document, level: int):
     style = doc.styles[labels.HEADING_STYLE.format(level=level)]
     size, italic = HEADING_FORMATS.get(level, HEADING_FORMATS[3])
     set_rfonts(style.element.get_or_add_rPr())
     format_font(style.font, bold=True, italic=italic, size=size, color=BLACK)
     format_paragraph(style, space_before=Pt(6), space_after=Pt(6), keep_with_next=True)
     return style
+
+
+#: Per document: the headings already restyled and the style ids already looked up
+#: (python-docx scans every style for the default one on each lookup).
+_STYLE_CACHE: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _style_cache(part) -> dict:
+    document_part = getattr(part, "_document_part", part)
+    return _STYLE_CACHE.setdefault(document_part, {})
+
+
+def heading_style(doc: Document, level: int):
+    """The built-in "Heading N" style, restyled to bold black Times New Roman."""
+    if not 1 <= level <= 9:
+        raise ValueError(f"heading level must be 1..9, not {level}")
+    cache = _style_cache(doc.part)
+    if ("heading", level) not in cache:
+        cache["heading", level] = _restyle_heading(doc, level)
+    return cache["heading", level]
+
+
+def style_id(part, style_or_name, style_type: WD_STYLE_TYPE) -> str | None:
+    """The id of a style (or style name) of ``part``'s document, looked up once per document."""
+    cache = _style_cache(part)
+    key = ("id", style_type, style_or_name if isinstance(style_or_name, str) else style_or_name.style_id)
+    if key not in cache:
+        cache[key] = part.get_style_id(style_or_name, style_type)
+    return cache[key]
 
 
 def body_width_mm(doc: Document) -> float:

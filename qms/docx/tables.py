@@ -7,6 +7,7 @@ loop is quadratic in python-docx).
 from __future__ import annotations
 
 from docx.document import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -15,7 +16,7 @@ from docx.table import Table, _Cell, _Row
 
 from . import labels
 from .frame import column_minimum_mm, date_column_mm, fit_columns
-from .page import body_width_mm
+from .page import body_width_mm, style_id
 from .text import SIZE_BODY, add_text
 
 #: A4 width minus the NĐ 30 left/right margins (210 - 30 - 15).
@@ -122,7 +123,7 @@ def new_table(container, rows: int, cols: int, *, widths_mm, style: str | None =
     else:
         table = container.add_table(rows, cols, Mm(sum(widths_mm)))
     if style:
-        table.style = style
+        table._tbl.tblStyle_val = style_id(table.part, style, WD_STYLE_TYPE.TABLE)
     else:
         set_table_borders(table, "none")
     table.alignment = WD_TABLE_ALIGNMENT.CENTER

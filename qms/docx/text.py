@@ -7,8 +7,11 @@ cell, a header or a footer.
 
 from __future__ import annotations
 
+import copy
 from datetime import date
+from functools import lru_cache
 
+from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -131,13 +134,38 @@ def format_paragraph(
     return paragraph
 
 
+def _block_element(container):
+    return container._body._element if isinstance(container, Document) else container._element
+
+
 def new_paragraph(container) -> Paragraph:
     """A paragraph to write into: the untouched placeholder paragraph of a fresh
     cell/header/footer is reused, otherwise a new one is appended."""
-    paragraphs = container.paragraphs
-    if len(paragraphs) == 1 and not paragraphs[0].runs and not container.tables:
-        return paragraphs[0]
+    element = _block_element(container)
+    paragraphs = element.p_lst
+    if len(paragraphs) == 1 and not element.tbl_lst and not paragraphs[0].r_lst:
+        return Paragraph(paragraphs[0], container)
     return container.add_paragraph()
+
+
+@lru_cache(maxsize=512)
+def _formatted_paragraph(paragraph_fmt: tuple, run_fmt: tuple):
+    """An empty ``w:p`` holding the paragraph and run properties of one format,
+    copied for each paragraph written in it (the properties are built once)."""
+    paragraph = Paragraph(OxmlElement("w:p"), None)
+    format_paragraph(paragraph, **dict(paragraph_fmt))
+    format_font(paragraph.add_run().font, **dict(run_fmt))
+    return paragraph._p
+
+
+_SPECIAL_CHARACTERS = frozenset("\t\n\r")
+
+
+def _append_text(r, text: str) -> None:
+    if _SPECIAL_CHARACTERS.isdisjoint(text):
+        r.add_t(text)
+    else:
+        Run(r, None).text = text
 
 
 def add_text(
@@ -152,9 +180,19 @@ def add_text(
     **paragraph_fmt,
 ) -> Paragraph:
     """One paragraph holding ``text`` in one run ("\\n" gives a line break)."""
-    paragraph = format_paragraph(new_paragraph(container), align=align, **paragraph_fmt)
-    # False -> None: only switch properties on, inherit everything else
-    add_run(paragraph, text, bold=bold or None, italic=italic or None, size=size, underline=underline)
+    run_fmt = {"bold": bold or None, "italic": italic or None, "size": size, "underline": underline}
+    paragraph = new_paragraph(container)
+    p = paragraph._p
+    if len(p):  # a placeholder with properties of its own (a header's): format it in place
+        format_paragraph(paragraph, align=align, **paragraph_fmt)
+        # False -> None: only switch properties on, inherit everything else
+        add_run(paragraph, text, **run_fmt)
+        return paragraph
+    key = tuple(sorted({"align": align, **paragraph_fmt}.items())), tuple(run_fmt.items())
+    for child in _formatted_paragraph(*key):
+        p.append(copy.deepcopy(child))
+    if text:
+        _append_text(p[-1], text)
     return paragraph
 
 

@@ -461,3 +461,30 @@ def test_officer_imports_one_stop_figures_and_sees_the_chart(journey, live_demo_
     assert points[0].get_attribute("data-value") == "96.7"
     assert chart.find_elements(By.CSS_SELECTOR, "line.kpi-target")
     assert "96,7%" in journey.find("table#kpi-months").text
+
+
+def test_officer_exports_every_quy_trinh_as_one_zip(journey):
+    import zipfile
+
+    journey.login(*OFFICER)
+    journey.menu(MENU, MENU)
+    journey.click_link_text("Xuất tất cả quy trình (zip)")
+    button = next(b for b in journey.find_all("#qms-bulk-export-request button") if COMMUNE in b.text)
+    journey.submit(button)
+
+    def ready_row(driver):
+        row = driver.find_element(By.CSS_SELECTOR, "#qms-bulk-exports tbody tr")
+        return row if row.get_attribute("data-status") == "ready" else False
+
+    row = WebDriverWait(journey.driver, 300, ignored_exceptions=(StaleElementReferenceException,)).until(ready_row)
+    assert COMMUNE in row.text and "Sẵn sàng" in row.text
+    progress = row.find_element(By.TAG_NAME, "progress")
+    assert progress.get_attribute("value") == progress.get_attribute("max") != "0"
+    href = row.find_element(By.LINK_TEXT, "Tải về (zip)").get_attribute("href")
+    response = journey.http_session().get(href, timeout=120)
+    assert response.status_code == 200 and response.headers["Content-Type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        names = archive.namelist()
+        assert "muc_luc.csv" in names and all(name.isascii() for name in names)
+        texts = [_all_text(Document(io.BytesIO(archive.read(n)))) for n in names if n.endswith(".docx")]
+    assert any(APPROVED[0] in text and APPROVED[1] in text for text in texts)
