@@ -26,7 +26,6 @@ from qms import actors, permissions
 from qms.audit_log import define_action, log
 from qms.files.names import ascii_slug, download_name
 from qms.files.pdf import docx_files_to_pdf, pdf_available
-from qms.files.policy import Kind
 from qms.spreadsheets import inert_csv_value
 from qms.units.models import AdministrativeUnit, Commune, CommuneRoleGroup
 
@@ -34,7 +33,6 @@ from .content import dated_content
 from .docx.export import export_process_docx_bytes
 from .models import BulkExport, BulkExportStatus, ProcessVersion
 
-ZIP = Kind("zip", "application/zip", ("zip",), False)
 INDEX = "muc_luc.csv"
 #: Word files converted to PDF by one LibreOffice run.
 PDF_BATCH = 25

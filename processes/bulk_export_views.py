@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from qms.files.policy import ZIP
 from qms.files.serving import file_response
 from qms.units.models import AdministrativeUnit, Commune
 
@@ -67,7 +68,7 @@ def download(request, pk: int):
         raise Http404
     with export.file.open("rb") as stored:
         content = stored.read()
-    return file_response(content, filename=bulk_export.export_name(export), kind=bulk_export.ZIP)
+    return file_response(content, filename=bulk_export.export_name(export), kind=ZIP)
 
 
 def exports_url() -> str:

@@ -12,10 +12,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from qms.files.policy import ZIP
 from qms.files.serving import RecordFileView, file_response, serve_file
 
 from . import access
-from .archive_package.contents import ZIP, package_name
+from .archive_package.contents import package_name
 from .models import Announcement, ArchivePackage, Evidence, InspectionConclusion, PackageStatus
 
 evidence_file = RecordFileView.as_view(model=Evidence)

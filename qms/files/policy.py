@@ -53,6 +53,8 @@ JPEG = Kind("jpeg", "image/jpeg", ("jpg", "jpeg"), True)
 PNG = Kind("png", "image/png", ("png",), True)
 DOCX = Kind("docx", DOCX_MIME, ("docx",), False)
 XLSX = Kind("xlsx", XLSX_MIME, ("xlsx",), False)
+#: Packages the system writes (archive packages, bulk exports); never accepted as an upload.
+ZIP = Kind("zip", "application/zip", ("zip",), False)
 KINDS = {kind.key: kind for kind in (PDF, JPEG, PNG, DOCX, XLSX)}
 SIGNED_KINDS = {PDF.mime: PDF, JPEG.mime: JPEG, PNG.mime: PNG}
 #: Main parts of the Office packages we accept: (part name, declared content type, kind).

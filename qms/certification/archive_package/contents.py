@@ -32,11 +32,9 @@ from processes.content import dated_content
 from processes.docx.export import export_process_docx_bytes
 from qms import docx as qd
 from qms.files.names import ascii_slug
-from qms.files.policy import Kind
 from qms.retention import retention_label, retention_years
 from qms.spreadsheets import inert_csv_value
 
-ZIP = Kind("zip", "application/zip", ("zip",), False)
 MANIFEST = "manifest.json"
 INDEX = "muc_luc.csv"
 
