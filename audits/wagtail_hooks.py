@@ -23,6 +23,7 @@ from qms.permissions import (
     CommuneScopedPolicy,
     CommuneScopedViewSetMixin,
     has_commune_perm,
+    remembered,
 )
 from qms.service_views import ServiceViewSetMixin
 from qms.spreadsheets import InertCsvExportMixin, TableXlsxExportMixin
@@ -54,6 +55,10 @@ from .models import (
 from .selectors import actions_list, findings_list
 
 
+def _owns_active_actions(user) -> bool:
+    return CorrectiveAction.objects.filter(owner=user, status__in=ActionStatus.active()).exists()
+
+
 class CorrectiveActionPolicy(CommuneScopedPolicy):
     """The owner of an unfinished action may edit its plan, besides the ISO secretary."""
 
@@ -67,7 +72,7 @@ class CorrectiveActionPolicy(CommuneScopedPolicy):
 
     def user_has_permission(self, user, action):
         if action == "change" and user.is_authenticated:
-            if CorrectiveAction.objects.filter(owner=user, status__in=ActionStatus.active()).exists():
+            if remembered(user, "owns_active_actions", lambda: _owns_active_actions(user)):
                 return True
         return super().user_has_permission(user, action)
 

@@ -31,6 +31,7 @@ import datetime  # noqa: E402
 import django_filters  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.exceptions import PermissionDenied  # noqa: E402
+from django.http import Http404  # noqa: E402
 from django.shortcuts import get_object_or_404  # noqa: E402
 from django.utils.functional import cached_property  # noqa: E402
 from wagtail import hooks  # noqa: E402
@@ -48,6 +49,7 @@ from wagtail.admin.views.generic import models as generic  # noqa: E402
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin  # noqa: E402
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup  # noqa: E402
 from wagtail.admin.viewsets.model import ModelViewSet  # noqa: E402
+from wagtail.models import WorkflowState  # noqa: E402
 from wagtail.snippets.models import SnippetAdminURLFinder, register_snippet  # noqa: E402
 from wagtail.snippets.views import chooser as chooser_views  # noqa: E402
 from wagtail.snippets.views import snippets as snippet_views  # noqa: E402
@@ -169,6 +171,24 @@ class StaleRevisionGuard:
 
 
 class ProcessEditView(StaleRevisionGuard, ReviewerEditorAccess, NoDirectPublishMixin, snippet_views.EditView):
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if self.request.method in ("GET", "HEAD"):
+            # The editor, its side panels and the menu ask for the workflow state many times:
+            # read it once for the document and its latest draft (a post re-reads it as it acts).
+            states = list(
+                WorkflowState.objects.for_instance(self.live_object).active().select_related("current_task_state__task")
+            )
+            workflow = self.live_object.get_workflow()
+            for instance in (self.live_object, obj):
+                instance._current_workflow_states = states
+                instance.get_workflow = lambda workflow=workflow: workflow
+            # The draft shares its commune and procedure with the document: load them once.
+            for name in ("commune", "procedure"):
+                if getattr(obj, f"{name}_id") == getattr(self.live_object, f"{name}_id") is not None:
+                    setattr(obj, name, getattr(self.live_object, name))
+        return obj
+
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         # A revision only when the editor saves: a background autosave would make the
@@ -285,6 +305,27 @@ def reviewer_view(view_class):
     bases = (view_class,) if issubclass(view_class, PermissionCheckedMixin) else (PermissionCheckedMixin, view_class)
     attrs = {"permission_required": None, "any_permission_required": REVIEW_ACTIONS}
     return type(f"Reviewer{view_class.__name__}", bases, attrs)
+
+
+class ProcessRevisionsCompareView(snippet_views.RevisionsCompareView):
+    """Both revisions are read in one query and rebuilt on the document the guard has loaded."""
+
+    def get_object(self, queryset=None):
+        return getattr(self, "guarded_object", None) or super().get_object(queryset)
+
+    @cached_property
+    def compared_revisions(self):
+        ids = [int(i) for i in (self.revision_id_a, self.revision_id_b) if str(i).isdigit()]
+        return self.object.revisions.in_bulk(ids)
+
+    def _get_revision_and_heading(self, revision_id):
+        if not str(revision_id).isdigit():
+            return super()._get_revision_and_heading(revision_id)
+        revision = self.compared_revisions.get(int(revision_id))
+        if revision is None:
+            raise Http404
+        revision.content_object = self.object
+        return revision.as_object(), str(revision.created_at)
 
 
 class ReviewerPreviewOnEditView(snippet_views.PreviewOnEditView):
@@ -472,7 +513,7 @@ class ProcessDocumentViewSet(CommuneScopedViewSetMixin, SnippetViewSet):
     unpublish_view_class = ClosedUnpublishView
     history_view_class = reviewer_view(snippet_views.HistoryView)
     revisions_view_class = reviewer_view(snippet_views.PreviewRevisionView)
-    revisions_compare_view_class = reviewer_view(snippet_views.RevisionsCompareView)
+    revisions_compare_view_class = reviewer_view(ProcessRevisionsCompareView)
     preview_on_edit_view_class = reviewer_view(ReviewerPreviewOnEditView)
     workflow_action_view_class = reviewer_view(snippet_views.WorkflowActionView)
     collect_workflow_action_data_view_class = reviewer_view(snippet_views.CollectWorkflowActionDataView)

@@ -85,12 +85,42 @@ def communes_for(user, perm: str = VIEW) -> QuerySet:
     return communes
 
 
+def _held_commune_ids(user) -> dict[str, set[int]]:
+    """The ids of the communes ``user`` holds each of the four commune permissions on, in one query."""
+    from qms.units.models import CommuneGroupObjectPermission, CommuneUserObjectPermission
+
+    fields = ("content_object_id", "permission__codename", "content_object__read_only_since")
+    through_groups = CommuneGroupObjectPermission.objects.filter(
+        group__user=user, permission__codename__in=COMMUNE_PERMISSIONS
+    ).values_list(*fields)
+    held_directly = CommuneUserObjectPermission.objects.filter(
+        user=user, permission__codename__in=COMMUNE_PERMISSIONS
+    ).values_list(*fields)
+    held: dict[str, set[int]] = {perm: set() for perm in COMMUNE_PERMISSIONS}
+    for commune_id, codename, read_only_since in through_groups.union(held_directly):
+        if codename == VIEW or read_only_since is None:
+            held[codename].add(commune_id)
+    return held
+
+
 def commune_ids_for(user, perm: str = VIEW) -> set[int]:
     """Same as :func:`communes_for` as a set of ids, cached on the user object."""
     cache = user.__dict__.setdefault("_qms_commune_ids", {})
     if perm not in cache:
-        cache[perm] = set(communes_for(user, perm).values_list("pk", flat=True))
+        if user.is_authenticated and user.is_active and not user.is_superuser and perm in COMMUNE_PERMISSIONS:
+            cache.update(_held_commune_ids(user))
+        else:
+            cache[perm] = set(communes_for(user, perm).values_list("pk", flat=True))
     return cache[perm]
+
+
+def remembered(user, key: str, compute):
+    """A fact about ``user`` computed once per request (kept on the request's user, dropped by
+    :func:`forget_cached_perms`)."""
+    memo = user.__dict__.setdefault("_qms_memo", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def has_commune_perm(user, commune, perm: str = VIEW) -> bool:
@@ -179,8 +209,14 @@ def group_commune_perms(group: Group, commune) -> set[str]:
     )
 
 
+def forget(user, key: str) -> None:
+    """Drop one remembered fact (after a write that changes it)."""
+    user.__dict__.get("_qms_memo", {}).pop(key, None)
+
+
 def forget_cached_perms(user) -> None:
     user.__dict__.pop("_qms_commune_ids", None)
+    user.__dict__.pop("_qms_memo", None)
 
 
 class CommuneScopedPolicy(BasePermissionPolicy):
@@ -219,6 +255,8 @@ class CommuneScopedPolicy(BasePermissionPolicy):
             return False
         if user.is_superuser:
             return True
+        if self.commune_path == "commune" and hasattr(instance, "commune_id"):
+            return has_commune_perm(user, instance.commune_id, perm)  # the id is enough: no commune row to load
         return has_commune_perm(user, self.commune_of(instance), perm)
 
     def instances_user_has_any_permission_for(self, user, actions):
@@ -317,6 +355,7 @@ class CommuneObjectGuardMixin:
                 raise PermissionDenied(reason or "")
             # Every other id of the URL (revision, task state, version…) must be the object's own.
             check_owned_kwargs(obj, kwargs)
+            self.guarded_object = obj
 
 
 class CommuneScopedIndexMixin:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from qms import permissions
-from qms.units.models import AdministrativeUnit, Level, UnitViewerGroup
+from qms.units.models import AdministrativeUnit, Level
 
 
 def _active(user) -> bool:
@@ -30,8 +30,21 @@ def followed_units(user) -> QuerySet:
     return AdministrativeUnit.objects.filter(viewer_group__group__user=user)
 
 
+def _followed(user) -> list[AdministrativeUnit]:
+    """The units ``user`` follows (with their parents), fetched once per request."""
+    return permissions.remembered(
+        user, "followed_units", lambda: list(followed_units(user).select_related("parent__parent"))
+    )
+
+
 def follows(user, unit_ids: list[int]) -> bool:
-    return UnitViewerGroup.objects.filter(unit_id__in=unit_ids, group__user=user).exists()
+    if not _active(user):
+        return False
+    return any(unit.pk in unit_ids for unit in _followed(user))
+
+
+def follows_any(user) -> bool:
+    return _active(user) and bool(_followed(user))
 
 
 def can_view_unit(user, unit: AdministrativeUnit) -> bool:
@@ -77,5 +90,7 @@ def home_units(user, era: str) -> list[AdministrativeUnit]:
 
         provinces = CommuneProgress.objects.filter(era=era).values("province_id")
         return list(AdministrativeUnit.objects.filter(pk__in=provinces).order_by("code"))
-    units = followed_units(user).filter(era=era).select_related("parent__parent")
+    if not _active(user):
+        return []
+    units = [unit for unit in _followed(user) if unit.era == era]
     return sorted(units, key=lambda u: (order.get(u.level, 3), u.code))

@@ -123,7 +123,7 @@ class AdminPage(WagtailAdminTemplateMixin, TemplateView):
 def home(request):
     """The menu entry: followers get the dashboard, commune members their commune's record."""
     user = request.user
-    if user.is_superuser or access.followed_units(user).exists():
+    if user.is_superuser or access.follows_any(user):
         return redirect("certification:dashboard")
     communes = sorted({link.commune for link in user_roles(user)}, key=lambda c: c.name)
     if len(communes) == 1:

@@ -35,7 +35,7 @@ def register_certification_urls():
 class ProgressMenuItem(MenuItem):
     def is_shown(self, request):
         user = request.user
-        return permissions.has_any_commune_perm(user) or access.followed_units(user).exists()
+        return permissions.has_any_commune_perm(user) or access.follows_any(user)
 
 
 @hooks.register("register_admin_menu_item")
@@ -53,7 +53,7 @@ class ProgressPanel(Component):
     template_name = "certification/home_panel.html"
 
     def get_context_data(self, parent_context):
-        from qms.notifications.models import Notification
+        from qms.notifications.models import unread_count
         from qms.units.models import Era
 
         from .models import CommuneProgress
@@ -65,7 +65,7 @@ class ProgressPanel(Component):
         return {
             "headlines": [unit_headline(unit) for unit in units],
             "own": list(own.order_by("commune_name")[:5]),
-            "unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+            "unread": unread_count(user),
             "request": request,
         }
 

@@ -65,3 +65,12 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.email_enabled}"
+
+
+def unread_count(user) -> int:
+    """How many notices ``user`` has not read, counted once per request."""
+    from qms.permissions import remembered
+
+    return remembered(
+        user, "unread_notifications", lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    )

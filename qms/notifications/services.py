@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from qms.audit_log import define_action, log
+from qms.permissions import forget
 
 from .mail import build_email, email_templates
 from .models import Notification, NotificationPreference
@@ -162,6 +163,7 @@ def mark_read(*, acting_user, notifications) -> int:
     if not marked:
         return 0
     Notification.objects.filter(pk__in=[n.pk for n in marked]).update(read_at=timezone.now())
+    forget(acting_user, "unread_notifications")
     log(instance=marked[0], action=A_READ, user=acting_user, data={"ids": [n.pk for n in marked]})
     return len(marked)
 

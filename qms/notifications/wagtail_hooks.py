@@ -6,7 +6,7 @@ from wagtail.admin.views.account import BaseSettingsPanel
 
 from . import views
 from .forms import NotificationPreferenceForm
-from .models import Notification
+from .models import unread_count
 
 urlpatterns = [
     path("", views.InboxView.as_view(), name="inbox"),
@@ -24,7 +24,7 @@ class InboxMenuItem(MenuItem):
 
     def render_component(self, request):
         component = super().render_component(request)
-        unread = Notification.objects.filter(recipient=request.user, read_at__isnull=True).count()
+        unread = unread_count(request.user)
         if unread:
             component.label = f"{self.label} ({unread})"
         return component
