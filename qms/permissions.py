@@ -383,15 +383,16 @@ class CommuneScopedViewSetMixin:
 
 
 def followed_unit_ids(user) -> set[int]:
-    """The administrative units ``user`` follows (district or province staff), cached on the user."""
+    """The administrative units ``user`` follows (district or province staff), once per request."""
     if user is None or not user.is_authenticated or not user.is_active:
         return set()
-    cache = user.__dict__.setdefault("_qms_followed_unit_ids", {})
-    if "ids" not in cache:
-        from qms.units.models import UnitViewerGroup
+    from qms.units.models import UnitViewerGroup
 
-        cache["ids"] = set(UnitViewerGroup.objects.filter(group__user=user).values_list("unit_id", flat=True))
-    return cache["ids"]
+    return remembered(
+        user,
+        "followed_unit_ids",
+        lambda: set(UnitViewerGroup.objects.filter(group__user=user).values_list("unit_id", flat=True)),
+    )
 
 
 def follows_unit(user, unit) -> bool:
