@@ -228,9 +228,7 @@ def search_public(*, query: str, commune=None):
     if commune is not None:
         documents = documents.filter(commune=commune)
     documents = documents.order_by(F("commune__name").asc(), F("code").asc(), F("pk").asc())
-    return get_search_backend().search(
-        PlainText(" ".join(words), operator="and"), documents, order_by_relevance=False
-    )
+    return get_search_backend().search(PlainText(" ".join(words), operator="and"), documents, order_by_relevance=False)
 
 
 # -- admin ---------------------------------------------------------------------------------------

@@ -47,6 +47,10 @@ def _fts_first(compiler_class: type) -> type:
     database. Here the content type is compared as an expression, so the plan reads the
     matches once and looks each entry up by its key.
     """
+    from django.db import connection
+
+    if connection.vendor != "sqlite":  # the SQLite module reads models only SQLite has
+        return compiler_class
     from modelsearch.backends.database.sqlite.sqlite import SQLiteSearchQueryCompiler
 
     if not issubclass(compiler_class, SQLiteSearchQueryCompiler):

@@ -102,7 +102,9 @@ def test_search_and_lists_make_as_many_queries_with_12_documents_in_3_communes_a
     assert "Cát Tiên" in large["public search"][1]
 
     for name in views:
-        assert large[name][0] == small[name][0], f"{name}: {small[name][0]} queries at 3 documents, {large[name][0]} at 12"
+        assert large[name][0] == small[name][0], (
+            f"{name}: {small[name][0]} queries at 3 documents, {large[name][0]} at 12"
+        )
     assert large["public search"][0] <= 5
     officer_list, province_list = large["admin list (ISO officer)"][1], large["admin list (province)"][1]
     assert "QT-202" in officer_list and "QT-302" not in officer_list  # commune B's copies are not the officer's
