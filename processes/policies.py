@@ -50,14 +50,27 @@ class ProcessDocumentPolicy(CommuneScopedPolicy):
         queryset = super().instances_user_has_any_permission_for(user, actions)
         if user.is_superuser or not user.is_authenticated:
             return queryset
+        units = self._library_units(user, actions)
+        if not units:
+            return queryset
+        return self.model._default_manager.filter(Q(pk__in=queryset.values("pk")) | Q(owner_unit_id__in=units))
+
+    def _library_units(self, user, actions) -> set[int]:
         units = set()
         if set(actions) & LIBRARY_EDIT_ACTIONS:
             units |= library_unit_ids(user)
         if "view" in actions:
             units |= library_view_unit_ids(user)
+        return units
+
+    def instances_condition(self, user, actions):
+        condition = super().instances_condition(user, actions)
+        if user.is_superuser or not user.is_authenticated:
+            return condition
+        units = self._library_units(user, actions)
         if not units:
-            return queryset
-        return self.model._default_manager.filter(Q(pk__in=queryset.values("pk")) | Q(owner_unit_id__in=units))
+            return condition
+        return condition | Q(owner_unit_id__in=sorted(units))
 
 
 class CatalogueReadPolicy(BasePermissionPolicy):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -122,11 +123,14 @@ def search(request):
     commune = None
     if request.GET.get("xa"):
         commune = Commune.objects.filter(slug=request.GET["xa"], is_active=True).first()
-    results = selectors.search_public(query=query, commune=commune) if query else []
+    page = None
+    if query:
+        paginator = Paginator(selectors.search_public(query=query, commune=commune), selectors.PUBLIC_SEARCH_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("trang"))
     return render(
         request,
         "processes/public/search.html",
-        {"query": query, "commune": commune, "results": results},
+        {"query": query, "commune": commune, "page": page, "results": page.object_list if page else []},
     )
 
 

@@ -12,8 +12,9 @@ from .selectors import search_words
 class DocumentSearchMixin:
     """For a Wagtail index view: a row matches when the text as typed is inside
     one of ``search_fields`` (a database "contains"), or when every word of it is
-    in the search index (any case; on SQLite also without diacritics). Quotes,
-    brackets and operators never reach the index's query parser."""
+    in the search index (any case; on SQLite also without diacritics), in one
+    query restricted to the rows of the listing. Quotes, brackets and operators
+    never reach the index's query parser."""
 
     def search_queryset(self, queryset):
         if not self.is_searching:
@@ -26,5 +27,14 @@ class DocumentSearchMixin:
             found = get_search_backend().search(
                 PlainText(" ".join(words)), queryset.order_by(), order_by_relevance=False
             )
-            matches |= Q(pk__in=[item.pk for item in found])
+            matches |= Q(pk__in=_ids_of(found))
         return queryset.filter(matches)
+
+
+def _ids_of(results):
+    """The ids of index search results as a subquery of the same SQL statement (the
+    database backends build their results as a queryset), else as a list."""
+    as_queryset = getattr(results, "get_queryset", None)
+    if as_queryset is not None:
+        return as_queryset().values("pk")
+    return [item.pk for item in results]

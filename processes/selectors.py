@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 
-from django.db.models import Avg, Count, Exists, Max, OuterRef, Prefetch, Q, Sum
+from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
 from wagtail.search.backends import get_search_backend
 from wagtail.search.query import PlainText
@@ -207,21 +207,29 @@ def public_document(*, commune, code: str) -> ProcessDocument | None:
     )
 
 
-def search_public(*, query: str, commune=None) -> list[ProcessDocument]:
-    """Full-text search over effective procedures (optionally of one commune);
-    every word must match."""
+#: Results per page of the public search.
+PUBLIC_SEARCH_PAGE_SIZE = 20
+
+
+def search_public(*, query: str, commune=None):
+    """Full-text search over the effective procedures of the active communes (or of one),
+    every word matching, by commune and code.
+
+    One index query: the restrictions are filter fields of the index, applied in SQL
+    (a live row is an effective quy trình: only approval publishes one, recording its
+    version, and withdrawal unpublishes it). The result is lazy: a paginator counts it
+    and fetches one page at a time.
+    """
     words = search_words(query)
-    documents = effective_documents().filter(kind=DocumentKind.PROCEDURE)
+    if not words:
+        return ProcessDocument.objects.none()
+    documents = ProcessDocument.objects.filter(
+        live=True, kind=DocumentKind.PROCEDURE, commune__is_active=True
+    ).select_related("procedure", "commune")
     if commune is not None:
         documents = documents.filter(commune=commune)
-    ids = list(documents.values_list("pk", flat=True))
-    if not words or not ids:
-        return []
-    plain = PlainText(" ".join(words), operator="and")
-    results = get_search_backend().search(plain, ProcessDocument.objects.filter(pk__in=ids))
-    found = [d.pk for d in results]
-    by_pk = ProcessDocument.objects.select_related("procedure", "commune").in_bulk(found)
-    return [by_pk[pk] for pk in found if pk in by_pk]
+    documents = documents.order_by(F("commune__name").asc(), F("code").asc(), F("pk").asc())
+    return get_search_backend().search(PlainText(" ".join(words), operator="and"), documents, order_by_relevance=False)
 
 
 # -- admin ---------------------------------------------------------------------------------------
