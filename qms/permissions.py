@@ -126,7 +126,7 @@ def remembered(user, key: str, compute):
 def commune_condition(user, perms: Iterable[str], *, path: str = "commune") -> Q | None:
     """Rows whose commune (the ORM ``path`` to it) ``user`` holds any of ``perms`` on, as
     one condition on the row's own column with the ids of the communes the user holds
-    (one query per permission, cached on the user): an index lookup per commune that
+    (read once per request for the four permissions): an index lookup per commune that
     both SQLite and PostgreSQL plan exactly, never a subquery evaluated against every
     row. ``None``: every row (a superuser)."""
     if user is None or not user.is_authenticated or not user.is_active:
