@@ -123,7 +123,11 @@ def test_demo_objectives_of_lam_with_a_year_of_one_stop_figures(world):
     from processes import services as process_services
     from tests.processes.helpers import make_procedure
 
-    lam = provision_commune(unit=make_unit(level=Level.COMMUNE, name="Lâm", parent=world.district_unit, code="13795"))
+    # The real unit when the session's reference data is loaded in this database (tests/conftest.py).
+    lam_unit = AdministrativeUnit.objects.filter(era=Era.PRE_2025, code="13795").first()
+    lam = provision_commune(
+        unit=lam_unit or make_unit(level=Level.COMMUNE, name="Lâm", parent=world.district_unit, code="13795")
+    )
     add_commune_member(commune=lam, user=make_user("iso.lam"), role=Role.ISO_OFFICER)
     codes = [objective_demo.WATCHED_CODE] + [f"1.00{n:04d}" for n in range(1, 10)]
     procedures = [make_procedure(code, f"Thủ tục {code}") for code in codes]

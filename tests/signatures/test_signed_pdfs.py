@@ -239,7 +239,8 @@ class TestAnnouncementDecision(SharedWorld):
         url = reverse("signatures:certificate", args=[world.commune_a.pk])
         body = client.get(url).content
         certificate = SigningCertificate.objects.get(commune=world.commune_a)
-        assert "UBND Xã An Bình".encode() in body and certificate.valid_until.strftime("%d/%m/%Y").encode() in body
+        valid_until = timezone.localtime(certificate.valid_until)  # the page shows Vietnam's date
+        assert "UBND Xã An Bình".encode() in body and valid_until.strftime("%d/%m/%Y").encode() in body
         assert bytes(certificate.encrypted_pkcs12) not in body and pki["unit"] not in body
         assert PASSWORD.encode() not in body and pki["unit"] not in bytes(certificate.encrypted_pkcs12)
         # A wrong password is refused and the stored certificate stays.
