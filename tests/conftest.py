@@ -293,13 +293,17 @@ def reference_units(django_db_setup, django_db_blocker):
 
 
 @contextlib.contextmanager
-def running_celery_worker(name: str = "test", extra_env: dict | None = None, queues: list[str] | None = None):
+def running_celery_worker(
+    name: str = "test", extra_env: dict | None = None, queues: list[str] | None = None, *, not_eager: bool = True
+):
     """Start a real ``celery worker -P solo`` on the test database and broker; yields (process, log path).
 
     ``name`` makes the node name and the log file unique when a test runs several
     workers; ``extra_env`` adds environment variables (read by qms.settings.test_worker);
     ``queues`` limits the worker to those queues (``-Q``; every queue by default).
-    The worker is stopped with SIGTERM at the end unless the test already ended it.
+    ``not_eager``: tasks sent in the block travel through the broker (otherwise the
+    caller switches eager mode off itself). The worker is stopped with SIGTERM at
+    the end unless the test already ended it.
     """
     from django.db import connection
 
@@ -339,7 +343,8 @@ def running_celery_worker(name: str = "test", extra_env: dict | None = None, que
         stderr=subprocess.STDOUT,
     )
     previous = app.conf.task_always_eager
-    app.conf.task_always_eager = False
+    if not_eager:
+        app.conf.task_always_eager = False
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -362,15 +367,29 @@ def running_celery_worker(name: str = "test", extra_env: dict | None = None, que
         log.close()
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db):
-    """A real ``celery worker`` process on the test database and broker.
+@pytest.fixture(scope="module")
+def module_celery_worker(django_db_setup, django_db_blocker):
+    """The real ``celery worker`` process of a test module, started when its first test needs it."""
+    with django_db_blocker.unblock(), running_celery_worker(not_eager=False) as (proc, _log_path):
+        yield proc
 
-    The worker is started with the test settings but with eager mode off, so a
-    task sent with ``.delay()`` from the test travels through the broker. Use
+
+@pytest.fixture
+def celery_worker_process(transactional_db, module_celery_worker):
+    """A real ``celery worker`` process on the test database and broker (one per test module).
+
+    The worker runs with the test settings but eager mode is off during the test,
+    so a task sent with ``.delay()`` from the test travels through the broker. Use
     with ``transactional_db`` data (committed rows) only, and mark the test
     ``serialized_rollback=True``: the flush after it then leaves the content
     types as the next worker test restores them (PostgreSQL keeps counting ids).
     """
-    with running_celery_worker() as (proc, _log_path):
-        yield proc
+    from qms.celery import app
+
+    assert module_celery_worker.poll() is None, "the module's worker has stopped"
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        yield module_celery_worker
+    finally:
+        app.conf.task_always_eager = previous

@@ -9,6 +9,9 @@ from tests.factories import build_world
 
 from .conftest import days_ago
 
+#: Both tests share the module's worker (tests.conftest.module_celery_worker).
+pytestmark = pytest.mark.xdist_group("certification_worker")
+
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_worker_rebuilds_the_summaries_and_flags_late_items(celery_worker_process):

@@ -7,8 +7,6 @@ import json
 
 import pytest
 from django.apps import apps
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from processes.compare import diff_contents
@@ -44,31 +42,6 @@ def test_text_lines_become_rows_and_a_sentence_one_row():
         FeeItem("Trực tuyến", "5.000 đồng"),
     ]
     assert migration.text_from_rows(migration.rows_from_text(OLD_TEXT)) == OLD_TEXT
-
-
-def _migrate(target: str | None = None) -> None:
-    """Migrate processes to ``target``; without one, every app to its latest migration."""
-    executor = MigrationExecutor(connection)
-    executor.migrate([("processes", target)] if target else executor.loader.graph.leaf_nodes())
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_migration_turns_fee_text_into_rows_and_back(world, khai_sinh):
-    document = start_document(world, khai_sinh)
-    table = ProcessDocument._meta.db_table
-    try:
-        _migrate("0002_process_workflow")
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT fees FROM {table} WHERE id = %s", [document.pk])
-            assert cursor.fetchone()[0] == "- Trực tiếp: Miễn phí"
-            cursor.execute(f"UPDATE {table} SET fees = %s WHERE id = %s", [OLD_TEXT, document.pk])
-        revision_text = type(document.latest_revision).objects.get(pk=document.latest_revision.pk).content["fees"]
-        assert revision_text == "- Trực tiếp: Miễn phí"
-    finally:
-        _migrate()  # 0003_fees_table, then the latest schema the next tests expect
-    document = ProcessDocument.objects.get(pk=document.pk)
-    assert document_content(document).fees == fee_rows_from_text(OLD_TEXT)
-    assert revision_content(document.latest_revision).fees == [FeeItem("Trực tiếp", "Miễn phí")]
 
 
 def test_starting_from_a_tthc_turns_its_fee_text_into_rows(world, khai_sinh):
