@@ -89,8 +89,19 @@ def machine() -> dict:
         "python": platform.python_version(),
         "database": connection.vendor,
         "sqlite": sqlite3.sqlite_version if connection.vendor == "sqlite" else None,
-        "postgresql": connection.pg_version if connection.vendor == "postgresql" else None,
+        "postgresql": _pg_version() if connection.vendor == "postgresql" else None,
     }
+
+
+def _pg_version() -> int | None:
+    """The server's version; None when the settings' own database does not exist (only the
+    sizes' databases were made)."""
+    from django.db import OperationalError
+
+    try:
+        return connection.pg_version
+    except OperationalError:
+        return None
 
 
 def as_json(table: list[Row], sizes: list[str], explain: dict, datasets: dict, statuses: dict) -> str:
