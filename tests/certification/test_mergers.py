@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from audits.models import CorrectiveAction, QualityObjective
 from audits.risks import services as risk_services
@@ -195,7 +196,7 @@ def test_the_merged_commune_must_reannounce_and_its_page_shows_the_deadline(clie
     carry_over = _ran(merger, world.province)
     # Formed by the merger, it has never announced: not counted as announced until it does.
     assert CommuneProgress.objects.get(commune=merger.d).stage not in ANNOUNCED_STAGES
-    deadline = merger_reannounce_deadline(carry_over.finished_at.date())
+    deadline = merger_reannounce_deadline(timezone.localtime(carry_over.finished_at).date())  # Vietnam's day
     client.force_login(world.province)
     page = client.get(reverse("certification:commune", args=[merger.d.pk])).content.decode()
     assert f"phải công bố lại HTQLCL trước ngày {deadline:%d/%m/%Y}" in page
