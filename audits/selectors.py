@@ -62,33 +62,46 @@ class CorrectiveActionCounts:
     closed: int
 
 
-def internal_audits(*, commune_id: int, year: int) -> list[AuditSummary]:
-    """The commune's internal audits of ``year`` (the year of their programme), cancelled ones excluded."""
+def internal_audits(*, commune_id: int, years: range) -> dict[int, list[AuditSummary]]:
+    """The commune's internal audits of each of ``years`` (the year of their programme), cancelled ones
+    excluded; one query for all the years."""
     plans = (
-        AuditPlan.objects.filter(commune_id=commune_id, programme__year=year)
+        AuditPlan.objects.filter(
+            commune_id=commune_id, programme__year__gte=years.start, programme__year__lt=years.stop
+        )
         .exclude(status=PlanStatus.CANCELLED)
         .order_by("planned_start", "pk")
+        .values_list("pk", "title", "planned_start", "planned_end", "status", "completed_on", "programme__year")
     )
-    return [
-        AuditSummary(
-            id=plan.pk,
-            title=plan.title,
-            planned_start=plan.planned_start,
-            planned_end=plan.planned_end,
-            status=plan.status,
-            completed=plan.status == PlanStatus.COMPLETED,
-            completed_on=plan.completed_on,
+    by_year: dict[int, list[AuditSummary]] = {year: [] for year in years}
+    for pk, title, start, end, status, completed_on, year in plans:
+        by_year[year].append(
+            AuditSummary(
+                id=pk,
+                title=title,
+                planned_start=start,
+                planned_end=end,
+                status=status,
+                completed=status == PlanStatus.COMPLETED,
+                completed_on=completed_on,
+            )
         )
-        for plan in plans
-    ]
+    return by_year
 
 
-def management_reviews(*, commune_id: int, year: int) -> list[ReviewSummary]:
-    reviews = ManagementReview.objects.filter(commune_id=commune_id, year=year).order_by("planned_on", "pk")
-    return [
-        ReviewSummary(id=r.pk, held_on=r.held_on, status=r.status, completed=r.status == ReviewStatus.HELD)
-        for r in reviews
-    ]
+def management_reviews(*, commune_id: int, years: range) -> dict[int, list[ReviewSummary]]:
+    """The commune's management reviews of each of ``years``; one query for all the years."""
+    reviews = (
+        ManagementReview.objects.filter(commune_id=commune_id, year__gte=years.start, year__lt=years.stop)
+        .order_by("planned_on", "pk")
+        .values_list("pk", "held_on", "status", "year")
+    )
+    by_year: dict[int, list[ReviewSummary]] = {year: [] for year in years}
+    for pk, held_on, status, year in reviews:
+        by_year[year].append(
+            ReviewSummary(id=pk, held_on=held_on, status=status, completed=status == ReviewStatus.HELD)
+        )
+    return by_year
 
 
 def corrective_action_counts(*, commune_id: int, today: datetime.date | None = None) -> CorrectiveActionCounts:

@@ -92,25 +92,38 @@ def effective_document(
     return documents.select_related("procedure").first()
 
 
-def _scope_item(document: ProcessDocument) -> ScopeItem:
-    if document.is_system:
+def _scope_item(row: dict) -> ScopeItem:
+    if row["kind"] == DocumentKind.SYSTEM:
         return ScopeItem(
-            procedure_code=document.code,
-            procedure_name=f"Quy trình {document.title}",
+            procedure_code=row["code"],
+            procedure_name=f"Quy trình {row['title']}",
             field=SYSTEM_FIELD,
-            document_id=document.pk,
-            document_code=document.code,
-            effective_date=document.effective_date,
+            document_id=row["pk"],
+            document_code=row["code"],
+            effective_date=row["effective_date"],
             kind=DocumentKind.SYSTEM,
         )
     return ScopeItem(
-        procedure_code=document.procedure.code,
-        procedure_name=document.procedure.name,
-        field=document.procedure.field,
-        document_id=document.pk,
-        document_code=document.code,
-        effective_date=document.effective_date,
+        procedure_code=row["procedure__code"],
+        procedure_name=row["procedure__name"],
+        field=row["procedure__field"],
+        document_id=row["pk"],
+        document_code=row["code"],
+        effective_date=row["effective_date"],
     )
+
+
+#: What a scope item reads of a document: not its content (a commune's scope is read for every summary refresh).
+_SCOPE_FIELDS = (
+    "pk",
+    "kind",
+    "code",
+    "title",
+    "effective_date",
+    "procedure__code",
+    "procedure__name",
+    "procedure__field",
+)
 
 
 def effective_scope(*, commune_id: int) -> list[ScopeItem]:
@@ -119,23 +132,20 @@ def effective_scope(*, commune_id: int) -> list[ScopeItem]:
     documents = (
         effective_documents()
         .filter(commune_id=commune_id)
-        .select_related("procedure")
         .order_by("kind", "procedure__field", "procedure__code", "code")
+        .values(*_SCOPE_FIELDS)
     )
-    return [_scope_item(d) for d in documents]
+    return [_scope_item(row) for row in documents]
 
 
 def handled_procedures(*, commune_id: int) -> list[HandledProcedure]:
     """The TTHC the commune handles (its danh mục TTHC, TT 26/2014 Art. 4)."""
     entries = (
         CommuneProcedure.objects.filter(commune_id=commune_id)
-        .select_related("procedure")
         .order_by("procedure__field", "procedure__code")
+        .values_list("procedure__code", "procedure__name", "procedure__field")
     )
-    return [
-        HandledProcedure(procedure_code=e.procedure.code, procedure_name=e.procedure.name, field=e.procedure.field)
-        for e in entries
-    ]
+    return [HandledProcedure(procedure_code=code, procedure_name=name, field=field) for code, name, field in entries]
 
 
 def handled_procedure_objects(*, commune_id: int) -> list[Procedure]:

@@ -201,9 +201,12 @@ def _merged_on(commune_id: int) -> date | None:
     return timezone.localtime(finished).date() if finished else None
 
 
-def gather_facts(commune: Commune, today: date) -> rules.Facts:
-    announcements = list(Announcement.objects.filter(commune=commune).order_by("signed_on", "id"))
+def gather_facts(commune: Commune, today: date, announcements: list[Announcement] | None = None) -> rules.Facts:
+    """What the rules judge a commune on; ``announcements``: its announcements by date, when already read."""
+    if announcements is None:
+        announcements = _announcements(commune)
     last = announcements[-1] if announcements else None
+    scope, excluded = sources.scope_and_exclusions(commune_id=commune.pk)
     facts = rules.Facts(
         today=today,
         ends_on=commune_end_date(commune.unit),
@@ -211,12 +214,12 @@ def gather_facts(commune: Commune, today: date) -> rules.Facts:
         first_announced_on=announcements[0].signed_on if announcements else None,
         announced_on=last.signed_on if last else None,
         announced_codes=last.scope_codes if last else None,
-        scope=sources.effective_scope(commune_id=commune.pk),
+        scope=scope,
         handled=sources.handled_procedures(commune_id=commune.pk),
         flags=sources.update_flags(commune_id=commune.pk),
         reports=_report_dues(commune.pk),
         target_date=_commune_deadline(commune.unit),
-        excluded=sources.excluded_procedures(commune_id=commune.pk),
+        excluded=excluded,
         merged_on=_merged_on(commune.pk),
     )
     first_year = min([facts.as_of, *facts.evidence.values(), *([facts.first_announced_on] if last else [])])
@@ -258,11 +261,15 @@ def _maintenance_json(result: rules.Evaluation) -> dict:
     return {str(y.year): {"status": y.status, "conditions": [c.as_dict() for c in y.conditions]} for y in result.years}
 
 
-def _save_progress(commune: Commune, result: rules.Evaluation) -> CommuneProgress:
+def _announcements(commune: Commune) -> list[Announcement]:
+    return list(Announcement.objects.filter(commune=commune).order_by("signed_on", "id"))
+
+
+def _save_progress(commune: Commune, result: rules.Evaluation, announcements: list[Announcement]) -> CommuneProgress:
     unit = commune.unit
     ancestors = unit.ancestors()
-    last = Announcement.objects.filter(commune=commune).order_by("-signed_on", "-id").first()
-    first = Announcement.objects.filter(commune=commune).aggregate(first=Min("signed_on"))["first"]
+    last = announcements[-1] if announcements else None
+    first = announcements[0].signed_on if announcements else None
     inspection = Inspection.objects.filter(commune=commune).order_by("-inspected_on", "-id").first()
     progress, _created = CommuneProgress.objects.update_or_create(
         commune=commune,
@@ -302,9 +309,10 @@ def refresh_commune_progress(*, commune_id: int, today: date | None = None, acti
     """Recompute one commune's stage, maintenance and late items; update its summary row."""
     commune = Commune.objects.select_related("unit__parent__parent").get(pk=commune_id)
     today = today or timezone.localdate()
-    result = rules.evaluate(gather_facts(commune, today))
+    announcements = _announcements(commune)
+    result = rules.evaluate(gather_facts(commune, today, announcements))
     _update_lifecycle(commune, result, acting_user)
-    return _save_progress(commune, result)
+    return _save_progress(commune, result, announcements)
 
 
 def _refresh(*, commune: Commune, acting_user) -> None:

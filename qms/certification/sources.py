@@ -15,10 +15,20 @@ from processes import selectors as process_selectors
 from .rules import Done, Due, ScopeEntry
 
 
+def scope_and_exclusions(*, commune_id: int) -> tuple[list[ScopeEntry], frozenset[str]]:
+    """The effective quy trình in the QMS scope and the TTHC codes excluded, with a justification, from the
+    approved scope (not scope gaps); the approved context and scope (4.3) read once for both."""
+    approved = audit_selectors.approved_scope(commune_id)
+    return _in_scope(commune_id, approved), frozenset(approved.excluded) if approved else frozenset()
+
+
 def effective_scope(*, commune_id: int) -> list[ScopeEntry]:
     """The effective quy trình in the QMS scope; once the commune has an approved context and scope (4.3),
     only its TTHC: those excluded there, or left out of its list, are not announced."""
-    approved = audit_selectors.approved_scope(commune_id)
+    return _in_scope(commune_id, audit_selectors.approved_scope(commune_id))
+
+
+def _in_scope(commune_id: int, approved) -> list[ScopeEntry]:
     return [
         ScopeEntry(
             procedure_code=item.procedure_code,
@@ -30,12 +40,6 @@ def effective_scope(*, commune_id: int) -> list[ScopeEntry]:
         for item in process_selectors.effective_scope(commune_id=commune_id)
         if approved is None or item.field == process_selectors.SYSTEM_FIELD or approved.covers(item.procedure_code)
     ]
-
-
-def excluded_procedures(*, commune_id: int) -> frozenset[str]:
-    """TTHC codes excluded, with a justification, from the approved scope (not scope gaps)."""
-    approved = audit_selectors.approved_scope(commune_id)
-    return frozenset(approved.excluded) if approved else frozenset()
 
 
 def handled_procedures(*, commune_id: int) -> dict[str, str]:
@@ -57,20 +61,13 @@ def _done(items, when: Callable) -> list[Done]:
 
 
 def completed_audits(*, commune_id: int, years: range) -> dict[int, list[Done]]:
-    return {
-        year: _done(
-            audit_selectors.internal_audits(commune_id=commune_id, year=year),
-            lambda a: a.completed_on or a.planned_end,
-        )
-        for year in years
-    }
+    audits = audit_selectors.internal_audits(commune_id=commune_id, years=years)
+    return {year: _done(items, lambda a: a.completed_on or a.planned_end) for year, items in audits.items()}
 
 
 def held_reviews(*, commune_id: int, years: range) -> dict[int, list[Done]]:
-    return {
-        year: _done(audit_selectors.management_reviews(commune_id=commune_id, year=year), lambda r: r.held_on)
-        for year in years
-    }
+    reviews = audit_selectors.management_reviews(commune_id=commune_id, years=years)
+    return {year: _done(items, lambda r: r.held_on) for year, items in reviews.items()}
 
 
 def corrective_action_counts(*, commune_id: int):
