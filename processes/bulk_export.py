@@ -8,8 +8,6 @@ private media for the download.
 
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -26,7 +24,7 @@ from qms import actors, permissions
 from qms.audit_log import define_action, log
 from qms.files.names import ascii_slug, download_name
 from qms.files.pdf import docx_files_to_pdf, pdf_available
-from qms.spreadsheets import inert_csv_value
+from qms.spreadsheets import csv_bytes
 from qms.units.models import AdministrativeUnit, Commune, CommuneRoleGroup
 
 from .content import dated_content
@@ -177,15 +175,6 @@ def _advance(export: BulkExport, count: int = 1) -> None:
     BulkExport.objects.filter(pk=export.pk).update(done=F("done") + count)
 
 
-def _index_csv(rows: list[list[str]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([str(header) for header in INDEX_HEADERS])
-    for row in rows:
-        writer.writerow([inert_csv_value(value) for value in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
 def _add_pdfs(archive: zipfile.ZipFile, export: BulkExport, written: list[tuple[str, Path]], work: Path) -> None:
     for start in range(0, len(written), PDF_BATCH):
         batch = written[start : start + PDF_BATCH]
@@ -226,7 +215,7 @@ def _write_zip(export: BulkExport, versions: list, target) -> None:
             _advance(export)
         if written:
             _add_pdfs(archive, export, written, work)
-        archive.writestr(INDEX, _index_csv(rows))
+        archive.writestr(INDEX, csv_bytes(INDEX_HEADERS, rows))
 
 
 def export_name(export: BulkExport) -> str:

@@ -209,7 +209,7 @@ def import_catalogue(
         unchanged=report.unchanged,
         filtered=report.filtered,
         details={"added": report.added[:1000], "changed": report.changed[:1000], "filtered": parsed.filtered[:1000]},
-        imported_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        imported_by=actors.person(acting_user),
     )
     log(instance=record, action=ACTION_CATALOGUE_IMPORT, user=acting_user, data={"summary": report.summary()})
     if dry_run:
@@ -727,7 +727,7 @@ def approve_process_document(*, document: ProcessDocument, acting_user, workflow
         issue_number=issue,
         issued_on=today,
         effective_date=effective,
-        approved_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        approved_by=actors.person(acting_user),
         approved_at=now,
         snapshot=content_to_dict(document_content(document)),
     )
@@ -1050,7 +1050,7 @@ def record_review_no_change(
         document=document,
         version=version,
         reviewed_on=reviewed_on,
-        reviewed_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        reviewed_by=actors.person(acting_user),
         note=note.strip(),
         next_review_on=due,
     )
@@ -1260,7 +1260,7 @@ def answer_feedback(*, acting_user, feedback: CitizenFeedback, answer: str, clos
     feedback.answer = answer
     if feedback.status != FeedbackStatus.NONCONFORMITY:
         feedback.status = FeedbackStatus.CLOSED if close else FeedbackStatus.ANSWERED
-    feedback.answered_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    feedback.answered_by = actors.person(acting_user)
     feedback.answered_at = timezone.now()
     feedback.full_clean()
     _set_history_user(feedback, acting_user).save()

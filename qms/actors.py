@@ -15,3 +15,9 @@ SYSTEM = None
 
 def is_system(actor) -> bool:
     return actor is SYSTEM
+
+
+def person(actor):
+    """The signed-in person behind ``actor``, for a "recorded by" field or a history row; ``None`` for
+    the system or an anonymous visitor."""
+    return actor if getattr(actor, "is_authenticated", False) else None

@@ -14,6 +14,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from wagtail.log_actions import registry
 from wagtail.models import ModelLogEntry
 
+from qms import actors
+
 #: action -> (label, message), filled by the apps at import time.
 ACTIONS: dict[str, tuple[str, str]] = {}
 
@@ -43,7 +45,7 @@ def log(*, instance, action: str, user=None, data: dict[str, Any] | None = None)
     return registry.log(
         instance=instance,
         action=action,
-        user=user if getattr(user, "is_authenticated", False) else None,
+        user=actors.person(user),
         data=_jsonable(data),
     )
 

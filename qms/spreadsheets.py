@@ -20,8 +20,9 @@ cell holds into text without dropping anything.
 
 from __future__ import annotations
 
+import csv
 from datetime import date, datetime, time
-from io import BytesIO
+from io import BytesIO, StringIO
 
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
@@ -152,6 +153,17 @@ def open_first_sheet(data: bytes, limits: ZipLimits = XLSX_LIMITS):
 def inert_csv_value(value):
     """A CSV field that a spreadsheet program opens as the text written, never as a formula."""
     return f"'{value}" if looks_like_formula(value) else value
+
+
+def csv_bytes(headers, rows) -> bytes:
+    """A CSV file a spreadsheet program opens in Vietnamese as written: UTF-8 with a byte-order mark,
+    CRLF line ends, every text field inert (:func:`inert_csv_value`)."""
+    output = StringIO()
+    writer = csv.writer(output, lineterminator="\r\n")
+    writer.writerow([str(header) for header in headers])
+    for row in rows:
+        writer.writerow([inert_csv_value(value) if isinstance(value, str) else value for value in row])
+    return ("\ufeff" + output.getvalue()).encode("utf-8")
 
 
 class TableXlsxExportMixin:

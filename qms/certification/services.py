@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qms import actors
 from qms.actors import SYSTEM
 from qms.audit_log import define_action, log
 from qms.notifications.registry import register_kind
@@ -97,7 +98,7 @@ def _system_or(acting_user, check) -> None:
 
 
 def _save(instance, acting_user) -> None:
-    instance._history_user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    instance._history_user = actors.person(acting_user)
     instance.full_clean()
     instance.save()
 
@@ -368,7 +369,7 @@ def add_evidence(
         reference=reference.strip(),
         issued_on=issued_on,
         note=note.strip(),
-        recorded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        recorded_by=actors.person(acting_user),
     )
     if file:
         evidence.file = file
@@ -459,7 +460,7 @@ def record_announcement(
         file=file,
         scope=scope_snapshot(entries),
         is_reannouncement=Announcement.objects.filter(commune=commune).exists(),
-        recorded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        recorded_by=actors.person(acting_user),
     )
     _save(announcement, acting_user)
     signatures.record_approval(record=announcement, acting_user=acting_user)
@@ -523,7 +524,7 @@ def record_inspection(
         decision_reference=decision_reference.strip(),
         minutes_reference=minutes_reference.strip(),
         summary=summary.strip(),
-        recorded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        recorded_by=actors.person(acting_user),
     )
     _save(inspection, acting_user)
     _write_conclusions(inspection, items, acting_user)
@@ -556,7 +557,7 @@ def record_corrective_report(
     conclusion.reported_on = reported_on
     conclusion.report_reference = reference.strip()
     conclusion.report_note = note.strip()
-    conclusion.reported_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    conclusion.reported_by = actors.person(acting_user)
     if file:
         conclusion.report_file = file
     _save(conclusion, acting_user)
@@ -583,7 +584,7 @@ def set_target(
         raise ValidationError(_("Targets are set for a district or a province, not for a commune."))
     target = ProgressTarget.objects.filter(unit=unit).first() or ProgressTarget(unit=unit)
     target.percent, target.target_date, target.note = percent, target_date, note.strip()
-    target.set_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    target.set_by = actors.person(acting_user)
     _save(target, acting_user)
     log(
         instance=target,
@@ -787,10 +788,6 @@ def _acts_for_plan(acting_user, plan: InspectionPlan) -> None:
     _system_or(acting_user, lambda user: access.acts_for_province(user, plan.province))
 
 
-def _user_or_none(acting_user):
-    return acting_user if getattr(acting_user, "is_authenticated", False) else None
-
-
 def _require_status(plan: InspectionPlan, *statuses: str) -> None:
     if plan.status not in statuses:
         raise ValidationError(
@@ -805,7 +802,7 @@ def create_plan(*, province: AdministrativeUnit, year: int, acting_user, title: 
         raise ValidationError(_("An inspection plan belongs to a province."))
     if InspectionPlan.objects.filter(province=province, year=year).exists():
         raise ValidationError({"year": _("The plan of %(year)s already exists.") % {"year": year}})
-    plan = InspectionPlan(province=province, year=year, title=title.strip(), created_by=_user_or_none(acting_user))
+    plan = InspectionPlan(province=province, year=year, title=title.strip(), created_by=actors.person(acting_user))
     _save(plan, acting_user)
     log(instance=plan, action=ACTION_PLAN_CREATE, user=acting_user, data={"province": province.code, "year": year})
     return plan
@@ -860,7 +857,7 @@ def remove_plan_item(*, item: InspectionPlanItem, acting_user) -> None:
     _acts_for_plan(acting_user, plan)
     _require_status(plan, PlanStatus.DRAFT, PlanStatus.SUBMITTED)
     log(instance=plan, action=ACTION_PLAN_EDIT, user=acting_user, data={"removed": item.commune_id})
-    item._history_user = _user_or_none(acting_user)
+    item._history_user = actors.person(acting_user)
     item.delete()
 
 
@@ -872,7 +869,7 @@ def submit_plan(*, plan: InspectionPlan, acting_user) -> InspectionPlan:
     _require_status(plan, PlanStatus.DRAFT)
     if not plan.items.exists():
         raise ValidationError(_("Add at least one commune to the plan before submitting it."))
-    plan.status, plan.submitted_at, plan.submitted_by = PlanStatus.SUBMITTED, timezone.now(), _user_or_none(acting_user)
+    plan.status, plan.submitted_at, plan.submitted_by = PlanStatus.SUBMITTED, timezone.now(), actors.person(acting_user)
     _save(plan, acting_user)
     log(instance=plan, action=ACTION_PLAN_SUBMIT, user=acting_user, data={"items": plan.items.count()})
     return plan
@@ -902,7 +899,7 @@ def approve_plan(
     plan.status = PlanStatus.APPROVED
     plan.approved_on, plan.approval_number = approved_on, approval_number.strip()
     plan.approver_name = approver_name.strip()
-    plan.approved_at, plan.approved_by = timezone.now(), _user_or_none(acting_user)
+    plan.approved_at, plan.approved_by = timezone.now(), actors.person(acting_user)
     _save(plan, acting_user)
     log(
         instance=plan,
@@ -943,7 +940,7 @@ def carry_out_item(
     _require_status(plan, PlanStatus.APPROVED)
     items = _clean_conclusions(conclusions)
     inspection = Inspection.objects.filter(plan_item=item).first() or Inspection(
-        plan_item=item, commune=commune, recorded_by=_user_or_none(acting_user)
+        plan_item=item, commune=commune, recorded_by=actors.person(acting_user)
     )
     inspection.inspected_on, inspection.method = inspected_on, item.method
     inspection.agency = DOST_NAME.format(province=in_sentence(plan.province.full_name))
@@ -975,7 +972,7 @@ def accept_report(*, conclusion: InspectionConclusion, acting_user) -> Inspectio
     _system_or(acting_user, lambda user: access.acts_for_province(user, commune.unit))
     if not conclusion.awaits_acceptance:
         raise ValidationError(_("There is no corrective report to accept on this conclusion."))
-    conclusion.accepted_at, conclusion.accepted_by = timezone.now(), _user_or_none(acting_user)
+    conclusion.accepted_at, conclusion.accepted_by = timezone.now(), actors.person(acting_user)
     _save(conclusion, acting_user)
     log(instance=conclusion, action=ACTION_REPORT_ACCEPT, user=acting_user, data={"commune_id": commune.pk})
     resolve(acting_user=acting_user, obj=conclusion, kinds=[KIND_REPORT_REMINDER, KIND_REPORT_OVERDUE])

@@ -24,16 +24,6 @@ A_RESOLVE = define_action("notifications.resolve", "Resolve", "Marked notices of
 A_PREFERENCE = define_action("notifications.preference", "Notification preference", "Changed the e-mail preference")
 
 
-def _unique_users(recipients: Iterable, *, acting_user) -> list:
-    """Each active recipient once; nobody is told of what they did themselves."""
-    seen, users = {getattr(acting_user, "pk", None)}, []
-    for user in recipients:
-        if user is not None and user.pk not in seen and user.is_active:
-            seen.add(user.pk)
-            users.append(user)
-    return users
-
-
 @transaction.atomic
 def notify(
     *,
@@ -51,35 +41,22 @@ def notify(
 
     Returns the notices created by this call.
     """
-    if not is_registered(kind):
-        raise ValueError(f"Unknown notification kind {kind!r}: register it with qms.notifications.registry.")
-    content_type = ContentType.objects.get_for_model(obj) if obj is not None else None
-    commune_id = getattr(commune, "pk", commune)
-    created = []
-    for user in _unique_users(recipients, acting_user=acting_user):
-        notice, is_new = Notification.objects.get_or_create(
-            recipient=user,
-            dedup_key=dedup_key[:200],
-            defaults={
-                "kind": kind,
-                "commune_id": commune_id,
-                "content_type": content_type,
-                "object_id": obj.pk if obj is not None else None,
-                "subject": subject[:255],
-                "message": message,
-                "link": link,
-            },
-        )
-        if is_new:
-            created.append(notice)
-    if created:
-        log(
-            instance=created[0],
-            action=A_NOTIFY,
-            user=acting_user,
-            data={"kind": kind, "dedup_key": dedup_key, "recipients": [n.recipient.get_username() for n in created]},
-        )
-    return created
+    return notify_each(
+        notices=[
+            Notice(
+                recipient=user,
+                kind=kind,
+                subject=subject,
+                message=message,
+                dedup_key=dedup_key,
+                obj=obj,
+                commune=commune,
+                link=link,
+            )
+            for user in recipients
+        ],
+        acting_user=acting_user,
+    )
 
 
 @dataclass(frozen=True)
@@ -97,13 +74,13 @@ class Notice:
 
 
 @transaction.atomic
-def notify_each(*, notices: Sequence[Notice], acting_user) -> int:
+def notify_each(*, notices: Sequence[Notice], acting_user) -> list[Notification]:
     """Many notices at once (the daily reminders): one set-based insert, one audit record per call.
 
     Callers hold the rows the notices come from (``select_for_update``), so no other sender races them.
 
     The same rules as :func:`notify`: inactive recipients and the acting user get nothing, and a
-    recipient who already has a notice's dedup key gets nothing new. Returns how many were created.
+    recipient who already has a notice's dedup key gets nothing new. Returns the notices created.
     """
     unknown = {notice.kind for notice in notices if not is_registered(notice.kind)}
     if unknown:
@@ -138,7 +115,7 @@ def notify_each(*, notices: Sequence[Notice], acting_user) -> int:
             )
         )
     if not rows:
-        return 0
+        return []
     Notification.objects.bulk_create(rows, batch_size=500)
     log(
         instance=rows[0],
@@ -151,7 +128,7 @@ def notify_each(*, notices: Sequence[Notice], acting_user) -> int:
             "recipients": sorted({row.recipient.get_username() for row in rows}),
         },
     )
-    return len(rows)
+    return rows
 
 
 @transaction.atomic

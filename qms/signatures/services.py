@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qms import permissions
+from qms import actors, permissions
 from qms.audit_log import define_action, log
 from qms.files.pdf import PdfConversionError
 from qms.files.policy import max_upload_bytes, size_label
@@ -127,10 +127,6 @@ def content_sha256(record) -> str:
     return pades.sha256(text.encode())
 
 
-def _user_or_none(acting_user):
-    return acting_user if getattr(acting_user, "is_authenticated", False) else None
-
-
 @transaction.atomic
 def record_approval(*, record, acting_user, at_approval: bool = True) -> ApprovalFingerprint:
     """Keep the fingerprint of ``record``'s content as approved; called by the service that approves it.
@@ -148,9 +144,9 @@ def record_approval(*, record, acting_user, at_approval: bool = True) -> Approva
     fingerprint.commune_id = entry.commune_id(record)
     fingerprint.sha256 = digest
     fingerprint.recorded_at = timezone.now()
-    fingerprint.recorded_by = _user_or_none(acting_user)
+    fingerprint.recorded_by = actors.person(acting_user)
     fingerprint.at_approval = at_approval
-    fingerprint._history_user = _user_or_none(acting_user)
+    fingerprint._history_user = actors.person(acting_user)
     fingerprint.save()
     log(
         instance=fingerprint,

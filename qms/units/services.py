@@ -176,7 +176,7 @@ def import_units(*, path: str | Path, acting_user=None, dry_run: bool = False) -
         changed=len(report.changed),
         unchanged=report.unchanged,
         details={"added": report.added, "changed": report.changed, "missing": report.missing},
-        imported_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        imported_by=actors.person(acting_user),
     )
     log(instance=record, action=ACTION_UNITS_IMPORT, user=acting_user, data={"summary": report.summary()})
     if dry_run:

@@ -9,7 +9,6 @@ type, retention period, SHA-256) and ``muc_luc.csv`` (the same table for people,
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime
 import hashlib
@@ -33,7 +32,7 @@ from processes.docx.export import export_process_docx_bytes
 from qms import docx as qd
 from qms.files.names import ascii_slug
 from qms.retention import retention_label, retention_years
-from qms.spreadsheets import inert_csv_value
+from qms.spreadsheets import csv_bytes
 
 MANIFEST = "manifest.json"
 INDEX = "muc_luc.csv"
@@ -280,23 +279,20 @@ def _entry(item: PackedFile) -> dict:
 
 
 def _index_csv(files: list[PackedFile]) -> bytes:
-    output = io.StringIO()
-    writer = csv.writer(output, lineterminator="\r\n")
-    writer.writerow([str(header) for header in INDEX_HEADERS])
-    for number, item in enumerate(files, start=1):
-        writer.writerow(
-            [
-                number,
-                inert_csv_value(item.name),
-                inert_csv_value(item.title),
-                inert_csv_value(item.number),
-                item.date.strftime("%d/%m/%Y") if item.date else "",
-                str(RECORD_LABELS.get(item.record_type, item.record_type)),
-                retention_label(item.retention_years),
-                item.sha256,
-            ]
-        )
-    return ("\ufeff" + output.getvalue()).encode("utf-8")
+    rows = [
+        [
+            number,
+            item.name,
+            item.title,
+            item.number,
+            item.date.strftime("%d/%m/%Y") if item.date else "",
+            str(RECORD_LABELS.get(item.record_type, item.record_type)),
+            retention_label(item.retention_years),
+            item.sha256,
+        ]
+        for number, item in enumerate(files, start=1)
+    ]
+    return csv_bytes(INDEX_HEADERS, rows)
 
 
 def package_bytes(*, commune, year: int, files: list[PackedFile]) -> bytes:
