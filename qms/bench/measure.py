@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import io
 import logging
+import os
+import signal
 import socket
+import subprocess
+import sys
+import tempfile
 import time
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
@@ -31,6 +38,8 @@ from qms.units.models import Commune, CommuneRoleGroup
 
 from .plain import plain_docx_bytes
 from .sizes import Size
+
+logger = logging.getLogger(__name__)
 
 DOCS = "wagtailsnippets_processes_processdocument"
 
@@ -313,6 +322,72 @@ def measure_jobs(s: Subjects, size: Size, result: Result) -> None:
     )
 
 
+def _database_url() -> str:
+    """The URL of the database measured, for a process of its own."""
+    db = connections["default"].settings_dict
+    if connections["default"].vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def measure_start(result: Result, timeout: float = 900) -> None:
+    """``./start.sh`` run again on the measured database (installed, migrated, demo loaded): seconds until
+    ``/healthz`` answers, with web, worker and beat started; then stopped like Ctrl-C. Its own data folder
+    (broker, media), the environment this run uses (``QMS_VENV``)."""
+    connection.close()
+    port = _free_port()
+    with tempfile.TemporaryDirectory(prefix="qms-bench-start-") as folder:
+        env = {
+            **os.environ,
+            "QMS_DATA_DIR": folder,
+            "DATABASE_URL": _database_url(),
+            "QMS_PORT": str(port),
+            "QMS_VENV": sys.prefix,
+        }
+        log = Path(folder) / "start.log"
+        start = time.perf_counter()
+        with log.open("w") as output:
+            proc = subprocess.Popen(
+                [str(Path(settings.BASE_DIR) / "start.sh")],
+                cwd=settings.BASE_DIR,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        try:
+            while proc.poll() is None and time.perf_counter() - start < timeout:
+                if _answers(f"http://127.0.0.1:{port}/healthz"):
+                    result.values["start re-run to a healthy server: s"] = round(time.perf_counter() - start, 2)
+                    break
+                time.sleep(0.25)
+            else:
+                logger.warning("start.sh did not answer healthy:\n%s", log.read_text(errors="replace")[-2000:])
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGINT)
+                try:
+                    proc.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait()
+
+
 def measure(size: Size, *, repeat: int, skip=(), progress: Callable[[str], None] = lambda name: None) -> Result:
     result = Result()
     s = subjects()
@@ -327,6 +402,9 @@ def measure(size: Size, *, repeat: int, skip=(), progress: Callable[[str], None]
     measure_sending(result)
     progress("jobs")
     measure_jobs(s, size, result)
+    if not size.tiny:  # the tests' database is not one another process can start on
+        progress("start re-run")
+        measure_start(result)
     result.values["dataset: communes"] = Commune.objects.count()
     result.values["dataset: quy trình"] = ProcessDocument.objects.count()
     result.values["dataset: users"] = get_user_model().objects.count()

@@ -27,6 +27,7 @@ LIMITS = [
     ("rebuild_progress one commune: s", "≤ 1 at N", lambda v, r: v[-1] <= 1),
     ("rebuild_progress full: s", "≤ 60 at N", lambda v, r: v[-1] <= 60),
     ("setup_demo re-run: s", "≤ 20", lambda v, r: max(v) <= 20),
+    ("start re-run to a healthy server: s", "≤ 20", lambda v, r: max(v) <= 20),
 ]
 
 
