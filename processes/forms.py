@@ -48,9 +48,10 @@ class CommuneScopedForm(WagtailAdminModelForm):
         field = self.fields.get("commune")
         if field is not None and self.for_user is not None:
             field.queryset = managed_communes(self.for_user)
-            choices = list(field.queryset[:2])
-            if len(choices) == 1 and not self.initial.get("commune"):
-                self.initial["commune"] = choices[0].pk
+            if not self.initial.get("commune"):
+                choices = list(field.queryset[:2])
+                if len(choices) == 1:
+                    self.initial["commune"] = choices[0].pk
 
 
 class ProcessDocumentForm(CommuneScopedForm):
@@ -74,6 +75,11 @@ class ProcessDocumentForm(CommuneScopedForm):
                     field.queryset = field.queryset.model._default_manager.filter(
                         pk=getattr(self.instance, f"{name}_id")
                     )
+                    # Shown from the document's own (already loaded) row, not read again at each render.
+                    current = getattr(self.instance, name)
+                    empty = [] if field.empty_label is None else [("", field.empty_label)]
+                    current_choice = [] if current is None else [(current.pk, field.label_from_instance(current))]
+                    field.choices = empty + current_choice
 
     def clean(self):
         cleaned = super().clean()

@@ -1,3 +1,4 @@
+from django.db.models import Case, Q, Value, When
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -170,24 +171,57 @@ class StaleRevisionGuard:
         return super().form_invalid(form)
 
 
+ACTIVE_WORKFLOW = (WorkflowState.STATUS_IN_PROGRESS, WorkflowState.STATUS_NEEDS_CHANGES)
+
+
 class ProcessEditView(StaleRevisionGuard, ReviewerEditorAccess, NoDirectPublishMixin, snippet_views.EditView):
+    def get_queryset(self):
+        # The editor shows the commune and procedure, the draft's title (latest revision) and
+        # who issued the live version: one query with the document.
+        return (
+            super()
+            .get_queryset()
+            .select_related("commune", "procedure", "latest_revision", "live_revision__user")
+            .defer("live_revision__content")
+        )
+
     def get_object(self, queryset=None):
+        if queryset is None and hasattr(self, "object"):
+            # Already loaded by setup(); BaseUpdateView.get() would load it all again.
+            return self.object
         obj = super().get_object(queryset)
         if self.request.method in ("GET", "HEAD"):
             # The editor, its side panels and the menu ask for the workflow state many times:
             # read it once for the document and its latest draft (a post re-reads it as it acts).
-            states = list(
-                WorkflowState.objects.for_instance(self.live_object).active().select_related("current_task_state__task")
+            # The active state if any, else the latest one (the editor's workflow history).
+            latest = (
+                WorkflowState.objects.for_instance(self.live_object)
+                .select_related("workflow", "current_task_state__task")
+                .annotate(
+                    active_first=Case(When(status__in=ACTIVE_WORKFLOW, then=Value(1)), default=Value(0)),
+                )
+                .order_by("-active_first", "-created_at", "-pk")
+                .first()
             )
+            self.latest_workflow_state = latest
+            states = [latest] if latest is not None and latest.status in ACTIVE_WORKFLOW else []
             workflow = self.live_object.get_workflow()
             for instance in (self.live_object, obj):
                 instance._current_workflow_states = states
                 instance.get_workflow = lambda workflow=workflow: workflow
-            # The draft shares its commune and procedure with the document: load them once.
-            for name in ("commune", "procedure"):
+            # The draft shares these with the document: load them once.
+            for name in ("commune", "procedure", "live_revision"):
                 if getattr(obj, f"{name}_id") == getattr(self.live_object, f"{name}_id") is not None:
                     setattr(obj, name, getattr(self.live_object, name))
+            # Both the lock (on the draft) and the status panel (on the document) ask for it.
+            obj.__dict__["scheduled_revision"] = self.live_object.scheduled_revision
         return obj
+
+    @cached_property
+    def workflow_state(self):
+        if self.workflow_enabled and self.object and hasattr(self, "latest_workflow_state"):
+            return self.latest_workflow_state
+        return super().workflow_state
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -856,3 +890,56 @@ def hide_direct_publish(menu_items, request, context):
 @hooks.register("register_admin_urls")
 def register_bulk_export_urls():
     return [path("processes/exports/", BulkExportsView.as_view(), name="processes_bulk_exports")]
+
+
+# -- the admin home: Wagtail's workflow panels for those who take part in a document workflow ---------
+
+
+def may_request_workflows(user) -> bool:
+    """Whether ``user`` can have started a workflow: a quy trình's drafter (an ISO officer of a
+    commune or a model library's editor) or a page editor."""
+    from wagtail.admin.auth import user_has_any_page_permission
+
+    policy = ProcessDocumentPolicy(ProcessDocument)
+    return policy.user_has_permission(user, "change") or user_has_any_page_permission(user)
+
+
+def may_moderate_tasks(user) -> bool:
+    """Whether some active workflow step could be ``user``'s to act on: a commune role's step
+    (``CommuneRoleApprovalTask``) needs a role in a commune or a model library to edit, a
+    group's step membership of one of its groups; a step of any other kind keeps the panel."""
+    from wagtail.models import GroupApprovalTask, Task
+
+    from .models import ROLE_PERMISSIONS, CommuneRoleApprovalTask
+
+    if user.is_superuser:
+        return True
+    if any(permissions.has_any_commune_perm(user, perm) for perm in ROLE_PERMISSIONS.values()):
+        return True
+    from .library import library_unit_ids
+
+    if library_unit_ids(user):
+        return True
+    group_tasks = GroupApprovalTask.objects.values("pk")
+    return (
+        Task.objects.filter(active=True)
+        .exclude(pk__in=CommuneRoleApprovalTask.objects.values("pk"))
+        .exclude(Q(pk__in=group_tasks) & ~Q(pk__in=group_tasks.filter(groups__user=user)))
+        .exists()
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def workflow_panels_for_workflow_members(request, panels):
+    """A follower of communes (district or province staff) neither drafts nor approves: Wagtail's
+    "awaiting your review" and "your items in review" panels would always be empty for them."""
+    from wagtail.admin.views.home import UserObjectsInWorkflowModerationPanel, WorkflowObjectsToModeratePanel
+
+    user = request.user
+    dropped = []
+    if not may_moderate_tasks(user):
+        dropped.append(WorkflowObjectsToModeratePanel)
+    if not user.is_superuser and not may_request_workflows(user):
+        dropped.append(UserObjectsInWorkflowModerationPanel)
+    if dropped:
+        panels[:] = [panel for panel in panels if not isinstance(panel, tuple(dropped))]

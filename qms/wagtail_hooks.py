@@ -95,6 +95,17 @@ for _bulk_action in scoped_snippet_bulk_actions():
     wagtail_hook_registry.register("register_bulk_action", _bulk_action, order=100)
 
 
+@hooks.register("construct_homepage_panels")
+def page_panels_for_page_editors(request, panels):
+    """Wagtail's "your locked pages" and "your recent edits" list pages the user locked or edited
+    in the page editor, which a user without any page permission cannot open."""
+    from wagtail.admin.auth import user_has_any_page_permission
+    from wagtail.admin.views.home import LockedPagesPanel, RecentEditsPanel
+
+    if not user_has_any_page_permission(request.user):
+        panels[:] = [panel for panel in panels if not isinstance(panel, (LockedPagesPanel, RecentEditsPanel))]
+
+
 @hooks.register("construct_help_menu")
 def keep_help_menu_local(request, menu_items):
     """Wagtail's release notes and editor guide are English pages on wagtail.org: not for our officials."""

@@ -152,3 +152,38 @@ def test_publish_button_cannot_bypass_the_workflow(client, world, khai_sinh):
     client.post(url("edit", document.pk), data)
     document.refresh_from_db()
     assert not document.live and not ProcessVersion.objects.exists()
+
+
+def test_the_admin_home_shows_wagtails_workflow_and_page_panels_only_to_those_they_concern(client, world, khai_sinh):
+    import lxml.html
+    from django.test import RequestFactory
+    from django.urls import reverse
+    from wagtail.admin.views import home
+
+    document = start_document(world, khai_sinh)
+    client.force_login(world.iso_a)
+    editor = lxml.html.fromstring(client.get(url("edit", document.pk)).content.decode())
+    # The fixed owner fields show the document's own commune and procedure.
+    for name, shown in (("commune", str(world.commune_a)), ("procedure", str(khai_sinh))):
+        selected = editor.xpath(f"//select[@name='{name}']/option[@selected]")
+        assert [option.text_content().strip() for option in selected] == [shown]
+    submit(client, world.iso_a, document)
+
+    def panel_ids(user) -> set[str]:
+        client.force_login(user)
+        page = lxml.html.fromstring(client.get(reverse("wagtailadmin_home")).content.decode())
+        return set(page.xpath("//@id"))
+
+    assert "awaiting-review-section" in panel_ids(world.leader_a)
+    assert "objects-in-workflow-section" in panel_ids(world.iso_a)
+    shown = panel_ids(world.province)
+    left_out = ("awaiting-review", "objects-in-workflow", "locked-pages", "recent-edits")
+    assert not {f"{panel}-section" for panel in left_out} & shown
+    # Left out for the province's follower, Wagtail's own panels would have shown them nothing.
+    request = RequestFactory().get("/")
+    request.user = world.province
+    context = {"request": request, "csrf_token": ""}
+    assert home.WorkflowObjectsToModeratePanel().get_context_data(context)["states"] == []
+    assert home.UserObjectsInWorkflowModerationPanel().get_context_data(context)["workflow_states"] == []
+    assert not home.LockedPagesPanel().get_context_data(context)["locked_pages"].exists()
+    assert home.RecentEditsPanel().get_context_data(context)["last_edits"] == []

@@ -25,8 +25,9 @@ from tests.processes.helpers import approve_directly, make_procedure, start_docu
 
 DOCS = "wagtailsnippets_processes_processdocument"
 MOST = 25
-#: Still over the target (README "Benchmark", worst against the targets): these must not grow.
-CEILINGS = {"quy trình edit": 40, "admin home (province)": 30, "quy trình compare": 26, "dashboard (province)": 26}
+#: Caps other than MOST: views still over the target must not grow (README "Benchmark", worst
+#: against the targets), views cut below it must not grow back.
+CEILINGS = {"quy trình edit": 22, "admin home (province)": 20, "quy trình compare": 26, "dashboard (province)": 26}
 
 
 def dashboard_url(unit) -> str:
