@@ -21,8 +21,14 @@ ACTIONS: dict[str, tuple[str, str]] = {}
 
 
 def define_action(action: str, label, message) -> str:
-    """Declare an audit action (call at module level); returns its name."""
+    """Declare an audit action (call at module level); returns its name.
+
+    Wagtail reads the ``register_log_actions`` hooks once, at the first entry written or shown; an
+    action declared by a module imported after that (a view module loaded with the URLs, a task module
+    in a worker) is registered with Wagtail directly."""
     ACTIONS[action] = (label, message)
+    if registry.has_scanned_for_actions:
+        registry.register_action(action, label, message)
     return action
 
 
