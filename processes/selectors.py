@@ -225,8 +225,9 @@ class CappedSearchResults:
 
     The candidates are the ids of the first ``cap + 1`` matches (the index query
     restricted in SQL, cut with ``LIMIT``: :func:`qms.search.first_match_ids`), read
-    once; a page sorts only them, by commune and code. Below the cap the count is exact and every match is
-    shown; above it, the first ``cap`` matches are paged through and ``more`` is true.
+    once; a page sorts only them, by commune and code. Below the cap the count is
+    exact and every match is shown; above it, the first ``cap`` matches are paged
+    through and ``more`` is true.
     """
 
     def __init__(self, matches, cap: int):
