@@ -127,11 +127,14 @@ def search(request):
     if query:
         paginator = Paginator(selectors.search_public(query=query, commune=commune), selectors.PUBLIC_SEARCH_PAGE_SIZE)
         page = paginator.get_page(request.GET.get("trang"))
-    return render(
-        request,
-        "processes/public/search.html",
-        {"query": query, "commune": commune, "page": page, "results": page.object_list if page else []},
-    )
+    context = {"query": query, "commune": commune, "page": page, "results": page.object_list if page else []}
+    context["count_cap"] = grouped_number(selectors.search_count_cap())
+    return render(request, "processes/public/search.html", context)
+
+
+def grouped_number(number: int) -> str:
+    """``number`` with its thousands grouped the Vietnamese way: 1.000, 12.500."""
+    return f"{number:,}".replace(",", ".")
 
 
 def document_public_url(document) -> str:

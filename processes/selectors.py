@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 
+from django.conf import settings
 from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Prefetch, Q, Sum
 from django.utils import timezone
 from wagtail.search.backends import get_search_backend
 from wagtail.search.query import PlainText
 
 from qms.people import full_name, name_order
-from qms.search import search_words
+from qms.search import first_match_ids, search_words
 
 from .models import (
     REVIEW_REMINDER_DAYS,
@@ -220,6 +221,59 @@ def public_document(*, commune, code: str) -> ProcessDocument | None:
 #: Results per page of the public search.
 PUBLIC_SEARCH_PAGE_SIZE = 20
 
+#: The public search counts and pages through at most this many matches (setting
+#: ``QMS_SEARCH_COUNT_CAP``); past it the page says "more than" and asks for more words.
+PUBLIC_SEARCH_COUNT_CAP = 1000
+
+
+def search_count_cap() -> int:
+    return int(getattr(settings, "QMS_SEARCH_COUNT_CAP", PUBLIC_SEARCH_COUNT_CAP))
+
+
+class CappedSearchResults:
+    """The public search's matches for a paginator, read in bounded time.
+
+    The candidates are the ids of the first ``cap + 1`` matches (the index query
+    restricted in SQL, cut with ``LIMIT``: :func:`qms.search.first_match_ids`), read
+    once; a page sorts only them, by commune and code. Below the cap the count is
+    exact and every match is shown; above it, the first ``cap`` matches are paged
+    through and ``more`` is true.
+    """
+
+    def __init__(self, matches, cap: int):
+        self.cap = cap
+        self._matches = matches
+        self._ids = None
+
+    def _candidate_ids(self) -> list[int]:
+        if self._ids is None:
+            self._ids = first_match_ids(self._matches, self.cap + 1)
+        return self._ids
+
+    def count(self) -> int:
+        return min(len(self._candidate_ids()), self.cap)
+
+    @property
+    def more(self) -> bool:
+        return len(self._candidate_ids()) > self.cap
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        ids = self._candidate_ids()[: self.cap]
+        start, stop = index.start or 0, self.cap if index.stop is None else min(index.stop, self.cap)
+        if not ids or start >= stop:
+            return []
+        documents = (
+            ProcessDocument.objects.filter(pk__in=ids)
+            .select_related("procedure", "commune")
+            .order_by(F("commune__name").asc(), F("code").asc(), F("pk").asc())
+        )
+        return list(documents[start:stop])
+
 
 def search_public(*, query: str, commune=None):
     """Full-text search over the effective procedures of the active communes (or of one),
@@ -227,19 +281,20 @@ def search_public(*, query: str, commune=None):
 
     One index query: the restrictions are filter fields of the index, applied in SQL
     (a live row is an effective quy trình: only approval publishes one, recording its
-    version, and withdrawal unpublishes it). The result is lazy: a paginator counts it
-    and fetches one page at a time.
+    version, and withdrawal unpublishes it). The result is lazy and capped
+    (:class:`CappedSearchResults`): a paginator counts at most the cap and fetches one
+    page at a time.
     """
     words = search_words(query)
     if not words:
         return ProcessDocument.objects.none()
-    documents = ProcessDocument.objects.filter(
-        live=True, kind=DocumentKind.PROCEDURE, commune__is_active=True
-    ).select_related("procedure", "commune")
+    documents = ProcessDocument.objects.filter(live=True, kind=DocumentKind.PROCEDURE, commune__is_active=True)
     if commune is not None:
         documents = documents.filter(commune=commune)
-    documents = documents.order_by(F("commune__name").asc(), F("code").asc(), F("pk").asc())
-    return get_search_backend().search(PlainText(" ".join(words), operator="and"), documents, order_by_relevance=False)
+    found = get_search_backend().search(
+        PlainText(" ".join(words), operator="and"), documents.order_by(), order_by_relevance=False
+    )
+    return CappedSearchResults(found, search_count_cap())
 
 
 # -- admin ---------------------------------------------------------------------------------------

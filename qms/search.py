@@ -63,6 +63,32 @@ def _fts_first(compiler_class: type) -> type:
 class _FtsFirstSearch:
     """``SQLiteSearchQueryCompiler.search`` (modelsearch 1.x) with the content type as an expression."""
 
+    def first_ids(self, config, limit: int):
+        """The object ids of the first ``limit`` full-text matches (in the FTS table's
+        order) that are rows of the searched queryset, each looked up by its key; None
+        for a query that is not a plain match."""
+        from django.db.models import Exists, F, IntegerField, OuterRef
+        from django.db.models.expressions import ExpressionWrapper
+        from modelsearch.backends.database.sqlite.query import MatchExpression, normalize
+        from modelsearch.backends.database.sqlite.sqlite import SQLiteFTSIndexEntry
+        from modelsearch.query import MatchAll, Not
+        from modelsearch.utils import get_descendants_content_types_pks
+
+        normalized_query = normalize(self.query)
+        if isinstance(normalized_query, (MatchAll, Not)):
+            return None
+        search_query = self.build_search_query(normalized_query, config=config)
+        match_expression = MatchExpression(self.fields or self.FTS_TABLE_FIELDS, search_query)
+        content_type = ExpressionWrapper(F("index_entry__content_type_id") + 0, output_field=IntegerField())
+        rows = self.queryset.order_by().filter(pk=OuterRef("index_entry__object_id"))
+        return list(
+            SQLiteFTSIndexEntry.objects.filter(match_expression)
+            .alias(entry_content_type=content_type)
+            .filter(entry_content_type__in=get_descendants_content_types_pks(self.queryset.model))
+            .filter(Exists(rows))
+            .values_list("index_entry__object_id", flat=True)[:limit]
+        )
+
     def search(self, config, start, stop, score_field=None):
         from django.db.models import F, FloatField, IntegerField, OuterRef, Subquery
         from django.db.models.expressions import ExpressionWrapper
@@ -104,6 +130,28 @@ class _FtsFirstSearch:
         if not self.order_by_relevance and not queryset.query.order_by:
             queryset = queryset.order_by("-pk")
         return queryset[start:stop]
+
+
+def first_match_ids(results, limit: int) -> list:
+    """The primary keys of at most ``limit`` rows of a search's results (of
+    ``backend.search(..., order_by_relevance=False)``), read in time bounded by ``limit``
+    rather than by the number of matches.
+
+    On SQLite the full-text matches are read in the index's own order and each is looked
+    up in the searched queryset, stopping after ``limit``. Elsewhere (PostgreSQL) every
+    matching key is read and the first ``limit`` in key order kept: with a ``LIMIT`` the
+    planner, which cannot estimate the ``title || body`` match, picks a nested loop
+    over the index entries' text-typed object ids that takes seconds.
+    """
+    compiler = getattr(results, "query_compiler", None)
+    if isinstance(compiler, _FtsFirstSearch):
+        ids = compiler.first_ids(compiler.get_config(results.backend), limit)
+        if ids is not None:
+            to_python = compiler.queryset.model._meta.pk.to_python
+            return [to_python(value) for value in ids]
+    if not hasattr(results, "get_queryset"):
+        return [item.pk for item in results[:limit]]
+    return sorted(results.get_queryset().order_by().values_list("pk", flat=True))[:limit]
 
 
 _classes: dict[type, type] = {}

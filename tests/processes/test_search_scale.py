@@ -139,3 +139,36 @@ def test_public_search_of_one_commune_and_of_an_inactive_commune(client, world, 
     world.commune_b.save(update_fields=["is_active"])
     everywhere = client.get(search, {"q": "khai sinh"}).content.decode()
     assert result_count(everywhere) == 1
+
+
+def test_public_search_counts_up_to_the_cap_and_pages_through_the_first_matches_only(client, world, seed, settings):
+    copies(seed, world.commune_a, 14, start=100)
+    copies(seed, world.commune_b, 15, start=200)
+    search = reverse("processes_public:search")
+    settings.QMS_SEARCH_COUNT_CAP = 30
+    exact_queries, exact = queries_of(client, None, search + "?q=khai+sinh")
+    assert "Tìm thấy 30 thủ tục đang hiệu lực." in exact and "Hơn" not in exact
+
+    settings.QMS_SEARCH_COUNT_CAP = 25
+    capped_queries, first = queries_of(client, None, search + "?q=khai+sinh")
+    assert capped_queries == exact_queries
+    assert "Hơn 25 kết quả." in first and "Tìm thấy" not in first
+    assert "Hiển thị 25 kết quả đầu tiên" in first
+    assert result_count(first) == 20 and "Trang 1/2" in first
+    second = client.get(search, {"q": "khai sinh", "trang": 2}).content.decode()
+    assert result_count(second) == 5 and "Trang 2/2" in second and "Trang sau" not in second
+    beyond = client.get(search, {"q": "khai sinh", "trang": 3}).content.decode()
+    assert beyond == second  # past the counted matches: the last page
+    links = re.findall(r'<li><a href="([^"]+)"', first) + re.findall(r'<li><a href="([^"]+)"', second)
+    assert len(set(links)) == 25
+    communes = re.findall(r'class="procedure-meta">([^·]+) ·', first + second)
+    assert communes == sorted(communes)  # by commune, then code
+
+    one_commune = client.get(search, {"q": "khai sinh", "xa": world.commune_b.slug}).content.decode()
+    assert "Tìm thấy 15 thủ tục đang hiệu lực." in one_commune  # under the cap: exact
+
+
+def test_the_cap_is_written_with_vietnamese_thousands():
+    from processes.public import grouped_number
+
+    assert [grouped_number(n) for n in (25, 1000, 12500, 1000000)] == ["25", "1.000", "12.500", "1.000.000"]
