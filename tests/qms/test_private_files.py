@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 import importlib
 import re
@@ -27,6 +28,7 @@ from qms.certification import services as cert_services
 from qms.certification.models import Announcement, Evidence, EvidenceKind, InspectionConclusion, InspectionMethod
 from qms.certification.rules import ScopeEntry
 from tests.audits.builders import make_audit
+from tests.permission_matrix import SharedWorld
 from tests.processes.helpers import url as process_url
 from tests.uploads import (
     DOCX_MIME,
@@ -62,72 +64,6 @@ def stored_files() -> set[Path]:
     return {path for path in root.rglob("*") if path.is_file()}
 
 
-@pytest.fixture
-def records(world):
-    """Commune A's records of every kind that holds a file, each uploaded through the services."""
-    iso, commune = world.iso_a, world.commune_a
-    evidence = cert_services.add_evidence(
-        commune=commune,
-        kind=EvidenceKind.STEERING_BOARD,
-        title="Quyết định thành lập Ban chỉ đạo ISO",
-        reference="12/QĐ-UBND",
-        issued_on=days_ago(400),
-        file=docx_upload("Quyết định Ban chỉ đạo.docx"),
-        acting_user=iso,
-    )
-    announcement = cert_services.record_announcement(
-        commune=commune,
-        number="45",
-        signed_on=days_ago(200),
-        file=pdf_upload("quyet-dinh-cong-bo.pdf"),
-        scope=SCOPE,
-        acting_user=iso,
-    )
-    inspection = cert_services.record_inspection(
-        commune=commune,
-        inspected_on=days_ago(100),
-        method=InspectionMethod.ON_SITE,
-        agency="Sở Khoa học và Công nghệ tỉnh Thử Nghiệm",
-        conclusions=[("Chưa niêm yết quyết định công bố.", True), ("Chưa cập nhật quy trình khai sinh.", True)],
-        acting_user=world.province,
-    )
-    answered, open_one = inspection.conclusions.order_by("pk")
-    cert_services.record_corrective_report(
-        conclusion=answered,
-        reported_on=days_ago(60),
-        note="Đã niêm yết.",
-        file=pdf_upload("bao-cao-khac-phuc.pdf"),
-        acting_user=iso,
-    )
-    plan = make_audit(world)
-    training = audit_services.save_training(
-        acting_user=iso,
-        auditor=plan.lead_auditor,
-        course="Đánh giá viên nội bộ ISO 9001:2015",
-        issued_on=datetime.date(2024, 8, 1),
-        issuer="Trung tâm Năng suất Việt Nam",
-        certificate_file=jpeg_upload("chung-chi.jpg"),
-    )
-    audit_services.generate_checklist(acting_user=iso, plan=plan)
-    item = audit_selectors.plan_checklist(plan)[0]
-    audit_services.record_checklist_result(
-        acting_user=world.auditor_a,
-        item=item,
-        result=ChecklistResult.CONFORMING,
-        evidence="Đã xem sổ theo dõi.",
-        files=[pdf_upload("so-theo-doi.pdf")],
-    )
-    return {
-        "evidence": evidence,
-        "announcement": announcement,
-        "report": InspectionConclusion.objects.get(pk=answered.pk),
-        "open_conclusion": open_one,
-        "certificate": training,
-        "audit_evidence": EvidenceFile.objects.get(checklist_item=item),
-        "plan": plan,
-    }
-
-
 #: kind → (download URL name, file field, original name, content type, shown inline)
 DOWNLOADS = {
     "evidence": ("certification_files:evidence", "file", "Quyết định Ban chỉ đạo.docx", DOCX_MIME, False),
@@ -144,160 +80,6 @@ def download_url(records, kind: str) -> str:
 
 def body_of(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
-
-
-# -- downloads ------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("kind", DOWNLOADS)
-def test_anonymous_users_are_sent_to_the_login_page(client, records, kind):
-    response = client.get(download_url(records, kind))
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("wagtailadmin_login") + "?next=")
-    assert "X-Accel-Redirect" not in response
-
-
-@pytest.mark.parametrize("persona", HIDDEN)
-@pytest.mark.parametrize("kind", DOWNLOADS)
-def test_users_of_another_commune_and_outsiders_get_404(client, world, records, kind, persona):
-    client.force_login(getattr(world, persona))
-    response = client.get(download_url(records, kind))
-    assert response.status_code == 404
-    assert getattr(records[kind], DOWNLOADS[kind][1]).read() not in body_of(response)
-
-
-@pytest.mark.parametrize("persona", ALLOWED)
-@pytest.mark.parametrize("kind", DOWNLOADS)
-def test_the_commune_and_its_followers_get_the_file_with_safe_headers(client, world, records, kind, persona):
-    name, field, original, content_type, inline = DOWNLOADS[kind]
-    stored = getattr(records[kind], field)
-    client.force_login(getattr(world, persona))
-    response = client.get(download_url(records, kind))
-    assert response.status_code == 200
-    assert response["Content-Type"] == content_type
-    assert response["X-Content-Type-Options"] == "nosniff"
-    disposition = response["Content-Disposition"]
-    assert disposition.startswith("inline" if inline else "attachment")
-    assert f"filename*=UTF-8''{quote(original)}" in disposition or f'filename="{original}"' in disposition
-    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
-    with stored.storage.open(stored.name, "rb") as handle:
-        assert body_of(response) == handle.read()
-
-
-@pytest.mark.parametrize("kind", DOWNLOADS)
-def test_files_are_stored_under_a_random_name_and_keep_the_users_name(records, kind):
-    _, field, original, _, _ = DOWNLOADS[kind]
-    stored = getattr(records[kind], field)
-    assert RANDOM_NAME.fullmatch(stored.name.rsplit("/", 1)[-1])
-    assert stored.original_name == original
-    assert stored.url == download_url(records, kind)
-
-
-def test_pages_link_to_the_checked_downloads_and_never_to_media(client, world, records):
-    client.force_login(world.iso_a)
-    record_page = client.get(reverse("certification:commune", args=[world.commune_a.pk])).content.decode()
-    for kind in ("evidence", "announcement", "report"):
-        assert download_url(records, kind) in record_page
-    training_page = client.get(reverse("audits_trainings:inspect", args=[records["certificate"].pk])).content.decode()
-    assert download_url(records, "certificate") in training_page and "chung-chi.jpg" in training_page
-    client.force_login(world.auditor_a)
-    checklist = client.get(reverse("audits_admin:plan_checklist", args=[records["plan"].pk])).content.decode()
-    assert download_url(records, "audit_evidence") in checklist
-    for body in (record_page, training_page, checklist):
-        assert settings.MEDIA_URL not in body
-
-
-@pytest.mark.parametrize("debug", [False, True], ids=["production", "development"])
-@pytest.mark.parametrize("persona", ["anonymous", "admin"])
-def test_nothing_under_media_is_served(world, records, debug, persona):
-    client = Client()
-    if persona != "anonymous":
-        client.force_login(world.admin)
-    import qms.urls
-
-    with override_settings(DEBUG=debug):
-        importlib.reload(qms.urls)
-        clear_url_caches()
-        try:
-            for kind, (_, field, original, _, _) in DOWNLOADS.items():
-                stored = getattr(records[kind], field)
-                assert client.get(f"{settings.MEDIA_URL}{stored.name}").status_code == 404
-                guessed = f"{settings.MEDIA_URL}{stored.name.rsplit('/', 1)[0]}/{original}"
-                assert client.get(guessed).status_code == 404
-        finally:
-            importlib.reload(qms.urls)
-            clear_url_caches()
-
-
-def test_behind_nginx_the_file_is_handed_over_with_x_accel_redirect(client, world, records):
-    from django_sendfile.utils import _get_sendfile
-
-    stored = records["announcement"].file
-    with override_settings(SENDFILE_BACKEND="django_sendfile.backends.nginx", SENDFILE_URL="/protected/"):
-        _get_sendfile.cache_clear()
-        try:
-            client.force_login(world.district)
-            response = client.get(download_url(records, "announcement"))
-            client.force_login(world.iso_b)
-            refused = client.get(download_url(records, "announcement"))
-        finally:
-            _get_sendfile.cache_clear()
-    assert response.status_code == 200
-    assert response["X-Accel-Redirect"] == f"/protected/{stored.name}"
-    assert response["Content-Type"] == "application/pdf" and response["X-Content-Type-Options"] == "nosniff"
-    assert response.content == b""
-    assert refused.status_code == 404 and "X-Accel-Redirect" not in refused
-
-
-def test_a_file_stored_before_the_policy_is_never_served_as_a_page(client, world, records):
-    evidence = records["evidence"]
-    evidence.file.storage.delete(evidence.file.name)
-    evidence.file.storage.save(evidence.file.name, BytesIO(b"<html><script>alert(1)</script></html>"))
-    Evidence.objects.filter(pk=evidence.pk).update(file_name="bang-chung.html")
-    client.force_login(world.iso_a)
-    response = client.get(download_url(records, "evidence"))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/octet-stream"
-    assert response["Content-Disposition"].startswith("attachment")
-    assert response["X-Content-Type-Options"] == "nosniff"
-
-
-# -- the public announcement decision -----------------------------------------------------------
-
-
-def test_the_signed_announcement_decision_is_public_and_nothing_else_is(client, world, records):
-    from qms.public.models import CommunePage
-
-    page = client.get(CommunePage.objects.get(commune=world.commune_a).url).content.decode()
-    public_url = reverse("certification_files:public_announcement", args=[records["announcement"].pk])
-    assert public_url in page
-    response = client.get(public_url)
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf" and response["X-Content-Type-Options"] == "nosniff"
-    assert body_of(response) == PDF_BYTES
-    missing = Announcement.objects.order_by("-pk").first().pk + 1
-    assert client.get(reverse("certification_files:public_announcement", args=[missing])).status_code == 404
-    for kind in ("evidence", "report", "certificate", "audit_evidence"):
-        assert client.get(download_url(records, kind)).status_code == 302
-
-
-# -- Wagtail documents --------------------------------------------------------------------------
-
-
-def test_wagtail_documents_are_not_public(client, world):
-    Document = get_document_model()
-    document = Document(title="Sổ tay chất lượng", collection=Collection.get_first_root_node())
-    document.file.save("so-tay.pdf", BytesIO(PDF_BYTES), save=False)
-    document.save()
-    assert client.get(document.url).status_code == 302
-    assert client.get(f"{settings.MEDIA_URL}{document.file.name}").status_code == 404
-    for persona in ("iso_a", "district", "outsider"):
-        client.force_login(getattr(world, persona))
-        assert client.get(document.url).status_code == 404
-    client.force_login(world.admin)
-    response = client.get(document.url)
-    assert response.status_code == 200 and response["X-Content-Type-Options"] == "nosniff"
-    assert body_of(response) == PDF_BYTES
 
 
 # -- uploads: every form refuses what the policy refuses and saves nothing ------------------------
@@ -414,43 +196,270 @@ def _post(client, records, world, form, file):
 FORMS = ["evidence", "announcement", "report", "finding", "checklist", "training", "word_import", "wagtail_document"]
 
 
-@override_settings(QMS_UPLOAD_MAX_BYTES=SMALL_LIMIT)
-@pytest.mark.parametrize("hostile", ["html", "html_as_pdf", "exe", "too_large"])
-@pytest.mark.parametrize("form", FORMS)
-def test_every_upload_form_refuses_a_dangerous_file_in_vietnamese_and_saves_nothing(
-    client, world, records, form, hostile
-):
-    file = hostile_uploads(SMALL_LIMIT)[hostile]
-    _, _, _, _, count = _form(records, world, form)
-    before_count, before_files = count(), stored_files()
-    response, _ = _post(client, records, world, form, file)
-    assert response.status_code == 200
-    expected = (
-        SIZE_MESSAGE if hostile == "too_large" else (WORD_TYPE_MESSAGE if form == "word_import" else TYPE_MESSAGE)
-    )
-    assert expected in response.content.decode()
-    assert count() == before_count
-    assert stored_files() == before_files
+class WithRecords(SharedWorld):
+    """Commune A's records of every kind that holds a file, uploaded through the services once for the class."""
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def class_records(cls, class_world, class_db):
+        world = class_world
+        iso, commune = world.iso_a, world.commune_a
+        with class_db.unblock():
+            evidence = cert_services.add_evidence(
+                commune=commune,
+                kind=EvidenceKind.STEERING_BOARD,
+                title="Quyết định thành lập Ban chỉ đạo ISO",
+                reference="12/QĐ-UBND",
+                issued_on=days_ago(400),
+                file=docx_upload("Quyết định Ban chỉ đạo.docx"),
+                acting_user=iso,
+            )
+            announcement = cert_services.record_announcement(
+                commune=commune,
+                number="45",
+                signed_on=days_ago(200),
+                file=pdf_upload("quyet-dinh-cong-bo.pdf"),
+                scope=SCOPE,
+                acting_user=iso,
+            )
+            inspection = cert_services.record_inspection(
+                commune=commune,
+                inspected_on=days_ago(100),
+                method=InspectionMethod.ON_SITE,
+                agency="Sở Khoa học và Công nghệ tỉnh Thử Nghiệm",
+                conclusions=[("Chưa niêm yết quyết định công bố.", True), ("Chưa cập nhật quy trình khai sinh.", True)],
+                acting_user=world.province,
+            )
+            answered, open_one = inspection.conclusions.order_by("pk")
+            cert_services.record_corrective_report(
+                conclusion=answered,
+                reported_on=days_ago(60),
+                note="Đã niêm yết.",
+                file=pdf_upload("bao-cao-khac-phuc.pdf"),
+                acting_user=iso,
+            )
+            plan = make_audit(world)
+            training = audit_services.save_training(
+                acting_user=iso,
+                auditor=plan.lead_auditor,
+                course="Đánh giá viên nội bộ ISO 9001:2015",
+                issued_on=datetime.date(2024, 8, 1),
+                issuer="Trung tâm Năng suất Việt Nam",
+                certificate_file=jpeg_upload("chung-chi.jpg"),
+            )
+            audit_services.generate_checklist(acting_user=iso, plan=plan)
+            item = audit_selectors.plan_checklist(plan)[0]
+            audit_services.record_checklist_result(
+                acting_user=world.auditor_a,
+                item=item,
+                result=ChecklistResult.CONFORMING,
+                evidence="Đã xem sổ theo dõi.",
+                files=[pdf_upload("so-theo-doi.pdf")],
+            )
+            return {
+                "evidence": evidence,
+                "announcement": announcement,
+                "report": InspectionConclusion.objects.get(pk=answered.pk),
+                "open_conclusion": open_one,
+                "certificate": training,
+                "audit_evidence": EvidenceFile.objects.get(checklist_item=item),
+                "plan": plan,
+            }
+
+    @pytest.fixture
+    def records(self, class_records, db):
+        return copy.deepcopy(class_records)
 
 
-@pytest.mark.parametrize("form", ["evidence", "report", "finding", "checklist", "training", "wagtail_document"])
-@pytest.mark.parametrize("good", ["pdf", "docx"])
-def test_every_upload_form_accepts_a_pdf_or_a_word_file(client, world, records, form, good):
-    file = pdf_upload("bien-ban-hop.pdf") if good == "pdf" else docx_upload("Biên bản họp.docx")
-    _, _, _, _, count = _form(records, world, form)
-    before_count, before_files = count(), stored_files()
-    response, _ = _post(client, records, world, form, file)
-    assert response.status_code == 302, response.content.decode()[:2000]
-    assert count() != before_count
-    (new_file,) = stored_files() - before_files
-    assert new_file.suffix == f".{good}"
-    if form != "wagtail_document":
-        assert RANDOM_NAME.fullmatch(new_file.name)
+class TestRecordFiles(WithRecords):
+    # -- downloads ------------------------------------------------------------------------------------
+
+    @pytest.mark.parametrize("kind", DOWNLOADS)
+    def test_anonymous_users_are_sent_to_the_login_page(self, client, records, kind):
+        response = client.get(download_url(records, kind))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("wagtailadmin_login") + "?next=")
+        assert "X-Accel-Redirect" not in response
+
+    @pytest.mark.parametrize("persona", HIDDEN)
+    @pytest.mark.parametrize("kind", DOWNLOADS)
+    def test_users_of_another_commune_and_outsiders_get_404(self, client, world, records, kind, persona):
+        client.force_login(getattr(world, persona))
+        response = client.get(download_url(records, kind))
+        assert response.status_code == 404
+        assert getattr(records[kind], DOWNLOADS[kind][1]).read() not in body_of(response)
+
+    @pytest.mark.parametrize("persona", ALLOWED)
+    @pytest.mark.parametrize("kind", DOWNLOADS)
+    def test_the_commune_and_its_followers_get_the_file_with_safe_headers(self, client, world, records, kind, persona):
+        name, field, original, content_type, inline = DOWNLOADS[kind]
+        stored = getattr(records[kind], field)
+        client.force_login(getattr(world, persona))
+        response = client.get(download_url(records, kind))
+        assert response.status_code == 200
+        assert response["Content-Type"] == content_type
+        assert response["X-Content-Type-Options"] == "nosniff"
+        disposition = response["Content-Disposition"]
+        assert disposition.startswith("inline" if inline else "attachment")
+        assert f"filename*=UTF-8''{quote(original)}" in disposition or f'filename="{original}"' in disposition
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+        with stored.storage.open(stored.name, "rb") as handle:
+            assert body_of(response) == handle.read()
+
+    @pytest.mark.parametrize("kind", DOWNLOADS)
+    def test_files_are_stored_under_a_random_name_and_keep_the_users_name(self, records, kind):
+        _, field, original, _, _ = DOWNLOADS[kind]
+        stored = getattr(records[kind], field)
+        assert RANDOM_NAME.fullmatch(stored.name.rsplit("/", 1)[-1])
+        assert stored.original_name == original
+        assert stored.url == download_url(records, kind)
+
+    def test_pages_link_to_the_checked_downloads_and_never_to_media(self, client, world, records):
+        client.force_login(world.iso_a)
+        record_page = client.get(reverse("certification:commune", args=[world.commune_a.pk])).content.decode()
+        for kind in ("evidence", "announcement", "report"):
+            assert download_url(records, kind) in record_page
+        training_page = client.get(
+            reverse("audits_trainings:inspect", args=[records["certificate"].pk])
+        ).content.decode()
+        assert download_url(records, "certificate") in training_page and "chung-chi.jpg" in training_page
+        client.force_login(world.auditor_a)
+        checklist = client.get(reverse("audits_admin:plan_checklist", args=[records["plan"].pk])).content.decode()
+        assert download_url(records, "audit_evidence") in checklist
+        for body in (record_page, training_page, checklist):
+            assert settings.MEDIA_URL not in body
+
+    @pytest.mark.parametrize("debug", [False, True], ids=["production", "development"])
+    @pytest.mark.parametrize("persona", ["anonymous", "admin"])
+    def test_nothing_under_media_is_served(self, world, records, debug, persona):
+        client = Client()
+        if persona != "anonymous":
+            client.force_login(world.admin)
+        import qms.urls
+
+        with override_settings(DEBUG=debug):
+            importlib.reload(qms.urls)
+            clear_url_caches()
+            try:
+                for kind, (_, field, original, _, _) in DOWNLOADS.items():
+                    stored = getattr(records[kind], field)
+                    assert client.get(f"{settings.MEDIA_URL}{stored.name}").status_code == 404
+                    guessed = f"{settings.MEDIA_URL}{stored.name.rsplit('/', 1)[0]}/{original}"
+                    assert client.get(guessed).status_code == 404
+            finally:
+                importlib.reload(qms.urls)
+                clear_url_caches()
+
+    def test_behind_nginx_the_file_is_handed_over_with_x_accel_redirect(self, client, world, records):
+        from django_sendfile.utils import _get_sendfile
+
+        stored = records["announcement"].file
+        with override_settings(SENDFILE_BACKEND="django_sendfile.backends.nginx", SENDFILE_URL="/protected/"):
+            _get_sendfile.cache_clear()
+            try:
+                client.force_login(world.district)
+                response = client.get(download_url(records, "announcement"))
+                client.force_login(world.iso_b)
+                refused = client.get(download_url(records, "announcement"))
+            finally:
+                _get_sendfile.cache_clear()
+        assert response.status_code == 200
+        assert response["X-Accel-Redirect"] == f"/protected/{stored.name}"
+        assert response["Content-Type"] == "application/pdf" and response["X-Content-Type-Options"] == "nosniff"
+        assert response.content == b""
+        assert refused.status_code == 404 and "X-Accel-Redirect" not in refused
+
+    def test_a_file_stored_before_the_policy_is_never_served_as_a_page(self, client, world, records):
+        evidence = records["evidence"]
+        storage, name = evidence.file.storage, evidence.file.name
+        with storage.open(name, "rb") as handle:
+            original = handle.read()
+        storage.delete(name)
+        storage.save(name, BytesIO(b"<html><script>alert(1)</script></html>"))
+        Evidence.objects.filter(pk=evidence.pk).update(file_name="bang-chung.html")
+        client.force_login(world.iso_a)
+        try:
+            response = client.get(download_url(records, "evidence"))
+            body_of(response)
+        finally:
+            storage.delete(name)
+            storage.save(name, BytesIO(original))
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/octet-stream"
+        assert response["Content-Disposition"].startswith("attachment")
+        assert response["X-Content-Type-Options"] == "nosniff"
+
+    # -- the public announcement decision -----------------------------------------------------------
+
+    def test_the_signed_announcement_decision_is_public_and_nothing_else_is(self, client, world, records):
+        from qms.public.models import CommunePage
+
+        page = client.get(CommunePage.objects.get(commune=world.commune_a).url).content.decode()
+        public_url = reverse("certification_files:public_announcement", args=[records["announcement"].pk])
+        assert public_url in page
+        response = client.get(public_url)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf" and response["X-Content-Type-Options"] == "nosniff"
+        assert body_of(response) == PDF_BYTES
+        missing = Announcement.objects.order_by("-pk").first().pk + 1
+        assert client.get(reverse("certification_files:public_announcement", args=[missing])).status_code == 404
+        for kind in ("evidence", "report", "certificate", "audit_evidence"):
+            assert client.get(download_url(records, kind)).status_code == 302
+
+    @override_settings(QMS_UPLOAD_MAX_BYTES=SMALL_LIMIT)
+    @pytest.mark.parametrize("hostile", ["html", "html_as_pdf", "exe", "too_large"])
+    @pytest.mark.parametrize("form", FORMS)
+    def test_every_upload_form_refuses_a_dangerous_file_in_vietnamese_and_saves_nothing(
+        self, client, world, records, form, hostile
+    ):
+        file = hostile_uploads(SMALL_LIMIT)[hostile]
+        _, _, _, _, count = _form(records, world, form)
+        before_count, before_files = count(), stored_files()
+        response, _ = _post(client, records, world, form, file)
+        assert response.status_code == 200
+        expected = (
+            SIZE_MESSAGE if hostile == "too_large" else (WORD_TYPE_MESSAGE if form == "word_import" else TYPE_MESSAGE)
+        )
+        assert expected in response.content.decode()
+        assert count() == before_count
+        assert stored_files() == before_files
+
+    @pytest.mark.parametrize("form", ["evidence", "report", "finding", "checklist", "training", "wagtail_document"])
+    @pytest.mark.parametrize("good", ["pdf", "docx"])
+    def test_every_upload_form_accepts_a_pdf_or_a_word_file(self, client, world, records, form, good):
+        file = pdf_upload("bien-ban-hop.pdf") if good == "pdf" else docx_upload("Biên bản họp.docx")
+        _, _, _, _, count = _form(records, world, form)
+        before_count, before_files = count(), stored_files()
+        response, _ = _post(client, records, world, form, file)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert count() != before_count
+        (new_file,) = stored_files() - before_files
+        assert new_file.suffix == f".{good}"
+        if form != "wagtail_document":
+            assert RANDOM_NAME.fullmatch(new_file.name)
+
+    def test_a_word_file_is_the_only_thing_the_quy_trinh_import_takes(self, client, world, records):
+        response, count = _post(client, records, world, "word_import", pdf_upload("quy-trinh.pdf"))
+        assert WORD_TYPE_MESSAGE in response.content.decode() and count() == 0
 
 
-def test_a_word_file_is_the_only_thing_the_quy_trinh_import_takes(client, world, records):
-    response, count = _post(client, records, world, "word_import", pdf_upload("quy-trinh.pdf"))
-    assert WORD_TYPE_MESSAGE in response.content.decode() and count() == 0
+# -- Wagtail documents --------------------------------------------------------------------------
+
+
+def test_wagtail_documents_are_not_public(client, world):
+    Document = get_document_model()
+    document = Document(title="Sổ tay chất lượng", collection=Collection.get_first_root_node())
+    document.file.save("so-tay.pdf", BytesIO(PDF_BYTES), save=False)
+    document.save()
+    assert client.get(document.url).status_code == 302
+    assert client.get(f"{settings.MEDIA_URL}{document.file.name}").status_code == 404
+    for persona in ("iso_a", "district", "outsider"):
+        client.force_login(getattr(world, persona))
+        assert client.get(document.url).status_code == 404
+    client.force_login(world.admin)
+    response = client.get(document.url)
+    assert response.status_code == 200 and response["X-Content-Type-Options"] == "nosniff"
+    assert body_of(response) == PDF_BYTES
 
 
 def _with_macros() -> bytes:
