@@ -7,6 +7,7 @@ what a reader of the printed page would notice. Lengths are in millimetres.
 
 from __future__ import annotations
 
+import bisect
 import io
 import os
 import re
@@ -153,36 +154,61 @@ def broken_tokens(pdf, regex: str) -> list[str]:
     start of its cell or paragraph).
     """
     pattern = re.compile(regex)
+    longest = _longest_match(pattern)
     broken = []
     for number, page in enumerate(pdf.pages, start=1):
         words = page.extract_words()
+        below = _Below(words)
         for first in words:
             if pattern.search(first["text"]):
                 continue
-            for pieces in _chains(words, [first], pattern):
+            for pieces in _chains(below, [first], pattern, longest):
                 if not any(pattern.search(p["text"]) for p in pieces):
                     broken.append(f"p{number}: " + "|".join(p["text"] for p in pieces))
     return broken
 
 
-def _below(words, word):
-    """Words of the next line that start at or left of ``word`` (its cell or paragraph continuing)."""
-    height = word["bottom"] - word["top"]
-    return [
-        w
-        for w in words
-        if 0.5 * height < w["top"] - word["top"] < 1.8 * height
-        and word["x0"] - 80 * PT_PER_MM <= w["x0"] <= word["x0"] + 1
-    ]
+def _longest_match(pattern: re.Pattern) -> int | None:
+    """The most characters ``pattern`` can match, or None when unbounded."""
+    _low, high = re._parser.parse(pattern.pattern, pattern.flags).getwidth()
+    return high if high < re._constants.MAXREPEAT else None
 
 
-def _chains(words, pieces, pattern):
-    if len(pieces) > 1 and pattern.fullmatch("".join(p["text"] for p in pieces)):
+class _Below:
+    """For a word, the words of the next line that start at or left of it (its cell or paragraph continuing)."""
+
+    def __init__(self, words):
+        self.words = words
+        self.order = sorted(range(len(words)), key=lambda i: words[i]["top"])
+        self.tops = [words[i]["top"] for i in self.order]
+        self.found = {}
+
+    def __call__(self, word):
+        key = id(word)
+        if key not in self.found:
+            height = word["bottom"] - word["top"]
+            start = bisect.bisect_left(self.tops, word["top"] + 0.5 * height - 0.01)
+            end = bisect.bisect_right(self.tops, word["top"] + 1.8 * height + 0.01)
+            near = sorted(self.order[start:end])
+            self.found[key] = [
+                w
+                for w in (self.words[i] for i in near)
+                if 0.5 * height < w["top"] - word["top"] < 1.8 * height
+                and word["x0"] - 80 * PT_PER_MM <= w["x0"] <= word["x0"] + 1
+            ]
+        return self.found[key]
+
+
+def _chains(below, pieces, pattern, longest):
+    joined = "".join(p["text"] for p in pieces)
+    if longest is not None and len(joined) > longest:
+        return  # longer than any match, and every further piece makes it longer
+    if len(pieces) > 1 and pattern.fullmatch(joined):
         yield pieces
         return
     if len(pieces) < 5:
-        for following in _below(words, pieces[-1]):
-            yield from _chains(words, [*pieces, following], pattern)
+        for following in below(pieces[-1]):
+            yield from _chains(below, [*pieces, following], pattern, longest)
 
 
 def has_draft_mark(pdf) -> bool:
