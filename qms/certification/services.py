@@ -9,7 +9,7 @@ dashboards never aggregate live data. ``acting_user=SYSTEM`` (``qms.actors``) me
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -113,10 +113,10 @@ def commune_end_date(unit: AdministrativeUnit) -> date | None:
     return ERA_ENDS.get(unit.era)
 
 
-def _evidence_dates(commune_id: int) -> dict[str, date]:
-    """The first date of each kind of evidence: uploaded records, and the steering board's decisions kept here."""
-    rows = Evidence.objects.filter(commune_id=commune_id).values("kind").annotate(first=Min("issued_on"))
-    dates = {row["kind"]: row["first"] for row in rows}
+def _evidence_dates(commune_id: int, first_of_kind: dict[str, date]) -> dict[str, date]:
+    """The first date of each kind of evidence: uploaded records (``first_of_kind``), and the steering
+    board's decisions kept here."""
+    dates = dict(first_of_kind)
     boards = sources.board_decisions(commune_id=commune_id)
     if boards:
         first = boards[0][0]
@@ -124,8 +124,9 @@ def _evidence_dates(commune_id: int) -> dict[str, date]:
     return dates
 
 
-def _paper_records(commune_id: int, years: range) -> dict[str, dict[int, list[rules.Done]]]:
-    """Audit reports and review minutes kept outside the system, by kind and year.
+def _paper_records(rows: list[tuple[int, str, date, str]], years: range) -> dict[str, dict[int, list[rules.Done]]]:
+    """Audit reports and review minutes kept outside the system, by kind and year (``rows``: the commune's
+    evidence of those two kinds, as (pk, kind, issued on, title)).
 
     A commune that held its audits and reviews on paper before it used the
     audits module records them as evidence; they count for the year they were
@@ -133,13 +134,11 @@ def _paper_records(commune_id: int, years: range) -> dict[str, dict[int, list[ru
     """
     kinds = (EvidenceKind.INTERNAL_AUDIT, EvidenceKind.MANAGEMENT_REVIEW)
     records: dict[str, dict[int, list[rules.Done]]] = {kind: {} for kind in kinds}
-    rows = Evidence.objects.filter(
-        commune_id=commune_id, kind__in=kinds, issued_on__year__gte=years.start, issued_on__year__lt=years.stop
-    ).values_list("pk", "kind", "issued_on", "title")
     for pk, kind, issued_on, title in rows:
-        records[kind].setdefault(issued_on.year, []).append(
-            rules.Done(ref=f"evidence-{pk}", done_on=issued_on, title=title)
-        )
+        if issued_on.year in years:
+            records[kind].setdefault(issued_on.year, []).append(
+                rules.Done(ref=f"evidence-{pk}", done_on=issued_on, title=title)
+            )
     return records
 
 
@@ -150,20 +149,76 @@ def _with_paper(records: dict[int, list[rules.Done]] | None, paper: dict[int, li
     return {year: [*done, *paper.get(year, [])] for year, done in records.items()}
 
 
-def target_for(unit: AdministrativeUnit) -> ProgressTarget | None:
-    """The target set on the unit or on the nearest unit above it."""
+@dataclass
+class _Read:
+    """What a summary refresh reads of the certification tables for a chunk of communes: one query a
+    table for the chunk, not one a commune (``rebuild_progress`` refreshes thousands)."""
+
+    announcements: dict[int, list[Announcement]] = field(default_factory=dict)
+    evidence_first: dict[int, dict[str, date]] = field(default_factory=dict)
+    paper: dict[int, list[tuple[int, str, date, str]]] = field(default_factory=dict)
+    conclusions: dict[int, list[InspectionConclusion]] = field(default_factory=dict)
+    last_inspection: dict[int, Inspection] = field(default_factory=dict)
+    targets: dict[int, ProgressTarget] = field(default_factory=dict)
+    announced_predecessors: set[int] = field(default_factory=set)
+    carried_over: dict[int, date] = field(default_factory=dict)
+    open_gaps: dict[int, dict[str, ScopeGap]] = field(default_factory=dict)
+    lifecycles: dict[int, CommuneLifecycle] = field(default_factory=dict)
+    progress: dict[int, CommuneProgress] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, communes: list[Commune]) -> _Read:
+        from .mergers.models import CarryOverStatus, MergerCarryOver
+
+        ids = [commune.pk for commune in communes]
+        read = cls()
+        for announcement in Announcement.objects.filter(commune_id__in=ids).order_by("signed_on", "id"):
+            read.announcements.setdefault(announcement.commune_id, []).append(announcement)
+        rows = Evidence.objects.filter(commune_id__in=ids).values("commune_id", "kind").annotate(first=Min("issued_on"))
+        for row in rows:
+            read.evidence_first.setdefault(row["commune_id"], {})[row["kind"]] = row["first"]
+        paper = Evidence.objects.filter(
+            commune_id__in=ids, kind__in=(EvidenceKind.INTERNAL_AUDIT, EvidenceKind.MANAGEMENT_REVIEW)
+        ).values_list("commune_id", "pk", "kind", "issued_on", "title")
+        for commune_id, *record in paper:
+            read.paper.setdefault(commune_id, []).append(tuple(record))
+        conclusions = InspectionConclusion.objects.filter(inspection__commune_id__in=ids, needs_action=True)
+        for conclusion in conclusions.select_related("inspection").order_by("pk"):
+            read.conclusions.setdefault(conclusion.inspection.commune_id, []).append(conclusion)
+        for inspection in Inspection.objects.filter(commune_id__in=ids).order_by("inspected_on", "id"):
+            read.last_inspection[inspection.commune_id] = inspection
+        units = {unit_id for commune in communes for unit_id in access.lineage_ids(commune.unit)}
+        read.targets = {t.unit_id: t for t in ProgressTarget.objects.filter(unit_id__in=units)}
+        read.announced_predecessors = set(
+            Announcement.objects.filter(commune__successors__in=ids).values_list("commune__successors", flat=True)
+        )
+        finished = MergerCarryOver.objects.filter(successor_id__in=ids, status=CarryOverStatus.DONE)
+        for successor_id, finished_at in finished.values_list("successor_id", "finished_at"):
+            if finished_at and successor_id not in read.carried_over:
+                read.carried_over[successor_id] = timezone.localtime(finished_at).date()
+        for gap in ScopeGap.objects.filter(commune_id__in=ids, closed_on__isnull=True):
+            read.open_gaps.setdefault(gap.commune_id, {})[gap.procedure_code] = gap
+        read.lifecycles = {lc.commune_id: lc for lc in CommuneLifecycle.objects.filter(commune_id__in=ids)}
+        read.progress = {row.commune_id: row for row in CommuneProgress.objects.filter(commune_id__in=ids)}
+        return read
+
+
+def target_for(unit: AdministrativeUnit, targets: dict[int, ProgressTarget] | None = None) -> ProgressTarget | None:
+    """The target set on the unit or on the nearest unit above it (``targets``: by unit id, when read)."""
     ids = access.lineage_ids(unit)
-    targets = {t.unit_id: t for t in ProgressTarget.objects.filter(unit_id__in=ids)}
+    if targets is None:
+        targets = {t.unit_id: t for t in ProgressTarget.objects.filter(unit_id__in=ids)}
     return next((targets[i] for i in ids if i in targets), None)
 
 
-def _commune_deadline(unit: AdministrativeUnit) -> date | None:
-    target = target_for(unit)
+def _commune_deadline(unit: AdministrativeUnit, targets: dict[int, ProgressTarget]) -> date | None:
+    target = target_for(unit, targets)
     return target.target_date if target and target.percent == 100 else None
 
 
-def _sync_gaps(commune_id: int, missing: dict[str, str], today: date) -> list[rules.Due]:
-    open_gaps = {g.procedure_code: g for g in ScopeGap.objects.filter(commune_id=commune_id, closed_on__isnull=True)}
+def _sync_gaps(
+    commune_id: int, missing: dict[str, str], today: date, open_gaps: dict[str, ScopeGap]
+) -> list[rules.Due]:
     closed = [g.pk for code, g in open_gaps.items() if code not in missing]
     if closed:
         ScopeGap.objects.filter(pk__in=closed).update(closed_on=today)
@@ -180,52 +235,43 @@ def _sync_gaps(commune_id: int, missing: dict[str, str], today: date) -> list[ru
     ]
 
 
-def _report_dues(commune_id: int) -> list[rules.Due]:
-    conclusions = InspectionConclusion.objects.filter(
-        inspection__commune_id=commune_id, needs_action=True, due_on__isnull=False
-    )
-    return [rules.Due(ref=str(c.pk), title=c.text[:120], deadline=c.due_on, done_on=c.reported_on) for c in conclusions]
+def _report_dues(conclusions: list[InspectionConclusion]) -> list[rules.Due]:
+    return [
+        rules.Due(ref=str(c.pk), title=c.text[:120], deadline=c.due_on, done_on=c.reported_on)
+        for c in conclusions
+        if c.due_on is not None
+    ]
 
 
-def _merged_on(commune_id: int) -> date | None:
+def _merged_on(commune_id: int, read: _Read) -> date | None:
     """The carry-over day of a merged commune some predecessor of which had announced its QMS."""
-    from .mergers.models import CarryOverStatus, MergerCarryOver
-
-    if not Announcement.objects.filter(commune__successors=commune_id).exists():
-        return None
-
-    finished = (
-        MergerCarryOver.objects.filter(successor_id=commune_id, status=CarryOverStatus.DONE)
-        .values_list("finished_at", flat=True)
-        .first()
-    )
-    return timezone.localtime(finished).date() if finished else None
+    return read.carried_over.get(commune_id) if commune_id in read.announced_predecessors else None
 
 
-def gather_facts(commune: Commune, today: date, announcements: list[Announcement] | None = None) -> rules.Facts:
-    """What the rules judge a commune on; ``announcements``: its announcements by date, when already read."""
-    if announcements is None:
-        announcements = _announcements(commune)
+def gather_facts(commune: Commune, today: date, read: _Read | None = None) -> rules.Facts:
+    """What the rules judge a commune on (``read``: the chunk's certification rows, when read)."""
+    read = read or _Read.of([commune])
+    announcements = read.announcements.get(commune.pk, [])
     last = announcements[-1] if announcements else None
     scope, excluded = sources.scope_and_exclusions(commune_id=commune.pk)
     facts = rules.Facts(
         today=today,
         ends_on=commune_end_date(commune.unit),
-        evidence=_evidence_dates(commune.pk),
+        evidence=_evidence_dates(commune.pk, read.evidence_first.get(commune.pk, {})),
         first_announced_on=announcements[0].signed_on if announcements else None,
         announced_on=last.signed_on if last else None,
         announced_codes=last.scope_codes if last else None,
         scope=scope,
         handled=sources.handled_procedures(commune_id=commune.pk),
         flags=sources.update_flags(commune_id=commune.pk),
-        reports=_report_dues(commune.pk),
-        target_date=_commune_deadline(commune.unit),
+        reports=_report_dues(read.conclusions.get(commune.pk, [])),
+        target_date=_commune_deadline(commune.unit, read.targets),
         excluded=excluded,
-        merged_on=_merged_on(commune.pk),
+        merged_on=_merged_on(commune.pk, read),
     )
     first_year = min([facts.as_of, *facts.evidence.values(), *([facts.first_announced_on] if last else [])])
     years = sources.years_between(first_year, facts.as_of)
-    paper = _paper_records(commune.pk, years)
+    paper = _paper_records(read.paper.get(commune.pk, []), years)
     facts.audits = _with_paper(
         sources.completed_audits(commune_id=commune.pk, years=years), paper[EvidenceKind.INTERNAL_AUDIT]
     )
@@ -234,12 +280,12 @@ def gather_facts(commune: Commune, today: date, announcements: list[Announcement
     )
     running = facts.ends_on is None or facts.ends_on >= today
     if running and facts.handled is not None and facts.scope is not None:
-        facts.gaps = _sync_gaps(commune.pk, rules.missing_procedures(facts), today)
+        facts.gaps = _sync_gaps(commune.pk, rules.missing_procedures(facts), today, read.open_gaps.get(commune.pk, {}))
     return facts
 
 
-def _update_lifecycle(commune: Commune, result: rules.Evaluation, acting_user) -> None:
-    lifecycle = CommuneLifecycle.objects.filter(commune=commune).first()
+def _update_lifecycle(commune: Commune, result: rules.Evaluation, acting_user, read: _Read) -> None:
+    lifecycle = read.lifecycles.get(commune.pk)
     if lifecycle is None:
         if result.stage == Stage.NOT_STARTED:
             return
@@ -262,58 +308,64 @@ def _maintenance_json(result: rules.Evaluation) -> dict:
     return {str(y.year): {"status": y.status, "conditions": [c.as_dict() for c in y.conditions]} for y in result.years}
 
 
-def _announcements(commune: Commune) -> list[Announcement]:
-    return list(Announcement.objects.filter(commune=commune).order_by("signed_on", "id"))
-
-
-def _save_progress(commune: Commune, result: rules.Evaluation, announcements: list[Announcement]) -> CommuneProgress:
+def _save_progress(commune: Commune, result: rules.Evaluation, read: _Read) -> CommuneProgress:
     unit = commune.unit
     ancestors = unit.ancestors()
+    announcements = read.announcements.get(commune.pk, [])
     last = announcements[-1] if announcements else None
-    first = announcements[0].signed_on if announcements else None
-    inspection = Inspection.objects.filter(commune=commune).order_by("-inspected_on", "-id").first()
-    progress, _created = CommuneProgress.objects.update_or_create(
-        commune=commune,
-        defaults={
-            "era": unit.era,
-            "unit": unit,
-            "district": next((a for a in ancestors if a.level == "district"), None),
-            "province": next((a for a in ancestors if a.level == "province"), None),
-            "commune_name": commune.name,
-            "stage": result.stage,
-            "stage_since": result.stage_since,
-            "first_announced_on": first,
-            "announced_on": last.signed_on if last else None,
-            "announcement_number": last.display_number if last else "",
-            "scope_size": result.scope_size,
-            "handled_count": result.handled_count,
-            "covered_count": result.covered_count,
-            "late_count": len(result.late),
-            "max_days_late": max((c.days_late for c in result.late), default=0),
-            "late_items": [c.as_dict() for c in result.late],
-            "maintenance_year": result.maintenance_year,
-            "maintenance_status": result.maintenance_status,
-            "maintenance": _maintenance_json(result),
-            "last_inspection_on": inspection.inspected_on if inspection else None,
-            "last_inspection_on_site": bool(inspection and inspection.method == "on_site"),
-            "open_reports": InspectionConclusion.objects.filter(
-                inspection__commune=commune, needs_action=True, reported_on__isnull=True
-            ).count(),
-            "refreshed_at": timezone.now(),
-        },
-    )
+    inspection = read.last_inspection.get(commune.pk)
+    values = {
+        "era": unit.era,
+        "unit": unit,
+        "district": next((a for a in ancestors if a.level == "district"), None),
+        "province": next((a for a in ancestors if a.level == "province"), None),
+        "commune_name": commune.name,
+        "stage": result.stage,
+        "stage_since": result.stage_since,
+        "first_announced_on": announcements[0].signed_on if announcements else None,
+        "announced_on": last.signed_on if last else None,
+        "announcement_number": last.display_number if last else "",
+        "scope_size": result.scope_size,
+        "handled_count": result.handled_count,
+        "covered_count": result.covered_count,
+        "late_count": len(result.late),
+        "max_days_late": max((c.days_late for c in result.late), default=0),
+        "late_items": [c.as_dict() for c in result.late],
+        "maintenance_year": result.maintenance_year,
+        "maintenance_status": result.maintenance_status,
+        "maintenance": _maintenance_json(result),
+        "last_inspection_on": inspection.inspected_on if inspection else None,
+        "last_inspection_on_site": bool(inspection and inspection.method == "on_site"),
+        "open_reports": sum(1 for c in read.conclusions.get(commune.pk, []) if c.reported_on is None),
+        "refreshed_at": timezone.now(),
+    }
+    progress = read.progress.get(commune.pk)
+    if progress is None:  # the first summary; another refresh may be writing it too
+        progress, _created = CommuneProgress.objects.update_or_create(commune=commune, defaults=values)
+        return progress
+    for name, value in values.items():
+        setattr(progress, name, value)
+    progress.save()
     return progress
+
+
+def _refresh_one(commune: Commune, today: date, acting_user, read: _Read) -> CommuneProgress:
+    result = rules.evaluate(gather_facts(commune, today, read))
+    _update_lifecycle(commune, result, acting_user, read)
+    return _save_progress(commune, result, read)
+
+
+def _communes(ids) -> list[Commune]:
+    return list(Commune.objects.select_related("unit__parent__parent").filter(pk__in=ids).order_by("pk"))
 
 
 @transaction.atomic
 def refresh_commune_progress(*, commune_id: int, today: date | None = None, acting_user=None) -> CommuneProgress:
     """Recompute one commune's stage, maintenance and late items; update its summary row."""
-    commune = Commune.objects.select_related("unit__parent__parent").get(pk=commune_id)
-    today = today or timezone.localdate()
-    announcements = _announcements(commune)
-    result = rules.evaluate(gather_facts(commune, today, announcements))
-    _update_lifecycle(commune, result, acting_user)
-    return _save_progress(commune, result, announcements)
+    communes = _communes([commune_id])
+    if not communes:
+        raise Commune.DoesNotExist(f"Commune {commune_id} does not exist.")
+    return _refresh_one(communes[0], today or timezone.localdate(), acting_user, _Read.of(communes))
 
 
 def _refresh(*, commune: Commune, acting_user) -> None:
@@ -324,6 +376,10 @@ def _refresh(*, commune: Commune, acting_user) -> None:
     refresh_commune_progress(commune_id=commune.pk, acting_user=acting_user)
 
 
+#: Communes refreshed together by ``rebuild_progress``: their certification rows read in one query a table.
+REBUILD_CHUNK = 200
+
+
 def rebuild_progress(
     *, unit: AdministrativeUnit | None = None, today: date | None = None, acting_user=None, only_stale: bool = False
 ) -> int:
@@ -331,17 +387,21 @@ def rebuild_progress(
 
     ``only_stale``: only communes without a summary or whose summary was last refreshed before
     ``today`` (a re-run of the demo loading, where every write already refreshed its commune)."""
+    today = today or timezone.localdate()
     communes = Commune.objects.all()
     if unit is not None:
         communes = communes.filter(unit__in=unit.descendant_communes())
     if only_stale:
-        fresh = CommuneProgress.objects.filter(refreshed_at__date__gte=today or timezone.localdate())
+        fresh = CommuneProgress.objects.filter(refreshed_at__date__gte=today)
         communes = communes.exclude(pk__in=fresh.values("commune_id"))
-    count = 0
-    for commune_id in communes.order_by("pk").values_list("pk", flat=True).iterator():
-        refresh_commune_progress(commune_id=commune_id, today=today, acting_user=acting_user)
-        count += 1
-    return count
+    ids = list(communes.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), REBUILD_CHUNK):
+        chunk = _communes(ids[start : start + REBUILD_CHUNK])
+        with transaction.atomic():
+            read = _Read.of(chunk)
+            for commune in chunk:
+                _refresh_one(commune, today, acting_user, read)
+    return len(ids)
 
 
 def on_data_changed(sender, *, commune_id: int, kind: str, **kwargs) -> None:

@@ -383,3 +383,36 @@ def test_the_steering_board_decision_kept_here_is_the_building_stage_evidence(
     assert f"07/QĐ-UBND ({days_ago(30):%d/%m/%Y})" in record
     facts = services.gather_facts(world.commune_a, timezone.localdate())
     assert facts.evidence[EvidenceKind.STEERING_BOARD] == days_ago(30)
+
+
+def test_rebuilding_every_summary_reads_the_certification_tables_once_a_chunk(world, a_records):
+    """The nightly rebuild refreshes every commune: each one more costs the same few queries (its
+    scope, catalogue, audits…), whatever its announcements, evidence and inspections; and it writes
+    what refreshing each commune alone writes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_commune
+
+    def rebuild() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            count = services.rebuild_progress()
+        return len(captured), count
+
+    def summaries() -> dict:
+        rows = CommuneProgress.objects.order_by("commune_id").values()
+        return {row["commune_id"]: {k: v for k, v in row.items() if k not in ("id", "refreshed_at")} for row in rows}
+
+    rebuild()  # every commune has its summary row from here on
+    queries, communes = rebuild()
+    for index in range(4):
+        make_commune(name=f"Thêm {index}", district=world.commune_a.unit.parent)
+    rebuild()
+    queries_after, more = rebuild()
+    assert more == communes + 4
+    assert (queries_after - queries) / 4 <= 8
+    rebuilt = summaries()
+    assert rebuilt[world.commune_a.pk]["announcement_number"]
+    for commune_id in rebuilt:
+        services.refresh_commune_progress(commune_id=commune_id)
+    assert summaries() == rebuilt
