@@ -265,13 +265,17 @@ class _Sink:
         return "250 OK"
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def measure_sending(result: Result) -> None:
     """Today's reminders turned into notices and e-mailed to a real SMTP server on localhost (aiosmtpd)."""
     from aiosmtpd.controller import Controller
 
-    with socket.socket() as probe:  # a free port: the controller checks its server by connecting to it
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = _free_port()  # the controller checks its server by connecting to it
     sink = _Sink()
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command at INFO
     controller = Controller(sink, hostname="127.0.0.1", port=port)
@@ -329,12 +333,6 @@ def _database_url() -> str:
         return f"sqlite:///{db['NAME']}"
     credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
     return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _answers(url: str) -> bool:

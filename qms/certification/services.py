@@ -183,8 +183,8 @@ class _Read:
         for commune_id, *record in paper:
             read.paper.setdefault(commune_id, []).append(tuple(record))
         conclusions = InspectionConclusion.objects.filter(inspection__commune_id__in=ids, needs_action=True)
-        for conclusion in conclusions.select_related("inspection").order_by("pk"):
-            read.conclusions.setdefault(conclusion.inspection.commune_id, []).append(conclusion)
+        for conclusion in conclusions.annotate(of_commune=F("inspection__commune_id")).order_by("pk"):
+            read.conclusions.setdefault(conclusion.of_commune, []).append(conclusion)
         for inspection in Inspection.objects.filter(commune_id__in=ids).order_by("inspected_on", "id"):
             read.last_inspection[inspection.commune_id] = inspection
         units = {unit_id for commune in communes for unit_id in access.lineage_ids(commune.unit)}
