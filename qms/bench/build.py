@@ -2,15 +2,14 @@
 
 One seed quy trình is written and approved through the real services and workflow
 (so its revisions and versions are what the views expect); every other commune ×
-procedure gets a copy of it made with ``bulk_create`` (the document, its Wagtail
-revisions, its versions with simple-history's bulk helper, the handled procedures),
+procedure gets a copy of it made in set-based SQL (``copying``: the document, its Wagtail
+revisions, its versions and their history, the handled procedures, the index entries),
 plus commune members, users, five years of audit programmes and plans, and open
 corrective actions.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime
 import itertools
 
@@ -21,18 +20,18 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 from wagtail.models import Revision, WorkflowState
-from wagtail.search.backends import get_search_backend
 
 from audits.models import ActionStatus, Auditor, AuditPlan, AuditProgramme, CorrectiveAction, PlanStatus
 from processes import services as process_services
 from processes.content import document_content
 from processes.demo import demo_content
 from processes.docx.schema import DossierItem, FeeItem, Person, Step
-from processes.models import CommuneProcedure, Procedure, ProcessDocument, ProcessVersion
+from processes.models import Procedure, ProcessDocument
 from qms.certification.services import rebuild_progress
 from qms.units.models import AdministrativeUnit, Commune, CommuneRoleGroup, Era, Level, Role
 from qms.units.services import add_unit_follower, provision_commune
 
+from .copying import copy_documents
 from .progress import progress_bar
 from .sizes import Size
 
@@ -196,82 +195,6 @@ def seed_document(*, commune: Commune, procedure: Procedure, revisions: int, off
     return document
 
 
-def _copy_fields(seed: ProcessDocument) -> dict:
-    skip = {"id", "commune", "procedure", "code", "title", "latest_revision", "live_revision", "locked_by"}
-    skip |= {"source_model", "source_version"}
-    return {f.attname: getattr(seed, f.attname) for f in ProcessDocument._meta.concrete_fields if f.name not in skip}
-
-
-def _copy_documents(seed: ProcessDocument, communes, procedures, bar, task) -> int:
-    """Every commune × procedure but the seed's own: the document, its revisions, versions and handled procedures."""
-    fields = _copy_fields(seed)
-    content_type = ContentType.objects.get_for_model(ProcessDocument)
-    seed_revisions = list(
-        Revision.objects.filter(base_content_type=content_type, object_id=str(seed.pk)).order_by("pk")
-    )
-    seed_versions = {v.revision_id: v for v in seed.versions.all()}
-    seed_revisions = [r for r in seed_revisions if r.pk in seed_versions]
-    backend = get_search_backend()
-    count = 0
-    for commune in communes:
-        handled = set(CommuneProcedure.objects.filter(commune=commune).values_list("procedure_id", flat=True))
-        bulk_create_with_history(
-            [CommuneProcedure(commune=commune, procedure=p) for p in procedures if p.pk not in handled],
-            CommuneProcedure,
-            batch_size=BATCH,
-        )
-        taken = set(ProcessDocument.objects.filter(commune=commune).values_list("procedure_id", flat=True))
-        pairs = [(index, p) for index, p in enumerate(procedures, start=1) if p.pk not in taken]
-        documents = ProcessDocument.objects.bulk_create(
-            [
-                ProcessDocument(**fields, commune=commune, procedure=p, code=f"QT-{index:03d}", title=p.name[:500])
-                for index, p in pairs
-            ],
-            batch_size=BATCH,
-        )
-        revisions = []
-        for document in documents:
-            for seed_revision in seed_revisions:
-                content = copy.deepcopy(seed_revision.content)
-                content.update(
-                    pk=document.pk,
-                    id=document.pk,
-                    commune=commune.pk,
-                    procedure=document.procedure_id,
-                    code=document.code,
-                    title=document.title,
-                )
-                revisions.append(
-                    Revision(
-                        content_type=content_type,
-                        base_content_type=content_type,
-                        object_id=str(document.pk),
-                        created_at=seed_revision.created_at,
-                        user_id=seed_revision.user_id,
-                        object_str=document.title[:200],
-                        content=content,
-                    )
-                )
-        revisions = Revision.objects.bulk_create(revisions, batch_size=BATCH)
-        per_document = len(seed_revisions)
-        versions = []
-        for position, document in enumerate(documents):
-            own = revisions[position * per_document : (position + 1) * per_document]
-            for seed_revision, revision in zip(seed_revisions, own, strict=True):
-                version = copy.copy(seed_versions[seed_revision.pk])
-                version.pk = version.id = None
-                version.document_id, version.revision_id = document.pk, revision.pk
-                version.snapshot = {**version.snapshot, "code": document.code, "title": document.title}
-                versions.append(version)
-            document.latest_revision_id = document.live_revision_id = own[-1].pk
-        ProcessDocument.objects.bulk_update(documents, ["latest_revision", "live_revision"], batch_size=BATCH)
-        bulk_create_with_history(versions, ProcessVersion, batch_size=BATCH)
-        backend.add_bulk(ProcessDocument, documents)
-        count += len(documents)
-        bar.advance(task)
-    return count
-
-
 def _audits(size: Size, communes, people_by_commune, bar, task) -> None:
     """``audit_years`` years of programmes and plans per commune, the past ones completed."""
     this_year = timezone.localdate().year
@@ -378,8 +301,7 @@ def build(size: Size, *, stream=None, show_progress: bool = True) -> dict:
             leader=people["leader"],
         )
         task = bar.add_task("quy trình (per commune)", total=len(communes))
-        with transaction.atomic():
-            documents = 1 + _copy_documents(seed, communes, procedures, bar, task)
+        documents = 1 + copy_documents(seed, communes, procedures, advance=lambda n: bar.advance(task, n))
         task = bar.add_task("audit programmes", total=len(communes))
         with transaction.atomic():
             _audits(size, communes, people_by_commune, bar, task)

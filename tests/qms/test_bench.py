@@ -6,8 +6,9 @@ import json
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from wagtail.search.backends import get_search_backend
 
-from processes.models import ProcessDocument
+from processes.models import CommuneProcedure, ProcessDocument, ProcessVersion
 from qms.bench.measure import probes, subjects
 from qms.bench.report import LIMITS
 
@@ -59,6 +60,14 @@ def test_copied_documents_are_issued_twice_and_shown_to_the_public(built):
     for document in copies:
         assert list(document.versions.order_by("issue_number").values_list("issue_number", flat=True)) == [1, 2]
         assert document.live and document.live_revision_id == document.latest_revision_id
+        latest = document.get_latest_revision_as_object()
+        assert (latest.pk, latest.code, latest.title) == (document.pk, document.code, document.title)
+        assert ProcessVersion.history.filter(document_id=document.pk, history_type="+").count() == 2
+        assert CommuneProcedure.history.filter(commune_id=s.commune.pk, procedure_id=document.procedure_id).exists()
         page = Client().get(f"/quy-trinh/{s.commune.slug}/{document.code}/")
         assert page.status_code == 200
         assert document.title in page.content.decode()
+        # The copy has its own index entry: its procedure's code finds it and only it in its commune.
+        in_commune = ProcessDocument.objects.filter(commune=s.commune)
+        found = get_search_backend().search(document.procedure.code, in_commune, order_by_relevance=False)
+        assert [hit.pk for hit in found] == [document.pk]
