@@ -9,6 +9,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from qms.bench import database, report
 from qms.bench.build import build
@@ -92,6 +93,10 @@ class Command(BaseCommand):
         self.stderr.write(f"{name}: reference data and demo")
         call_command("setup_demo", stdout=self.stdout._out)
         info = build(size, stream=self.stderr._out)
+        if database.vendor() == "postgresql":
+            self.stderr.write(f"{name}: ANALYZE (the planner's statistics of the new rows)")
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         info["build_seconds"] = round(time.perf_counter() - start, 1)
         database.mark_built(name, info)
         self.stdout.write(f"{name}: built in {info['build_seconds']} s: {info}")
@@ -101,6 +106,7 @@ class Command(BaseCommand):
         if not here:
             self._build(name, here=False, rebuild=rebuild)
             database.switch_to(name)
+            call_command("migrate", verbosity=0)  # a size cached before the latest migrations
 
     def _measure(self, name: str, repeat: int) -> dict:
         result = measure(
