@@ -138,10 +138,10 @@ def first_match_ids(results, limit: int) -> list:
     rather than by the number of matches.
 
     On SQLite the full-text matches are read in the index's own order and each is looked
-    up in the searched queryset, stopping after ``limit``. Elsewhere (PostgreSQL) every
-    matching key is read and the first ``limit`` in key order kept: with a ``LIMIT`` the
-    planner, which cannot estimate the ``title || body`` match, picks a nested loop
-    over the index entries' text-typed object ids that takes seconds.
+    up in the searched queryset, stopping after ``limit``. Elsewhere (PostgreSQL) the
+    first ``limit`` matching keys in key order, cut by the database: the expression index
+    on ``title || body`` (migration ``processes.0010``) gives the planner the match's
+    statistics, so it walks the keys when most rows match and reads the index when few do.
     """
     compiler = getattr(results, "query_compiler", None)
     if isinstance(compiler, _FtsFirstSearch):
@@ -151,7 +151,7 @@ def first_match_ids(results, limit: int) -> list:
             return [to_python(value) for value in ids]
     if not hasattr(results, "get_queryset"):
         return [item.pk for item in results[:limit]]
-    return sorted(results.get_queryset().order_by().values_list("pk", flat=True))[:limit]
+    return list(results.get_queryset().order_by("pk").values_list("pk", flat=True)[:limit])
 
 
 _classes: dict[type, type] = {}

@@ -172,3 +172,19 @@ def test_the_cap_is_written_with_vietnamese_thousands():
     from processes.public import grouped_number
 
     assert [grouped_number(n) for n in (25, 1000, 12500, 1000000)] == ["25", "1.000", "12.500", "1.000.000"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the expression index is PostgreSQL's")
+def test_postgresql_matches_title_and_body_through_one_index_and_cuts_the_matches_in_sql(client, world, seed):
+    """The backend matches ``title || body``: migration processes.0010 indexes that expression, and
+    the public search asks the database for the first 1,001 matching keys, not for every match."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'qms_search_title_body_gin'")
+        (definition,) = cursor.fetchone()
+    assert "gin" in definition.lower() and "(title || body)" in definition
+    copies(seed, world.commune_b, 3, start=100)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("processes_public:search"), {"q": "khai sinh"}).content.decode()
+    assert "Tìm thấy 4 thủ tục đang hiệu lực." in page
+    matching = [q["sql"] for q in queries.captured_queries if "@@" in q["sql"]]
+    assert matching and all("LIMIT 1001" in sql for sql in matching)
