@@ -93,10 +93,7 @@ class Command(BaseCommand):
         self.stderr.write(f"{name}: reference data and demo")
         call_command("setup_demo", stdout=self.stdout._out)
         info = build(size, stream=self.stderr._out)
-        if database.vendor() == "postgresql":
-            self.stderr.write(f"{name}: ANALYZE (the planner's statistics of the new rows)")
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        self._analyze(name)
         info["build_seconds"] = round(time.perf_counter() - start, 1)
         database.mark_built(name, info)
         self.stdout.write(f"{name}: built in {info['build_seconds']} s: {info}")
@@ -107,6 +104,14 @@ class Command(BaseCommand):
             self._build(name, here=False, rebuild=rebuild)
             database.switch_to(name)
             call_command("migrate", verbosity=0)  # a size cached before the latest migrations
+            self._analyze(name)
+
+    def _analyze(self, name: str) -> None:
+        """PostgreSQL: the planner's statistics of the rows just built (or indexed by a new migration)."""
+        if database.vendor() == "postgresql":
+            self.stderr.write(f"{name}: ANALYZE")
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
 
     def _measure(self, name: str, repeat: int) -> dict:
         result = measure(
