@@ -302,9 +302,32 @@ class InstanceActionLinks:
         return self.permission_policy.user_has_permission_for_instance(self.request.user, action, instance)
 
 
+#: The document's text, which the list never shows: left unread, so a province's list sorts narrow rows.
+LIST_DEFERRED = (
+    "purpose",
+    "scope",
+    "references",
+    "definitions",
+    "legal_basis",
+    "dossier",
+    "dossier_sets",
+    "processing_time",
+    "reception_place",
+    "fees",
+    "steps",
+    "forms",
+    "records",
+    "changes",
+    "change_summary",
+)
+
+
 class ProcessIndexView(
     InstanceActionLinks, DocumentSearchMixin, views.DocumentListButtonsMixin, snippet_views.IndexView
 ):
+    def get_base_queryset(self):
+        return super().get_base_queryset().defer(*LIST_DEFERRED)
+
     @cached_property
     def header_buttons(self):
         from wagtail.admin.widgets.button import HeaderButton
