@@ -75,6 +75,7 @@ from qms.service_views import ServiceEditView, ServiceViewSetMixin  # noqa: E402
 
 from . import services, views  # noqa: E402,F401  (services declares the audit actions)
 from .bulk_export_views import BulkExportsView  # noqa: E402
+from .compare import CONTENT_FIELDS  # noqa: E402
 from .content import document_content  # noqa: E402
 from .forms import CommuneScopedForm, FeedbackAnswerForm, ProcessDocumentForm  # noqa: E402
 from .search import DocumentSearchMixin  # noqa: E402
@@ -303,23 +304,7 @@ class InstanceActionLinks:
 
 
 #: The document's text, which the list never shows: left unread, so a province's list sorts narrow rows.
-LIST_DEFERRED = (
-    "purpose",
-    "scope",
-    "references",
-    "definitions",
-    "legal_basis",
-    "dossier",
-    "dossier_sets",
-    "processing_time",
-    "reception_place",
-    "fees",
-    "steps",
-    "forms",
-    "records",
-    "changes",
-    "change_summary",
-)
+LIST_DEFERRED = (*(name for name in CONTENT_FIELDS if name != "title"), "changes", "change_summary")
 
 
 class ProcessIndexView(
