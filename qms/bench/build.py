@@ -280,7 +280,13 @@ def build(size: Size, *, stream=None, show_progress: bool = True) -> dict:
         for unit in units:
             communes.append(provision_commune(unit=unit))
             bar.advance(task)
-        communes = list(Commune.objects.filter(pk__in=[c.pk for c in communes]).select_related("unit").order_by("pk"))
+        # In the units' order (largest province first), not by key: the demo's communes, provisioned
+        # before, would otherwise come first at N, and the measured commune would not be S's.
+        position = {unit.pk: index for index, unit in enumerate(units)}
+        communes = sorted(
+            Commune.objects.filter(pk__in=[c.pk for c in communes]).select_related("unit"),
+            key=lambda commune: position[commune.unit_id],
+        )
         procedures = _procedures(size.procedures)
         with transaction.atomic():
             task = bar.add_task("users", total=max(size.users, 3 * len(communes)))
