@@ -23,10 +23,34 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "xdist_group(name): run in the same xdist worker as the group")
+    if getattr(config.option, "dist", None) == "loadgroup":
+        # Groups go to the workers in collection order, where pytest-django puts the tests that flush the
+        # database (transactional ones) last; xdist's default puts the biggest groups first.
+        config.option.loadscopereorder = False
     if getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput"):
         # The xdist controller names the run, so it can drop the run's template database at the end.
         if config.getoption("testrunuid", None) is None:
             config.option.testrunuid = uuid.uuid4().hex
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Name each test's ``xdist_group`` in its node id (``…@group``), where ``--dist loadgroup`` reads it.
+
+    pytest-xdist 3.8 writes the suffix to ``item._nodeid``, which pytest 9 no longer reads (the id lives in
+    ``item._id``): without this, the tests of a group (one live server and browser for ``tests/e2e``, one
+    migration round trip, one demo) are spread over the workers and each worker builds their set-up again.
+    Runs last, after the hooks that add the marker (``tests/e2e/conftest.py``).
+    """
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        names = {
+            str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in item.iter_markers("xdist_group")
+        }
+        suffix = "@" + "_".join(sorted(names))
+        if names and not item.nodeid.endswith(suffix) and hasattr(item, "_id"):
+            item._id = type(item._id).parse(item.nodeid + suffix)
 
 
 def pytest_unconfigure(config):
