@@ -287,7 +287,6 @@ def _copy_chunk(chunk: int, seed, seed_revisions, seed_versions, content_type, i
                 "object_id": (_as_text("d.id"), []),
                 "object_str": ("SUBSTR(d.title, 1, 200)", []),
                 "content": content,
-                "created_at": _constant(Revision._meta.get_field("created_at"), seed_revision.created_at),
             },
             source=f"FROM {table} d WHERE d.id > %s ORDER BY d.id",
             params=[documents_before],
@@ -300,7 +299,6 @@ def _copy_chunk(chunk: int, seed, seed_revisions, seed_versions, content_type, i
                 "document_id": ("d.id", []),
                 "revision_id": ("r.id", []),
                 "snapshot": _json_merge(snapshot_field, seed_version.snapshot, {"code": "d.code", "title": "d.title"}),
-                "approved_at": _constant(ProcessVersion._meta.get_field("approved_at"), seed_version.approved_at),
             },
             source=(
                 f"FROM {_q(Revision._meta.db_table)} r JOIN {table} d ON d.id = CAST(r.object_id AS INTEGER) "
