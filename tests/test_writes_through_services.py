@@ -1,7 +1,8 @@
-"""Every admin form that writes does so through a service, as the posting user.
+"""Every admin form that writes lands on its success page and writes through a service, as the posting user.
 
-The success paths of ``tests/test_form_success_paths.py`` are walked again while
-every save and delete of a feature app's model during a request is watched: each must happen
+Each success path of ``tests/test_form_success_paths.py`` is walked (its own
+checks: the page after the redirect, the Vietnamese message, the row saved once)
+while every save and delete of a feature app's model during a request is watched: each must happen
 inside a ``services`` module (never a view's ``form.save()``), each
 django-simple-history record made during a request names the user who posted,
 and the user's request leaves an audit record.
@@ -98,7 +99,7 @@ def watch():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_success_path_writes_through_services(name, client, world, watch):
+def test_form_success_path_writes_through_services(name, client, world, watch):
     last_entry = ModelLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     CASES[name](client, world)
     assert not watch.outside_services, watch.outside_services
