@@ -248,11 +248,11 @@ def _guarded(action: str, func, *args, **kwargs) -> None:
 
 
 def install(app) -> None:
-    """Connect the worker signals of ``app``; nothing happens outside a worker on the SQLAlchemy broker."""
+    """Connect the worker signals of ``app``, from the worker's ``worker_init`` (``qms.celery``);
+    nothing happens on another broker than the SQLAlchemy one."""
     from celery import signals
 
-    def on_init(**kwargs):
-        _state["in_worker"] = True
+    _state["in_worker"] = True
 
     def on_ready(**kwargs):
         recovery = current(app)
@@ -276,7 +276,6 @@ def install(app) -> None:
             return
         _guarded("release", recovery.release, task_id)
 
-    signals.worker_init.connect(on_init, weak=False)
     signals.worker_ready.connect(on_ready, weak=False)
     signals.worker_shutdown.connect(on_shutdown, weak=False)
     signals.task_received.connect(on_received, weak=False)

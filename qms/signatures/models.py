@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from qms.files import PrivateFileField
 
-from . import pades
+from . import verdicts
 
 
 def upload_frozen(instance, filename: str) -> str:
@@ -187,20 +187,20 @@ class SignedRecord(models.Model):
 CONTENT_CHANGED = "content_changed"
 
 REASON_MESSAGES = {
-    pades.NOT_PDF: _("The file is not a PDF."),
-    pades.UNREADABLE: _("The PDF cannot be read."),
-    pades.NO_SIGNATURE: _("The PDF carries no digital signature."),
-    pades.NOT_INTACT: _("The signed content has been changed after signing."),
-    pades.BAD_SIGNATURE: _("The signature is not valid."),
-    pades.PARTIAL_COVERAGE: _("The signature does not cover the whole file: something was added after signing."),
-    pades.UNTRUSTED: _("The signer's certificate is not issued by a trusted certification authority."),
-    pades.OUTSIDE_VALIDITY: _("The signing time is outside the validity of the signer's certificate."),
-    pades.NOT_APPROVED_VERSION: _("The signed file is not the approved version of the record."),
-    pades.FROZEN_CHANGED: _("The stored approved PDF no longer matches its recorded fingerprint."),
+    verdicts.NOT_PDF: _("The file is not a PDF."),
+    verdicts.UNREADABLE: _("The PDF cannot be read."),
+    verdicts.NO_SIGNATURE: _("The PDF carries no digital signature."),
+    verdicts.NOT_INTACT: _("The signed content has been changed after signing."),
+    verdicts.BAD_SIGNATURE: _("The signature is not valid."),
+    verdicts.PARTIAL_COVERAGE: _("The signature does not cover the whole file: something was added after signing."),
+    verdicts.UNTRUSTED: _("The signer's certificate is not issued by a trusted certification authority."),
+    verdicts.OUTSIDE_VALIDITY: _("The signing time is outside the validity of the signer's certificate."),
+    verdicts.NOT_APPROVED_VERSION: _("The signed file is not the approved version of the record."),
+    verdicts.FROZEN_CHANGED: _("The stored approved PDF no longer matches its recorded fingerprint."),
     CONTENT_CHANGED: _(
         "The record has been changed since it was approved: its content no longer matches the approved content."
     ),
-    pades.BAD_TIMESTAMP: _(
+    verdicts.BAD_TIMESTAMP: _(
         "The signature's timestamp is not valid or not issued by a trusted time-stamping authority."
     ),
 }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import warnings
 from dataclasses import asdict, dataclass, field
@@ -26,24 +25,21 @@ with warnings.catch_warnings():
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
-PDF_MAGIC = b"%PDF-"
-
-# Reasons a signed PDF is not valid (stored on the SignedRecord, shown in Vietnamese).
-NOT_PDF = "not_pdf"
-UNREADABLE = "unreadable"
-NO_SIGNATURE = "no_signature"
-NOT_INTACT = "not_intact"
-BAD_SIGNATURE = "bad_signature"
-PARTIAL_COVERAGE = "partial_coverage"
-UNTRUSTED = "untrusted"
-OUTSIDE_VALIDITY = "outside_validity"
-NOT_APPROVED_VERSION = "not_approved_version"
-FROZEN_CHANGED = "frozen_changed"
-BAD_TIMESTAMP = "bad_timestamp"
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+from .verdicts import (
+    BAD_SIGNATURE,
+    BAD_TIMESTAMP,
+    FROZEN_CHANGED,
+    NO_SIGNATURE,
+    NOT_APPROVED_VERSION,
+    NOT_INTACT,
+    NOT_PDF,
+    OUTSIDE_VALIDITY,
+    PARTIAL_COVERAGE,
+    PDF_MAGIC,
+    UNREADABLE,
+    UNTRUSTED,
+    sha256,
+)
 
 
 def timestamper() -> TimeStamper | None:

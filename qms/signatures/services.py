@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,7 +20,7 @@ from qms.files.pdf import PdfConversionError
 from qms.files.policy import max_upload_bytes, size_label
 from qms.retention import retention_years
 
-from . import keystore, pades, registry
+from . import keystore, registry, verdicts
 from .models import (
     CONTENT_CHANGED,
     REASON_MESSAGES,
@@ -28,6 +29,9 @@ from .models import (
     SigningCertificate,
     SigningMethod,
 )
+
+if TYPE_CHECKING:
+    from .pades import Verification
 
 ACTION_CERTIFICATE = define_action(
     "qms.signatures.certificate",
@@ -124,7 +128,7 @@ def content_sha256(record) -> str:
     """SHA-256 of what the approval of ``record`` fixes (its record type's canonical content)."""
     content = registry.type_of(record).content(record)
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), cls=DjangoJSONEncoder)
-    return pades.sha256(text.encode())
+    return verdicts.sha256(text.encode())
 
 
 @transaction.atomic
@@ -171,7 +175,7 @@ def _approved_fingerprint(record, acting_user) -> ApprovalFingerprint:
     return fingerprint
 
 
-def _check_content(signed: SignedRecord, record, result: pades.Verification) -> pades.Verification:
+def _check_content(signed: SignedRecord, record, result: Verification) -> Verification:
     """Add to ``result`` whether ``record`` still has the content recorded at its approval."""
     fingerprint = ApprovalFingerprint.objects.filter(record_type=signed.record_type, object_id=signed.object_id).first()
     matches = fingerprint is not None and fingerprint.sha256 == content_sha256(record)
@@ -236,7 +240,7 @@ def freeze_record(*, record, acting_user) -> SignedRecord:
         raise ValidationError(str(error)) from error
     signed = SignedRecord(record_type=entry.key, object_id=record.pk, commune_id=commune_id)
     _set_archive_metadata(signed, entry, record)
-    signed.frozen_sha256 = pades.sha256(pdf)
+    signed.frozen_sha256 = verdicts.sha256(pdf)
     signed.frozen_pdf.save("approved.pdf", ContentFile(pdf), save=False)
     signed.save()
     log(
@@ -258,7 +262,7 @@ def signed_bytes(signed: SignedRecord) -> bytes:
         return stored.read()
 
 
-def _store_result(signed: SignedRecord, result: pades.Verification) -> None:
+def _store_result(signed: SignedRecord, result: Verification) -> None:
     signed.is_valid = result.valid
     signed.verification = result.as_dict()
     signed.verified_at = timezone.now()
@@ -282,6 +286,8 @@ def _store_signed(signed: SignedRecord, data: bytes, *, method: str, acting_user
 @transaction.atomic
 def sign_on_server(*, record, acting_user) -> SignedRecord:
     """Sign the approved PDF with the commune's stored certificate (PAdES, incremental update)."""
+    from . import pades  # the signing library, loaded only where a PDF is signed or checked
+
     signed = freeze_record(record=record, acting_user=acting_user)
     certificate = SigningCertificate.objects.filter(commune_id=signed.commune_id).first()
     if certificate is None:
@@ -313,6 +319,8 @@ def sign_on_server(*, record, acting_user) -> SignedRecord:
 @transaction.atomic
 def upload_signed_pdf(*, record, file, acting_user) -> SignedRecord:
     """Accept a PDF signed outside (on a token) only if it verifies against the approved PDF."""
+    from . import pades  # the signing library, loaded only where a PDF is signed or checked
+
     entry = registry.type_of(record)
     _require_sign(acting_user, entry.commune_id(record))
     signed = signed_record_of(record)
@@ -326,7 +334,7 @@ def upload_signed_pdf(*, record, file, acting_user) -> SignedRecord:
             {"file": _("The file is larger than the allowed size (%(size)s MB).") % {"size": size_label(limit)}}
         )
     data = file.read()
-    if not data.startswith(pades.PDF_MAGIC):
+    if not data.startswith(verdicts.PDF_MAGIC):
         raise ValidationError({"file": _("The file is not a PDF.")})
     frozen = frozen_bytes(signed)
     result = _check_content(signed, record, pades.verify_pdf(data, frozen=frozen, frozen_sha256=signed.frozen_sha256))
@@ -348,6 +356,8 @@ def upload_signed_pdf(*, record, file, acting_user) -> SignedRecord:
 @transaction.atomic
 def verify_signed_record(*, signed: SignedRecord, acting_user) -> SignedRecord:
     """Verify the stored signed PDF again and keep the result."""
+    from . import pades  # the signing library, loaded only where a PDF is signed or checked
+
     _require_sign(acting_user, signed.commune_id)
     if not signed.signed_pdf:
         raise ValidationError(_("This record has not been signed yet."))
