@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import json
 import os
 import re
 import shutil
@@ -24,8 +23,8 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
+import axe_selenium_python
 import requests
-from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.options import Options
@@ -42,12 +41,28 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ARTIFACTS = ROOT / "var" / "e2e-artifacts"
 
 #: The kinds of message, error and dialog a page shows (part of its shape for axe).
-PAGE_SHAPE_JS = """
-return Array.from(document.querySelectorAll(
+SHOWN_KINDS_JS = """
+const shownKinds = () => Array.from(document.querySelectorAll(
   '.messages li, .help-critical, .error-message, .w-field--error, .errorlist, [role=alert], [role=dialog]:not([hidden])'
 )).map(e => e.tagName + '.' + e.className).filter((v, i, a) => a.indexOf(v) === i).sort();
 """
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+PAGE_SHAPE_JS = SHOWN_KINDS_JS + "return shownKinds();"
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    # Only the violations are read: the other result types keep one node each instead of every one.
+    "resultTypes": ["violations"],
+}
+AXE_SOURCE = (Path(axe_selenium_python.__file__).parent / "node_modules" / "axe-core" / "axe.min.js").read_text(
+    encoding="utf-8"
+)
+#: axe-core on the document; only its serious and critical violations come back.
+AXE_RUN_JS = """
+const [options, done] = arguments;
+axe.run(document, options).then(
+  results => done(results.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')),
+  error => done([{impact: 'critical', id: 'axe-error', help: String(error), nodes: []}]),
+);
+"""
 #: Titles of error pages, in Vietnamese and English (Django, Wagtail and the project's own).
 ERROR_TITLES = (
     "Server Error",
@@ -78,6 +93,31 @@ for (const h of document.querySelectorAll('main h1, main h2, main h3, main h4, m
 return out;
 """
 
+
+#: Everything :meth:`Journey.check_page` reads from the page, in one round trip: the document's HTTP
+#: status (Navigation Timing; after a redirect, the final response's), its title, language, whether it is
+#: Django's debug page, its rendered text, its heading skips and the kinds of message it shows.
+PAGE_FACTS_JS = (
+    SHOWN_KINDS_JS
+    + """
+const headingSkips = () => {"""
+    + HEADING_SKIPS_JS.replace("return out;", "return out; };")
+    + """
+const navigation = performance.getEntriesByType('navigation')[0];
+const html = document.documentElement.outerHTML;
+return {
+  url: location.href,
+  status: navigation ? navigation.responseStatus : null,
+  title: document.title,
+  lang: document.documentElement.getAttribute('lang'),
+  debug: html.includes("You're seeing this error because you have <code>DEBUG = True</code>")
+    || html.includes('id="traceback"'),
+  text: document.body ? document.body.innerText : '',
+  skips: headingSkips(),
+  shown: shownKinds(),
+};
+"""
+)
 
 #: Wait (at most 3 s) until the running finite CSS animations/transitions of the page have finished.
 SETTLE_ANIMATIONS_JS = """
@@ -178,19 +218,41 @@ class LiveServer:
                 self.proc.wait()
 
 
+QUIET_CHROMIUM_ARGS = (
+    "--disable-gpu",
+    "--disable-extensions",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--mute-audio",
+    "--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication",
+)
+
+
 def make_driver() -> webdriver.Chrome:
     options = Options()
     options.binary_location = str(CHROMIUM)
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,900", "--lang=en-US"):
+        options.add_argument(arg)
+    # Less work beside the pages: no GPU emulation (SwiftShader), extensions, background requests,
+    # component updates, sync, translation or media routing. What is drawn and measured stays the same.
+    for arg in QUIET_CHROMIUM_ARGS:
         options.add_argument(arg)
     options.add_experimental_option(
         "prefs",
         {
             "intl.accept_languages": "en-US,en",
             "download.prompt_for_download": False,
+            # Nobody saves a password or an address here: no form scanning for them on every page.
+            "credentials_enable_service": False,
+            "profile.password_manager_enabled": False,
+            "autofill.profile_enabled": False,
+            "autofill.credit_card_enabled": False,
         },
     )
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     driver.set_page_load_timeout(60)
     driver.set_script_timeout(60)
@@ -204,12 +266,14 @@ class PageProblem(AssertionError):
 class Journey:
     """One person's walk through the site in the browser, checked at every page."""
 
-    def __init__(self, driver: webdriver.Chrome, base_url: str):
+    def __init__(self, driver: webdriver.Chrome, base_url: str, accessibility_checked: set[tuple] | None = None):
         self.driver = driver
         self.base_url = base_url
-        self.axe = Axe(driver)
         self.pages: list[str] = []
-        self.accessibility_checked: set[tuple] = set()
+        #: (username, page shape) already checked by axe; shared by the journeys of a session.
+        self.accessibility_checked: set[tuple] = set() if accessibility_checked is None else accessibility_checked
+        #: Who is logged in (None: a visitor); a page shape is the same page only for the same person.
+        self.user: str | None = None
 
     # -- navigation -------------------------------------------------------
     def visit(self, path: str, *, expect_status: int = 200) -> None:
@@ -303,10 +367,12 @@ class Journey:
 
     def login(self, username: str, password: str) -> None:
         self.driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        self.user = None
         self.visit("/")
         self.click_link_text("Cán bộ đăng nhập")
         self.driver.find_element(By.NAME, "username").send_keys(username)
         self.driver.find_element(By.NAME, "password").send_keys(password)
+        self.user = username
         self.submit(self.driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
         assert "/admin/login/" not in self.driver.current_url, self.driver.find_element(By.TAG_NAME, "body").text
 
@@ -334,58 +400,55 @@ class Journey:
 
     # -- checks -----------------------------------------------------------
     def check_page(self, *, expect_status: int = 200) -> None:
-        url = self.driver.current_url
+        facts = self.driver.execute_script(PAGE_FACTS_JS)
+        url, status, title = facts["url"], facts["status"], facts["title"]
         self.pages.append(url)
-        status = self._document_status()
-        title = self.driver.title
-        html = self.driver.page_source
-        if status is not None and status != expect_status:
+        if status != expect_status:
             raise PageProblem(f"{url}: HTTP {status} (expected {expect_status}), title {title!r}")
         if expect_status == 200:
             bad = [t for t in ERROR_TITLES if t.lower() in title.lower()]
             if bad:
                 raise PageProblem(f"{url}: error page, title {title!r}")
-            if (
-                "You're seeing this error because you have <code>DEBUG = True</code>" in html
-                or 'id="traceback"' in html
-            ):
+            if facts["debug"]:
                 raise PageProblem(f"{url}: Django debug page")
-        lang = self.driver.find_element(By.TAG_NAME, "html").get_attribute("lang")
+        lang = facts["lang"]
         if lang != "vi":
             raise PageProblem(f"{url}: <html lang={lang!r}>, expected 'vi'")
-        body = self.text()
-        english = [w for w in ENGLISH_UI_WORDS if re.search(rf"\b{re.escape(w)}\b", body)]
+        english = [w for w in ENGLISH_UI_WORDS if re.search(rf"\b{re.escape(w)}\b", facts["text"])]
         if english:
             raise PageProblem(f"{url}: English interface words on a Vietnamese page: {english}")
         failed = [m for m in self._failed_resources() if expect_status == 200 or not m.startswith(url)]
         if failed:
             raise PageProblem(f"{url}: resources failed to load:\n  " + "\n  ".join(failed))
-        skips = self.driver.execute_script(HEADING_SKIPS_JS)
-        if skips:
-            raise PageProblem(f"{url}: heading levels skip: " + "; ".join(skips))
-        self.check_accessibility()
+        if facts["skips"]:
+            raise PageProblem(f"{url}: heading levels skip: " + "; ".join(facts["skips"]))
+        self.check_accessibility(shape=self._shape(url, facts["shown"]))
 
     def page_shape(self) -> tuple:
-        """What makes two pages of a journey the same page to axe: the route (numbers left out),
+        """What makes two pages the same page to axe: the route (numbers left out),
         the query's names, and the messages and form errors shown."""
-        parts = urlparse(self.driver.current_url)
+        return self._shape(self.driver.current_url, self.driver.execute_script(PAGE_SHAPE_JS))
+
+    @staticmethod
+    def _shape(url: str, shown: list[str]) -> tuple:
+        parts = urlparse(url)
         route = re.sub(r"/\d+(?=/|$)", "/<id>", parts.path)
         names = tuple(sorted({pair.split("=", 1)[0] for pair in parts.query.split("&") if pair}))
-        shown = self.driver.execute_script(PAGE_SHAPE_JS)
         return route, names, tuple(shown)
 
-    def check_accessibility(self) -> None:
-        """axe-core on the page, once per page shape within a journey (a list seen again after a save
-        is the same page; the same list with a message or an error in it is not)."""
-        shape = self.page_shape()
-        if shape in self.accessibility_checked:
-            return
-        self.accessibility_checked.add(shape)
-        # Contrast is judged on what a person sees once the page settles (Wagtail fades its messages in).
+    def check_accessibility(self, *, shape: tuple | None = None) -> None:
+        """axe-core on the page, once per person and page shape in the session (a list seen again after
+        a save, or in another journey of the same person, is the same page; the same list with a message
+        or an error in it is not)."""
+        # Contrast is judged on what a person sees once the page settles (Wagtail fades its messages in);
+        # settled also when axe is not run again, so the journey reads the messages once they are shown.
         self.driver.execute_async_script(SETTLE_ANIMATIONS_JS)
-        self.axe.inject()
-        results = self.axe.run(options=json.dumps(AXE_OPTIONS))
-        serious = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
+        key = (self.user, shape or self.page_shape())
+        if key in self.accessibility_checked:
+            return
+        self.accessibility_checked.add(key)
+        self.driver.execute_script(AXE_SOURCE)
+        serious = self.driver.execute_async_script(AXE_RUN_JS, AXE_OPTIONS)
         if serious:
             raise PageProblem(
                 f"{self.driver.current_url}: accessibility (WCAG 2.1 A/AA):\n" + format_violations(serious)
@@ -393,20 +456,7 @@ class Journey:
 
     # -- browser logs -----------------------------------------------------
     def _drain_logs(self) -> None:
-        self.driver.get_log("performance")
         self.driver.get_log("browser")
-
-    def _document_status(self) -> int | None:
-        status = None
-        current = self.driver.current_url.split("#")[0]
-        for entry in self.driver.get_log("performance"):
-            message = json.loads(entry["message"])["message"]
-            if message.get("method") != "Network.responseReceived":
-                continue
-            params = message["params"]
-            if params.get("type") == "Document" and params["response"]["url"].split("#")[0] == current:
-                status = params["response"]["status"]
-        return status
 
     def _failed_resources(self) -> list[str]:
         failed = []

@@ -96,9 +96,15 @@ def chromium():
     driver.quit()
 
 
+@pytest.fixture(scope="session")
+def accessibility_checked() -> set[tuple]:
+    """The (person, page shape) pairs axe has checked in this session: one person's page is checked once."""
+    return set()
+
+
 @pytest.fixture
-def journey(request, live_demo_server, chromium):
+def journey(request, live_demo_server, chromium, accessibility_checked):
     """A fresh visitor (no cookies) in the session's browser; artifacts are kept on failure."""
     request.node._e2e_driver = chromium
     chromium.execute_cdp_cmd("Network.clearBrowserCookies", {})
-    return Journey(chromium, live_demo_server.url)
+    return Journey(chromium, live_demo_server.url, accessibility_checked)
