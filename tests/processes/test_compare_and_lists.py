@@ -1,5 +1,6 @@
 """Comparing versions, the admin document list's query count and the selectors used by qms.certification."""
 
+import copy
 import dataclasses
 from datetime import date
 
@@ -10,6 +11,7 @@ from processes.compare import diff_contents
 from processes.content import document_content
 from processes.docx.schema import FeeItem, Step
 from processes.models import ProcessDocument
+from tests.permission_matrix import SharedWorld
 
 from .helpers import approve_directly, make_procedure, start_document, url
 
@@ -24,57 +26,63 @@ def revise(world, document, **changes) -> ProcessDocument:
     return approve_directly(document, world.iso_a, world.leader_a)
 
 
-@pytest.fixture
-def two_issues(world, khai_sinh):
-    document = approve_directly(start_document(world, khai_sinh), world.iso_a, world.leader_a)
-    steps = document_content(document).steps
-    steps[1] = dataclasses.replace(steps[1], responsible="Công chức Tư pháp - Hộ tịch", duration="4 giờ")
-    steps.append(Step("B5", "Lưu hồ sơ", "Công chức Tư pháp - Hộ tịch"))
-    return revise(world, document, steps=steps, fees=[FeeItem("Lệ phí", "8.000 đồng")])
+@pytest.fixture(scope="class")
+def shared_two_issues(class_world, class_db):
+    """A quy trình of commune A issued twice (steps and fees changed), built once for the class."""
+    world = class_world
+    with class_db.unblock():
+        document = approve_directly(start_document(world, make_procedure()), world.iso_a, world.leader_a)
+        steps = document_content(document).steps
+        steps[1] = dataclasses.replace(steps[1], responsible="Công chức Tư pháp - Hộ tịch", duration="4 giờ")
+        steps.append(Step("B5", "Lưu hồ sơ", "Công chức Tư pháp - Hộ tịch"))
+        return revise(world, document, steps=steps, fees=[FeeItem("Lệ phí", "8.000 đồng")])
 
 
-def test_differences_are_listed_per_step_and_column(two_issues):
-    one, two = (two_issues.versions.get(issue_number=n).content for n in (1, 2))
-    found = {(d.section, d.item): (d.before, d.after, d.kind) for d in diff_contents(one, two)}
-    assert found[("Lệ phí", "Dòng 1 · Nội dung")] == ("Trực tiếp", "Lệ phí", "changed")
-    assert found[("Lệ phí", "Dòng 1 · Mức thu")] == ("Miễn phí", "8.000 đồng", "changed")
-    assert found[("Quy trình xử lý công việc", "B2 · Trách nhiệm")] == (
-        "Công chức chuyên môn",
-        "Công chức Tư pháp - Hộ tịch",
-        "changed",
-    )
-    assert found[("Quy trình xử lý công việc", "B2 · Thời gian")][2] == "added"
-    assert found[("Quy trình xử lý công việc", "B5")][2] == "added"
-    assert ("Quy trình xử lý công việc", "B1 · Trách nhiệm") not in found
+@pytest.mark.django_db
+class TestTwoIssues(SharedWorld):
+    @pytest.fixture
+    def two_issues(self, shared_two_issues):
+        return copy.deepcopy(shared_two_issues)
 
+    def test_differences_are_listed_per_step_and_column(self, two_issues):
+        one, two = (two_issues.versions.get(issue_number=n).content for n in (1, 2))
+        found = {(d.section, d.item): (d.before, d.after, d.kind) for d in diff_contents(one, two)}
+        assert found[("Lệ phí", "Dòng 1 · Nội dung")] == ("Trực tiếp", "Lệ phí", "changed")
+        assert found[("Lệ phí", "Dòng 1 · Mức thu")] == ("Miễn phí", "8.000 đồng", "changed")
+        assert found[("Quy trình xử lý công việc", "B2 · Trách nhiệm")] == (
+            "Công chức chuyên môn",
+            "Công chức Tư pháp - Hộ tịch",
+            "changed",
+        )
+        assert found[("Quy trình xử lý công việc", "B2 · Thời gian")][2] == "added"
+        assert found[("Quy trình xử lý công việc", "B5")][2] == "added"
+        assert ("Quy trình xử lý công việc", "B1 · Trách nhiệm") not in found
 
-def test_compare_page_shows_the_differences_in_vietnamese(client, world, two_issues):
-    client.force_login(world.leader_a)
-    body = client.get(url("compare_versions", two_issues.pk), {"a": "1", "b": "2"}).content.decode()
-    assert "Từ Lần ban hành 01 đến Lần ban hành 02" in body
-    assert "B2 · Trách nhiệm" in body and "Công chức Tư pháp - Hộ tịch" in body
-    assert "Dòng 1 · Mức thu" in body and "8.000 đồng" in body
-    body = client.get(url("compare_versions", two_issues.pk), {"a": "2", "b": "2"}).content.decode()
-    assert "Không có thay đổi" in body
+    def test_compare_page_shows_the_differences_in_vietnamese(self, client, world, two_issues):
+        client.force_login(world.leader_a)
+        body = client.get(url("compare_versions", two_issues.pk), {"a": "1", "b": "2"}).content.decode()
+        assert "Từ Lần ban hành 01 đến Lần ban hành 02" in body
+        assert "B2 · Trách nhiệm" in body and "Công chức Tư pháp - Hộ tịch" in body
+        assert "Dòng 1 · Mức thu" in body and "8.000 đồng" in body
+        body = client.get(url("compare_versions", two_issues.pk), {"a": "2", "b": "2"}).content.decode()
+        assert "Không có thay đổi" in body
 
+    def test_wagtail_revision_comparison_labels_the_step_table(self, client, world, two_issues):
+        revisions = list(two_issues.revisions.order_by("pk").values_list("pk", flat=True))
+        client.force_login(world.iso_a)
+        response = client.get(url("revisions_compare", two_issues.pk, revisions[0], revisions[-1]))
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "Quy trình xử lý công việc" in body and "Lệ phí" in body
+        assert "Tư pháp" in body
 
-def test_wagtail_revision_comparison_labels_the_step_table(client, world, two_issues):
-    revisions = list(two_issues.revisions.order_by("pk").values_list("pk", flat=True))
-    client.force_login(world.iso_a)
-    response = client.get(url("revisions_compare", two_issues.pk, revisions[0], revisions[-1]))
-    body = response.content.decode()
-    assert response.status_code == 200
-    assert "Quy trình xử lý công việc" in body and "Lệ phí" in body
-    assert "Tư pháp" in body
-
-
-def test_version_list_and_the_second_approval_obsoletes_the_first(client, world, two_issues):
-    client.force_login(world.iso_a)
-    body = client.get(url("versions", two_issues.pk)).content.decode()
-    assert "Đang hiệu lực" in body and "Hết hiệu lực từ" in body
-    assert url("version", two_issues.pk, 1) in body and url("version", two_issues.pk, 2) in body
-    old = client.get(url("version", two_issues.pk, 1)).content.decode()
-    assert '<th scope="row">Trực tiếp</th><td>Miễn phí</td>' in old and "8.000 đồng" not in old
+    def test_version_list_and_the_second_approval_obsoletes_the_first(self, client, world, two_issues):
+        client.force_login(world.iso_a)
+        body = client.get(url("versions", two_issues.pk)).content.decode()
+        assert "Đang hiệu lực" in body and "Hết hiệu lực từ" in body
+        assert url("version", two_issues.pk, 1) in body and url("version", two_issues.pk, 2) in body
+        old = client.get(url("version", two_issues.pk, 1)).content.decode()
+        assert '<th scope="row">Trực tiếp</th><td>Miễn phí</td>' in old and "8.000 đồng" not in old
 
 
 # -- admin list query count --------------------------------------------------------------------------

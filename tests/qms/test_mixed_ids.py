@@ -3,6 +3,7 @@ workflow or version is a 404 that changes nothing."""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import pytest
@@ -12,6 +13,7 @@ from wagtail.models import Revision, TaskState, WorkflowState
 from processes import services
 from processes.content import document_content
 from processes.models import DocumentStatus, ProcessDocument, ProcessVersion
+from tests.permission_matrix import SharedWorld
 from tests.processes.helpers import approve_directly, current_task_state, make_procedure, start_document, url
 
 pytestmark = pytest.mark.django_db
@@ -27,26 +29,28 @@ def _new_draft(document, officer, purpose):
     return ProcessDocument.objects.get(pk=document.pk)
 
 
-@pytest.fixture
-def scene(world):
+@pytest.fixture(scope="class")
+def shared_scene(class_world, class_db):
     """A: issue 01, a new draft in review at the first step ("Soát xét").
-    B: issue 02, a new draft in review at the second step ("Phê duyệt")."""
-    a = start_document(world, make_procedure())
-    a = approve_directly(a, world.iso_a, world.leader_a)
-    a = _new_draft(a, world.iso_a, "Mục đích của xã A, bản sửa.")
-    a.get_workflow().start(a, world.iso_a)
+    B: issue 02, a new draft in review at the second step ("Phê duyệt"). Built once for the class."""
+    world = class_world
+    with class_db.unblock():
+        a = start_document(world, make_procedure())
+        a = approve_directly(a, world.iso_a, world.leader_a)
+        a = _new_draft(a, world.iso_a, "Mục đích của xã A, bản sửa.")
+        a.get_workflow().start(a, world.iso_a)
 
-    b = start_document(
-        world, make_procedure(code="1.000894", name="Thủ tục đăng ký kết hôn"), world.commune_b, world.iso_b
-    )
-    b = approve_directly(b, world.iso_b, world.leader_b)
-    b = approve_directly(_new_draft(b, world.iso_b, "Mục đích của xã B, lần 2."), world.iso_b, world.leader_b)
-    b = _new_draft(b, world.iso_b, "Mục đích của xã B, lần 3.")
-    state = b.get_workflow().start(b, world.iso_b)
-    state.current_task_state.approve(user=world.leader_b)
-    a, b = (ProcessDocument.objects.get(pk=d.pk) for d in (a, b))
-    assert a.issue_number == 1 and b.issue_number == 2
-    assert current_task_state(a).task_id != current_task_state(b).task_id
+        b = start_document(
+            world, make_procedure(code="1.000894", name="Thủ tục đăng ký kết hôn"), world.commune_b, world.iso_b
+        )
+        b = approve_directly(b, world.iso_b, world.leader_b)
+        b = approve_directly(_new_draft(b, world.iso_b, "Mục đích của xã B, lần 2."), world.iso_b, world.leader_b)
+        b = _new_draft(b, world.iso_b, "Mục đích của xã B, lần 3.")
+        state = b.get_workflow().start(b, world.iso_b)
+        state.current_task_state.approve(user=world.leader_b)
+        a, b = (ProcessDocument.objects.get(pk=d.pk) for d in (a, b))
+        assert a.issue_number == 1 and b.issue_number == 2
+        assert current_task_state(a).task_id != current_task_state(b).task_id
     return a, b
 
 
@@ -73,57 +77,6 @@ def snapshot(document) -> dict:
         "tasks": list(TaskState.objects.for_instance(document).values_list("pk", "status", "finished_by", "comment")),
         "current": state.pk if state else None,
     }
-
-
-# -- (a) the reported attack ----------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("action", ["approve", "reject"])
-def test_leader_of_a_cannot_act_on_bs_task_state_through_as_document(client, world, scene, action):
-    a, b = scene
-    b_state = current_task_state(b)
-    before_a, before_b = snapshot(a), snapshot(b)
-    client.force_login(world.leader_a)
-    for name in ("workflow_action", "collect_workflow_action_data"):
-        attack = url(name, a.pk, action, b_state.pk)
-        assert client.post(attack, {"comment": "Duyệt hộ xã B"}).status_code == 404
-        assert client.get(attack).status_code == 404
-    # Twice, as the attacker did: the second call would have published B's document.
-    assert client.post(url("workflow_action", a.pk, action, b_state.pk), {"comment": ""}).status_code == 404
-    assert snapshot(b) == before_b and snapshot(a) == before_a
-    b_state.refresh_from_db()
-    assert b_state.status == TaskState.STATUS_IN_PROGRESS and b_state.finished_by is None
-    b.refresh_from_db()
-    assert b.status == DocumentStatus.IN_REVIEW and b.issue_number == 2
-    assert not ProcessVersion.objects.filter(document=b, approved_by=world.leader_a).exists()
-
-
-def test_leaders_still_act_on_their_own_task_states(client, world, scene):
-    a, b = scene
-    client.force_login(world.leader_a)
-    a_state = current_task_state(a)
-    assert client.get(url("workflow_action", a.pk, "approve", a_state.pk)).status_code == 200
-    assert client.post(url("workflow_action", a.pk, "approve", a_state.pk), {"comment": ""}).status_code == 302
-    a_state.refresh_from_db()
-    assert a_state.status == TaskState.STATUS_APPROVED and a_state.finished_by == world.leader_a
-    client.force_login(world.leader_b)
-    assert (
-        client.post(url("workflow_action", b.pk, "approve", current_task_state(b).pk), {"comment": ""}).status_code
-        == 302
-    )
-    b.refresh_from_db()
-    assert b.status == DocumentStatus.EFFECTIVE and b.issue_number == 3
-    assert ProcessVersion.objects.get(document=b, issue_number=3).approved_by == world.leader_b
-
-
-def test_a_task_state_of_an_earlier_workflow_of_the_same_document_is_refused(client, world, scene):
-    a, _b = scene
-    earlier = TaskState.objects.for_instance(a).exclude(workflow_state=a.current_workflow_state).first()
-    assert earlier is not None
-    before = snapshot(a)
-    client.force_login(world.leader_a)
-    assert client.post(url("workflow_action", a.pk, "approve", earlier.pk), {"comment": ""}).status_code == 404
-    assert snapshot(a) == before
 
 
 # -- (b) every admin URL of the project's apps with two ids or more -------------------------------------------
@@ -222,38 +175,92 @@ def test_every_multi_id_url_is_known_to_this_test():
     assert [p.name for p in multi_id_patterns() if p.model not in PERSONAS] == []
 
 
-def test_every_multi_id_url_refuses_ids_of_another_commune(client, world, scene):
-    a, b = scene
-    before_a, before_b = snapshot(a), snapshot(b)
-    patterns = multi_id_patterns()
-    assert patterns
-    checked = 0
-    for pattern in patterns:
-        client.force_login(getattr(world, PERSONAS[pattern.model]))
-        secondary = [kw for kw in pattern.kwargs if kw != "pk"]
-        own = {kw: FILLERS[kw](a, b)[0] for kw in secondary}
-        foreign = {kw: FILLERS[kw](a, b)[1] for kw in secondary}
+@pytest.mark.django_db
+class TestScene(SharedWorld):
+    @pytest.fixture
+    def scene(self, shared_scene):
+        return copy.deepcopy(shared_scene)
 
-        # The persona may open the URL with A's own ids: a 404 below comes from the foreign id.
-        response = client.get(reverse(pattern.name, kwargs={"pk": a.pk, **own}))
-        assert response.status_code in (200, 302), (pattern.name, response.status_code)
+    # -- (a) the reported attack -------------------------------------------------------------------------------
 
-        mixes = [{**own, kw: foreign[kw]} for kw in secondary if kw not in SHARED] + [foreign]
-        for mix in mixes:
-            target = reverse(pattern.name, kwargs={"pk": a.pk, **mix})
-            for method in (client.get, client.post):
-                response = method(target)
-                assert response.status_code == 404, (pattern.name, mix, method.__name__, response.status_code)
-                checked += 1
-    assert checked >= 2 * len(patterns)
-    assert snapshot(a) == before_a and snapshot(b) == before_b
+    @pytest.mark.parametrize("action", ["approve", "reject"])
+    def test_leader_of_a_cannot_act_on_bs_task_state_through_as_document(self, client, world, scene, action):
+        a, b = scene
+        b_state = current_task_state(b)
+        before_a, before_b = snapshot(a), snapshot(b)
+        client.force_login(world.leader_a)
+        for name in ("workflow_action", "collect_workflow_action_data"):
+            attack = url(name, a.pk, action, b_state.pk)
+            assert client.post(attack, {"comment": "Duyệt hộ xã B"}).status_code == 404
+            assert client.get(attack).status_code == 404
+        # Twice, as the attacker did: the second call would have published B's document.
+        assert client.post(url("workflow_action", a.pk, action, b_state.pk), {"comment": ""}).status_code == 404
+        assert snapshot(b) == before_b and snapshot(a) == before_a
+        b_state.refresh_from_db()
+        assert b_state.status == TaskState.STATUS_IN_PROGRESS and b_state.finished_by is None
+        b.refresh_from_db()
+        assert b.status == DocumentStatus.IN_REVIEW and b.issue_number == 2
+        assert not ProcessVersion.objects.filter(document=b, approved_by=world.leader_a).exists()
 
+    def test_leaders_still_act_on_their_own_task_states(self, client, world, scene):
+        a, b = scene
+        client.force_login(world.leader_a)
+        a_state = current_task_state(a)
+        assert client.get(url("workflow_action", a.pk, "approve", a_state.pk)).status_code == 200
+        assert client.post(url("workflow_action", a.pk, "approve", a_state.pk), {"comment": ""}).status_code == 302
+        a_state.refresh_from_db()
+        assert a_state.status == TaskState.STATUS_APPROVED and a_state.finished_by == world.leader_a
+        client.force_login(world.leader_b)
+        assert (
+            client.post(url("workflow_action", b.pk, "approve", current_task_state(b).pk), {"comment": ""}).status_code
+            == 302
+        )
+        b.refresh_from_db()
+        assert b.status == DocumentStatus.EFFECTIVE and b.issue_number == 3
+        assert ProcessVersion.objects.get(document=b, issue_number=3).approved_by == world.leader_b
 
-def test_an_id_the_guard_cannot_check_is_a_configuration_error(world, scene):
-    from django.core.exceptions import ImproperlyConfigured
+    def test_a_task_state_of_an_earlier_workflow_of_the_same_document_is_refused(self, client, world, scene):
+        a, _b = scene
+        earlier = TaskState.objects.for_instance(a).exclude(workflow_state=a.current_workflow_state).first()
+        assert earlier is not None
+        before = snapshot(a)
+        client.force_login(world.leader_a)
+        assert client.post(url("workflow_action", a.pk, "approve", earlier.pk), {"comment": ""}).status_code == 404
+        assert snapshot(a) == before
 
-    from qms.object_scope import check_owned_kwargs
+    # -- (b) the multi-id URLs on the scene --------------------------------------------------------------------
 
-    a, _b = scene
-    with pytest.raises(ImproperlyConfigured):
-        check_owned_kwargs(a, {"pk": a.pk, "attachment_id": 1})
+    def test_every_multi_id_url_refuses_ids_of_another_commune(self, client, world, scene):
+        a, b = scene
+        before_a, before_b = snapshot(a), snapshot(b)
+        patterns = multi_id_patterns()
+        assert patterns
+        checked = 0
+        for pattern in patterns:
+            client.force_login(getattr(world, PERSONAS[pattern.model]))
+            secondary = [kw for kw in pattern.kwargs if kw != "pk"]
+            own = {kw: FILLERS[kw](a, b)[0] for kw in secondary}
+            foreign = {kw: FILLERS[kw](a, b)[1] for kw in secondary}
+
+            # The persona may open the URL with A's own ids: a 404 below comes from the foreign id.
+            response = client.get(reverse(pattern.name, kwargs={"pk": a.pk, **own}))
+            assert response.status_code in (200, 302), (pattern.name, response.status_code)
+
+            mixes = [{**own, kw: foreign[kw]} for kw in secondary if kw not in SHARED] + [foreign]
+            for mix in mixes:
+                target = reverse(pattern.name, kwargs={"pk": a.pk, **mix})
+                for method in (client.get, client.post):
+                    response = method(target)
+                    assert response.status_code == 404, (pattern.name, mix, method.__name__, response.status_code)
+                    checked += 1
+        assert checked >= 2 * len(patterns)
+        assert snapshot(a) == before_a and snapshot(b) == before_b
+
+    def test_an_id_the_guard_cannot_check_is_a_configuration_error(self, world, scene):
+        from django.core.exceptions import ImproperlyConfigured
+
+        from qms.object_scope import check_owned_kwargs
+
+        a, _b = scene
+        with pytest.raises(ImproperlyConfigured):
+            check_owned_kwargs(a, {"pk": a.pk, "attachment_id": 1})
