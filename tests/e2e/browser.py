@@ -83,14 +83,16 @@ ENGLISH_UI_WORDS = ("Dashboard", "Search", "Sign in", "Log out", "Settings", "Re
 
 #: Visible headings that go deeper by more than one level (h2 → h4), or a page without h1 before them.
 HEADING_SKIPS_JS = """
-const out = []; let previous = 0;
-for (const h of document.querySelectorAll('main h1, main h2, main h3, main h4, main h5, main h6')) {
-  if (!h.offsetParent) continue;
-  const level = Number(h.tagName[1]);
-  if (level > previous + 1) out.push(`h${previous || '-'} → h${level} "${h.textContent.trim().slice(0, 60)}"`);
-  previous = level;
-}
-return out;
+const headingSkips = () => {
+  const out = []; let previous = 0;
+  for (const h of document.querySelectorAll('main h1, main h2, main h3, main h4, main h5, main h6')) {
+    if (!h.offsetParent) continue;
+    const level = Number(h.tagName[1]);
+    if (level > previous + 1) out.push(`h${previous || '-'} → h${level} "${h.textContent.trim().slice(0, 60)}"`);
+    previous = level;
+  }
+  return out;
+};
 """
 
 
@@ -99,9 +101,7 @@ return out;
 #: Django's debug page, its rendered text, its heading skips and the kinds of message it shows.
 PAGE_FACTS_JS = (
     SHOWN_KINDS_JS
-    + """
-const headingSkips = () => {"""
-    + HEADING_SKIPS_JS.replace("return out;", "return out; };")
+    + HEADING_SKIPS_JS
     + """
 const navigation = performance.getEntriesByType('navigation')[0];
 const html = document.documentElement.outerHTML;
